@@ -1,0 +1,54 @@
+/**
+ * The database schema in one place: every collection the functions use and the indexes they need.
+ * The emulator creates these at start; scripts/create-indexes.ts applies the same list to a real
+ * CloudBase environment, so local and cloud never drift apart.
+ */
+export interface IndexSpec {
+  /** Dotted field paths, in index order. */
+  fields: string[];
+  /** Unique over documents that have the fields (documents missing them are not indexed). */
+  unique?: boolean;
+}
+
+export interface CollectionSpec {
+  name: string;
+  indexes: IndexSpec[];
+}
+
+export const COLLECTIONS: readonly CollectionSpec[] = [
+  {
+    name: 'users',
+    indexes: [{ fields: ['docIndex'], unique: true }, { fields: ['phoneIndex'], unique: true }],
+  },
+  // _id is the openid, so "who is calling" is a primary-key read.
+  { name: 'bindings', indexes: [{ fields: ['userId'] }] },
+  {
+    name: 'unions',
+    indexes: [{ fields: ['parentId', 'status'] }, { fields: ['status', 'category'] }, { fields: ['creditCode'] }],
+  },
+  {
+    name: 'members',
+    indexes: [
+      { fields: ['unionId', 'status', 'realName'] },
+      { fields: ['userId', 'status'] },
+      { fields: ['docIndex', 'status'] },
+      { fields: ['phoneIndex'] },
+    ],
+  },
+  {
+    name: 'applications',
+    indexes: [
+      { fields: ['reviewerUnionId', 'status', 'kind'] },
+      { fields: ['applicantUserId', 'status'] },
+      { fields: ['requestKey'], unique: true },
+    ],
+  },
+  { name: 'roles', indexes: [{ fields: ['userId', 'status'] }, { fields: ['unionId', 'status'] }, { fields: ['docIndex'] }] },
+  { name: 'importJobs', indexes: [{ fields: ['unionId', 'createdAt'] }, { fields: ['fileHash', 'unionId'] }] },
+  { name: 'importRows', indexes: [{ fields: ['jobId', 'chunk'] }] },
+  { name: 'qrTokens', indexes: [{ fields: ['unionId', 'purpose', 'status'] }] },
+  { name: 'smsCodes', indexes: [{ fields: ['phoneIndex', 'createdAt'] }] },
+  { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at'] }, { fields: ['actorUserId', 'at'] }] },
+];
+
+export const COLLECTION_NAMES = COLLECTIONS.map((c) => c.name);

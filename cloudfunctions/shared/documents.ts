@@ -1,0 +1,96 @@
+/** Shapes of the stored documents. Personal data is only ever stored sealed (see security/pii). */
+import type {
+  AboveSubtype,
+  DocumentType,
+  MemberStatus,
+  Permission,
+  RoleName,
+  UnionCategory,
+  UnionStatus,
+} from '../../typings/models';
+
+/** An ID number or phone as stored: ciphertext, blind index and the masked form lists show. */
+export interface SealedPii {
+  cipher: string;
+  index: string;
+  masked: string;
+}
+
+export interface UserDoc {
+  _id: string;
+  name: string;
+  docType: DocumentType;
+  doc: SealedPii;
+  docIndex: string;
+  phone: SealedPii;
+  phoneIndex: string;
+  passwordHash: string | null;
+  verifiedBy: 'face' | 'document' | 'builtin';
+  status: 'active' | 'disabled';
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** `_id` is the WeChat openid: who is calling is one primary-key read. */
+export interface BindingDoc {
+  _id: string;
+  userId: string;
+  appid: string;
+  boundAt: Date;
+}
+
+export interface UnionDoc {
+  _id: string;
+  name: string;
+  unitName: string;
+  creditCode: string;
+  category: UnionCategory;
+  subtype: AboveSubtype | null;
+  parentId: string | null;
+  /** Ids from the root down to the parent, for subtree queries. */
+  ancestors: string[];
+  status: UnionStatus;
+  address: string;
+  chairName: string;
+  /** The union's published contact number, shown to applicants (spec §三.9). */
+  contactPhone: string;
+  memberCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface MemberDoc {
+  _id: string;
+  /** Null for an imported person who has not registered yet. */
+  userId: string | null;
+  unionId: string;
+  realName: boolean;
+  status: MemberStatus;
+  name: string;
+  docType: DocumentType;
+  doc: SealedPii;
+  docIndex: string;
+  phone: SealedPii | null;
+  phoneIndex: string | null;
+  source: 'import' | 'register' | 'join' | 'transfer';
+  joinedAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface RoleDoc {
+  _id: string;
+  /** Null while a role entered by a superior waits for the person to register. */
+  userId: string | null;
+  docIndex: string;
+  /** A union id, or 'platform' for the province office. */
+  unionId: string;
+  role: RoleName;
+  permissions: Permission[];
+  status: 'active' | 'revoked';
+  grantedBy: string;
+  grantedAt: Date;
+}
+
+export const PLATFORM_SCOPE = 'platform';

@@ -1,0 +1,58 @@
+import type { ApiRequest, ApiResponse } from '../../typings/api';
+import { AppError } from './app-error';
+import { callerOf, type Caller } from './cloud';
+import { compareVersions, MIN_CLIENT_VERSION } from './version';
+
+/** Event size the functions accept; larger payloads are refused before any work. */
+export const MAX_EVENT_BYTES = 100 * 1024;
+
+export interface HandlerContext {
+  caller: Caller;
+  requestId?: string;
+}
+
+export type ActionHandler = (payload: unknown, ctx: HandlerContext) => Promise<unknown> | unknown;
+
+/**
+ * Builds a cloud function's `main` from a table of actions. Shape checks, the client-version check
+ * and error mapping live here once, so each action only does its own work.
+ */
+export function defineFunction(handlers: Record<string, ActionHandler>) {
+  return async function main(event: unknown, context: unknown): Promise<ApiResponse<unknown>> {
+    try {
+      const request = parseRequest(event);
+      if (request.clientVersion !== undefined && compareVersions(request.clientVersion, MIN_CLIENT_VERSION) < 0) {
+        throw new AppError('CLIENT_TOO_OLD');
+      }
+      const handler = Object.prototype.hasOwnProperty.call(handlers, request.action) ? handlers[request.action] : undefined;
+      if (!handler) throw new AppError('UNKNOWN_ACTION');
+      const data = await handler(request.payload ?? {}, { caller: callerOf(context), requestId: request.requestId });
+      return { ok: true, data };
+    } catch (err) {
+      if (err instanceof AppError) return { ok: false, error: err.toApiError() };
+      // Unexpected failures are logged by type only: messages may carry personal data.
+      console.error('[function] unexpected error:', err instanceof Error ? err.name : typeof err);
+      return { ok: false, error: new AppError('INTERNAL').toApiError() };
+    }
+  };
+}
+
+function parseRequest(event: unknown): ApiRequest {
+  if (!event || typeof event !== 'object' || Array.isArray(event)) throw new AppError('INVALID_INPUT', '请求格式不正确');
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(event));
+  } catch {
+    throw new AppError('INVALID_INPUT', '请求格式不正确');
+  }
+  if (size > MAX_EVENT_BYTES) throw new AppError('PAYLOAD_TOO_LARGE');
+  const e = event as Record<string, unknown>;
+  if (typeof e.action !== 'string' || e.action === '') throw new AppError('INVALID_INPUT', '缺少操作类型 action');
+  if (e.requestId !== undefined && (typeof e.requestId !== 'string' || e.requestId.length > 64)) {
+    throw new AppError('INVALID_INPUT', '请求编号 requestId 不合法');
+  }
+  if (e.clientVersion !== undefined && typeof e.clientVersion !== 'string') {
+    throw new AppError('INVALID_INPUT', '客户端版本 clientVersion 不合法');
+  }
+  return e as unknown as ApiRequest;
+}

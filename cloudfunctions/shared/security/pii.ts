@@ -1,0 +1,52 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Personal data at rest: ID numbers and phones are stored encrypted (AES-256-GCM) next to a blind
+ * index (HMAC-SHA256 with its own key) that serves exact lookup and uniqueness without decrypting.
+ * Keys come from the environment: PII_ENC_KEY and PII_INDEX_KEY, 32 bytes each, base64.
+ */
+const VERSION = 'v1';
+
+function key(name: 'PII_ENC_KEY' | 'PII_INDEX_KEY'): Buffer {
+  const raw = process.env[name];
+  if (!raw) throw new Error(`${name} is not set`);
+  const buf = Buffer.from(raw, 'base64');
+  if (buf.length !== 32) throw new Error(`${name} must be 32 bytes, base64-encoded`);
+  return buf;
+}
+
+export function encrypt(plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key('PII_ENC_KEY'), iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
+}
+
+export function decrypt(sealed: string): string {
+  const [version, iv, tag, body] = sealed.split('.');
+  if (version !== VERSION || !iv || !tag || body === undefined) throw new Error('unknown ciphertext format');
+  const decipher = createDecipheriv('aes-256-gcm', key('PII_ENC_KEY'), Buffer.from(iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+}
+
+/** Deterministic index of a normalised value; `kind` keeps ID and phone indexes apart. */
+export function blindIndex(kind: 'doc' | 'phone', normalised: string): string {
+  return createHmac('sha256', key('PII_INDEX_KEY')).update(`${kind}:${normalised}`).digest('base64url');
+}
+
+/** `4401**********1234`: first four and last four visible. */
+export function maskDocument(doc: string): string {
+  const chars = [...doc];
+  if (chars.length <= 8) return `${chars.slice(0, 1).join('')}${'*'.repeat(Math.max(chars.length - 2, 1))}${chars.slice(-1).join('')}`;
+  return `${chars.slice(0, 4).join('')}${'*'.repeat(chars.length - 8)}${chars.slice(-4).join('')}`;
+}
+
+/** `138****5678`. */
+export function maskPhone(phone: string): string {
+  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : `${phone.slice(0, 2)}****${phone.slice(-2)}`;
+}
+
+export function generateKey(): string {
+  return randomBytes(32).toString('base64');
+}

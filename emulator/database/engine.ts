@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import { Aggregator, Query, update as applyUpdate } from 'mingo';
+import type { Options } from 'mingo/types/types';
+import { dbErrors } from '../errors';
+import { docKey, type DocumentStore } from '../store/document-store';
+import type { Doc } from '../store/ejson';
+
+export type Filter = Record<string, unknown>;
+export type SortSpec = Record<string, 1 | -1>;
+
+export interface FindOptions {
+  sort?: SortSpec;
+  skip?: number;
+  limit?: number;
+  projection?: Record<string, unknown>;
+}
+
+export interface ModifyRequest {
+  collection: string;
+  query: Filter;
+  /** Operators ($set, $inc, ...) when merge is true; a whole replacement document otherwise. */
+  data: Record<string, unknown>;
+  multi: boolean;
+  merge: boolean;
+  upsert: boolean;
+}
+
+/** CloudBase aborts a transaction that is neither committed nor aborted within 30 seconds. */
+export const TRANSACTION_TTL_MS = 30_000;
+
+interface Transaction {
+  id: string;
+  /** Store write sequence when the transaction started: later writes to a doc it touches conflict. */
+  snapshotSeq: number;
+  /** Buffered writes; null is a delete. */
+  writes: Map<string, { collection: string; id: string; doc: Doc | null }>;
+  timer: NodeJS.Timeout;
+}
+
+const MINGO_OPTIONS: Partial<Options> = { scriptEnabled: false };
+
+export function newDocId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * MongoDB semantics over the document store, with CloudBase-style transactions: writes are buffered
+ * per transaction, a document written by two open transactions (or written outside a transaction
+ * after one started) makes the later writer fail with DATABASE_TRANSACTION_CONFLICT, and commit
+ * applies every buffered write in one SQLite transaction.
+ */
+export class DatabaseEngine {
+  private readonly transactions = new Map<string, Transaction>();
+  /** Who holds the write lock on a document key. */
+  private readonly locks = new Map<string, string>();
+  /** Sequence of the last write per document, kept only while a transaction is open. */
+  private readonly recentWrites = new Map<string, number>();
+
+  constructor(readonly store: DocumentStore) {
+    store.onWrite((key, seq) => {
+      if (this.transactions.size > 0) this.recentWrites.set(key, seq);
+    });
+  }
+
+  find(collection: string, filter: Filter, options: FindOptions = {}, txnId?: string): Doc[] {
+    const txn = this.txn(txnId);
+    let cursor = new Query(filter, MINGO_OPTIONS).find<Doc>(this.view(collection, filter, txn), options.projection ? withId(options.projection) : undefined);
+    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit !== undefined) cursor = cursor.limit(options.limit);
+    return cursor.all();
+  }
+
+  count(collection: string, filter: Filter, txnId?: string): number {
+    const txn = this.txn(txnId);
+    if (Object.keys(filter).length === 0 && !txn) return this.store.count(collection);
+    const query = new Query(filter, MINGO_OPTIONS);
+    return this.view(collection, filter, txn).filter((d) => query.test(d)).length;
+  }
+
+  insert(collection: string, docs: Array<Record<string, unknown>>, txnId?: string): string[] {
+    const txn = this.txn(txnId);
+    if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
+    const prepared = docs.map((d) => ({ ...d, _id: d._id === undefined ? newDocId() : d._id }) as Doc);
+    const seen = new Set<string>();
+    for (const doc of prepared) {
+      const id = String(doc._id);
+      if (seen.has(id)) throw dbErrors.duplicateWrite(`collection ${collection} index: _id dup key: ${id}`);
+      seen.add(id);
+    }
+    if (txn) {
+      for (const doc of prepared) {
+        if (this.readOne(collection, String(doc._id), txn)) {
+          throw dbErrors.duplicateWrite(`collection ${collection} index: _id dup key: ${doc._id}`);
+        }
+        this.stage(txn, collection, String(doc._id), doc);
+      }
+    } else {
+      this.store.insertMany(collection, prepared);
+    }
+    return prepared.map((d) => String(d._id));
+  }
+
+  /** Returns how many documents changed and, for an upsert that inserted, the new _id. */
+  modify(req: ModifyRequest, txnId?: string): { updated: number; upsertId?: string; docs: Doc[] } {
+    const txn = this.txn(txnId);
+    if ('_id' in req.data && req.merge) throw dbErrors.invalidParam('不能更新_id的值');
+    const matches = this.find(req.collection, req.query, req.multi ? {} : { limit: 1 }, txnId);
+    const written: Doc[] = [];
+    const nextDocs: Doc[] = [];
+    for (const doc of matches) {
+      const next = req.merge ? this.applyOperators(doc, req.data) : ({ ...req.data, _id: doc._id } as Doc);
+      if (!next) continue;
+      nextDocs.push(next);
+    }
+    this.writeAll(req.collection, nextDocs, txn);
+    written.push(...nextDocs);
+    if (matches.length === 0 && req.upsert) {
+      const id = typeof req.query._id === 'string' || typeof req.query._id === 'number' ? String(req.query._id) : newDocId();
+      const base = { _id: id } as Doc;
+      const created = req.merge ? (this.applyOperators(base, req.data) ?? base) : ({ ...req.data, _id: id } as Doc);
+      if (txn) this.stage(txn, req.collection, id, created);
+      else this.store.insertMany(req.collection, [created]);
+      return { updated: 0, upsertId: id, docs: [created] };
+    }
+    return { updated: written.length, docs: written };
+  }
+
+  remove(collection: string, filter: Filter, multi: boolean, txnId?: string): number {
+    const txn = this.txn(txnId);
+    const matches = this.find(collection, filter, multi ? { projection: { _id: 1 } } : { projection: { _id: 1 }, limit: 1 }, txnId);
+    if (txn) {
+      for (const doc of matches) this.stage(txn, collection, String(doc._id), null);
+      return matches.length;
+    }
+    return this.store.atomic(() => matches.filter((doc) => this.store.remove(collection, String(doc._id))).length);
+  }
+
+  aggregate(collection: string, pipeline: Array<Record<string, unknown>>): Doc[] {
+    const first = pipeline[0];
+    const source = first && '$match' in first ? this.store.candidates(collection, first.$match as Filter) : this.store.candidates(collection, undefined);
+    const aggregator = new Aggregator(pipeline, {
+      ...MINGO_OPTIONS,
+      collectionResolver: (name: string) => this.store.candidates(name, undefined),
+    });
+    return aggregator.run(source) as Doc[];
+  }
+
+  startTransaction(): string {
+    const id = `txn-${newDocId()}`;
+    const timer = setTimeout(() => this.endTransaction(id), TRANSACTION_TTL_MS);
+    timer.unref();
+    this.transactions.set(id, { id, snapshotSeq: this.store.currentSeq, writes: new Map(), timer });
+    return id;
+  }
+
+  commitTransaction(txnId: string): void {
+    const txn = this.requireTxn(txnId);
+    try {
+      for (const key of txn.writes.keys()) this.assertNoLaterWrite(txn, key);
+      this.store.atomic(() => {
+        for (const w of txn.writes.values()) {
+          if (w.doc) this.store.put(w.collection, w.doc);
+          else this.store.remove(w.collection, w.id);
+        }
+      });
+    } finally {
+      this.endTransaction(txnId);
+    }
+  }
+
+  abortTransaction(txnId: string): void {
+    this.requireTxn(txnId);
+    this.endTransaction(txnId);
+  }
+
+  get openTransactions(): number {
+    return this.transactions.size;
+  }
+
+  /** Reads one document as the given transaction sees it. */
+  readOne(collection: string, id: string, txn?: Transaction): Doc | undefined {
+    const staged = txn?.writes.get(docKey(collection, id));
+    if (staged) return staged.doc ?? undefined;
+    return this.store.get(collection, id);
+  }
+
+  txnReadOne(collection: string, id: string, txnId: string): Doc | undefined {
+    return this.readOne(collection, id, this.requireTxn(txnId));
+  }
+
+  private applyOperators(doc: Doc, operators: Record<string, unknown>): Doc | undefined {
+    const next = structuredClone(doc);
+    const changed = applyUpdate(next, operators as never, undefined, undefined, { queryOptions: MINGO_OPTIONS });
+    if (changed.length === 0) return undefined;
+    if (next._id !== doc._id) throw dbErrors.invalidParam('不能更新_id的值');
+    return next;
+  }
+
+  private writeAll(collection: string, docs: Doc[], txn: Transaction | undefined): void {
+    if (txn) {
+      for (const doc of docs) this.stage(txn, collection, String(doc._id), doc);
+      return;
+    }
+    this.store.atomic(() => {
+      for (const doc of docs) this.store.put(collection, doc);
+    });
+  }
+
+  /** The documents a query runs over: committed rows, overlaid with the transaction's own writes. */
+  private view(collection: string, filter: Filter, txn: Transaction | undefined): Doc[] {
+    const committed = this.store.candidates(collection, filter);
+    if (!txn || txn.writes.size === 0) return committed;
+    const own = [...txn.writes.values()].filter((w) => w.collection === collection);
+    if (own.length === 0) return committed;
+    const ownIds = new Set(own.map((w) => w.id));
+    return [...committed.filter((d) => !ownIds.has(String(d._id))), ...own.flatMap((w) => (w.doc ? [w.doc] : []))];
+  }
+
+  private stage(txn: Transaction, collection: string, id: string, doc: Doc | null): void {
+    if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
+    const key = docKey(collection, id);
+    const holder = this.locks.get(key);
+    if (holder && holder !== txn.id) {
+      throw dbErrors.transactionConflict(`document ${collection}/${id} is being written by another transaction`);
+    }
+    this.assertNoLaterWrite(txn, key);
+    this.locks.set(key, txn.id);
+    txn.writes.set(key, { collection, id, doc });
+  }
+
+  private assertNoLaterWrite(txn: Transaction, key: string): void {
+    if ((this.recentWrites.get(key) ?? 0) > txn.snapshotSeq) {
+      throw dbErrors.transactionConflict(`document ${key.replace('\u0000', '/')} was written after the transaction started`);
+    }
+  }
+
+  private txn(txnId: string | undefined): Transaction | undefined {
+    return txnId ? this.requireTxn(txnId) : undefined;
+  }
+
+  private requireTxn(txnId: string): Transaction {
+    const txn = this.transactions.get(txnId);
+    if (!txn) throw dbErrors.transactionNotExist();
+    return txn;
+  }
+
+  private endTransaction(txnId: string): void {
+    const txn = this.transactions.get(txnId);
+    if (!txn) return;
+    clearTimeout(txn.timer);
+    for (const key of txn.writes.keys()) if (this.locks.get(key) === txnId) this.locks.delete(key);
+    this.transactions.delete(txnId);
+    if (this.transactions.size === 0) this.recentWrites.clear();
+  }
+}
+
+function withId(projection: Record<string, unknown>): Record<string, unknown> {
+  const values = Object.values(projection);
+  const inclusive = values.some((v) => v === 1 || v === true);
+  return inclusive && !('_id' in projection) ? { _id: 1, ...projection } : projection;
+}

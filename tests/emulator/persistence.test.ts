@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmulator } from '../../emulator/server';
+import { seedDemo } from '../../emulator/seed';
+import { sdkFor } from '../helpers/emulator';
+
+describe('emulator persistence', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'emulator-persist-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps documents, files and outbox entries across a restart', async () => {
+    const first = await startEmulator({ dataDir });
+    const app = sdkFor(first);
+    await app.database().collection('auditLogs').add({ _id: 'kept', what: '重启前写入' });
+    const { fileID } = await app.uploadFile({ cloudPath: 'keep/me.txt', fileContent: Buffer.from('still here') });
+    first.outbox.record('sms', { phone: '13800138000', text: '验证码 654321' });
+    await first.close();
+
+    const second = await startEmulator({ dataDir });
+    try {
+      const again = sdkFor(second);
+      const { data } = await again.database().collection('auditLogs').doc('kept').get();
+      assert.equal(data[0].what, '重启前写入');
+      const file = await again.downloadFile({ fileID });
+      assert.equal(Buffer.from(file.fileContent as Buffer).toString(), 'still here');
+      assert.equal(second.outbox.list('sms')[0].payload.text, '验证码 654321');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('seeds the demo once and keeps edits on the next start', async () => {
+    const first = await startEmulator({ dataDir });
+    assert.equal((await seedDemo(first)).created, true);
+    const unions = first.store.count('unions');
+    await sdkFor(first).database().collection('unions').where({ name: '广东省总工会' }).update({ address: '改过的地址' });
+    await first.close();
+
+    const second = await startEmulator({ dataDir });
+    try {
+      assert.equal((await seedDemo(second)).created, false);
+      assert.equal(second.store.count('unions'), unions);
+      const { data } = await sdkFor(second).database().collection('unions').where({ name: '广东省总工会' }).get();
+      assert.equal(data[0].address, '改过的地址');
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import type { ApiError } from './errors';
+import type { SystemActions } from './system';
+
+/** What the mini-program sends to a cloud function. */
+export interface ApiRequest<A extends string = string, P = unknown> {
+  action: A;
+  payload?: P;
+  /** Same id for a retried tap: the server answers a replay with the first result instead of acting twice. */
+  requestId?: string;
+  /** The mini-program's version, checked against the server's minimum. */
+  clientVersion?: string;
+}
+
+export type ApiResponse<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/** One action's contract. */
+export interface ActionSpec<Req, Res> {
+  req: Req;
+  res: Res;
+}
+
+/** Every cloud function and its actions: the single source of truth for both sides. */
+export interface FunctionActions {
+  system: SystemActions;
+}
+
+export type FunctionName = keyof FunctionActions;
+export type ActionName<F extends FunctionName> = keyof FunctionActions[F] & string;
+export type ActionReq<F extends FunctionName, A extends ActionName<F>> = FunctionActions[F][A] extends ActionSpec<infer R, unknown> ? R : never;
+export type ActionRes<F extends FunctionName, A extends ActionName<F>> = FunctionActions[F][A] extends ActionSpec<unknown, infer R> ? R : never;

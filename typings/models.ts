@@ -1,0 +1,69 @@
+/** Enumerations and shapes shared by the functions and the mini-program. */
+
+/** 基层以上工会 (has subordinate unions) or 基层工会 (faces workers directly). */
+export type UnionCategory = 'above' | 'grassroots';
+
+/** Subtypes of above-grassroots unions (spec §二.1, §三.8). */
+export type AboveSubtype = 'province' | 'city' | 'county' | 'street' | 'system' | 'group' | 'federation' | 'organ' | 'other';
+
+export const ABOVE_SUBTYPE_NAMES: Record<AboveSubtype, string> = {
+  province: '省总工会',
+  city: '市总工会',
+  county: '县（区）总工会',
+  street: '街镇工会工作委员会',
+  system: '系统工会',
+  group: '集团公司工会',
+  federation: '工联会',
+  organ: '直属机关工会',
+  other: '其他',
+};
+
+/** Above-grassroots subtypes that may hold members directly (spec §三.8). */
+export const MEMBER_HOLDING_SUBTYPES: readonly AboveSubtype[] = ['group', 'federation', 'organ', 'other'];
+
+export type UnionStatus = 'active' | 'deregistered';
+
+export type DocumentType =
+  | 'resident'
+  | 'hkMacaoPermit'
+  | 'taiwanPermit'
+  | 'hmtResidence'
+  | 'foreignerPermanent'
+  | 'passport';
+
+export const DOCUMENT_TYPE_NAMES: Record<DocumentType, string> = {
+  resident: '居民身份证',
+  hkMacaoPermit: '港澳居民来往内地通行证',
+  taiwanPermit: '台湾居民来往大陆通行证',
+  hmtResidence: '港澳台居民居住证',
+  foreignerPermanent: '外国人永久居留身份证',
+  passport: '护照',
+};
+
+export type MemberStatus = 'active' | 'removed' | 'transferred';
+
+export type RoleName = 'admin' | 'operator' | 'provinceOffice';
+
+export type Permission = 'reviewMembers' | 'import' | 'manageMembers' | 'export' | 'orgInfo' | 'settings';
+
+export const PERMISSION_NAMES: Record<Permission, string> = {
+  reviewMembers: '会员审核',
+  import: '会员导入',
+  manageMembers: '会员管理',
+  export: '会员导出',
+  orgInfo: '工会信息管理',
+  settings: '权限设置',
+};
+
+export type ApplicationKind =
+  | 'orgRegister'
+  | 'orgChange'
+  | 'orgDeregister'
+  | 'memberRegister'
+  | 'memberJoin'
+  | 'memberTransfer'
+  | 'roleGrant'
+  | 'roleRevoke'
+  | 'builtinAccount';
+
+export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
