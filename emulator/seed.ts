@@ -78,6 +78,15 @@ export function demoPhone(seq: number): string {
   return `1380013${String(1000 + seq).padStart(4, '0')}`;
 }
 
+/** Demo ids are stable, so tests and docs can name them. */
+export function demoUnionId(key: string): string {
+  return stableId('union', key);
+}
+
+export function demoPersonSeq(openid: string): number {
+  return PEOPLE.findIndex((p) => p.openid === openid);
+}
+
 function stableId(kind: string, key: string): string {
   return createHash('sha256').update(`demo:${kind}:${key}`).digest('hex').slice(0, 32);
 }
@@ -116,7 +125,12 @@ export async function seedDemo(emulator: Pick<RunningEmulator, 'engine' | 'store
       address: '广州市天河区五山路 1 号',
       chairName: '演示主席',
       contactPhone: `020-8700${String(1000 + i)}`,
+      declaredMembers: 50,
       memberCount: 0,
+      childCount: UNIONS.filter((c) => c.parent === u.key).length,
+      adminCount: PEOPLE.filter((p) => p.admin === u.key).length,
+      qrTokens: {},
+      changeLog: [],
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -153,6 +167,9 @@ export async function seedDemo(emulator: Pick<RunningEmulator, 'engine' | 'store
         phone,
         phoneIndex: phone.index,
         passwordHash,
+        activeMemberId: p.memberOf ? stableId('member', `${p.name}:${p.memberOf}`) : null,
+        failedLogins: 0,
+        lockedUntil: null,
         verifiedBy: 'face',
         status: 'active',
         createdAt: now,
@@ -175,6 +192,7 @@ export async function seedDemo(emulator: Pick<RunningEmulator, 'engine' | 'store
         phone,
         phoneIndex: phone.index,
         source: userId ? 'register' : 'import',
+        unitName: (unions.find((u) => u._id === unionId) as UnionDoc).unitName,
         joinedAt: now,
         updatedAt: now,
         version: 1,

@@ -1,4 +1,9 @@
 import type { ApiError } from './errors';
+import type { AccountActions } from './account';
+import type { AdminActions } from './admin';
+import type { MemberActions } from './member';
+import type { OrgActions } from './org';
+import type { ReviewActions } from './review';
 import type { SystemActions } from './system';
 
 /** What the mini-program sends to a cloud function. */
@@ -22,6 +27,11 @@ export interface ActionSpec<Req, Res> {
 /** Every cloud function and its actions: the single source of truth for both sides. */
 export interface FunctionActions {
   system: SystemActions;
+  account: AccountActions;
+  review: ReviewActions;
+  org: OrgActions;
+  member: MemberActions;
+  admin: AdminActions;
 }
 
 export type FunctionName = keyof FunctionActions;

@@ -64,6 +64,27 @@ export type ApplicationKind =
   | 'memberTransfer'
   | 'roleGrant'
   | 'roleRevoke'
-  | 'builtinAccount';
+  | 'builtinAccount'
+  | 'documentAccount';
+
+export const APPLICATION_KIND_NAMES: Record<ApplicationKind, string> = {
+  orgRegister: '工会组织登记',
+  orgChange: '工会组织变更',
+  orgDeregister: '工会组织注销',
+  memberRegister: '会员登记',
+  memberJoin: '会员入会',
+  memberTransfer: '会籍转移',
+  roleGrant: '管理员设置',
+  roleRevoke: '管理员撤销',
+  builtinAccount: '内置账号申请',
+  documentAccount: '港澳台及外籍人员注册',
+};
 
 export type ApplicationStatus = 'pending' | 'approved' | 'rejected' | 'withdrawn';
+
+export const APPLICATION_STATUS_NAMES: Record<ApplicationStatus, string> = {
+  pending: '审核中',
+  approved: '已通过',
+  rejected: '已驳回',
+  withdrawn: '已撤回',
+};

@@ -48,6 +48,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   { name: 'importRows', indexes: [{ fields: ['jobId', 'chunk'] }] },
   { name: 'qrTokens', indexes: [{ fields: ['unionId', 'purpose', 'status'] }] },
   { name: 'smsCodes', indexes: [{ fields: ['phoneIndex', 'createdAt'] }] },
+  // Held while an application is pending (e.g. one membership application per person); `_id` is the key.
+  { name: 'locks', indexes: [] },
+  { name: 'faceSessions', indexes: [{ fields: ['openid', 'createdAt'] }] },
   { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at'] }, { fields: ['actorUserId', 'at'] }] },
 ];
 

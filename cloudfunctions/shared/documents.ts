@@ -25,6 +25,10 @@ export interface UserDoc {
   phone: SealedPii;
   phoneIndex: string;
   passwordHash: string | null;
+  /** The one active membership, set in the same transaction as the member row. */
+  activeMemberId: string | null;
+  failedLogins: number;
+  lockedUntil: Date | null;
   verifiedBy: 'face' | 'document' | 'builtin';
   status: 'active' | 'disabled';
   createdAt: Date;
@@ -54,7 +58,18 @@ export interface UnionDoc {
   chairName: string;
   /** The union's published contact number, shown to applicants (spec §三.9). */
   contactPhone: string;
+  /** Members the union declared on its registration form. */
+  declaredMembers: number;
+  /** Active member rows, kept in the same transaction as every join and removal. */
   memberCount: number;
+  /** Active subordinate unions, so deregistration can be checked inside its transaction. */
+  childCount: number;
+  /** Active admins: a revoke that would leave none is refused. */
+  adminCount: number;
+  /** The current registration-QR tokens; regenerating replaces (and revokes) them. */
+  qrTokens: { org?: string; member?: string };
+  /** Old values of every approved change (spec: the history keeps them). */
+  changeLog: Array<{ at: Date; applicationId: string; before: Record<string, unknown>; after: Record<string, unknown> }>;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -74,7 +89,13 @@ export interface MemberDoc {
   phone: SealedPii | null;
   phoneIndex: string | null;
   source: 'import' | 'register' | 'join' | 'transfer';
+  /** Unit (workplace) the member gave, which may differ from the union's own unit. */
+  unitName: string;
   joinedAt: Date;
+  /** Set when the row stops being active: removal or transfer keep the row, never delete it. */
+  endedAt?: Date;
+  endReason?: string;
+  importJobId?: string;
   updatedAt: Date;
   version: number;
 }

@@ -53,6 +53,8 @@ export class DatabaseEngine {
   private readonly transactions = new Map<string, Transaction>();
   /** Who holds the write lock on a document key. */
   private readonly locks = new Map<string, string>();
+  /** Transactions ended by a conflict: aborting one again is a no-op, as the SDK's rollback expects. */
+  private readonly abortedByConflict = new Set<string>();
   /** Sequence of the last write per document, kept only while a transaction is open. */
   private readonly recentWrites = new Map<string, number>();
 
@@ -170,6 +172,7 @@ export class DatabaseEngine {
   }
 
   abortTransaction(txnId: string): void {
+    if (this.abortedByConflict.delete(txnId)) return;
     this.requireTxn(txnId);
     this.endTransaction(txnId);
   }
@@ -221,10 +224,19 @@ export class DatabaseEngine {
     if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
     const key = docKey(collection, id);
     const holder = this.locks.get(key);
-    if (holder && holder !== txn.id) {
-      throw dbErrors.transactionConflict(`document ${collection}/${id} is being written by another transaction`);
+    try {
+      if (holder && holder !== txn.id) {
+        throw dbErrors.transactionConflict(`document ${collection}/${id} is being written by another transaction`);
+      }
+      this.assertNoLaterWrite(txn, key);
+    } catch (err) {
+      // Like MongoDB's WriteConflict: the losing transaction is aborted, so its locks do not block
+      // the retry that runTransaction starts without rolling back.
+      this.endTransaction(txn.id);
+      this.abortedByConflict.add(txn.id);
+      if (this.abortedByConflict.size > 10_000) this.abortedByConflict.clear();
+      throw err;
     }
-    this.assertNoLaterWrite(txn, key);
     this.locks.set(key, txn.id);
     txn.writes.set(key, { collection, id, doc });
   }

@@ -1,8 +1,15 @@
 import type { SealedPii } from '../documents';
+import type { ValidDocument } from '../identity/documents';
 import { blindIndex, encrypt, maskDocument, maskPhone } from './pii';
 
+/** A validated document, sealed: the index is over the document's stable key (see ValidDocument). */
+export function sealIdentity(doc: Pick<ValidDocument, 'number' | 'indexKey'>): SealedPii {
+  return { cipher: encrypt(doc.number), index: blindIndex('doc', doc.indexKey), masked: maskDocument(doc.number) };
+}
+
+/** For values already normalised and whose index key is the value itself (resident IDs). */
 export function sealDocument(normalised: string): SealedPii {
-  return { cipher: encrypt(normalised), index: blindIndex('doc', normalised), masked: maskDocument(normalised) };
+  return sealIdentity({ number: normalised, indexKey: normalised });
 }
 
 export function sealPhone(phone: string): SealedPii {

@@ -1,0 +1,49 @@
+import type { DocumentType } from '../../typings/models';
+import * as account from '../shared/account/service';
+import { issueSmsCode, type SmsPurpose } from '../shared/account/sms';
+import { AppError } from '../shared/app-error';
+import { defineFunction, type ActionHandler } from '../shared/handler';
+import { DOCUMENT_TYPES } from '../shared/identity/documents';
+import { validateName, validatePassword, validatePhone } from '../shared/identity/person';
+import { maskPhone } from '../shared/security/pii';
+import { id, oneOf, parse, str } from '../shared/validate';
+
+const phone = (v: unknown, f: string) => validatePhone(v, f);
+const password = (v: unknown, f: string) => validatePassword(v, f);
+// Login passwords are not re-validated for strength: a wrong one must read "账号或密码错误".
+const anyPassword = str({ label: '密码', max: 64 });
+const smsCode = str({ label: '短信验证码', max: 6, pattern: /^\d{6}$/, patternMessage: '验证码为 6 位数字' });
+
+/** Accounts and real-name identity: registration, login/binding and account security (spec §一, §七). */
+export const actions: Record<string, ActionHandler> = {
+  me: (payload, ctx) => {
+    parse({}, payload);
+    return account.me(ctx);
+  },
+  sendSmsCode: async (payload, ctx) => {
+    const input = parse({ phone, purpose: oneOf<SmsPurpose>('验证码用途', ['register', 'login', 'changePhone', 'resetPassword']) }, payload);
+    if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN', '请在微信中打开小程序');
+    const existing = await account.userByPhone(input.phone);
+    if ((input.purpose === 'login' || input.purpose === 'resetPassword') && !existing) throw new AppError('PHONE_NOT_REGISTERED');
+    if ((input.purpose === 'register' || input.purpose === 'changePhone') && existing) throw new AppError('DUPLICATE', '该手机号已被其他账号使用，请更换手机号码', 'phone');
+    const sent = await issueSmsCode(input.phone, input.purpose);
+    return { sentTo: maskPhone(input.phone), ...sent };
+  },
+  startFace: (payload, ctx) => {
+    const input = parse({ name: (v: unknown, f: string) => validateName(v, f), docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES), docNumber: str({ label: '证件号码', max: 30 }) }, payload);
+    return account.startFace(input, ctx);
+  },
+  completeFace: (payload, ctx) => account.completeFace(parse({ sessionId: id('人脸核身记录') }, payload).sessionId, ctx),
+  register: (payload, ctx) => account.register(parse({ sessionId: id('人脸核身记录'), phone, smsCode, password }, payload), ctx),
+  loginPassword: (payload, ctx) => account.loginPassword(parse({ phone, password: anyPassword }, payload), ctx),
+  loginSms: (payload, ctx) => account.loginSms(parse({ phone, smsCode }, payload), ctx),
+  changePhone: (payload, ctx) => account.changePhone(parse({ newPhone: phone, smsCode }, payload), ctx),
+  changePassword: (payload, ctx) => account.changePassword(parse({ oldPassword: anyPassword, newPassword: password }, payload), ctx),
+  resetPassword: (payload, ctx) => account.resetPassword(parse({ phone, smsCode, newPassword: password }, payload), ctx),
+  logout: (payload, ctx) => {
+    parse({}, payload);
+    return account.logout(ctx);
+  },
+};
+
+export const main = defineFunction(actions);

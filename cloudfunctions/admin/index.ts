@@ -1,0 +1,64 @@
+import type { Permission } from '../../typings/models';
+import { holdsRight, isProvinceOffice, requireActor, requireUnion, rightInOrAbove } from '../shared/actor';
+import { AppError } from '../shared/app-error';
+import type { AuditEntry } from '../shared/audit';
+import { db } from '../shared/db';
+import type { RoleDoc } from '../shared/documents';
+import { PLATFORM_SCOPE } from '../shared/documents';
+import { defineFunction, type ActionHandler } from '../shared/handler';
+import { appointSubordinate } from '../shared/roles/grants';
+import { id, optional, page, paging, parse, record } from '../shared/validate';
+
+/** Admins and operators (spec §六): who holds which rights, direct entry for subordinates, the audit log. */
+export const actions: Record<string, ActionHandler> = {
+  listRoles: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会') }, payload);
+    const actor = await requireActor(ctx);
+    const union = await requireUnion(input.unionId, { active: false });
+    if (!rightInOrAbove(actor, union, 'settings')) throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的管理员');
+    const res = await db().collection('roles').where({ unionId: union._id, status: 'active' }).limit(100).get();
+    return {
+      roles: (res.data as Array<RoleDoc & { name?: string; docMasked?: string; phone?: { masked: string } }>).map((r) => ({
+        id: r._id,
+        name: r.name ?? '',
+        docMasked: r.docMasked ?? '',
+        phoneMasked: r.phone?.masked ?? '',
+        role: r.role,
+        permissions: r.permissions as Permission[],
+        registered: r.userId !== null,
+        isMe: r.userId === actor.user._id,
+      })),
+      adminCount: union.adminCount,
+    };
+  },
+  /** 下级工会权限设置: effective at once, no review; waits for the person if they are not registered. */
+  appointSubordinate: async (payload, ctx) => {
+    const input = parse({ person: record('人员信息') }, payload);
+    const actor = await requireActor(ctx);
+    return appointSubordinate(actor, input.person, ctx);
+  },
+  /** Union admins read their own union's log; the province office reads everything. */
+  auditLog: async (payload, ctx) => {
+    const input = parse({ unionId: optional(id('工会')), ...page }, payload);
+    const actor = await requireActor(ctx);
+    const p = paging(input);
+    let where: Record<string, unknown>;
+    if (isProvinceOffice(actor)) where = input.unionId ? { unionId: input.unionId } : {};
+    else {
+      if (!input.unionId) throw new AppError('INVALID_INPUT', '请选择工会', 'unionId');
+      if (!holdsRight(actor, input.unionId, 'settings')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以查看本工会的操作日志');
+      where = { unionId: input.unionId };
+    }
+    if (where.unionId === PLATFORM_SCOPE && !isProvinceOffice(actor)) throw new AppError('PERMISSION_DENIED');
+    const coll = db().collection('auditLogs');
+    const [res, count] = await Promise.all([coll.where(where).orderBy('at', 'desc').skip(p.skip).limit(p.limit).get(), coll.where(where).count()]);
+    return {
+      items: (res.data as AuditEntry[]).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      total: count.total,
+      page: p.page,
+      pageSize: p.pageSize,
+    };
+  },
+};
+
+export const main = defineFunction(actions);

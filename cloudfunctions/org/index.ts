@@ -1,0 +1,93 @@
+import type { QrPurpose } from '../../typings/org';
+import { holdsRight, requireActor, requireUnion, rightInOrAbove, superiorRightOver } from '../shared/actor';
+import { AppError } from '../shared/app-error';
+import { audit } from '../shared/audit';
+import { cmd, db, findById, findMany } from '../shared/db';
+import { PLATFORM_SCOPE, type UnionDoc } from '../shared/documents';
+import { defineFunction, type ActionHandler } from '../shared/handler';
+import { currentQr, resolveQr } from '../shared/org/qr';
+import { mayHoldMembers, unionView } from '../shared/org/unions';
+import { escapeRegExp } from '../shared/membership/service';
+import { id, oneOf, optional, page, paging, parse, str } from '../shared/validate';
+
+const PURPOSE = oneOf<QrPurpose>('二维码类型', ['org', 'member']);
+
+async function parentName(u: UnionDoc): Promise<string> {
+  return u.parentId ? ((await findById<UnionDoc>('unions', u.parentId))?.name ?? '') : '';
+}
+
+/** Union organisations: QR codes, the admin's own unions and the directory (spec §二, §五). */
+export const actions: Record<string, ActionHandler> = {
+  /** Anyone may scan; what the code leads to is decided here, not by the client. */
+  scan: async (payload) => {
+    const input = parse({ code: str({ label: '二维码内容', max: 600 }) }, payload);
+    const { purpose, union } = await resolveQr(input.code);
+    if (purpose === 'member' && !mayHoldMembers(union)) throw new AppError('CONFLICT', '该工会不能直接登记会员，请扫描您所在单位基层工会的二维码');
+    return {
+      purpose,
+      union: unionView(union, await parentName(union)),
+      next: purpose === 'org' ? `/pages/org-register/index?code=${encodeURIComponent(input.code)}` : `/pages/membership/apply?code=${encodeURIComponent(input.code)}`,
+    };
+  },
+  myUnions: async (payload, ctx) => {
+    parse({}, payload);
+    const actor = await requireActor(ctx);
+    const roles = actor.roles.filter((r) => r.unionId !== PLATFORM_SCOPE);
+    const unions = roles.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(roles.map((r) => r.unionId)) }, roles.length) : [];
+    return {
+      unions: roles.flatMap((r) => {
+        const u = unions.find((x) => x._id === r.unionId);
+        return u ? [{ union: unionView(u), role: r.role, permissions: r.permissions }] : [];
+      }),
+    };
+  },
+  detail: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会') }, payload);
+    const actor = await requireActor(ctx);
+    const union = await requireUnion(input.unionId, { active: false });
+    if (!rightInOrAbove(actor, union, 'orgInfo') && !actor.roles.some((r) => r.unionId === union._id)) {
+      throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的信息');
+    }
+    return {
+      union: unionView(union, await parentName(union)),
+      changeLog: (union.changeLog ?? []).map((c) => ({ at: new Date(c.at).toISOString(), before: c.before, after: c.after })),
+    };
+  },
+  qr: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会'), purpose: PURPOSE }, payload);
+    const actor = await requireActor(ctx);
+    const union = await requireUnion(input.unionId);
+    if (!actor.roles.some((r) => r.unionId === union._id)) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以查看二维码');
+    if (input.purpose === 'org' && union.category !== 'above') throw new AppError('INVALID_INPUT', '基层工会没有下级，不提供工会组织登记二维码', 'purpose');
+    if (input.purpose === 'member' && !mayHoldMembers(union)) throw new AppError('INVALID_INPUT', '该工会不能直接登记会员，没有会员登记二维码', 'purpose');
+    return (await currentQr(union, input.purpose, false)).info;
+  },
+  regenerateQr: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会'), purpose: PURPOSE }, payload);
+    const actor = await requireActor(ctx);
+    const union = await requireUnion(input.unionId);
+    if (!holdsRight(actor, union._id, 'orgInfo')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以重新生成二维码');
+    if (input.purpose === 'org' && union.category !== 'above') throw new AppError('INVALID_INPUT', '基层工会没有下级，不提供工会组织登记二维码', 'purpose');
+    if (input.purpose === 'member' && !mayHoldMembers(union)) throw new AppError('INVALID_INPUT', '该工会不能直接登记会员，没有会员登记二维码', 'purpose');
+    const result = await currentQr(union, input.purpose, true);
+    await audit({ actorUserId: actor.user._id, action: 'qr:regenerate', targetType: 'union', targetId: union._id, unionId: union._id, detail: { purpose: input.purpose, revoked: result.revoked } }, ctx);
+    return result.info;
+  },
+  /** 工会组织目录: the union itself and its subordinates, grassroots and above-grassroots apart. */
+  directory: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会'), category: oneOf<'above' | 'grassroots'>('工会类型', ['above', 'grassroots']), keyword: optional(str({ label: '关键字', max: 30 })), ...page }, payload);
+    const actor = await requireActor(ctx);
+    const self = await requireUnion(input.unionId, { active: false });
+    if (!actor.roles.some((r) => r.unionId === self._id) && !superiorRightOver(actor, self, 'orgInfo')) {
+      throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的目录');
+    }
+    const p = paging(input);
+    const where: Record<string, unknown> = { ancestors: self._id, category: input.category, status: 'active' };
+    if (input.keyword) where.name = db().RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' });
+    const coll = db().collection('unions');
+    const [res, count] = await Promise.all([coll.where(where).orderBy('name', 'asc').skip(p.skip).limit(p.limit).get(), coll.where(where).count()]);
+    return { self: unionView(self, await parentName(self)), items: (res.data as UnionDoc[]).map((u) => unionView(u)), total: count.total, page: p.page, pageSize: p.pageSize };
+  },
+};
+
+export const main = defineFunction(actions);

@@ -1,0 +1,138 @@
+import { DOCUMENT_TYPE_NAMES, type DocumentType } from '../../../typings/models';
+import { holdsRight, requireUnion } from '../actor';
+import { AppError } from '../app-error';
+import { auditInTx } from '../audit';
+import { findOne, txGet } from '../db';
+import { PLATFORM_SCOPE, type SealedPii, type UserDoc } from '../documents';
+import { DOCUMENT_TYPES, validateDocument } from '../identity/documents';
+import { validateName, validatePassword, validatePhone } from '../identity/person';
+import { hashPassword } from '../security/password';
+import { sealIdentity, sealPhone } from '../security/seal';
+import { oneOf, parse, str } from '../validate';
+import type { KindHandler } from '../workflow/kind';
+import { afterAccountCreated, newUser, userByPhone } from './service';
+import { consumeSmsCode } from './sms';
+
+const FILE_ID = str({ label: '照片', max: 500, pattern: /^cloud:\/\/[^\s]+$/, patternMessage: '请先上传照片' });
+const nameField = (v: unknown, f: string) => validateName(v, f);
+const phoneField = (v: unknown, f: string) => validatePhone(v, f);
+
+interface AccountPayload {
+  name: string;
+  docType: DocumentType;
+  doc: SealedPii;
+  phone: SealedPii;
+  passwordHash: string | null;
+}
+
+async function checkFree(docIndex: string, phone: string): Promise<void> {
+  if (await findOne<UserDoc>('users', { docIndex })) throw new AppError('DUPLICATE', '该证件号码已注册，请直接登录；如忘记密码可用短信验证码重置', 'docNumber');
+  if (await userByPhone(phone)) throw new AppError('DUPLICATE', '该手机号已被其他账号使用，请更换手机号码', 'phone');
+}
+
+function accountLines(p: AccountPayload) {
+  return [
+    { label: '姓名', value: p.name },
+    { label: DOCUMENT_TYPE_NAMES[p.docType], value: p.doc.masked },
+    { label: '手机号码', value: p.phone.masked },
+  ];
+}
+
+async function createAccount(tx: Parameters<KindHandler['effect']>[0], p: AccountPayload, verifiedBy: UserDoc['verifiedBy'], reviewerId: string, appId: string, ctx: Parameters<KindHandler['effect']>[3]): Promise<UserDoc> {
+  const user = newUser({ name: p.name, docType: p.docType, doc: p.doc, phone: p.phone, passwordHash: p.passwordHash, verifiedBy });
+  // Deterministic id: a retried effect cannot create a second account; the unique indexes guard the rest.
+  user._id = `usr${appId.slice(0, 24)}`;
+  if (await txGet(tx, 'users', user._id)) throw new AppError('ALREADY_PROCESSED');
+  await tx.collection('users').add(user);
+  await auditInTx(tx, { actorUserId: reviewerId, action: `account:create:${verifiedBy}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { via: appId } }, ctx);
+  return user;
+}
+
+/**
+ * 内置账号 (spec §一.4): for a person whose face check fails or whose name the provider cannot take.
+ * Their union's admin applies with the stamped certificate; the province office decides; the person
+ * then logs in with an SMS code.
+ */
+export const builtinAccount: KindHandler = {
+  kind: 'builtinAccount',
+  reviewPermission: 'platform',
+  async prepare(data, applicant) {
+    const input = parse(
+      {
+        unionId: str({ label: '申请工会', max: 64 }),
+        name: nameField,
+        docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES),
+        docNumber: str({ label: '证件号码', max: 30 }),
+        phone: phoneField,
+        reason: str({ label: '申请原因', min: 2, max: 300, multiline: true }),
+        certificateFileId: FILE_ID,
+      },
+      data,
+    );
+    const union = await requireUnion(input.unionId);
+    if (!applicant.actor || !holdsRight(applicant.actor, union._id, 'manageMembers')) {
+      throw new AppError('PERMISSION_DENIED', '内置账号须由本级工会管理员代为申请');
+    }
+    const doc = sealIdentity(validateDocument(input.docType, input.docNumber));
+    await checkFree(doc.index, input.phone);
+    const payload: AccountPayload = { name: input.name, docType: input.docType, doc, phone: sealPhone(input.phone), passwordHash: null };
+    return {
+      reviewerUnionId: PLATFORM_SCOPE,
+      unionId: union._id,
+      payload: { ...payload, reason: input.reason, unionName: union.name },
+      title: `内置账号申请：${input.name}（${union.name}）`,
+      lines: [...accountLines(payload), { label: '申请工会', value: union.name }, { label: '申请原因', value: input.reason }],
+      attachments: [input.certificateFileId],
+      locks: [{ key: `account-doc:${doc.index}`, message: '该证件已有待审核的账号申请，请勿重复提交' }],
+    };
+  },
+  async effect(tx, app, reviewer, ctx) {
+    await createAccount(tx, app.payload as unknown as AccountPayload, 'builtin', reviewer.user._id, app._id, ctx);
+  },
+  async afterApprove(app, ctx) {
+    await afterAccountCreated(`usr${app._id.slice(0, 24)}`, ctx);
+  },
+};
+
+/** 港澳台及外籍人员注册: document photo instead of a face check, reviewed by the province office. */
+export const documentAccount: KindHandler = {
+  kind: 'documentAccount',
+  reviewPermission: 'platform',
+  allowUnregistered: true,
+  async prepare(data, applicant) {
+    if (applicant.user) throw new AppError('CONFLICT', '当前微信已登录账号，无需重复注册');
+    const input = parse(
+      {
+        name: nameField,
+        docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES.filter((t) => t !== 'resident')),
+        docNumber: str({ label: '证件号码', max: 30 }),
+        phone: phoneField,
+        smsCode: str({ label: '短信验证码', max: 6 }),
+        password: ((v: unknown, f: string) => validatePassword(v, f)) as (v: unknown, f: string) => string,
+        photoFileId: FILE_ID,
+      },
+      data,
+    );
+    const doc = sealIdentity(validateDocument(input.docType, input.docNumber));
+    await checkFree(doc.index, input.phone);
+    await consumeSmsCode(input.phone, 'register', input.smsCode);
+    const payload: AccountPayload = { name: input.name, docType: input.docType, doc, phone: sealPhone(input.phone), passwordHash: await hashPassword(input.password) };
+    return {
+      reviewerUnionId: PLATFORM_SCOPE,
+      unionId: null,
+      payload: payload as unknown as Record<string, unknown>,
+      title: `${DOCUMENT_TYPE_NAMES[input.docType]}注册：${input.name}`,
+      lines: accountLines(payload),
+      attachments: [input.photoFileId],
+      locks: [{ key: `account-doc:${doc.index}`, message: '该证件已有待审核的注册申请，请等待审核结果' }],
+    };
+  },
+  async effect(tx, app, reviewer, ctx) {
+    const user = await createAccount(tx, app.payload as unknown as AccountPayload, 'document', reviewer.user._id, app._id, ctx);
+    const bound = await txGet(tx, 'bindings', app.applicantOpenid);
+    if (!bound) await tx.collection('bindings').doc(app.applicantOpenid).set({ userId: user._id, appid: '', boundAt: new Date() });
+  },
+  async afterApprove(app, ctx) {
+    await afterAccountCreated(`usr${app._id.slice(0, 24)}`, ctx);
+  },
+};

@@ -1,0 +1,283 @@
+import { randomBytes } from 'node:crypto';
+import type { AccountRole, AccountSummary, FaceStartResult, MeResult, RegisterResult } from '../../../typings/account';
+import type { DocumentType } from '../../../typings/models';
+import { activeRoles, requireActor, userOfOpenid } from '../actor';
+import { AppError } from '../app-error';
+import { audit, auditInTx } from '../audit';
+import { cmd, db, findById, findMany, findOne, isDuplicate, transaction, txGet } from '../db';
+import { PLATFORM_SCOPE, type BindingDoc, type SealedPii, type UnionDoc, type UserDoc } from '../documents';
+import type { HandlerContext } from '../handler';
+import { validateDocument } from '../identity/documents';
+import { claimImportedMembership } from '../membership/matching';
+import { faceProvider, type FaceSubject } from '../providers/face';
+import { attachWaitingRoles } from '../roles/grants';
+import { hashPassword, verifyPassword } from '../security/password';
+import { blindIndex, decrypt } from '../security/pii';
+import { sealIdentity, sealPhone } from '../security/seal';
+import { consumeSmsCode } from './sms';
+
+export const LOCKOUT = { maxFailures: 5, minutes: 15 };
+const FACE_SESSION_MINUTES = 30;
+
+export function summary(user: UserDoc): AccountSummary {
+  return {
+    userId: user._id,
+    name: user.name,
+    docType: user.docType,
+    docMasked: user.doc.masked,
+    phoneMasked: user.phone.masked,
+    verifiedBy: user.verifiedBy,
+    hasPassword: Boolean(user.passwordHash),
+  };
+}
+
+export async function me(ctx: HandlerContext): Promise<MeResult> {
+  const user = await userOfOpenid(ctx.caller.openid);
+  if (!user) return { registered: false, account: null, roles: [], showAdminTab: false };
+  const roles = await activeRoles(user._id);
+  const unionIds = roles.map((r) => r.unionId).filter((id) => id !== PLATFORM_SCOPE);
+  const unions = unionIds.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(unionIds) }, unionIds.length) : [];
+  const list: AccountRole[] = roles.map((r) => ({
+    unionId: r.unionId,
+    unionName: r.unionId === PLATFORM_SCOPE ? '省总智慧工会办公室' : (unions.find((u) => u._id === r.unionId)?.name ?? ''),
+    role: r.role,
+    permissions: r.permissions,
+  }));
+  return { registered: true, account: summary(user), roles: list, showAdminTab: list.length > 0 };
+}
+
+export async function userByPhone(phone: string): Promise<UserDoc | undefined> {
+  return findOne<UserDoc>('users', { phoneIndex: blindIndex('phone', phone) });
+}
+
+export async function userByDocument(docType: DocumentType, docNumber: string): Promise<UserDoc | undefined> {
+  const valid = validateDocument(docType, docNumber);
+  return findOne<UserDoc>('users', { docIndex: blindIndex('doc', valid.indexKey) });
+}
+
+const ALREADY_REGISTERED = '该证件号码已注册，请直接登录；如忘记密码可用短信验证码重置';
+
+interface FaceSessionDoc {
+  _id: string;
+  openid: string;
+  name: string;
+  docType: DocumentType;
+  doc: SealedPii;
+  docIndex: string;
+  provider: FaceStartResult['provider'];
+  ref: string;
+  outSeqNo: string;
+  status: 'started' | 'passed' | 'failed' | 'cancelled' | 'expired' | 'used';
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+function faceSubject(s: FaceSessionDoc): FaceSubject {
+  return { name: s.name, docNumber: decrypt(s.doc.cipher), openid: s.openid, outSeqNo: s.outSeqNo };
+}
+
+/** Step 1 of 实名注册: the server starts the provider's session for this openid and this identity. */
+export async function startFace(input: { name: string; docType: DocumentType; docNumber: string }, ctx: HandlerContext): Promise<FaceStartResult> {
+  if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN', '请在微信中打开小程序');
+  if (input.docType !== 'resident') {
+    throw new AppError('INVALID_INPUT', '人脸核身仅支持居民身份证；港澳台及外籍人员请选择“证件注册”，上传证件照片后由工作人员审核', 'docType');
+  }
+  const valid = validateDocument('resident', input.docNumber);
+  const sealed = sealIdentity(valid);
+  if (await findOne<UserDoc>('users', { docIndex: sealed.index })) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
+  const hourAgo = new Date(Date.now() - 3600_000);
+  const recent = await db().collection('faceSessions').where({ openid: ctx.caller.openid, createdAt: cmd().gte(hourAgo) }).count();
+  if ((recent.total as number) >= 10) throw new AppError('RATE_LIMITED', '人脸核身尝试次数过多，请 1 小时后再试；多次不通过可请本级工会申请内置账号');
+  const id = randomBytes(16).toString('hex');
+  const now = new Date();
+  const provider = faceProvider();
+  const subject: FaceSubject = { name: input.name, docNumber: valid.number, openid: ctx.caller.openid, outSeqNo: id };
+  const started = await provider.start(subject);
+  const session: FaceSessionDoc = {
+    _id: id,
+    openid: ctx.caller.openid,
+    name: input.name,
+    docType: 'resident',
+    doc: sealed,
+    docIndex: sealed.index,
+    provider: provider.name,
+    ref: started.ref,
+    outSeqNo: id,
+    status: 'started',
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + FACE_SESSION_MINUTES * 60_000),
+  };
+  await db().collection('faceSessions').add(session);
+  return { sessionId: id, ...started.client };
+}
+
+async function ownSession(sessionId: string, ctx: HandlerContext): Promise<FaceSessionDoc> {
+  const s = await findById<FaceSessionDoc>('faceSessions', sessionId);
+  if (!s || s.openid !== ctx.caller.openid) throw new AppError('NOT_FOUND', '人脸核身记录不存在，请重新开始');
+  return s;
+}
+
+/** Step 2: the server asks the provider for the outcome itself; the client's word is not enough. */
+export async function completeFace(sessionId: string, ctx: HandlerContext): Promise<{ passed: true; name: string; docMasked: string }> {
+  const s = await ownSession(sessionId, ctx);
+  if (s.status === 'passed') return { passed: true, name: s.name, docMasked: s.doc.masked };
+  if (s.status === 'used') throw new AppError('ALREADY_PROCESSED', '该次人脸核身已用于注册，请直接登录');
+  if (new Date(s.expiresAt).getTime() < Date.now()) {
+    await db().collection('faceSessions').doc(s._id).update({ status: 'expired' });
+    throw new AppError('FACE_EXPIRED');
+  }
+  const outcome = await faceProvider().result(s.ref, faceSubject(s));
+  if (outcome === 'pending') throw new AppError('FACE_FAILED', '尚未完成人脸核身，请完成后再试');
+  const status = outcome === 'pass' ? 'passed' : outcome === 'cancelled' ? 'cancelled' : 'failed';
+  await db().collection('faceSessions').where({ _id: s._id, status: 'started' }).update({ status });
+  if (outcome === 'cancelled') throw new AppError('FACE_CANCELLED');
+  if (outcome === 'fail') {
+    throw new AppError('FACE_FAILED', '人脸核身未通过：请确认是本人操作，在光线充足处正对屏幕重试；多次不通过或姓名含生僻字无法核验的，可请本级工会申请内置账号');
+  }
+  return { passed: true, name: s.name, docMasked: s.doc.masked };
+}
+
+async function bind(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: string): Promise<void> {
+  const binding: Omit<BindingDoc, '_id'> = { userId: user._id, appid, boundAt: new Date() };
+  await db().collection('bindings').doc(openid).set(binding);
+  await audit({ actorUserId: user._id, action: `account:bind:${how}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: {} }, ctx);
+}
+
+/** After any account comes into being: waiting roles attach and imported rows are claimed. */
+export async function afterAccountCreated(userId: string, ctx: HandlerContext): Promise<Pick<RegisterResult, 'autoJoined' | 'rolesAttached'>> {
+  const user = (await findById<UserDoc>('users', userId)) as UserDoc;
+  const rolesAttached = await attachWaitingRoles(user);
+  const claimed = await claimImportedMembership(user._id, ctx);
+  const union = claimed ? await findById<UnionDoc>('unions', claimed.unionId) : undefined;
+  return { autoJoined: claimed && union ? { unionId: union._id, unionName: union.name } : null, rolesAttached };
+}
+
+export function newUser(fields: Pick<UserDoc, 'name' | 'docType' | 'doc' | 'phone' | 'passwordHash' | 'verifiedBy'>): UserDoc {
+  const now = new Date();
+  return {
+    _id: `usr${randomBytes(12).toString('hex')}`,
+    ...fields,
+    docIndex: fields.doc.index,
+    phoneIndex: fields.phone.index,
+    activeMemberId: null,
+    failedLogins: 0,
+    lockedUntil: null,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Steps 3–5: password, login phone (verified by SMS), done; the openid is bound to the new user. */
+export async function register(input: { sessionId: string; phone: string; smsCode: string; password: string }, ctx: HandlerContext): Promise<RegisterResult> {
+  const s = await ownSession(input.sessionId, ctx);
+  if (s.status === 'used') throw new AppError('ALREADY_PROCESSED', '该次人脸核身已完成注册，请直接登录');
+  if (s.status !== 'passed') throw new AppError('FACE_FAILED', '请先完成人脸核身');
+  if (new Date(s.expiresAt).getTime() < Date.now()) throw new AppError('FACE_EXPIRED');
+  if (await userOfOpenid(ctx.caller.openid)) throw new AppError('CONFLICT', '当前微信已登录其他账号，请先在“账号与安全”中退出登录');
+  if (await findOne<UserDoc>('users', { docIndex: s.docIndex })) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
+  if (await userByPhone(input.phone)) throw new AppError('DUPLICATE', '该手机号已被其他账号使用，请更换手机号码', 'phone');
+  await consumeSmsCode(input.phone, 'register', input.smsCode);
+  const user = newUser({ name: s.name, docType: 'resident', doc: s.doc, phone: sealPhone(input.phone), passwordHash: await hashPassword(input.password), verifiedBy: 'face' });
+  try {
+    await transaction(async (tx) => {
+      const current = await txGet<FaceSessionDoc>(tx, 'faceSessions', s._id);
+      if (!current || current.status !== 'passed') throw new AppError('ALREADY_PROCESSED', '该次人脸核身已完成注册，请直接登录');
+      await tx.collection('faceSessions').doc(s._id).update({ status: 'used' });
+      await tx.collection('users').add(user);
+      await tx.collection('bindings').doc(ctx.caller.openid).set({ userId: user._id, appid: ctx.caller.appid, boundAt: new Date() });
+      await auditInTx(tx, { actorUserId: user._id, action: 'account:register', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { via: 'face' } }, ctx);
+    });
+  } catch (err) {
+    // The unique indexes are the last word when two registrations race.
+    if (err instanceof AppError && err.code === 'DUPLICATE') throw new AppError('DUPLICATE', `${ALREADY_REGISTERED}（或手机号已被使用）`);
+    throw err;
+  }
+  return { account: summary(user), ...(await afterAccountCreated(user._id, ctx)) };
+}
+
+export async function loginPassword(input: { phone: string; password: string }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
+  if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN', '请在微信中打开小程序');
+  const user = await userByPhone(input.phone);
+  if (!user) throw new AppError('PHONE_NOT_REGISTERED');
+  if (user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now()) {
+    const minutes = Math.ceil((new Date(user.lockedUntil).getTime() - Date.now()) / 60_000);
+    throw new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请 ${minutes} 分钟后再试或使用短信验证码登录`);
+  }
+  if (!user.passwordHash || !(await verifyPassword(input.password, user.passwordHash))) {
+    await recordFailure(user);
+    throw new AppError('LOGIN_FAILED');
+  }
+  if (user.failedLogins || user.lockedUntil) await db().collection('users').doc(user._id).update({ failedLogins: 0, lockedUntil: null });
+  await bind(ctx.caller.openid, ctx.caller.appid, user, ctx, 'password');
+  return { account: summary(user) };
+}
+
+/** Five failures lock the password login for 15 minutes; SMS login stays open. */
+async function recordFailure(user: UserDoc): Promise<void> {
+  const failures = (user.failedLogins ?? 0) + 1;
+  const lock = failures >= LOCKOUT.maxFailures;
+  await db()
+    .collection('users')
+    .doc(user._id)
+    .update(lock ? { failedLogins: 0, lockedUntil: new Date(Date.now() + LOCKOUT.minutes * 60_000) } : { failedLogins: failures });
+}
+
+export async function loginSms(input: { phone: string; smsCode: string }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
+  if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN', '请在微信中打开小程序');
+  const user = await userByPhone(input.phone);
+  if (!user) throw new AppError('PHONE_NOT_REGISTERED');
+  await consumeSmsCode(input.phone, 'login', input.smsCode);
+  await bind(ctx.caller.openid, ctx.caller.appid, user, ctx, 'sms');
+  return { account: summary(user) };
+}
+
+export async function changePhone(input: { newPhone: string; smsCode: string }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
+  const actor = await requireActor(ctx);
+  if (blindIndex('phone', input.newPhone) === actor.user.phoneIndex) throw new AppError('INVALID_INPUT', '新手机号与当前手机号相同', 'newPhone');
+  if (await userByPhone(input.newPhone)) throw new AppError('DUPLICATE', '该手机号已被其他账号使用，请更换手机号码', 'newPhone');
+  await consumeSmsCode(input.newPhone, 'changePhone', input.smsCode);
+  const phone = sealPhone(input.newPhone);
+  await transaction(async (tx) => {
+    const now = new Date();
+    await tx.collection('users').doc(actor.user._id).update({ phone, phoneIndex: phone.index, updatedAt: now });
+    if (actor.user.activeMemberId) {
+      const m = await txGet<{ _id: string; userId: string | null }>(tx, 'members', actor.user.activeMemberId);
+      if (m && m.userId === actor.user._id) await tx.collection('members').doc(m._id).update({ phone, phoneIndex: phone.index, updatedAt: now });
+    }
+    await auditInTx(tx, { actorUserId: actor.user._id, action: 'account:changePhone', targetType: 'user', targetId: actor.user._id, unionId: PLATFORM_SCOPE, detail: { to: phone.masked } }, ctx);
+  });
+  const user = (await findById<UserDoc>('users', actor.user._id)) as UserDoc;
+  return { account: summary(user) };
+}
+
+export async function changePassword(input: { oldPassword: string; newPassword: string }, ctx: HandlerContext): Promise<{ changed: true }> {
+  const actor = await requireActor(ctx);
+  const user = actor.user;
+  if (user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now()) throw new AppError('ACCOUNT_LOCKED');
+  if (!user.passwordHash || !(await verifyPassword(input.oldPassword, user.passwordHash))) {
+    await recordFailure(user);
+    throw new AppError('LOGIN_FAILED', '原密码不正确', 'oldPassword');
+  }
+  await db().collection('users').doc(user._id).update({ passwordHash: await hashPassword(input.newPassword), failedLogins: 0, lockedUntil: null, updatedAt: new Date() });
+  await audit({ actorUserId: user._id, action: 'account:changePassword', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: {} }, ctx);
+  return { changed: true };
+}
+
+export async function resetPassword(input: { phone: string; smsCode: string; newPassword: string }, ctx: HandlerContext): Promise<{ changed: true }> {
+  const user = await userByPhone(input.phone);
+  if (!user) throw new AppError('PHONE_NOT_REGISTERED');
+  await consumeSmsCode(input.phone, 'resetPassword', input.smsCode);
+  await db().collection('users').doc(user._id).update({ passwordHash: await hashPassword(input.newPassword), failedLogins: 0, lockedUntil: null, updatedAt: new Date() });
+  await audit({ actorUserId: user._id, action: 'account:resetPassword', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: {} }, ctx);
+  return { changed: true };
+}
+
+export async function logout(ctx: HandlerContext): Promise<{ loggedOut: true }> {
+  const user = await userOfOpenid(ctx.caller.openid);
+  if (!user) throw new AppError('NOT_LOGGED_IN', '当前未登录');
+  await db().collection('bindings').doc(ctx.caller.openid).remove();
+  await audit({ actorUserId: user._id, action: 'account:logout', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: {} }, ctx);
+  return { loggedOut: true };
+}
+

@@ -1,0 +1,32 @@
+import type { HandlerContext } from './handler';
+import { db, newId, type Tx } from './db';
+
+/** Append-only record of who did what to which target, when, with what result and request id. */
+export interface AuditEntry {
+  _id: string;
+  at: Date;
+  actorUserId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  /** The union whose admins may read this entry; 'platform' for the province office only. */
+  unionId: string;
+  result: 'ok' | 'refused';
+  requestId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export type AuditInput = Omit<AuditEntry, '_id' | 'at' | 'requestId' | 'result'> & { result?: AuditEntry['result'] };
+
+function entry(input: AuditInput, ctx: Pick<HandlerContext, 'requestId'>): AuditEntry {
+  return { _id: newId(), at: new Date(), requestId: ctx.requestId ?? null, result: 'ok', ...input };
+}
+
+/** Inside a transaction, so the log and the change land together or not at all. */
+export async function auditInTx(tx: Tx, input: AuditInput, ctx: Pick<HandlerContext, 'requestId'>): Promise<void> {
+  await tx.collection('auditLogs').add(entry(input, ctx));
+}
+
+export async function audit(input: AuditInput, ctx: Pick<HandlerContext, 'requestId'>): Promise<void> {
+  await db().collection('auditLogs').add(entry(input, ctx));
+}

@@ -1,0 +1,156 @@
+import { DOCUMENT_TYPE_NAMES } from '../../../typings/models';
+import { requireUnion } from '../actor';
+import { AppError } from '../app-error';
+import { auditInTx } from '../audit';
+import { findById, txGet, type Tx } from '../db';
+import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
+import type { HandlerContext } from '../handler';
+import { resolveQr } from '../org/qr';
+import { mayHoldMembers } from '../org/unions';
+import { optional, parse, str } from '../validate';
+import type { Applicant, ApplicationDoc, KindHandler, Prepared } from '../workflow/kind';
+
+/** 会员登记 (already a member offline), 会员入会 (joining) and 会籍转移, all reviewed by the receiving union. */
+const APPLY_FIELDS = {
+  unionId: optional(str({ label: '工会', max: 64 })),
+  code: optional(str({ label: '会员登记二维码', max: 600 })),
+  unitName: str({ label: '单位名称', min: 2, max: 60 }),
+};
+
+const ONE_PENDING = '您已有一条审核中的会员申请（登记、入会或会籍转移），请等待审核结果或撤回后再提交';
+
+async function targetUnion(input: { unionId?: string; code?: string }): Promise<UnionDoc> {
+  let union: UnionDoc;
+  if (input.code) union = (await resolveQr(input.code, 'member')).union;
+  else if (input.unionId) union = await requireUnion(input.unionId);
+  else throw new AppError('INVALID_INPUT', '请选择要申请的工会', 'unionId');
+  if (!mayHoldMembers(union)) {
+    throw new AppError('INVALID_INPUT', `“${union.name}”是基层以上工会，不能直接登记会员，请选择您所在单位的基层工会`, 'unionId');
+  }
+  return union;
+}
+
+export async function activeMembership(user: Pick<UserDoc, 'activeMemberId'>): Promise<MemberDoc | undefined> {
+  if (!user.activeMemberId) return undefined;
+  const m = await findById<MemberDoc>('members', user.activeMemberId);
+  return m && m.status === 'active' ? m : undefined;
+}
+
+function personLines(user: UserDoc, union: UnionDoc, unitName: string) {
+  return [
+    { label: '单位名称', value: unitName },
+    { label: '工会名称', value: union.name },
+    { label: '姓名', value: user.name },
+    { label: DOCUMENT_TYPE_NAMES[user.docType], value: user.doc.masked },
+    { label: '手机号码', value: user.phone.masked },
+  ];
+}
+
+function applyKind(kind: 'memberRegister' | 'memberJoin'): KindHandler {
+  return {
+    kind,
+    reviewPermission: 'reviewMembers',
+    async prepare(data: unknown, applicant: Applicant): Promise<Prepared> {
+      const input = parse(APPLY_FIELDS, data);
+      const user = applicant.user as UserDoc;
+      const union = await targetUnion(input);
+      const current = await activeMembership(user);
+      if (current) {
+        const holder = await findById<UnionDoc>('unions', current.unionId);
+        throw new AppError('CONFLICT', `您已是“${holder?.name ?? '其他工会'}”的会员，如需更换工会请办理会籍转移`);
+      }
+      return {
+        reviewerUnionId: union._id,
+        unionId: union._id,
+        payload: { unionId: union._id, unitName: input.unitName },
+        title: `${user.name} 申请${kind === 'memberRegister' ? '会员登记' : '入会'}：${union.name}`,
+        lines: personLines(user, union, input.unitName),
+        locks: [{ key: `member:${user._id}`, message: ONE_PENDING }],
+      };
+    },
+    async effect(tx, app, reviewer, ctx) {
+      await createMembership(tx, app, String(app.payload.unionId), String(app.payload.unitName), kind === 'memberRegister' ? 'register' : 'join', reviewer.user._id, ctx);
+    },
+  };
+}
+
+/** The new member row, the user's one active membership and the union's count move together. */
+async function createMembership(
+  tx: Tx,
+  app: ApplicationDoc,
+  unionId: string,
+  unitName: string,
+  source: MemberDoc['source'],
+  reviewerId: string,
+  ctx: HandlerContext,
+): Promise<string> {
+  const user = await txGet<UserDoc>(tx, 'users', app.applicantUserId as string);
+  if (!user) throw new AppError('NOT_FOUND', '申请人账号不存在');
+  if (user.activeMemberId && user.activeMemberId !== app.payload.fromMemberId) {
+    throw new AppError('CONFLICT', '申请人已是其他工会的会员，不能重复入会；请驳回此申请');
+  }
+  const union = await txGet<UnionDoc>(tx, 'unions', unionId);
+  if (!union || union.status !== 'active') throw new AppError('CONFLICT', '该工会已注销，不能通过此申请');
+  const now = new Date();
+  const memberId = `m${app._id.slice(0, 23)}`;
+  const member: MemberDoc = {
+    _id: memberId,
+    userId: user._id,
+    unionId,
+    realName: true,
+    status: 'active',
+    name: user.name,
+    docType: user.docType,
+    doc: user.doc,
+    docIndex: user.docIndex,
+    phone: user.phone,
+    phoneIndex: user.phoneIndex,
+    source,
+    unitName,
+    joinedAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  await tx.collection('members').add(member);
+  await tx.collection('users').doc(user._id).update({ activeMemberId: memberId, updatedAt: now });
+  await tx.collection('unions').doc(unionId).update({ memberCount: union.memberCount + 1 });
+  await auditInTx(tx, { actorUserId: reviewerId, action: `member:${source}`, targetType: 'member', targetId: memberId, unionId, detail: { via: app._id } }, ctx);
+  return memberId;
+}
+
+export const memberRegister = applyKind('memberRegister');
+export const memberJoin = applyKind('memberJoin');
+
+export const memberTransfer: KindHandler = {
+  kind: 'memberTransfer',
+  reviewPermission: 'reviewMembers',
+  async prepare(data, applicant) {
+    const input = parse(APPLY_FIELDS, data);
+    const user = applicant.user as UserDoc;
+    const current = await activeMembership(user);
+    if (!current) throw new AppError('CONFLICT', '您还不是会员，请先办理会员登记或入会');
+    const to = await targetUnion(input);
+    if (to._id === current.unionId) throw new AppError('INVALID_INPUT', '您已是该工会的会员，请选择要转入的新工会', 'unionId');
+    const from = await findById<UnionDoc>('unions', current.unionId);
+    return {
+      reviewerUnionId: to._id,
+      unionId: to._id,
+      payload: { fromMemberId: current._id, fromUnionId: current.unionId, toUnionId: to._id, unitName: input.unitName },
+      title: `${user.name} 会籍转移：${from?.name ?? ''} → ${to.name}`,
+      lines: [{ label: '转出工会', value: from?.name ?? '' }, ...personLines(user, to, input.unitName)],
+      locks: [{ key: `member:${user._id}`, message: ONE_PENDING }],
+    };
+  },
+  async effect(tx, app, reviewer, ctx) {
+    const fromId = String(app.payload.fromMemberId);
+    const old = await txGet<MemberDoc>(tx, 'members', fromId);
+    if (!old || old.status !== 'active') throw new AppError('CONFLICT', '申请人的会籍已发生变化，请驳回后由会员重新申请');
+    const fromUnion = await txGet<UnionDoc>(tx, 'unions', old.unionId);
+    const toUnion = await txGet<UnionDoc>(tx, 'unions', String(app.payload.toUnionId));
+    const now = new Date();
+    // The old row stays, marked transferred: the history keeps where the member was.
+    await tx.collection('members').doc(fromId).update({ status: 'transferred', endedAt: now, endReason: `会籍转移至 ${toUnion?.name ?? ''}`, updatedAt: now, version: old.version + 1 });
+    if (fromUnion) await tx.collection('unions').doc(fromUnion._id).update({ memberCount: Math.max(0, fromUnion.memberCount - 1) });
+    await createMembership(tx, app, String(app.payload.toUnionId), String(app.payload.unitName), 'transfer', reviewer.user._id, ctx);
+  },
+};

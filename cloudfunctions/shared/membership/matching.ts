@@ -1,0 +1,41 @@
+import { auditInTx } from '../audit';
+import { findMany, transaction, txGet } from '../db';
+import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
+import type { HandlerContext } from '../handler';
+
+/**
+ * Import matching (spec §三.3 method 2): a `realName: false` row with the person's document becomes
+ * theirs when they register, joined with no review and moved to the real-name list. Idempotent: a
+ * retry after a crash finds the row already claimed, or the user already a member, and stops.
+ */
+export async function claimImportedMembership(userId: string, ctx: HandlerContext): Promise<{ memberId: string; unionId: string } | null> {
+  const user0 = await findMany<UserDoc>('users', { _id: userId }, 1);
+  const docIndex = user0[0]?.docIndex;
+  if (!docIndex) return null;
+  const rows = await findMany<MemberDoc>('members', { docIndex, status: 'active', realName: false }, 10);
+  for (const row of rows) {
+    const claimed = await transaction(async (tx) => {
+      const user = await txGet<UserDoc>(tx, 'users', userId);
+      if (!user || user.activeMemberId) return null;
+      const current = await txGet<MemberDoc>(tx, 'members', row._id);
+      if (!current || current.status !== 'active' || current.realName) return null;
+      const union = await txGet<UnionDoc>(tx, 'unions', current.unionId);
+      if (!union || union.status !== 'active') return null;
+      const now = new Date();
+      await tx.collection('members').doc(row._id).update({
+        userId: user._id,
+        realName: true,
+        name: user.name,
+        phone: user.phone,
+        phoneIndex: user.phoneIndex,
+        updatedAt: now,
+        version: current.version + 1,
+      });
+      await tx.collection('users').doc(user._id).update({ activeMemberId: row._id, updatedAt: now });
+      await auditInTx(tx, { actorUserId: user._id, action: 'member:autoJoin', targetType: 'member', targetId: row._id, unionId: current.unionId, detail: { importJobId: current.importJobId ?? null } }, ctx);
+      return { memberId: row._id, unionId: current.unionId };
+    });
+    if (claimed) return claimed;
+  }
+  return null;
+}

@@ -1,0 +1,231 @@
+import { createHmac } from 'node:crypto';
+import * as XLSX from 'xlsx';
+import { DOCUMENT_TYPE_NAMES, type MemberStatus } from '../../../typings/models';
+import type { MemberRow, MembershipCard, MyMembership, UnionSearchHit, UnionSearchResult } from '../../../typings/member';
+import type { Page } from '../../../typings/review';
+import { holdsRight, requireActor, requireUnion, superiorRightOver, type Actor } from '../actor';
+import { AppError } from '../app-error';
+import { audit, auditInTx } from '../audit';
+import { cloudApp } from '../cloud';
+import { cmd, db, findById, findMany, transaction, txGet } from '../db';
+import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
+import type { HandlerContext } from '../handler';
+import { normaliseDocument } from '../identity/documents';
+import { mayHoldMembers, typeName, unionView } from '../org/unions';
+import { blindIndex, decrypt } from '../security/pii';
+import type { ApplicationDoc } from '../workflow/kind';
+import type { Workflow } from '../workflow/service';
+
+const STATUS_NAMES: Record<MemberStatus, string> = { active: '在册', removed: '已移出', transferred: '已转出' };
+const MEMBER_KINDS = ['memberRegister', 'memberJoin', 'memberTransfer'];
+
+export const NOT_FOUND_REASONS = [
+  '本级工会与单位尚未进行工会组织登记：请联系单位工会先扫上级工会的登记二维码完成登记。',
+  '您搜索的是基层以上工会：基层以上工会中只有集团公司、工联会、直属机关和“其他”类型可以直接登记会员；其中“其他”、集团公司、工联会请用其所属（上级）工会的名称检索。',
+  '工会或单位登记时的名称与您输入的不一致：请换用单位全称、简称或名称中的关键字再试，或向单位工会确认登记名称。',
+];
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function like(keyword: string) {
+  return db().RegExp({ regexp: escapeRegExp(keyword), options: 'i' });
+}
+
+/** Union and unit search for 会员登记 / 入会 / 会籍转移, offering only unions that may hold members. */
+export async function searchUnions(keyword: string): Promise<UnionSearchResult> {
+  const _ = cmd();
+  const re = like(keyword);
+  const holding = _.or([{ category: 'grassroots' }, { subtype: _.in(['group', 'federation', 'organ', 'other']) }]);
+  const direct = await db()
+    .collection('unions')
+    .where(_.and([{ status: 'active' }, holding, _.or([{ name: re }, { unitName: re }])]))
+    .limit(30)
+    .get();
+  const hits = new Map<string, UnionSearchHit>();
+  for (const u of direct.data as UnionDoc[]) hits.set(u._id, { id: u._id, name: u.name, unitName: u.unitName, typeName: typeName(u) });
+  // 其他 / 集团公司 / 工联会 are also found by the name of the union they belong to (spec §三.4).
+  const parents = await db().collection('unions').where({ status: 'active', category: 'above', name: re }).limit(20).get();
+  const parentIds = (parents.data as UnionDoc[]).map((p) => p._id);
+  if (parentIds.length) {
+    const children = await db()
+      .collection('unions')
+      .where({ status: 'active', parentId: _.in(parentIds), subtype: _.in(['group', 'federation', 'other']) })
+      .limit(30)
+      .get();
+    for (const c of children.data as UnionDoc[]) {
+      if (!hits.has(c._id)) {
+        const parent = (parents.data as UnionDoc[]).find((p) => p._id === c.parentId);
+        hits.set(c._id, { id: c._id, name: c.name, unitName: c.unitName, typeName: typeName(c), viaParent: parent?.name ?? '' });
+      }
+    }
+  }
+  const list = [...hits.values()];
+  return { hits: list, notFoundReasons: list.length ? [] : NOT_FOUND_REASONS };
+}
+
+/** A member's own code, for the card's QR: signed so it cannot be made up for someone else. */
+export function memberCode(memberId: string): string {
+  const sig = createHmac('sha256', process.env.QR_SIGNING_KEY ?? '').update(`card:${memberId}`).digest('base64url').slice(0, 16);
+  return `UMC:${memberId}:${sig}`;
+}
+
+export async function myMembership(ctx: HandlerContext, workflow: Workflow): Promise<MyMembership> {
+  const actor = await requireActor(ctx);
+  const rows = await db().collection('members').where({ userId: actor.user._id }).orderBy('joinedAt', 'desc').limit(50).get();
+  const members = rows.data as MemberDoc[];
+  const unionIds = [...new Set(members.map((m) => m.unionId))];
+  const unions = unionIds.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(unionIds) }, unionIds.length) : [];
+  const nameOf = (id: string) => unions.find((u) => u._id === id)?.name ?? '';
+  const active = members.find((m) => m.status === 'active' && m._id === actor.user.activeMemberId);
+  const card: MembershipCard | null = active
+    ? {
+        memberId: active._id,
+        name: actor.user.name,
+        unionId: active.unionId,
+        unionName: nameOf(active.unionId),
+        unitName: active.unitName,
+        status: active.status,
+        statusName: STATUS_NAMES[active.status],
+        joinedAt: new Date(active.joinedAt).toISOString(),
+        docMasked: actor.user.doc.masked,
+        memberCode: memberCode(active._id),
+      }
+    : null;
+  const pendingRes = await db()
+    .collection('applications')
+    .where({ applicantUserId: actor.user._id, status: 'pending', kind: cmd().in(MEMBER_KINDS) })
+    .limit(1)
+    .get();
+  const pendingDoc = (pendingRes.data as ApplicationDoc[])[0];
+  return {
+    card,
+    pending: pendingDoc ? await workflow.view(pendingDoc, actor.user._id) : null,
+    history: members.map((m) => ({
+      unionName: nameOf(m.unionId),
+      status: m.status,
+      statusName: STATUS_NAMES[m.status],
+      joinedAt: new Date(m.joinedAt).toISOString(),
+      ...(m.endedAt ? { endedAt: new Date(m.endedAt).toISOString() } : {}),
+      ...(m.endReason ? { endReason: m.endReason } : {}),
+    })),
+  };
+}
+
+/** Own union (with the right) or a subordinate union (view only, always masked). */
+export async function memberScope(actor: Actor, unionId: string): Promise<{ union: UnionDoc; scope: 'own' | 'subordinate' }> {
+  const union = await requireUnion(unionId, { active: false });
+  if (holdsRight(actor, union._id, 'manageMembers')) return { union, scope: 'own' };
+  if (superiorRightOver(actor, union, 'manageMembers')) return { union, scope: 'subordinate' };
+  throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的会员');
+}
+
+function keywordFilter(keyword: string): Record<string, unknown> {
+  const _ = cmd();
+  const compact = keyword.replace(/\s+/g, '');
+  const clauses: Array<Record<string, unknown>> = [{ name: like(keyword) }, { 'doc.masked': like(compact) }, { 'phone.masked': like(compact) }];
+  if (/^1[3-9]\d{9}$/.test(compact)) clauses.push({ phoneIndex: blindIndex('phone', compact) });
+  if (compact.length >= 8) {
+    const doc = normaliseDocument(compact);
+    clauses.push({ docIndex: blindIndex('doc', doc) }, { docIndex: blindIndex('doc', doc.slice(0, 9)) }, { docIndex: blindIndex('doc', `P:${doc}`) });
+  }
+  return _.or(clauses) as unknown as Record<string, unknown>;
+}
+
+export async function listMembers(
+  actor: Actor,
+  input: { unionId: string; realName: boolean; keyword?: string },
+  skip: number,
+  limit: number,
+): Promise<Omit<Page<MemberRow>, 'page' | 'pageSize'> & { union: ReturnType<typeof unionView>; scope: 'own' | 'subordinate' }> {
+  const { union, scope } = await memberScope(actor, input.unionId);
+  const _ = cmd();
+  const base = { unionId: union._id, status: 'active', realName: input.realName };
+  const where = input.keyword ? _.and([base, keywordFilter(input.keyword)]) : base;
+  const coll = db().collection('members');
+  const [res, count] = await Promise.all([coll.where(where).orderBy('joinedAt', 'desc').skip(skip).limit(limit).get(), coll.where(where).count()]);
+  const items = (res.data as MemberDoc[]).map(
+    (m): MemberRow => ({
+      id: m._id,
+      name: m.name,
+      docType: m.docType,
+      docTypeName: DOCUMENT_TYPE_NAMES[m.docType],
+      docMasked: m.doc.masked,
+      phoneMasked: m.phone?.masked ?? '',
+      unitName: m.unitName,
+      realName: m.realName,
+      source: m.source,
+      joinedAt: new Date(m.joinedAt).toISOString(),
+    }),
+  );
+  return { items, total: count.total as number, union: unionView(union), scope };
+}
+
+/** Removal keeps the row (status removed, who, when, why) and ends the user's active membership. */
+export async function removeMembers(actor: Actor, unionId: string, memberIds: string[], reason: string, ctx: HandlerContext) {
+  if (!holdsRight(actor, unionId, 'manageMembers')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以移出会员');
+  const results = [];
+  for (const id of memberIds) {
+    try {
+      await transaction(async (tx) => {
+        const m = await txGet<MemberDoc>(tx, 'members', id);
+        if (!m || m.unionId !== unionId) throw new AppError('NOT_FOUND', '该会员不在本工会');
+        if (m.status !== 'active') throw new AppError('ALREADY_PROCESSED', '该会员已被移出');
+        const union = await txGet<UnionDoc>(tx, 'unions', unionId);
+        const now = new Date();
+        await tx.collection('members').doc(id).update({ status: 'removed', endedAt: now, endReason: reason, removedBy: actor.user._id, updatedAt: now, version: m.version + 1 });
+        if (m.userId) {
+          const user = await txGet<UserDoc>(tx, 'users', m.userId);
+          if (user && user.activeMemberId === id) await tx.collection('users').doc(user._id).update({ activeMemberId: null, updatedAt: now });
+        }
+        if (union) await tx.collection('unions').doc(unionId).update({ memberCount: Math.max(0, union.memberCount - 1) });
+        await auditInTx(tx, { actorUserId: actor.user._id, action: m.realName ? 'member:remove' : 'member:deleteUnregistered', targetType: 'member', targetId: id, unionId, detail: { reason } }, ctx);
+      });
+      results.push({ id, ok: true, message: '已移出' });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results.push({ id, ok: false, message: err.message });
+    }
+  }
+  return results;
+}
+
+/** `'` before = + - @ tab CR, so a spreadsheet never runs a cell as a formula. */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** Not-real-name members only, by an admin of that same union; real-name members never leave. */
+export async function exportMembers(actor: Actor, unionId: string, realName: boolean, ctx: HandlerContext) {
+  if (realName) throw new AppError('PERMISSION_DENIED', '已实名注册会员的信息受保护，不支持导出');
+  const union = await requireUnion(unionId, { active: false });
+  if (!holdsRight(actor, union._id, 'export')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以导出本工会的未实名会员');
+  const rows: string[][] = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称', '导入时间']];
+  let lastId = '';
+  for (;;) {
+    const res = await db()
+      .collection('members')
+      .where({ unionId, status: 'active', realName: false, _id: cmd().gt(lastId) })
+      .orderBy('_id', 'asc')
+      .limit(1000)
+      .get();
+    const batch = res.data as MemberDoc[];
+    for (const m of batch) {
+      rows.push([m.name, DOCUMENT_TYPE_NAMES[m.docType], decrypt(m.doc.cipher), m.phone ? decrypt(m.phone.cipher) : '', m.unitName, new Date(m.joinedAt).toISOString().slice(0, 10)].map(neutraliseCell));
+    }
+    if (batch.length < 1000) break;
+    lastId = batch[batch.length - 1]._id;
+  }
+  const sheet = XLSX.utils.aoa_to_sheet(rows.map((r) => r.map((v) => ({ t: 's', v }))) as unknown as string[][]);
+  sheet['!cols'] = [{ wch: 12 }, { wch: 16 }, { wch: 22 }, { wch: 14 }, { wch: 28 }, { wch: 12 }];
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, sheet, '未实名会员');
+  const buffer = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const up = await cloudApp().uploadFile({ cloudPath: `exports/${unionId}/unregistered-${stamp}.xlsx`, fileContent: buffer });
+  const url = await cloudApp().getTempFileURL({ fileList: [up.fileID] });
+  await audit({ actorUserId: actor.user._id, action: 'member:export', targetType: 'union', targetId: unionId, unionId, detail: { rows: rows.length - 1 } }, ctx);
+  return { url: url.fileList[0]?.tempFileURL ?? '', fileId: up.fileID, rows: rows.length - 1 };
+}
+

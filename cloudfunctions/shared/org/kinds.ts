@@ -1,0 +1,198 @@
+import { requireRight, requireUnion } from '../actor';
+import { AppError } from '../app-error';
+import { auditInTx } from '../audit';
+import { db, findOne, txGet, type Tx } from '../db';
+import type { RoleDoc, UnionDoc } from '../documents';
+import { roleId } from '../roles/grants';
+import { object, optional, parse, str, type Parser } from '../validate';
+import type { ApplicationDoc, KindHandler } from '../workflow/kind';
+import { resolveQr } from './qr';
+import { CATEGORY_FIELDS, CHANGEABLE_FIELDS, FIELD_LABELS, FORM_FIELDS, checkCategory, superiorOf, typeName, type UnionForm } from './unions';
+
+async function assertCreditCodeFree(code: string, exceptUnionId?: string): Promise<void> {
+  const holder = await findOne<UnionDoc>('unions', { creditCode: code, status: 'active' });
+  if (holder && holder._id !== exceptUnionId) throw new AppError('DUPLICATE', `统一社会信用代码已被“${holder.name}”使用，同一单位只能登记一个工会`, 'creditCode');
+}
+
+async function txUnion(tx: Tx, id: string): Promise<UnionDoc> {
+  const u = await txGet<UnionDoc>(tx, 'unions', id);
+  if (!u) throw new AppError('NOT_FOUND', '工会组织不存在');
+  return u;
+}
+
+export const orgRegister: KindHandler = {
+  kind: 'orgRegister',
+  reviewPermission: 'orgInfo',
+  async prepare(data) {
+    const input = parse({ code: str({ label: '登记二维码', max: 600 }), ...FORM_FIELDS, ...CATEGORY_FIELDS }, data);
+    const { union: parent } = await resolveQr(input.code, 'org');
+    const subtype = checkCategory(input.category, input.subtype, parent);
+    await assertCreditCodeFree(input.creditCode);
+    const form: UnionForm = {
+      name: input.name,
+      unitName: input.unitName,
+      creditCode: input.creditCode,
+      category: input.category,
+      subtype,
+      address: input.address,
+      chairName: input.chairName,
+      contactPhone: input.contactPhone,
+      declaredMembers: input.declaredMembers,
+    };
+    return {
+      reviewerUnionId: parent._id,
+      unionId: null,
+      payload: { parentId: parent._id, form },
+      title: `${form.name}（${typeName(form)}）`,
+      lines: [
+        { label: '上级工会', value: parent.name },
+        { label: '单位名称', value: form.unitName },
+        { label: '统一社会信用代码', value: form.creditCode },
+        { label: '工会主席', value: form.chairName },
+        { label: '联系电话', value: form.contactPhone },
+        { label: '会员人数', value: String(form.declaredMembers) },
+        { label: '地址', value: form.address },
+      ],
+      locks: [{ key: `org-credit:${form.creditCode}`, message: '该统一社会信用代码已有待审核的工会登记申请，请勿重复提交' }],
+    };
+  },
+  async beforeApprove(app) {
+    await assertCreditCodeFree((app.payload.form as UnionForm).creditCode);
+  },
+  async effect(tx, app, reviewer, ctx) {
+    const form = app.payload.form as UnionForm;
+    const parent = await txUnion(tx, String(app.payload.parentId));
+    if (parent.status !== 'active') throw new AppError('CONFLICT', '上级工会已注销，无法通过登记');
+    const unionId = `u${app._id.slice(0, 23)}`;
+    const now = new Date();
+    const union: UnionDoc = {
+      _id: unionId,
+      ...form,
+      parentId: parent._id,
+      ancestors: [...parent.ancestors, parent._id],
+      status: 'active',
+      memberCount: 0,
+      childCount: 0,
+      adminCount: 1,
+      qrTokens: {},
+      changeLog: [],
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await tx.collection('unions').add(union);
+    await tx.collection('unions').doc(parent._id).update({ childCount: parent.childCount + 1, updatedAt: now });
+    // The approved registrant becomes the new union's first admin (spec §六.1).
+    const applicant = await txGet<{ _id: string; docIndex: string }>(tx, 'users', app.applicantUserId as string);
+    if (!applicant) throw new AppError('CONFLICT', '申请人账号不存在，无法设置管理员');
+    const role: RoleDoc = {
+      _id: roleId(unionId, applicant.docIndex),
+      userId: applicant._id,
+      docIndex: applicant.docIndex,
+      unionId,
+      role: 'admin',
+      permissions: ['reviewMembers', 'import', 'manageMembers', 'export', 'orgInfo', 'settings'],
+      status: 'active',
+      grantedBy: reviewer.user._id,
+      grantedAt: now,
+    };
+    await tx.collection('roles').add(role);
+    await auditInTx(tx, { actorUserId: reviewer.user._id, action: 'role:firstAdmin', targetType: 'role', targetId: role._id, unionId, detail: { via: app._id } }, ctx);
+  },
+};
+
+const CHANGE_SHAPE = Object.fromEntries(CHANGEABLE_FIELDS.map((f) => [f, optional(FORM_FIELDS[f] as Parser<unknown>)])) as {
+  [K in (typeof CHANGEABLE_FIELDS)[number]]: ReturnType<typeof optional<ReturnType<(typeof FORM_FIELDS)[K]>>>;
+};
+
+export const orgChange: KindHandler = {
+  kind: 'orgChange',
+  reviewPermission: 'orgInfo',
+  async prepare(data, applicant) {
+    const input = parse({ unionId: str({ label: '工会', max: 64 }), changes: object(CHANGE_SHAPE, '变更内容') }, data);
+    const union = await requireUnion(input.unionId);
+    requireRight(applicant.actor!, union._id, 'orgInfo');
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const f of CHANGEABLE_FIELDS) {
+      const v = input.changes[f];
+      if (v !== undefined && v !== union[f]) {
+        before[f] = union[f];
+        after[f] = v;
+      }
+    }
+    if (Object.keys(after).length === 0) throw new AppError('INVALID_INPUT', '没有需要变更的内容', 'changes');
+    if (typeof after.creditCode === 'string') await assertCreditCodeFree(after.creditCode, union._id);
+    return {
+      reviewerUnionId: superiorOf(union),
+      unionId: union._id,
+      payload: { before, after },
+      title: `${union.name} 信息变更`,
+      lines: Object.keys(after).map((f) => ({ label: FIELD_LABELS[f as keyof typeof FIELD_LABELS], value: `${String(before[f])} → ${String(after[f])}` })),
+      locks: [{ key: `org:${union._id}`, message: '该工会已有待审核的变更或注销申请，请等待审核完成或先撤回' }],
+    };
+  },
+  async effect(tx, app) {
+    const union = await txUnion(tx, app.unionId as string);
+    if (union.status !== 'active') throw new AppError('CONFLICT', '该工会已注销，无法变更');
+    const now = new Date();
+    const after = app.payload.after as Record<string, unknown>;
+    const before = Object.fromEntries(Object.keys(after).map((k) => [k, (union as unknown as Record<string, unknown>)[k]]));
+    await tx.collection('unions').doc(union._id).update({
+      ...after,
+      changeLog: [...(union.changeLog ?? []), { at: now, applicationId: app._id, before, after }],
+      updatedAt: now,
+      version: union.version + 1,
+    });
+  },
+};
+
+async function deregisterBlockers(unionId: string): Promise<string | null> {
+  const [members, children] = await Promise.all([
+    db().collection('members').where({ unionId, status: 'active' }).count(),
+    db().collection('unions').where({ parentId: unionId, status: 'active' }).count(),
+  ]);
+  const reasons: string[] = [];
+  if ((members.total as number) > 0) reasons.push(`仍有 ${members.total} 名在册会员（请先办理会籍转移或移出）`);
+  if ((children.total as number) > 0) reasons.push(`仍有 ${children.total} 个未注销的下级工会（请先注销下级工会）`);
+  return reasons.length ? `该工会不能注销：${reasons.join('；')}` : null;
+}
+
+export const orgDeregister: KindHandler = {
+  kind: 'orgDeregister',
+  reviewPermission: 'orgInfo',
+  async prepare(data, applicant) {
+    const input = parse({ unionId: str({ label: '工会', max: 64 }), reason: str({ label: '注销原因', min: 2, max: 200, multiline: true }) }, data);
+    const union = await requireUnion(input.unionId);
+    requireRight(applicant.actor!, union._id, 'orgInfo');
+    if (!union.parentId) throw new AppError('PERMISSION_DENIED', '最高一级工会不能在小程序中注销');
+    const blocker = await deregisterBlockers(union._id);
+    if (blocker) throw new AppError('CONFLICT', blocker);
+    return {
+      reviewerUnionId: superiorOf(union),
+      unionId: union._id,
+      payload: { reason: input.reason },
+      title: `${union.name} 注销`,
+      lines: [{ label: '注销原因', value: input.reason }],
+      locks: [{ key: `org:${union._id}`, message: '该工会已有待审核的变更或注销申请，请等待审核完成或先撤回' }],
+    };
+  },
+  async beforeApprove(app: ApplicationDoc) {
+    const blocker = await deregisterBlockers(app.unionId as string);
+    if (blocker) throw new AppError('CONFLICT', blocker);
+  },
+  async effect(tx, app) {
+    const union = await txUnion(tx, app.unionId as string);
+    // The counters move in the same transactions as joins and registrations, so this check is exact.
+    if (union.memberCount > 0 || union.childCount > 0) throw new AppError('CONFLICT', '该工会仍有会员或下级工会，不能注销');
+    const now = new Date();
+    await tx.collection('unions').doc(union._id).update({ status: 'deregistered', updatedAt: now, version: union.version + 1 });
+    for (const tokenId of Object.values(union.qrTokens ?? {})) {
+      if (tokenId) await tx.collection('qrTokens').doc(tokenId).update({ status: 'revoked', revokedAt: now });
+    }
+    if (union.parentId) {
+      const parent = await txUnion(tx, union.parentId);
+      await tx.collection('unions').doc(parent._id).update({ childCount: Math.max(0, parent.childCount - 1), updatedAt: now });
+    }
+  },
+};

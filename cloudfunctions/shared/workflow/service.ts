@@ -1,0 +1,285 @@
+import { createHash } from 'node:crypto';
+import { APPLICATION_KIND_NAMES, APPLICATION_STATUS_NAMES, type ApplicationKind, type ApplicationStatus } from '../../../typings/models';
+import type { ApplicationView, BatchResult, Page, TimelineEntry } from '../../../typings/review';
+import { holdsRight, isProvinceOffice, openidsOf, requireActor, unionsWithRight, userOfOpenid, activeRoles, type Actor } from '../actor';
+import { AppError } from '../app-error';
+import { auditInTx } from '../audit';
+import { cmd, db, findById, transaction, txGet } from '../db';
+import { PLATFORM_SCOPE, type UnionDoc } from '../documents';
+import type { HandlerContext } from '../handler';
+import { sendSubscribeMessage } from '../providers/messaging';
+import type { Applicant, ApplicationDoc, KindHandler, StoredTimelineEntry } from './kind';
+import { releaseLocks, takeLocks } from './locks';
+
+/**
+ * The one review service every application kind goes through. A transition is a transaction that
+ * re-reads the status, so of N concurrent decisions exactly one wins and the effect runs once.
+ */
+const ACTION_NAMES: Record<TimelineEntry['action'], string> = { submitted: '提交申请', approved: '审核通过', rejected: '审核驳回', withdrawn: '申请人撤回' };
+
+export class Workflow {
+  constructor(private readonly kinds: Record<ApplicationKind, KindHandler>) {}
+
+  handler(kind: ApplicationKind): KindHandler {
+    const h = this.kinds[kind];
+    if (!h) throw new AppError('INVALID_INPUT', '不支持的申请类型', 'kind');
+    return h;
+  }
+
+  async applicant(ctx: HandlerContext, handler: KindHandler): Promise<Applicant> {
+    if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN');
+    const user = (await userOfOpenid(ctx.caller.openid)) ?? null;
+    if (!user && !handler.allowUnregistered) throw new AppError('NOT_LOGGED_IN');
+    const actor = user ? { openid: ctx.caller.openid, user, roles: await activeRoles(user._id) } : null;
+    return { openid: ctx.caller.openid, user, actor };
+  }
+
+  async submit(kind: ApplicationKind, data: unknown, ctx: HandlerContext): Promise<{ application: ApplicationView; replayed: boolean }> {
+    const handler = this.handler(kind);
+    const applicant = await this.applicant(ctx, handler);
+    // A retried tap carries the same request id: the same application id, so a replay finds the first.
+    const id = ctx.requestId
+      ? createHash('sha256').update(`${applicant.openid}\u0000${kind}\u0000${ctx.requestId}`).digest('hex').slice(0, 32)
+      : createHash('sha256').update(`${applicant.openid}\u0000${Date.now()}\u0000${Math.random()}`).digest('hex').slice(0, 32);
+    const existing = await findById<ApplicationDoc>('applications', id);
+    if (existing) return { application: await this.view(existing, applicant.user?._id ?? null), replayed: true };
+
+    const prepared = await handler.prepare(data, applicant, ctx);
+    const now = new Date();
+    const app: ApplicationDoc = {
+      _id: id,
+      kind,
+      status: 'pending',
+      version: 1,
+      reviewerUnionId: prepared.reviewerUnionId,
+      unionId: prepared.unionId,
+      applicantUserId: applicant.user?._id ?? null,
+      applicantOpenid: applicant.openid,
+      applicantName: applicant.user?.name ?? String(prepared.payload.name ?? ''),
+      payload: prepared.payload,
+      title: prepared.title,
+      lines: prepared.lines,
+      attachments: prepared.attachments ?? [],
+      locks: prepared.locks.map((l) => l.key),
+      history: [{ at: now, action: 'submitted', byUserId: applicant.user?._id ?? null, byName: applicant.user?.name ?? String(prepared.payload.name ?? '') }],
+      createdAt: now,
+      updatedAt: now,
+      decidedAt: null,
+      decidedBy: null,
+      rejectReason: null,
+    };
+    const replayed = await transaction(async (tx) => {
+      if (await txGet(tx, 'applications', id)) return true;
+      await takeLocks(tx, prepared.locks, id);
+      await tx.collection('applications').add(app);
+      await auditInTx(
+        tx,
+        { actorUserId: app.applicantUserId, action: `submit:${kind}`, targetType: 'application', targetId: id, unionId: app.unionId ?? app.reviewerUnionId, detail: { title: app.title } },
+        ctx,
+      );
+      return false;
+    });
+    const stored = replayed ? ((await findById<ApplicationDoc>('applications', id)) as ApplicationDoc) : app;
+    return { application: await this.view(stored, app.applicantUserId), replayed };
+  }
+
+  canReview(actor: Actor, app: Pick<ApplicationDoc, 'kind' | 'reviewerUnionId'>): boolean {
+    const { reviewPermission } = this.handler(app.kind);
+    if (reviewPermission === 'platform') return app.reviewerUnionId === PLATFORM_SCOPE && isProvinceOffice(actor);
+    return holdsRight(actor, app.reviewerUnionId, reviewPermission);
+  }
+
+  private async load(id: string): Promise<ApplicationDoc> {
+    const app = await findById<ApplicationDoc>('applications', id);
+    if (!app) throw new AppError('NOT_FOUND', '申请不存在或已被删除');
+    return app;
+  }
+
+  async decide(id: string, decision: 'approved' | 'rejected', reason: string | null, ctx: HandlerContext): Promise<ApplicationView> {
+    const actor = await requireActor(ctx);
+    const app = await this.load(id);
+    if (!this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED', '您不是该申请的审核人，无权审核');
+    if (app.status !== 'pending') throw new AppError('ALREADY_PROCESSED');
+    const handler = this.handler(app.kind);
+    if (decision === 'approved') await handler.beforeApprove?.(app);
+    const decided = await transaction(async (tx) => {
+      const current = await txGet<ApplicationDoc>(tx, 'applications', id);
+      if (!current || current.status !== 'pending') throw new AppError('ALREADY_PROCESSED');
+      const now = new Date();
+      const entry: StoredTimelineEntry = { at: now, action: decision, byUserId: actor.user._id, byName: actor.user.name, ...(reason ? { note: reason } : {}) };
+      const change = {
+        status: decision,
+        version: current.version + 1,
+        updatedAt: now,
+        decidedAt: now,
+        decidedBy: actor.user._id,
+        rejectReason: reason,
+        history: [...current.history, entry],
+      };
+      await tx.collection('applications').doc(id).update(change);
+      await releaseLocks(tx, current.locks);
+      if (decision === 'approved') await handler.effect(tx, current, actor, ctx);
+      await auditInTx(
+        tx,
+        {
+          actorUserId: actor.user._id,
+          action: `${decision === 'approved' ? 'approve' : 'reject'}:${current.kind}`,
+          targetType: 'application',
+          targetId: id,
+          unionId: current.unionId ?? current.reviewerUnionId,
+          detail: { title: current.title, ...(reason ? { reason } : {}) },
+        },
+        ctx,
+      );
+      return { ...current, ...change } as ApplicationDoc;
+    });
+    if (decision === 'approved') await handler.afterApprove?.(decided, ctx);
+    await this.notify(decided);
+    return this.view(decided, actor.user._id);
+  }
+
+  async withdraw(id: string, ctx: HandlerContext): Promise<ApplicationView> {
+    if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN');
+    const user = await userOfOpenid(ctx.caller.openid);
+    const app = await this.load(id);
+    const mine = user ? app.applicantUserId === user._id : app.applicantUserId === null && app.applicantOpenid === ctx.caller.openid;
+    if (!mine) throw new AppError('PERMISSION_DENIED', '只能撤回自己提交的申请');
+    if (app.status !== 'pending') throw new AppError('ALREADY_PROCESSED', '该申请已被处理，无法撤回');
+    const withdrawn = await transaction(async (tx) => {
+      const current = await txGet<ApplicationDoc>(tx, 'applications', id);
+      if (!current || current.status !== 'pending') throw new AppError('ALREADY_PROCESSED', '该申请已被处理，无法撤回');
+      const now = new Date();
+      const change = {
+        status: 'withdrawn' as const,
+        version: current.version + 1,
+        updatedAt: now,
+        decidedAt: now,
+        history: [...current.history, { at: now, action: 'withdrawn' as const, byUserId: user?._id ?? null, byName: current.applicantName }],
+      };
+      await tx.collection('applications').doc(id).update(change);
+      await releaseLocks(tx, current.locks);
+      await auditInTx(
+        tx,
+        { actorUserId: user?._id ?? null, action: `withdraw:${current.kind}`, targetType: 'application', targetId: id, unionId: current.unionId ?? current.reviewerUnionId, detail: { title: current.title } },
+        ctx,
+      );
+      return { ...current, ...change };
+    });
+    return this.view(withdrawn, user?._id ?? null);
+  }
+
+  async batchApprove(ids: string[], ctx: HandlerContext): Promise<BatchResult[]> {
+    await requireActor(ctx);
+    const results: BatchResult[] = [];
+    // One after another: each approval is its own transaction, and one failure must not stop the rest.
+    for (const id of ids) {
+      try {
+        await this.decide(id, 'approved', null, ctx);
+        results.push({ id, ok: true, message: '已通过' });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        results.push({ id, ok: false, message: err.message });
+      }
+    }
+    return results;
+  }
+
+  async listInbox(kind: ApplicationKind | undefined, skip: number, limit: number, ctx: HandlerContext) {
+    const actor = await requireActor(ctx);
+    const _ = cmd();
+    const clauses: Array<Record<string, unknown>> = [];
+    const kinds = (Object.keys(this.kinds) as ApplicationKind[]).filter((k) => !kind || k === kind);
+    for (const k of kinds) {
+      const perm = this.kinds[k].reviewPermission;
+      const unions = perm === 'platform' ? (isProvinceOffice(actor) ? [PLATFORM_SCOPE] : []) : unionsWithRight(actor, perm);
+      if (unions.length) clauses.push({ kind: k, reviewerUnionId: _.in(unions) });
+    }
+    if (clauses.length === 0) return { items: [], total: 0, counts: {} };
+    const where = _.and([{ status: 'pending' }, _.or(clauses)]);
+    const coll = db().collection('applications');
+    const [res, count, all] = await Promise.all([
+      coll.where(where).orderBy('createdAt', 'asc').skip(skip).limit(limit).get(),
+      coll.where(where).count(),
+      coll.where(where).field({ kind: true }).limit(1000).get(),
+    ]);
+    const counts: Partial<Record<ApplicationKind, number>> = {};
+    for (const a of all.data as Array<{ kind: ApplicationKind }>) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
+    const items = await this.views(res.data as ApplicationDoc[], actor.user._id);
+    return { items, total: count.total as number, counts };
+  }
+
+  async listMine(status: ApplicationStatus | undefined, skip: number, limit: number, ctx: HandlerContext): Promise<Omit<Page<ApplicationView>, 'page' | 'pageSize'>> {
+    if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN');
+    const user = await userOfOpenid(ctx.caller.openid);
+    const where: Record<string, unknown> = user ? { applicantUserId: user._id } : { applicantUserId: null, applicantOpenid: ctx.caller.openid };
+    if (status) where.status = status;
+    const coll = db().collection('applications');
+    const [res, count] = await Promise.all([coll.where(where).orderBy('createdAt', 'desc').skip(skip).limit(limit).get(), coll.where(where).count()]);
+    return { items: await this.views(res.data as ApplicationDoc[], user?._id ?? null), total: count.total as number };
+  }
+
+  async detail(id: string, ctx: HandlerContext): Promise<ApplicationView> {
+    if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN');
+    const user = await userOfOpenid(ctx.caller.openid);
+    const app = await this.load(id);
+    const mine = user ? app.applicantUserId === user._id : app.applicantOpenid === ctx.caller.openid;
+    if (!mine) {
+      const actor = user ? { openid: ctx.caller.openid, user, roles: await activeRoles(user._id) } : null;
+      if (!actor || !this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED');
+    }
+    return this.view(app, user?._id ?? null);
+  }
+
+  private async notify(app: ApplicationDoc): Promise<void> {
+    const openids = app.applicantUserId ? await openidsOf(app.applicantUserId) : [app.applicantOpenid];
+    for (const openid of openids) {
+      await sendSubscribeMessage({
+        openid,
+        template: 'reviewResult',
+        page: `pages/applications/index?id=${app._id}`,
+        data: { thing1: APPLICATION_KIND_NAMES[app.kind], phrase2: APPLICATION_STATUS_NAMES[app.status], thing3: app.rejectReason ?? '请进入小程序查看' },
+      });
+    }
+  }
+
+  async view(app: ApplicationDoc, viewerUserId: string | null): Promise<ApplicationView> {
+    return (await this.views([app], viewerUserId))[0];
+  }
+
+  async views(apps: ApplicationDoc[], viewerUserId: string | null): Promise<ApplicationView[]> {
+    const unionIds = [...new Set(apps.map((a) => a.reviewerUnionId).filter((u) => u !== PLATFORM_SCOPE))];
+    const unions = new Map<string, UnionDoc>();
+    if (unionIds.length) {
+      const res = await db().collection('unions').where({ _id: cmd().in(unionIds) }).limit(unionIds.length).get();
+      for (const u of res.data as UnionDoc[]) unions.set(u._id, u);
+    }
+    return apps.map((app) => {
+      const reviewer = unions.get(app.reviewerUnionId);
+      return {
+        id: app._id,
+        kind: app.kind,
+        kindName: APPLICATION_KIND_NAMES[app.kind],
+        status: app.status,
+        statusName: APPLICATION_STATUS_NAMES[app.status],
+        title: app.title,
+        lines: app.lines,
+        applicantName: app.applicantName,
+        reviewerUnionId: app.reviewerUnionId,
+        reviewerName: reviewer?.name ?? '省总智慧工会办公室',
+        reviewerContactPhone: reviewer?.contactPhone ?? '',
+        createdAt: new Date(app.createdAt).toISOString(),
+        ...(app.decidedAt ? { decidedAt: new Date(app.decidedAt).toISOString() } : {}),
+        ...(app.rejectReason ? { rejectReason: app.rejectReason } : {}),
+        history: app.history.map((h) => ({
+          at: new Date(h.at).toISOString(),
+          action: h.action,
+          actionName: ACTION_NAMES[h.action],
+          byName: h.byName,
+          ...(h.note ? { note: h.note } : {}),
+        })),
+        canWithdraw: app.status === 'pending' && viewerUserId !== null && app.applicantUserId === viewerUserId,
+        attachments: app.attachments,
+      };
+    });
+  }
+}

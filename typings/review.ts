@@ -1,0 +1,63 @@
+import type { ActionSpec } from './api';
+import type { ApplicationKind, ApplicationStatus } from './models';
+
+/** The single application workflow as both sides see it. */
+export interface ApplicationLine {
+  label: string;
+  value: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  action: 'submitted' | 'approved' | 'rejected' | 'withdrawn';
+  actionName: string;
+  byName: string;
+  note?: string;
+}
+
+export interface ApplicationView {
+  id: string;
+  kind: ApplicationKind;
+  kindName: string;
+  status: ApplicationStatus;
+  statusName: string;
+  title: string;
+  /** Masked where personal: what the reviewer and the applicant may see. */
+  lines: ApplicationLine[];
+  applicantName: string;
+  reviewerUnionId: string;
+  reviewerName: string;
+  /** The reviewing union's published phone, so a waiting applicant can call (spec §三.9). */
+  reviewerContactPhone: string;
+  createdAt: string;
+  decidedAt?: string;
+  rejectReason?: string;
+  history: TimelineEntry[];
+  canWithdraw: boolean;
+  /** File ids of attached images (certificates, document photos), for the reviewer. */
+  attachments: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface BatchResult {
+  id: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface ReviewActions {
+  submit: ActionSpec<{ kind: ApplicationKind; data: Record<string, unknown> }, { application: ApplicationView; replayed: boolean }>;
+  withdraw: ActionSpec<{ id: string }, { application: ApplicationView }>;
+  approve: ActionSpec<{ id: string }, { application: ApplicationView }>;
+  reject: ActionSpec<{ id: string; reason: string }, { application: ApplicationView }>;
+  batchApprove: ActionSpec<{ ids: string[] }, { results: BatchResult[] }>;
+  listInbox: ActionSpec<{ kind?: ApplicationKind; page?: number; pageSize?: number }, Page<ApplicationView> & { counts: Partial<Record<ApplicationKind, number>> }>;
+  listMine: ActionSpec<{ status?: ApplicationStatus; page?: number; pageSize?: number }, Page<ApplicationView>>;
+  detail: ActionSpec<{ id: string }, { application: ApplicationView }>;
+}
