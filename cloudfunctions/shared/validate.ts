@@ -33,7 +33,8 @@ export function str(o: StringOptions): Parser<string> {
     if (CONTROL.test(value) || (!o.multiline && /[\r\n\t]/.test(value))) fail(field, `${o.label}含有不可见的控制字符，请重新输入`);
     const trimmed = value.trim();
     const length = [...trimmed].length;
-    if (length < (o.min ?? 1)) fail(field, (o.min ?? 1) <= 1 ? `请填写${o.label}` : `${o.label}至少 ${o.min} 个字`);
+    if (length === 0) fail(field, `请填写${o.label}`);
+    if (length < (o.min ?? 1)) fail(field, `${o.label}至少 ${o.min} 个字`);
     if (length > o.max) fail(field, `${o.label}不能超过 ${o.max} 个字`);
     if (o.pattern && !o.pattern.test(trimmed)) fail(field, o.patternMessage ?? `${o.label}格式不正确`);
     return trimmed;
