@@ -18,7 +18,7 @@ export const actions: Record<string, ActionHandler> = {
     if (!rightInOrAbove(actor, union, 'settings')) throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的管理员');
     const res = await db().collection('roles').where({ unionId: union._id, status: 'active' }).limit(100).get();
     return {
-      roles: (res.data as Array<RoleDoc & { name?: string; docMasked?: string; phone?: { masked: string } }>).map((r) => ({
+      roles: (res.data as RoleDoc[]).map((r) => ({
         id: r._id,
         name: r.name ?? '',
         docMasked: r.docMasked ?? '',

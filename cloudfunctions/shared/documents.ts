@@ -105,6 +105,10 @@ export interface RoleDoc {
   /** Null while a role entered by a superior waits for the person to register. */
   userId: string | null;
   docIndex: string;
+  /** Who holds the role, as shown in the permission lists (masked). */
+  name: string;
+  docMasked: string;
+  phone: SealedPii | null;
   /** A union id, or 'platform' for the province office. */
   unionId: string;
   role: RoleName;

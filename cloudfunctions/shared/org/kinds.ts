@@ -2,7 +2,7 @@ import { requireRight, requireUnion } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { db, findOne, txGet, type Tx } from '../db';
-import type { RoleDoc, UnionDoc } from '../documents';
+import type { RoleDoc, UnionDoc, UserDoc } from '../documents';
 import { roleId } from '../roles/grants';
 import { object, optional, parse, str, type Parser } from '../validate';
 import type { ApplicationDoc, KindHandler } from '../workflow/kind';
@@ -83,12 +83,15 @@ export const orgRegister: KindHandler = {
     await tx.collection('unions').add(union);
     await tx.collection('unions').doc(parent._id).update({ childCount: parent.childCount + 1, updatedAt: now });
     // The approved registrant becomes the new union's first admin (spec §六.1).
-    const applicant = await txGet<{ _id: string; docIndex: string }>(tx, 'users', app.applicantUserId as string);
+    const applicant = await txGet<UserDoc>(tx, 'users', app.applicantUserId as string);
     if (!applicant) throw new AppError('CONFLICT', '申请人账号不存在，无法设置管理员');
     const role: RoleDoc = {
       _id: roleId(unionId, applicant.docIndex),
       userId: applicant._id,
       docIndex: applicant.docIndex,
+      name: applicant.name,
+      docMasked: applicant.doc.masked,
+      phone: applicant.phone,
       unionId,
       role: 'admin',
       permissions: ['reviewMembers', 'import', 'manageMembers', 'export', 'orgInfo', 'settings'],

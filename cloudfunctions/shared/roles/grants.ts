@@ -78,6 +78,9 @@ async function applyGrant(tx: Tx, p: GrantPayload, grantedBy: string, ctx: Handl
   const role: Omit<RoleDoc, '_id'> = {
     userId: user?._id ?? null,
     docIndex: p.docIndex,
+    name: p.name,
+    docMasked: p.doc.masked,
+    phone: p.phone,
     unionId: p.unionId,
     role: p.role,
     permissions: p.permissions,
@@ -85,7 +88,7 @@ async function applyGrant(tx: Tx, p: GrantPayload, grantedBy: string, ctx: Handl
     grantedBy,
     grantedAt: new Date(),
   };
-  await tx.collection('roles').doc(id).set({ ...role, name: p.name, docMasked: p.doc.masked, phone: p.phone });
+  await tx.collection('roles').doc(id).set(role);
   const wasAdmin = before?.status === 'active' && before.role === 'admin';
   const isAdmin = p.role === 'admin';
   if (wasAdmin !== isAdmin) await tx.collection('unions').doc(union._id).update({ adminCount: union.adminCount + (isAdmin ? 1 : -1) });
@@ -132,7 +135,7 @@ export const roleRevoke: KindHandler = {
     const input = parse({ unionId: str({ label: '工会', max: 64 }), roleId: str({ label: '要撤销的人员', max: 64 }), reason: str({ label: '撤销原因', min: 2, max: 200, multiline: true }) }, data);
     const union = await requireUnion(input.unionId);
     requireRight(applicant.actor!, union._id, 'settings');
-    const role = await findById<RoleDoc & { name?: string; docMasked?: string }>('roles', input.roleId);
+    const role = await findById<RoleDoc>('roles', input.roleId);
     if (!role || role.unionId !== union._id || role.status !== 'active') throw new AppError('NOT_FOUND', '该人员不是本工会的管理员或操作员');
     if (role.role === 'admin' && union.adminCount <= 1) throw new AppError('CONFLICT', '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过');
     return {

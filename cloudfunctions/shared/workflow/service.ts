@@ -169,7 +169,13 @@ export class Workflow {
   }
 
   async batchApprove(ids: string[], ctx: HandlerContext): Promise<BatchResult[]> {
-    await requireActor(ctx);
+    const actor = await requireActor(ctx);
+    // Authorised as a whole before anything changes: a batch holding one foreign id is refused.
+    for (const id of ids) {
+      const app = await findById<ApplicationDoc>('applications', id);
+      if (!app) throw new AppError('NOT_FOUND', '申请不存在或已被删除');
+      if (!this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED', '批量审核中包含您无权审核的申请');
+    }
     const results: BatchResult[] = [];
     // One after another: each approval is its own transaction, and one failure must not stop the rest.
     for (const id of ids) {
