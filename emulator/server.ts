@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { COLLECTIONS } from '../cloudfunctions/shared/collections';
 import { databaseActions, type ActionParams } from './database/actions';
 import { DatabaseEngine } from './database/engine';
+import { FaultInjector } from './faults';
 import { EmulatorError } from './errors';
 import { parseJson, readBody, sendJson } from './http-util';
 import { FunctionRuntime, type CallerIdentity } from './functions';
@@ -50,6 +51,7 @@ export interface RunningEmulator {
   functions: FunctionRuntime;
   /** Database/storage/function actions served, by action name. */
   actionCounts: Map<string, number>;
+  faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -72,13 +74,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     options.functionTimeouts,
   );
   const actionCounts = new Map<string, number>();
+  const faults = new FaultInjector();
 
   const server = http.createServer((req, res) => {
     route(req, res).catch((err: unknown) => sendError(res, err));
   });
   server.keepAliveTimeout = 10_000;
 
-  const ctx = { store, engine, storage, outbox, functions, actionCounts, envId };
+  const ctx = { store, engine, storage, outbox, functions, actionCounts, envId, faults };
   const inspector = inspectorRoutes(ctx);
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -110,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const action = typeof params.action === 'string' ? params.action : '';
     actionCounts.set(action, (actionCounts.get(action) ?? 0) + 1);
     try {
+      if (action !== 'functions.invokeFunction') await faults.apply(action);
       const dbHandler = databaseActions[action];
       if (dbHandler) return { requestId, ...dbHandler(engine, params) };
       switch (action) {
@@ -172,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     outbox,
     functions,
     actionCounts,
+    faults,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -200,7 +205,7 @@ export function useEmulatorFromThisProcess(baseUrl: string, envId: string): void
   process.env.TENCENTCLOUD = 'true';
 }
 
-export type EmulatorContext = Pick<RunningEmulator, 'store' | 'engine' | 'storage' | 'outbox' | 'functions' | 'actionCounts' | 'envId'>;
+export type EmulatorContext = Pick<RunningEmulator, 'store' | 'engine' | 'storage' | 'outbox' | 'functions' | 'actionCounts' | 'envId' | 'faults'>;
 
 function identityOf(req: http.IncomingMessage): CallerIdentity {
   const openid = header(req, IDENTITY_HEADER);

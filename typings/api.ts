@@ -1,6 +1,7 @@
 import type { ApiError } from './errors';
 import type { AccountActions } from './account';
 import type { AdminActions } from './admin';
+import type { ImporterActions } from './importer';
 import type { MemberActions } from './member';
 import type { OrgActions } from './org';
 import type { ReviewActions } from './review';
@@ -32,6 +33,7 @@ export interface FunctionActions {
   org: OrgActions;
   member: MemberActions;
   admin: AdminActions;
+  importer: ImporterActions;
 }
 
 export type FunctionName = keyof FunctionActions;

@@ -2,6 +2,7 @@ export * from './account';
 export * from './admin';
 export * from './api';
 export * from './errors';
+export * from './importer';
 export * from './member';
 export * from './models';
 export * from './org';

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { EmulatorError } from '../errors';
+import type { FaultRule } from '../faults';
 import { isOutboxKind } from '../outbox';
 import { readBody, sendJson } from '../http-util';
 import type { EmulatorContext } from '../server';
@@ -59,6 +60,14 @@ export function inspectorRoutes(ctx: EmulatorContext) {
     }
     if (parts[0] === 'outbox') {
       return outboxRoute(ctx, method, parts, url, req, res);
+    }
+    // GET /_/faults · PUT /_/faults {action, failNth, failRate, delayMs, maxFailures, seed} · DELETE /_/faults
+    if (parts[0] === 'faults') {
+      if (method === 'GET') sendJson(res, 200, ctx.faults.status());
+      else if (method === 'PUT') sendJson(res, 200, ctx.faults.set((await jsonObject(req)) as FaultRule));
+      else if (method === 'DELETE') sendJson(res, 200, ctx.faults.set(null));
+      else return false;
+      return true;
     }
     if (method === 'GET' && parts[0] === 'calls') {
       sendJson(res, 200, { calls: ctx.functions.calls });

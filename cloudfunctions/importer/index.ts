@@ -1,0 +1,39 @@
+import { requireActor, unionsWithRight } from '../shared/actor';
+import { AppError } from '../shared/app-error';
+import { defineFunction, type ActionHandler } from '../shared/handler';
+import { listJobs, loadJob, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
+import { id, parse, str } from '../shared/validate';
+
+/** Work per call stays well inside the function timeout (CloudBase allows minutes; we use seconds). */
+const BUDGET_MS = Number(process.env.IMPORT_BUDGET_MS ?? 2500);
+const FILE_ID = str({ label: '文件', max: 500, pattern: /^cloud:\/\/\S+$/, patternMessage: '请先上传文件' });
+
+/** Excel member import (spec §四, §三.3): template, dry-run validation, resumable job. */
+export const actions: Record<string, ActionHandler> = {
+  template: async (payload, ctx) => {
+    parse({}, payload);
+    const actor = await requireActor(ctx);
+    if (unionsWithRight(actor, 'import').length === 0) throw new AppError('PERMISSION_DENIED', '只有工会管理员或有“会员导入”权限的操作员可以下载模板');
+    return templateUrl();
+  },
+  validate: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会'), fileId: FILE_ID }, payload);
+    return validateImport(await requireActor(ctx), input.unionId, input.fileId);
+  },
+  submit: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会'), fileId: FILE_ID }, payload);
+    return submitImport(await requireActor(ctx), input.unionId, input.fileId, ctx, BUDGET_MS);
+  },
+  run: async (payload, ctx) => {
+    const input = parse({ jobId: id('导入任务') }, payload);
+    const actor = await requireActor(ctx);
+    await loadJob(actor, input.jobId);
+    return runImport(actor, input.jobId, ctx, BUDGET_MS);
+  },
+  jobs: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会') }, payload);
+    return { jobs: await listJobs(await requireActor(ctx), input.unionId) };
+  },
+};
+
+export const main = defineFunction(actions);

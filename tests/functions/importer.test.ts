@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import * as XLSX from 'xlsx';
+import type { MemberDoc, UnionDoc } from '../../cloudfunctions/shared/documents';
+import type { ImportJobView } from '../../typings/importer';
+import { demoResidentId } from '../../emulator/seed';
+import { requireOrSkip } from '../../scripts/system-packages';
+import { demoWorld, type Caller, type DemoWorld } from '../helpers/api';
+import { convertWithLibreOffice, flatOds, passwordProtected, xlsxOf, zipBomb, type Cell } from '../helpers/files';
+import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
+
+const HEADER = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'];
+
+/** Valid resident IDs born 1960–1969, apart from the demo people (born 1980–1999). */
+function personId(seq: number): string {
+  const body = `440106${1960 + Math.floor(seq / 1000)}0101${String(seq % 1000).padStart(3, '0')}`;
+  return body + residentIdCheckChar(body);
+}
+
+describe('member import from Excel (through the SDK)', function () {
+  this.timeout(180_000);
+  let world: DemoWorld;
+  let admin: Caller;
+  let grassroots: string;
+  before(async () => {
+    world = await demoWorld();
+    admin = world.as('demo-admin-grassroots');
+    grassroots = world.union('grassroots');
+  });
+  after(() => world.close());
+
+  async function upload(buf: Buffer, name = 'members.xlsx'): Promise<string> {
+    const res = await world.admin.uploadFile({ cloudPath: `uploads/imports/${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`, fileContent: buf });
+    return res.fileID;
+  }
+
+  async function untilDone(job: ImportJobView): Promise<ImportJobView> {
+    let j = job;
+    for (let i = 0; j.status !== 'done' && i < 200; i++) j = await admin.ok('importer', 'run', { jobId: j.jobId });
+    return j;
+  }
+
+  async function memberCount(): Promise<number> {
+    return (await world.docs<MemberDoc>('members', {})).length;
+  }
+
+  it('hands out a real template: header, dropdown, text-formatted ID and phone, instructions, marked examples', async () => {
+    const t = await admin.ok('importer', 'template', {});
+    const buf = Buffer.from(await (await fetch(t.url)).arrayBuffer());
+    const book = XLSX.read(buf);
+    assert.deepEqual(book.SheetNames, ['会员信息', '填写说明']);
+    const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets['会员信息'], { header: 1 });
+    assert.deepEqual(rows[0], ['姓名', '证件类型', '证件号码', '手机号码', '单位名称', '备注']);
+    assert.ok(rows.slice(1).every((r) => r[5] === '示例行（导入时自动忽略）'));
+    const zip = XLSX.CFB.read(buf, { type: 'buffer' });
+    const sheetXml = Buffer.from(XLSX.CFB.find(zip, '/xl/worksheets/sheet1.xml')!.content).toString();
+    assert.match(sheetXml, /<dataValidation type="list"[^>]*sqref="B2:B5001"><formula1>"居民身份证,港澳居民来往内地通行证,[^"]*护照"<\/formula1>/);
+    const style = /<col min="3" max="4"[^>]*style="(\d+)"/.exec(sheetXml)?.[1];
+    assert.ok(style, 'the ID and phone columns carry a style');
+    const styles = Buffer.from(XLSX.CFB.find(zip, '/xl/styles.xml')!.content).toString();
+    const xfs = styles.slice(styles.indexOf('<cellXfs')).match(/<xf [^>]*>/g) ?? [];
+    assert.match(xfs[Number(style)], /numFmtId="49"/, 'that style is the text format "@"');
+    assert.match(XLSX.utils.sheet_to_csv(book.Sheets['填写说明']), /文本/);
+    const asIs = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(buf) });
+    assert.match(asIs.message, /没有会员数据/);
+  });
+
+  const fileRows: Cell[][] = [
+    HEADER,
+    ['新甲', '居民身份证', personId(1), '13900001001', ''],
+    ['新乙', '居民身份证', personId(2).slice(0, 17) + (personId(2)[17] === '1' ? '2' : '1'), '13900001002', ''],
+    ['新丙', '居民身份证', personId(3), '1390000100', ''],
+    ['X<1>', '居民身份证', personId(4), '13900001004', ''],
+    ['新丁', '居民身份证', personId(1), '13900001005', ''],
+    ['刘会员', '居民身份证', demoResidentId(8), '13900001006', ''],
+    ['𠇔䶮·阿依古丽', '居民身份证', demoResidentId(9), '13900001007', ''],
+    ['新戊', '居民身份证', { num: 440106198001011234 }, '13900001008', ''],
+    ['孙注册', '居民身份证', demoResidentId(10), '13800131010', ''],
+    ['陈大文', '港澳居民来往内地通行证', 'H12345678', '13900001010', '广州示例科技有限公司'],
+    ['新己', '军官证', personId(5), '13900001011', ''],
+  ];
+
+  it('validates as a dry run: every problem with its row, a downloadable report, nothing written', async () => {
+    const before = await memberCount();
+    const report = await admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf(fileRows)) });
+    assert.equal(await memberCount(), before, 'validation writes nothing');
+    assert.equal(report.valid, 3);
+    assert.equal(report.willAutoJoin, 1);
+    const byRow = Object.fromEntries(report.problems.map((p) => [p.row, `${p.column}:${p.message}`]));
+    assert.match(byRow[3], /^证件号码:.*校验位不正确/);
+    assert.match(byRow[4], /^手机号码:.*11 位数字/);
+    assert.match(byRow[5], /^姓名:.*只能包含汉字/);
+    assert.match(byRow[6], /^证件号码:与第 2 行的证件号码重复/);
+    assert.match(byRow[7], /^证件号码:已是本工会会员/);
+    assert.match(byRow[8], /^证件号码:已是“五山街道示例产业园工会联合会”的会员/);
+    assert.match(byRow[9], /^证件号码:证件号码被 Excel 存成了数字/);
+    assert.match(byRow[12], /^证件类型:证件类型“军官证”不正确/);
+    assert.deepEqual(Object.keys(byRow).map(Number), [3, 4, 5, 6, 7, 8, 9, 12]);
+    const xlsx = XLSX.read(Buffer.from(await (await fetch(report.reportUrl)).arrayBuffer()));
+    const rows = XLSX.utils.sheet_to_json<string[]>(xlsx.Sheets['校验报告'], { header: 1 });
+    assert.deepEqual(rows[0], ['行号', '姓名', '证件类型', '证件号码', '手机号码', '单位名称', '错误原因']);
+    assert.equal(rows.length, 9);
+    assert.equal(rows[3][1], "X<1>");
+  });
+
+  it('refuses a missing or unknown column before looking at rows', async () => {
+    const missing = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf([['姓名', '证件类型', '证件号码'], ['张三', '居民身份证', personId(6)]])) });
+    assert.equal(missing.message, '缺少必填列：“手机号码”，请使用导入模板');
+    const unknown = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf([[...HEADER, '工号'], ['张三', '居民身份证', personId(6), '13900001012', '', 'A01']])) });
+    assert.match(unknown.message, /第 1 行有无法识别的列“工号”/);
+  });
+
+  it('submits a job: rows become not-real-name members, a registered person joins at once; a re-submit changes nothing', async () => {
+    const fileId = await upload(xlsxOf(fileRows));
+    const job = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId }));
+    assert.equal(job.status, 'done');
+    assert.deepEqual([job.total, job.imported, job.autoJoined, job.rejected, job.percent], [3, 2, 1, 8, 100]);
+    assert.deepEqual(job.rejectedRows.map((r) => r.row), [3, 4, 5, 6, 7, 8, 9, 12]);
+    const unregistered = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword: '陈大文' });
+    assert.equal(unregistered.items[0].docTypeName, '港澳居民来往内地通行证');
+    assert.equal(unregistered.items[0].unitName, '广州示例科技有限公司');
+    const card = (await world.as('demo-user').ok('member', 'my', {})).card;
+    assert.equal(card?.unionName, '广州示例科技有限公司工会委员会', 'the registered person joined at import time');
+
+    const before = await memberCount();
+    const again = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(fileRows), 'again.xlsx') });
+    assert.equal(again.jobId, job.jobId);
+    assert.equal(await memberCount(), before);
+    const audit = await world.docs<{ action: string }>('auditLogs', { targetId: job.jobId });
+    assert.deepEqual(audit.map((a) => a.action).sort(), ['import:done', 'import:submit']);
+  });
+
+  it('resumes after a chunk is killed halfway, with no row lost or doubled', async () => {
+    const rows: Cell[][] = [HEADER];
+    for (let i = 0; i < 1200; i++) rows.push([`续${String.fromCodePoint(0x4e00 + i)}`, '', personId(100 + i), `139${String(20000000 + i)}`, '']);
+    const fileId = await upload(xlsxOf(rows));
+    const [unionBefore] = await world.docs<UnionDoc>('unions', { _id: grassroots });
+    // Insert #1 is the job, #2 its audit entry, #3–#4 chunk 0, #5–#6 chunk 1: #6 dies after half of chunk 1 is in.
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 6 }) });
+    const crashed = await admin.call('importer', 'submit', { unionId: grassroots, fileId });
+    assert.equal(crashed.ok, false);
+    if (!crashed.ok) assert.equal(crashed.error.code, 'INTERNAL');
+    const status = (await (await fetch(`${world.emulator.baseUrl}/_/faults`)).json()) as { failed: number };
+    assert.equal(status.failed, 1);
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
+    const partial = await world.docs<MemberDoc>('members', { name: world.admin.database().RegExp({ regexp: '^续', options: '' }) });
+    assert.ok(partial.length > 500 && partial.length < 1200, `a chunk was cut in half (${partial.length} rows in)`);
+
+    const resumed = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId }));
+    assert.deepEqual([resumed.total, resumed.imported, resumed.rowsDone], [1200, 1200, 1200]);
+    const all = await world.admin.database().collection('members').where({ importJobId: resumed.jobId }).count();
+    assert.equal(all.total, 1200);
+    const [unionAfter] = await world.docs<UnionDoc>('unions', { _id: grassroots });
+    assert.equal(unionAfter.memberCount, unionBefore.memberCount + 1200);
+  });
+
+  it('an imported person who registers later joins automatically', async () => {
+    const { registerPerson } = await import('../helpers/api');
+    const res = await registerPerson(world, 'wx-imported-later', { name: '新甲', docNumber: personId(1), phone: '13900001001' });
+    assert.equal(res.autoJoined?.unionId, grassroots);
+  });
+
+  describe('input limits, each with a clear message', () => {
+    const cases: Array<[string, () => Buffer, RegExp]> = [
+      ['a file over 10 MB', () => Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(10 * 1024 * 1024 + 10)]), /超过 10 MB 上限/],
+      ['a zip bomb', () => zipBomb(60 * 1024 * 1024), /压缩比异常|解压后过大/],
+      ['a password-protected workbook', passwordProtected, /设置了打开密码/],
+      ['a CSV in GBK', () => Buffer.concat([Buffer.from([0xd0, 0xd5, 0xc3, 0xfb]), Buffer.from(',\r\n'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from(',110105194912310021\r\n')]), /不支持 CSV/],
+      ['an empty sheet', () => xlsxOf([]), /表格是空的/],
+      ['a header with no rows', () => xlsxOf([HEADER]), /没有会员数据/],
+      ['not a spreadsheet at all', () => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), /无法识别的文件格式/],
+    ];
+    for (const [label, make, message] of cases) {
+      it(`refuses ${label}`, async () => {
+        const err = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(make()) });
+        assert.equal(err.field, 'file');
+        assert.match(err.message, message);
+      });
+    }
+
+    it('refuses more than 200,000 rows', async () => {
+      const rows: Cell[][] = [HEADER];
+      for (let i = 0; i < 200_001; i++) rows.push(['甲']);
+      const err = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) });
+      assert.match(err.message, /单次最多导入 200000 行/);
+    });
+
+    it('refuses import into an above-grassroots union that cannot hold members, and without the right', async () => {
+      const county = await world.as('demo-admin-county').fails('importer', 'validate', { unionId: world.union('county'), fileId: await upload(xlsxOf(fileRows)) });
+      assert.match(county.message, /不能直接挂接会员/);
+      const other = await world.as('demo-admin-federation').fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf(fileRows)) });
+      assert.equal(other.code, 'PERMISSION_DENIED');
+    });
+  });
+
+  describe('files written by LibreOffice', function () {
+    before(function () {
+      this.timeout(600_000);
+      requireOrSkip(this, 'libreoffice-calc-nogui', '/usr/bin/soffice');
+    });
+
+    it('reads an xlsx LibreOffice saved, with text ID cells', async () => {
+      const rows = [HEADER, ['李四', '居民身份证', personId(3000), '13900003000', '外部单位'], ['王五', '台湾居民来往大陆通行证', '12345678', '13900003001', '']];
+      const xlsx = convertWithLibreOffice(flatOds(rows), 'members.fods', 'xlsx');
+      const report = await admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsx) });
+      assert.deepEqual([report.valid, report.problemCount], [2, 0]);
+    });
+
+    it('catches the IDs that LibreOffice turned into numbers from a CSV', async () => {
+      const id = `44010619900101123${residentIdCheckChar('44010619900101123')}`;
+      const csv = Buffer.from(`${HEADER.join(',')}\n赵六,居民身份证,${id.endsWith('X') ? id.slice(0, 17) + '1' : id},13900003002,\n`);
+      const xlsx = convertWithLibreOffice(csv, 'members.csv', 'xlsx', 'CSV:44,34,76');
+      const report = await admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsx) });
+      assert.equal(report.valid, 0);
+      assert.match(report.problems[0].message, /存成了数字/);
+    });
+
+    it('refuses a .xls that LibreOffice wrote', async () => {
+      const xls = convertWithLibreOffice(flatOds([HEADER, ['李四', '居民身份证', personId(3003), '13900003003', '']]), 'old.fods', 'xls');
+      const err = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xls) });
+      assert.match(err.message, /不支持 \.xls/);
+    });
+  });
+});

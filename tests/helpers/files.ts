@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import * as XLSX from 'xlsx';
+
+/** Test files for the importer: written by SheetJS, by LibreOffice, and by hand where a file must be broken. */
+export type Cell = string | number | { num: number };
+
+/** An xlsx the way a careful admin fills the template: every cell text, unless { num } asks for a number. */
+export function xlsxOf(rows: Cell[][], sheetName = '会员信息'): Buffer {
+  const cells = rows.map((r) => r.map((c) => (typeof c === 'object' ? { t: 'n', v: c.num } : typeof c === 'number' ? { t: 'n', v: c } : { t: 's', v: c })));
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(cells as unknown as string[][]), sheetName);
+  // Shared strings and deflate, as Excel itself saves.
+  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', bookSST: true, compression: true }) as Buffer;
+}
+
+/** A minimal zip with one entry whose content is `size` zero bytes: a zip bomb at a high ratio. */
+export function zipBomb(size: number): Buffer {
+  const name = Buffer.from('xl/worksheets/sheet1.xml');
+  const data = Buffer.alloc(size);
+  const deflated = zlib.deflateRawSync(data, { level: 9 });
+  const crc = zlib.crc32(data);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc >>> 0, 14);
+  local.writeUInt32LE(deflated.length, 18);
+  local.writeUInt32LE(size, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc >>> 0, 16);
+  central.writeUInt32LE(deflated.length, 20);
+  central.writeUInt32LE(size, 24);
+  central.writeUInt16LE(name.length, 28);
+  const cdOffset = local.length + name.length + deflated.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(cdOffset, 16);
+  return Buffer.concat([local, name, deflated, central, name, end]);
+}
+
+/** The OLE container Office uses for a password-protected workbook (EncryptionInfo + EncryptedPackage). */
+export function passwordProtected(): Buffer {
+  const cfb = XLSX.CFB.utils.cfb_new();
+  XLSX.CFB.utils.cfb_add(cfb, '/EncryptionInfo', Buffer.from([4, 0, 4, 0, 0x40, 0, 0, 0]));
+  XLSX.CFB.utils.cfb_add(cfb, '/EncryptedPackage', Buffer.alloc(4096, 7));
+  return Buffer.from(XLSX.CFB.write(cfb, { type: 'buffer' }) as Buffer);
+}
+
+/** Converts a file with LibreOffice (headless), e.g. a flat ODS or CSV into xlsx or xls. */
+export function convertWithLibreOffice(input: Buffer, inputName: string, target: 'xlsx' | 'xls', filterOptions?: string): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lo-'));
+  const src = path.join(dir, inputName);
+  fs.writeFileSync(src, input);
+  const args = ['--headless', '--norestore', `-env:UserInstallation=file://${path.join(dir, 'profile')}`];
+  if (filterOptions) args.push(`--infilter=${filterOptions}`);
+  execFileSync('/usr/bin/soffice', [...args, '--convert-to', target, '--outdir', dir, src], { stdio: 'pipe', timeout: 120_000 });
+  const out = path.join(dir, `${path.parse(inputName).name}.${target}`);
+  const buf = fs.readFileSync(out);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return buf;
+}
+
+/** A flat OpenDocument spreadsheet whose cells are all strings, as LibreOffice's own format. */
+export function flatOds(rows: string[][]): Buffer {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const body = rows
+    .map((r) => `<table:table-row>${r.map((c) => `<table:table-cell office:value-type="string"><text:p>${esc(c)}</text:p></table:table-cell>`).join('')}</table:table-row>`)
+    .join('');
+  return Buffer.from(
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+      '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">' +
+      `<office:body><office:spreadsheet><table:table table:name="会员信息">${body}</table:table></office:spreadsheet></office:body></office:document>`,
+  );
+}

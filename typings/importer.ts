@@ -1,0 +1,42 @@
+import type { ActionSpec } from './api';
+
+export interface RowProblemView {
+  /** The row number Excel shows. */
+  row: number;
+  column: string;
+  message: string;
+}
+
+export interface ValidationReport {
+  total: number;
+  valid: number;
+  willAutoJoin: number;
+  problemCount: number;
+  problems: RowProblemView[];
+  /** The rejected rows with an error column, as an xlsx; empty when there are none. */
+  reportUrl: string;
+}
+
+export interface ImportJobView {
+  jobId: string;
+  status: 'running' | 'done';
+  total: number;
+  rowsDone: number;
+  percent: number;
+  imported: number;
+  autoJoined: number;
+  skipped: number;
+  rejected: number;
+  rejectedRows: RowProblemView[];
+  reportUrl: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface ImporterActions {
+  template: ActionSpec<Record<string, never>, { url: string; fileId: string }>;
+  validate: ActionSpec<{ unionId: string; fileId: string }, ValidationReport>;
+  submit: ActionSpec<{ unionId: string; fileId: string }, ImportJobView>;
+  run: ActionSpec<{ jobId: string }, ImportJobView>;
+  jobs: ActionSpec<{ unionId: string }, { jobs: ImportJobView[] }>;
+}
