@@ -42,9 +42,11 @@ interface GrantPayload {
 }
 
 /** Validates the person being made admin/operator; a registered person's name must match their document. */
-async function grantInput(data: unknown): Promise<{ payload: GrantPayload; union: UnionDoc; user: UserDoc | undefined }> {
+async function grantInput(data: unknown, authorize: (union: UnionDoc) => void): Promise<{ payload: GrantPayload; union: UnionDoc; user: UserDoc | undefined }> {
   const input = parse(PERSON_FIELDS, data);
   const union = await requireUnion(input.unionId);
+  // Rights first: nothing about the person is revealed to someone who may not set roles here.
+  authorize(union);
   const doc = validateDocument(input.docType, input.docNumber);
   const sealed = sealIdentity(doc);
   const docIndex = sealed.index;
@@ -111,8 +113,7 @@ export const roleGrant: KindHandler = {
   kind: 'roleGrant',
   reviewPermission: 'settings',
   async prepare(data, applicant) {
-    const { payload, union } = await grantInput(data);
-    requireRight(applicant.actor!, union._id, 'settings');
+    const { payload, union } = await grantInput(data, (u) => requireRight(applicant.actor!, u._id, 'settings'));
     return {
       reviewerUnionId: superiorOf(union),
       unionId: union._id,
@@ -167,8 +168,9 @@ export const roleRevoke: KindHandler = {
 
 /** 下级工会权限设置: a superior enters a subordinate's admin directly; effective at once, audited. */
 export async function appointSubordinate(actor: Actor, data: unknown, ctx: HandlerContext): Promise<{ roleId: string; attached: boolean }> {
-  const { payload, union } = await grantInput(data);
-  if (!superiorRightOver(actor, union, 'settings')) throw new AppError('PERMISSION_DENIED', '只能为下级工会设置管理员');
+  const { payload, union } = await grantInput(data, (u) => {
+    if (!superiorRightOver(actor, u, 'settings')) throw new AppError('PERMISSION_DENIED', '只能为下级工会设置管理员');
+  });
   await transaction((tx) => applyGrant(tx, payload, actor.user._id, ctx, 'superior'));
   const role = await findById<RoleDoc>('roles', roleId(union._id, payload.docIndex));
   return { roleId: roleId(union._id, payload.docIndex), attached: Boolean(role?.userId) };
