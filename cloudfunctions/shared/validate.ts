@@ -63,6 +63,11 @@ export function bool(label: string): Parser<boolean> {
   };
 }
 
+/** Names of unions and workplaces: the characters real names use, nothing that reads as code. */
+export const ORG_NAME = /^[\p{Script=Han}\p{L}\p{N}\p{M}·（）()\-—、&＆.．　 ]+$/u;
+export const orgName = (label: string, min = 2): Parser<string> =>
+  str({ label, min, max: 60, pattern: ORG_NAME, patternMessage: `${label}只能包含汉字、字母、数字、空格和括号等常用符号` });
+
 /** Document ids: what the database hands out, nothing else. */
 export const id = (label: string): Parser<string> => str({ label, max: 64, pattern: /^[A-Za-z0-9_-]+$/, patternMessage: `${label}不正确` });
 

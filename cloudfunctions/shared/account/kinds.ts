@@ -100,7 +100,6 @@ export const documentAccount: KindHandler = {
   reviewPermission: 'platform',
   allowUnregistered: true,
   async prepare(data, applicant) {
-    if (applicant.user) throw new AppError('CONFLICT', '当前微信已登录账号，无需重复注册');
     const input = parse(
       {
         name: nameField,
@@ -113,6 +112,7 @@ export const documentAccount: KindHandler = {
       },
       data,
     );
+    if (applicant.user) throw new AppError('CONFLICT', '当前微信已登录账号，无需重复注册');
     const doc = sealIdentity(validateDocument(input.docType, input.docNumber));
     await checkFree(doc.index, input.phone);
     await consumeSmsCode(input.phone, 'register', input.smsCode);

@@ -12,7 +12,8 @@ export function normaliseName(raw: string): string {
 }
 
 export function validateName(raw: unknown, field = 'name'): string {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new AppError('INVALID_INPUT', '请填写姓名', field);
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw new AppError('INVALID_INPUT', '请填写姓名', field);
+  if (typeof raw !== 'string') throw new AppError('INVALID_INPUT', '姓名应为文字', field);
   if (!raw.isWellFormed()) throw new AppError('INVALID_INPUT', '姓名含有无法识别的字符，请重新输入', field);
   const name = normaliseName(raw);
   const length = [...name].length;
@@ -25,14 +26,16 @@ export function validateName(raw: unknown, field = 'name'): string {
 }
 
 export function validatePhone(raw: unknown, field = 'phone'): string {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new AppError('INVALID_INPUT', '请填写手机号码', field);
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw new AppError('INVALID_INPUT', '请填写手机号码', field);
+  if (typeof raw !== 'string') throw new AppError('INVALID_INPUT', '手机号码应为文字', field);
   const phone = raw.trim().replace(/[\s-]/g, '').replace(/^\+?86/, '');
   if (!/^1[3-9]\d{9}$/.test(phone)) throw new AppError('INVALID_INPUT', '手机号码应为 11 位数字并以 1 开头，请核对', field);
   return phone;
 }
 
 export function validatePassword(raw: unknown, field = 'password'): string {
-  if (typeof raw !== 'string' || raw === '') throw new AppError('INVALID_INPUT', '请设置密码', field);
+  if (raw === undefined || raw === null || raw === '') throw new AppError('INVALID_INPUT', '请设置密码', field);
+  if (typeof raw !== 'string') throw new AppError('INVALID_INPUT', '密码格式不正确', field);
   if (raw.length < 8 || raw.length > 32) throw new AppError('INVALID_INPUT', '密码应为 8 至 32 位', field);
   if (!/[A-Za-z]/.test(raw) || !/\d/.test(raw)) throw new AppError('INVALID_INPUT', '密码需同时包含字母和数字', field);
   if (/[^\x21-\x7e]/.test(raw)) throw new AppError('INVALID_INPUT', '密码只能包含字母、数字和英文符号', field);

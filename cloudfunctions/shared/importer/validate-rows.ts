@@ -3,6 +3,7 @@ import type { MemberDoc, SealedPii, UnionDoc, UserDoc } from '../documents';
 import { validateDocument } from '../identity/documents';
 import { validateName, validatePhone } from '../identity/person';
 import { AppError } from '../app-error';
+import { ORG_NAME } from '../validate';
 import { sealIdentity, sealPhone } from '../security/seal';
 import type { DocumentType } from '../../../typings/models';
 import { DOCUMENT_TYPE_BY_NAME, type RawRow } from './parse';
@@ -76,6 +77,7 @@ export async function validateRows(rows: RawRow[], union: UnionDoc, defaultUnitN
     }
     const unitName = raw.unitName.trim() || defaultUnitName;
     if ([...unitName].length > 60) own.push({ row: raw.row, column: '单位名称', message: '单位名称不能超过 60 个字' });
+    else if (!ORG_NAME.test(unitName)) own.push({ row: raw.row, column: '单位名称', message: '单位名称只能包含汉字、字母、数字、空格和括号等常用符号' });
     if (own.length) problems.push(...own);
     else candidates.push({ row: raw.row, name, docType: docType as DocumentType, doc: doc as SealedPii, phone: phone as SealedPii, unitName });
   }

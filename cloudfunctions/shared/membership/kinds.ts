@@ -7,14 +7,14 @@ import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { resolveQr } from '../org/qr';
 import { mayHoldMembers } from '../org/unions';
-import { optional, parse, str } from '../validate';
+import { optional, orgName, parse, str } from '../validate';
 import type { Applicant, ApplicationDoc, KindHandler, Prepared } from '../workflow/kind';
 
 /** 会员登记 (already a member offline), 会员入会 (joining) and 会籍转移, all reviewed by the receiving union. */
 const APPLY_FIELDS = {
   unionId: optional(str({ label: '工会', max: 64 })),
   code: optional(str({ label: '会员登记二维码', max: 600 })),
-  unitName: str({ label: '单位名称', min: 2, max: 60 }),
+  unitName: orgName('单位名称'),
 };
 
 const ONE_PENDING = '您已有一条审核中的会员申请（登记、入会或会籍转移），请等待审核结果或撤回后再提交';

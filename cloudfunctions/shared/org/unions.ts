@@ -4,7 +4,7 @@ import { AppError } from '../app-error';
 import { PLATFORM_SCOPE, type UnionDoc } from '../documents';
 import { validateCreditCode } from '../identity/credit-code';
 import { validateName } from '../identity/person';
-import { int, oneOf, optional, str, type Parser } from '../validate';
+import { int, oneOf, optional, orgName, str, type Parser } from '../validate';
 
 /** The registration form of a union (工会组织登记), validated field by field. */
 export interface UnionForm {
@@ -23,8 +23,8 @@ const SUBTYPES = Object.keys(ABOVE_SUBTYPE_NAMES) as AboveSubtype[];
 const CONTACT_PHONE = /^(0\d{2,3}-?\d{7,8}(-\d{1,6})?|1[3-9]\d{9})$/;
 
 export const FORM_FIELDS = {
-  name: str({ label: '工会名称', min: 2, max: 60 }),
-  unitName: str({ label: '单位名称', min: 2, max: 60 }),
+  name: orgName('工会名称'),
+  unitName: orgName('单位名称'),
   creditCode: ((v: unknown, f: string) => validateCreditCode(v, f)) as Parser<string>,
   address: str({ label: '单位地址', min: 2, max: 100 }),
   chairName: ((v: unknown, f: string) => validateName(v, f)) as Parser<string>,
