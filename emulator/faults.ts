@@ -31,7 +31,9 @@ export class FaultInjector {
 
   set(rule: FaultRule | null): FaultState {
     this.state = { rule, matched: 0, failed: 0 };
-    this.random = rule?.seed ?? 1;
+    // Spread small seeds over the range and warm up: Park–Miller's first draws from 1, 2, 3… are tiny.
+    this.random = (((rule?.seed ?? 1) * 2654435761) % 2147483646) + 1;
+    for (let i = 0; i < 8; i++) this.next();
     return this.status();
   }
 

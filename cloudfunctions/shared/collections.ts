@@ -40,7 +40,6 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [
       { fields: ['reviewerUnionId', 'status', 'kind'] },
       { fields: ['applicantUserId', 'status'] },
-      { fields: ['requestKey'], unique: true },
     ],
   },
   { name: 'roles', indexes: [{ fields: ['userId', 'status'] }, { fields: ['unionId', 'status'] }, { fields: ['docIndex'] }] },
