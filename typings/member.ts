@@ -30,6 +30,8 @@ export interface MembershipCard {
   docMasked: string;
   /** What the member's QR encodes: a signed member code an admin can scan. */
   memberCode: string;
+  /** The same code as a PNG data URL, drawn by the server. */
+  memberQr: string;
 }
 
 export interface MyMembership {

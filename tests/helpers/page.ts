@@ -14,7 +14,18 @@ export interface WxRecorder {
   phoneCalls: string[];
   /** Answer the next showModal with confirm (true) or cancel (false). */
   modalAnswers: boolean[];
+  /** Text typed into the next editable showModal (reasons). */
+  modalTexts: string[];
   storage: Map<string, unknown>;
+  clipboard: string[];
+  subscribeRequests: string[][];
+  savedImages: string[];
+  /** What wx.scanCode reads next. */
+  scanResults: string[];
+  /** Files the user picks next (chooseMessageFile / chooseMedia), by name. */
+  pickFiles: Array<{ name: string; content: Buffer }>;
+  /** Where wx.cloud.uploadFile puts a picked file: the emulator's storage through the real SDK. */
+  uploader?: (cloudPath: string, content: Buffer) => Promise<string>;
 }
 
 type Simulate = {
@@ -36,8 +47,23 @@ export interface PageComponent {
 }
 
 let simulate: Simulate | undefined;
+const NODE_OWN = ['AbortController', 'AbortSignal', 'URL', 'URLSearchParams', 'Blob', 'File', 'FormData', 'Headers', 'Request', 'Response', 'fetch', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'structuredClone', 'performance'];
 let cleanupJsdom: (() => void) | undefined;
-export const wxCalls: WxRecorder = { toasts: [], modals: [], navigations: [], phoneCalls: [], modalAnswers: [], storage: new Map() };
+export const wxCalls: WxRecorder = {
+  toasts: [],
+  modals: [],
+  navigations: [],
+  phoneCalls: [],
+  modalAnswers: [],
+  modalTexts: [],
+  storage: new Map(),
+  clipboard: [],
+  subscribeRequests: [],
+  savedImages: [],
+  scanResults: [],
+  pickFiles: [],
+};
+const tempFiles = new Map<string, Buffer>();
 
 function installWx(): void {
   const wx = (global as unknown as { wx: Record<string, unknown> }).wx;
@@ -51,10 +77,42 @@ function installWx(): void {
     showToast: (o: { title: string; icon?: string }) => (wxCalls.toasts.push({ title: o.title, icon: o.icon }), ok(o)),
     showLoading: (o: unknown) => ok(o as never),
     hideLoading: (o?: unknown) => ok(o as never),
-    showModal: (o: { title?: string; content?: string; success?: (r: unknown) => void }) => {
+    showModal: (o: { title?: string; content?: string; editable?: boolean; success?: (r: unknown) => void }) => {
       wxCalls.modals.push({ title: o.title, content: o.content });
       const confirm = wxCalls.modalAnswers.length ? (wxCalls.modalAnswers.shift() as boolean) : true;
-      return ok(o, { confirm, cancel: !confirm });
+      const content = o.editable ? (wxCalls.modalTexts.shift() ?? '') : undefined;
+      return ok(o, { confirm, cancel: !confirm, ...(content !== undefined ? { content } : {}) });
+    },
+    requestSubscribeMessage: (o: { tmplIds: string[] }) => (wxCalls.subscribeRequests.push(o.tmplIds), ok(o, { errMsg: 'requestSubscribeMessage:ok' })),
+    setClipboardData: (o: { data: string }) => (wxCalls.clipboard.push(o.data), ok(o)),
+    scanCode: (o: { success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+      const result = wxCalls.scanResults.shift();
+      if (result === undefined) return o.fail?.({ errMsg: 'scanCode:fail cancel' });
+      return ok(o, { result, scanType: 'QR_CODE' });
+    },
+    chooseMessageFile: (o: { success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+      const f = wxCalls.pickFiles.shift();
+      if (!f) return o.fail?.({ errMsg: 'chooseMessageFile:fail cancel' });
+      const path = `wxfile://tmp/${Date.now()}-${f.name}`;
+      tempFiles.set(path, f.content);
+      return ok(o, { tempFiles: [{ path, name: f.name, size: f.content.length, type: 'file', time: Date.now() }] });
+    },
+    chooseMedia: (o: { success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+      const f = wxCalls.pickFiles.shift();
+      if (!f) return o.fail?.({ errMsg: 'chooseMedia:fail cancel' });
+      const path = `wxfile://tmp/${Date.now()}-${f.name}`;
+      tempFiles.set(path, f.content);
+      return ok(o, { tempFiles: [{ tempFilePath: path, size: f.content.length, fileType: 'image' }] });
+    },
+    downloadFile: (o: { url: string }) => ok(o, { tempFilePath: o.url, statusCode: 200 }),
+    saveImageToPhotosAlbum: (o: { filePath: string }) => (wxCalls.savedImages.push(o.filePath), ok(o)),
+    cloud: {
+      init: () => undefined,
+      uploadFile: (o: { cloudPath: string; filePath: string; success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+        const content = tempFiles.get(o.filePath);
+        if (!content || !wxCalls.uploader) return o.fail?.({ errMsg: 'uploadFile:fail' });
+        wxCalls.uploader(o.cloudPath, content).then((fileID) => o.success?.({ fileID, statusCode: 200 }), (e: unknown) => o.fail?.(e));
+      },
     },
     navigateTo: (o: { url: string }) => (wxCalls.navigations.push({ kind: 'navigateTo', url: o.url }), ok(o)),
     redirectTo: (o: { url: string }) => (wxCalls.navigations.push({ kind: 'redirectTo', url: o.url }), ok(o)),
@@ -72,9 +130,25 @@ function installWx(): void {
 export function usePageEnvironment(): void {
   before(function () {
     this.timeout(120_000);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    cleanupJsdom = (require('jsdom-global') as (html?: string, opts?: object) => () => void)(undefined, { pretendToBeVisual: true, url: 'http://localhost/' });
     const g = global as unknown as Record<string, unknown>;
+    // jsdom-global overwrites globals and deletes them on cleanup; keep Node's own for the emulator,
+    // the SDK and fetch (undici rejects a jsdom AbortSignal), and put everything back afterwards.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const keys = [...(require('jsdom-global/keys') as string[]), 'document', 'window'];
+    const saved = new Map(keys.map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cleanup = (require('jsdom-global') as (html?: string, opts?: object) => () => void)(undefined, { pretendToBeVisual: true, url: 'http://localhost/' });
+    for (const k of NODE_OWN) {
+      const d = saved.get(k);
+      if (d) Object.defineProperty(globalThis, k, d);
+    }
+    cleanupJsdom = () => {
+      cleanup();
+      for (const [k, d] of saved) {
+        if (d) Object.defineProperty(globalThis, k, d);
+        else delete g[k];
+      }
+    };
     g.CustomEvent = (g.window as Record<string, unknown>).CustomEvent;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     simulate ??= require('miniprogram-simulate') as Simulate;
@@ -86,7 +160,13 @@ export function usePageEnvironment(): void {
     wxCalls.navigations.length = 0;
     wxCalls.phoneCalls.length = 0;
     wxCalls.modalAnswers.length = 0;
+    wxCalls.modalTexts.length = 0;
     wxCalls.storage.clear();
+    wxCalls.clipboard.length = 0;
+    wxCalls.subscribeRequests.length = 0;
+    wxCalls.savedImages.length = 0;
+    wxCalls.scanResults.length = 0;
+    wxCalls.pickFiles.length = 0;
   });
   after(() => cleanupJsdom?.());
 }
@@ -110,4 +190,51 @@ export function settle(ms = 0): Promise<void> {
 /** Visible text of every element matching the selector, in document order. */
 export function texts(page: PageComponent, selector: string): string[] {
   return page.querySelectorAll(selector).map((c) => (c.dom.textContent ?? '').trim());
+}
+
+/** Taps an element (by selector) as the user would. */
+export async function tap(page: PageComponent, selector: string): Promise<void> {
+  const el = page.querySelector(selector);
+  if (!el) throw new Error(`nothing to tap at ${selector}`);
+  el.dispatchEvent('tap');
+  await settle();
+}
+
+/** Types into an input (bindinput) or picks in a picker / checkbox group (bindchange). */
+export async function type(page: PageComponent, selector: string, value: unknown, event = 'input'): Promise<void> {
+  const el = page.querySelector(selector);
+  if (!el) throw new Error(`no field at ${selector}`);
+  el.dispatchEvent(event, { detail: { value } });
+  await settle();
+}
+
+/** Waits until the page shows what the test expects (calls are asynchronous), or fails with what it shows. */
+export async function until(page: PageComponent, check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}; page shows: ${(page.dom.textContent ?? '').replace(/\s+/g, ' ').slice(0, 400)}; toasts: ${JSON.stringify(wxCalls.toasts)}`);
+    }
+    await settle(10);
+  }
+}
+
+export function pageText(page: PageComponent): string {
+  return (page.dom.textContent ?? '').replace(/\s+/g, ' ');
+}
+
+/**
+ * The mini-program's calls go to the emulator in-process, as the given WeChat user: the real
+ * functions and database, no mocked wx.cloud.
+ */
+export function connectToEmulator(emulator: { functions: { invoke(name: string, event: unknown, identity: { openid?: string }): Promise<{ result: unknown }> } }): { actAs(openid: string | undefined): void } {
+  let openid: string | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const transport = require(path.join(MP_OUT, 'api', 'transport.js')) as { setTransport(t: (name: string, data: Record<string, unknown>) => Promise<unknown>): void };
+  transport.setTransport(async (name, data) => (await emulator.functions.invoke(name, data, { openid, appid: 'wx-page-test' } as { openid?: string })).result);
+  return {
+    actAs(id) {
+      openid = id;
+    },
+  };
 }

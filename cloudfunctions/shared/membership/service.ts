@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import QRCode from 'qrcode';
 import * as XLSX from 'xlsx';
 import { DOCUMENT_TYPE_NAMES, type MemberStatus } from '../../../typings/models';
 import type { MemberRow, MembershipCard, MyMembership, UnionSearchHit, UnionSearchResult } from '../../../typings/member';
@@ -91,6 +92,7 @@ export async function myMembership(ctx: HandlerContext, workflow: Workflow): Pro
         joinedAt: new Date(active.joinedAt).toISOString(),
         docMasked: actor.user.doc.masked,
         memberCode: memberCode(active._id),
+        memberQr: await QRCode.toDataURL(memberCode(active._id), { margin: 1, width: 240 }),
       }
     : null;
   const pendingRes = await db()

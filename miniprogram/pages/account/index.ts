@@ -1,0 +1,37 @@
+import type { AccountSummary } from '../../../typings/account';
+import { call } from '../../api/client';
+import { bindField, confirm, run, toast } from '../../utils/ui';
+
+/** 账号与安全: change phone (verified by SMS), change password, log out of this WeChat. */
+Component({
+  data: { busy: false, error: '', account: null as AccountSummary | null, newPhone: '', smsCode: '', oldPassword: '', newPassword: '' },
+  methods: {
+    async onLoad() {
+      const me = await run(this, () => call('account', 'me', {}));
+      if (me) this.setData({ account: me.account });
+    },
+    onInput(e: WechatMiniprogram.Input) {
+      bindField(this, e);
+    },
+    async sendCode() {
+      if (await run(this, () => call('account', 'sendSmsCode', { phone: this.data.newPhone, purpose: 'changePhone' }))) toast('验证码已发送');
+    },
+    async changePhone() {
+      const res = await run(this, () => call('account', 'changePhone', { newPhone: this.data.newPhone, smsCode: this.data.smsCode }));
+      if (res) {
+        this.setData({ account: res.account, newPhone: '', smsCode: '' });
+        toast('手机号已更换');
+      }
+    },
+    async changePassword() {
+      if (await run(this, () => call('account', 'changePassword', { oldPassword: this.data.oldPassword, newPassword: this.data.newPassword }))) {
+        this.setData({ oldPassword: '', newPassword: '' });
+        toast('密码已修改');
+      }
+    },
+    async logout() {
+      if (!(await confirm('退出登录', '退出后需重新登录才能办理业务，确定退出吗？', '退出'))) return;
+      if (await run(this, () => call('account', 'logout', {}))) wx.reLaunch({ url: '/pages/index/index' });
+    },
+  },
+});
