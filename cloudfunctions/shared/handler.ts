@@ -30,8 +30,10 @@ export function defineFunction(handlers: Record<string, ActionHandler>) {
       return { ok: true, data };
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toApiError() };
-      // Unexpected failures are logged by type only: messages may carry personal data.
-      console.error('[function] unexpected error:', err instanceof Error ? err.name : typeof err);
+      // Unexpected failures are logged by type and code location only: messages may carry personal data.
+      const where = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join(' < ') : '';
+      const code = (err as { code?: unknown }).code;
+      console.error(`[function] unexpected error in ${String((event as { action?: unknown })?.action ?? '?')}:`, err instanceof Error ? err.name : typeof err, typeof code === 'string' ? code : '', where);
       return { ok: false, error: new AppError('INTERNAL').toApiError() };
     }
   };

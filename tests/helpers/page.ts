@@ -194,6 +194,8 @@ export function texts(page: PageComponent, selector: string): string[] {
 
 /** Taps an element (by selector) as the user would. */
 export async function tap(page: PageComponent, selector: string): Promise<void> {
+  // A person waits for the loading mask to go before tapping again.
+  await until(page, () => !page.data.busy, `the page to finish loading before tapping ${selector}`);
   const el = page.querySelector(selector);
   if (!el) throw new Error(`nothing to tap at ${selector}`);
   el.dispatchEvent('tap');

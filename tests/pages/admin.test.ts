@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import * as XLSX from 'xlsx';
+import { demoResidentId } from '../../emulator/seed';
+import { catalogueId } from '../helpers/catalogue';
+import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
+import { xlsxOf } from '../helpers/files';
+import { connectToEmulator, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
+
+describe('pages: the admin subpackage, rendered with miniprogram-simulate against the emulator', function () {
+  this.timeout(120_000);
+  usePageEnvironment();
+  let world: DemoWorld;
+  let link: ReturnType<typeof connectToEmulator>;
+  before(async () => {
+    world = await demoWorld();
+    link = connectToEmulator(world.emulator);
+    wxCalls.uploader = async (cloudPath, content) => (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
+  });
+  beforeEach(() => {
+    wxCalls.uploader = async (cloudPath, content) => (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
+  });
+  after(() => world.close());
+
+  it('inbox: empty state, approve after confirmation, reject with a reason, batch approve', async () => {
+    link.actAs('demo-admin-federation');
+    let page = openPage('admin/inbox/index');
+    await until(page, () => pageText(page).includes('暂无待审核的申请'), 'the empty state');
+    const people = [1, 2, 3].map((i) => ({ openid: `wx-inbox-${i}`, name: `审核${'甲乙丙'[i - 1]}`, docNumber: catalogueId(4000 + i), phone: `1370000${4000 + i}` }));
+    for (const p of people) {
+      await registerPerson(world, p.openid, p);
+      await world.as(p.openid).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('federation'), unitName: '示例产业园' } });
+    }
+    page = openPage('admin/inbox/index');
+    await until(page, () => page.querySelectorAll('.application').length === 3, 'three applications');
+    wxCalls.modalAnswers.push(true);
+    await tap(page, '.approve');
+    await until(page, () => page.querySelectorAll('.application').length === 2, 'one approved');
+    wxCalls.modalTexts.push('单位名称与实际不符');
+    await tap(page, '.reject');
+    await until(page, () => page.querySelectorAll('.application').length === 1, 'one rejected');
+    const rejected = (await world.as('wx-inbox-2').ok('review', 'listMine', {})).items.concat((await world.as('wx-inbox-1').ok('review', 'listMine', {})).items);
+    assert.ok(rejected.some((a) => a.rejectReason === '单位名称与实际不符'));
+  });
+
+  it('inbox: batch approve reports the outcome', async () => {
+    for (const i of [5, 6]) {
+      const p = { openid: `wx-batch-${i}`, name: `批量${i === 5 ? '戊' : '己'}`, docNumber: catalogueId(4000 + i), phone: `1370000${4000 + i}` };
+      await registerPerson(world, p.openid, p);
+      await world.as(p.openid).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
+    }
+    link.actAs('demo-admin-grassroots');
+    const page = openPage('admin/inbox/index');
+    await until(page, () => page.querySelectorAll('.application').length === 2, 'two applications');
+    page.setData({ selected: (page.data.items as Array<{ id: string }>).map((a) => a.id) });
+    await tap(page, '#batch');
+    await until(page, () => wxCalls.modals.some((m) => m.title === '批量审核结果'), 'the batch result');
+    assert.match(wxCalls.modals.find((m) => m.title === '批量审核结果')?.content ?? '', /已全部通过（2 条）/);
+  });
+
+  it('my unions: details, both QR codes with save and regenerate (confirmed), a change submitted', async () => {
+    link.actAs('demo-admin-federation');
+    const page = openPage('admin/unions/index');
+    await until(page, () => Boolean(page.querySelector('.member-qr')), 'the QR codes');
+    assert.ok(page.querySelector('.org-qr'), 'a 工联会 is above-grassroots: it has the org code too');
+    assert.equal(texts(page, '.union-name')[0], '五山街道示例产业园工会联合会');
+    const before = String((page.data.memberQr as { url: string }).url);
+    wxCalls.modalAnswers.push(false);
+    await tap(page, '.member-qr .regenerate');
+    assert.equal(String((page.data.memberQr as { url: string }).url), before, 'cancelled: nothing changed');
+    await tap(page, '.member-qr .regenerate');
+    await until(page, () => String((page.data.memberQr as { url: string }).url) !== before, 'a new code');
+    await type(page, '#contactPhone', '020-87006666');
+    await tap(page, '#submit-change');
+    await until(page, () => wxCalls.toasts.some((t) => t.title === '已提交，待上级审核'), 'the change submitted');
+    const inbox = await world.as('demo-admin-street').ok('review', 'listInbox', { kind: 'orgChange' });
+    assert.equal(inbox.items[0].lines[0].value, '020-87001005 → 020-87006666');
+  });
+
+  it('directory: subordinates by type with search; drilling in shows masked members only', async () => {
+    link.actAs('demo-admin-street');
+    const page = openPage('admin/directory/index');
+    await until(page, () => page.querySelectorAll('.union').length > 0, 'grassroots unions');
+    assert.deepEqual(texts(page, '.union-name'), ['广州示例科技有限公司工会委员会']);
+    await tap(page, '#cat-above');
+    await until(page, () => texts(page, '.union-name').includes('五山街道示例产业园工会联合会'), 'above-grassroots unions');
+    await type(page, '#keyword', '没有这个');
+    await tap(page, '#search');
+    await until(page, () => pageText(page).includes('没有符合条件的下级工会'), 'the empty state');
+    await tap(page, '#cat-grassroots');
+    await type(page, '#keyword', '');
+    await tap(page, '#search');
+    await until(page, () => page.querySelectorAll('.union').length > 0, 'the list again');
+    await tap(page, '.union');
+    const url = wxCalls.navigations.at(-1)?.url ?? '';
+    assert.match(url, /^\/admin\/members\/index\?unionId=/);
+    const members = openPage('admin/members/index', { unionId: url.split('=')[1] });
+    await until(members, () => members.querySelectorAll('.member').length > 0, 'the subordinate members');
+    assert.match(pageText(members), /仅可查看，证件号码和手机号已隐藏/);
+    assert.ok(!members.querySelector('.remove'), 'no removal in a subordinate union');
+    assert.ok(!pageText(members).includes(demoResidentId(4)));
+  });
+
+  it('members: search, remove one after confirmation and a reason, delete not-real-name rows, export', async () => {
+    link.actAs('demo-admin-grassroots');
+    const page = openPage('admin/members/index');
+    await until(page, () => page.querySelectorAll('.member').length > 0, 'real-name members');
+    await type(page, '#keyword', '刘会员');
+    await tap(page, '#search');
+    await until(page, () => texts(page, '.member-name').join() === '刘会员', 'the search hit');
+    wxCalls.modalAnswers.push(true);
+    wxCalls.modalTexts.push('本人离职');
+    await tap(page, '.remove');
+    await until(page, () => wxCalls.toasts.some((t) => t.title === '已移出'), 'removed');
+    assert.ok(wxCalls.modals.some((m) => m.title === '移出会员'), 'confirmed first');
+    await tap(page, '#tab-unreal');
+    await type(page, '#keyword', '');
+    await tap(page, '#search');
+    await until(page, () => page.querySelectorAll('.member').length === 2, 'the not-real-name rows');
+    await tap(page, '#export');
+    await until(page, () => wxCalls.clipboard.length > 0, 'the export link');
+    const book = XLSX.read(Buffer.from(await (await fetch(wxCalls.clipboard[0])).arrayBuffer()));
+    assert.equal(XLSX.utils.sheet_to_json<string[]>(book.Sheets['未实名会员'], { header: 1 }).length, 3);
+    page.setData({ selected: (page.data.items as Array<{ id: string }>).map((m) => m.id) });
+    wxCalls.modalAnswers.push(true);
+    wxCalls.modalTexts.push('导入有误');
+    await tap(page, '#remove-selected');
+    await until(page, () => pageText(page).includes('没有未实名的导入会员'), 'the empty list');
+  });
+
+  it('import: template, choose a file, the per-row report, submit with progress, the final report', async () => {
+    link.actAs('demo-admin-grassroots');
+    const page = openPage('admin/import/index');
+    await until(page, () => Boolean(page.data.unionId), 'the union');
+    await tap(page, '#template');
+    await until(page, () => wxCalls.clipboard.length > 0, 'the template link');
+    const rows = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称'], ['页导甲', '居民身份证', catalogueId(4100), '13700004100', ''], ['页导乙', '居民身份证', '440106', '13700004101', '']];
+    for (let i = 0; i < 700; i++) rows.push([`页导${String.fromCodePoint(0x4e00 + i)}`, '', catalogueId(4200 + i), `137${String(40000000 + i)}`, '']);
+    wxCalls.pickFiles.push({ name: '会员.xlsx', content: xlsxOf(rows) });
+    await tap(page, '#choose');
+    await until(page, () => Boolean(page.data.fileId), 'the upload');
+    await tap(page, '#validate');
+    await until(page, () => Boolean(page.querySelector('.report')), 'the report');
+    assert.match(pageText(page), /共 702 行，可导入 701 行/);
+    assert.match(texts(page, '.problem')[0], /^第 3 行 证件号码：居民身份证号码应为 18 位，当前为 6 位/);
+    await tap(page, '#submit');
+    await until(page, () => pageText(page).includes('导入完成'), 'the final report', 30_000);
+    assert.match(pageText(page), /新增未实名会员 701 人，自动入会 0 人，未导入 1 行/);
+    assert.equal((page.data.job as { percent: number }).percent, 100);
+  });
+
+  it('roles: add an operator with chosen rights (reviewed above), enter a subordinate’s admin directly, revoke', async () => {
+    link.actAs('demo-admin-street');
+    const page = openPage('admin/roles/index');
+    await until(page, () => page.querySelectorAll('.role').length > 0, 'the roles');
+    await type(page, '#name', '刘会员');
+    await type(page, '#docNumber', demoResidentId(8));
+    await type(page, '#phone', '13800131008');
+    await type(page, '#permissions', ['import', 'export'], 'change');
+    await tap(page, '#add');
+    await until(page, () => wxCalls.toasts.some((t) => t.title === '已提交，待上级审核'), 'the grant submitted');
+    const queue = await world.as('demo-admin-county').ok('review', 'listInbox', { kind: 'roleGrant' });
+    assert.equal(queue.items[0].lines.find((l) => l.label === '权限')?.value, '会员导入、会员导出');
+
+    await tap(page, '#role-admin');
+    await type(page, '#name', '新基管');
+    await type(page, '#docNumber', catalogueId(4300));
+    await type(page, '#phone', '13700004300');
+    await tap(page, '.sub');
+    wxCalls.modalAnswers.push(true);
+    await tap(page, '#appoint');
+    await until(page, () => wxCalls.modals.some((m) => m.title === '已设置'), 'the direct entry');
+    assert.match(wxCalls.modals.find((m) => m.title === '已设置')?.content ?? '', /注册后自动生效/);
+
+    // The new admin of the 工联会 (entered above) is there; its old admin may hand over to them.
+    link.actAs('demo-admin-federation');
+    const fed = openPage('admin/roles/index');
+    await until(fed, () => fed.querySelectorAll('.role').length === 2, 'federation roles');
+    assert.equal(fed.querySelectorAll('.revoke').length, 1, 'one cannot revoke oneself from the list');
+    wxCalls.modalAnswers.push(true);
+    wxCalls.modalTexts.push('岗位调整');
+    await tap(fed, '.revoke');
+    await until(fed, () => wxCalls.toasts.filter((t) => t.title === '已提交，待上级审核').length === 2, 'the revoke submitted');
+    const revokes = await world.as('demo-admin-street').ok('review', 'listInbox', { kind: 'roleRevoke' });
+    assert.match(revokes.items[0].title, /撤销管理员：新基管/);
+  });
+
+  it('built-in account: a union admin applies with the stamped certificate; the province office sees it', async () => {
+    link.actAs('demo-admin-grassroots');
+    const page = openPage('admin/builtin/index');
+    await until(page, () => Boolean(page.data.unionId), 'the union');
+    await type(page, '#name', '𪚥页测');
+    await type(page, '#docNumber', catalogueId(4400));
+    await type(page, '#phone', '13700004400');
+    await type(page, '#reason', '姓名含生僻字，人脸核身无法通过');
+    wxCalls.pickFiles.push({ name: 'cert.jpg', content: Buffer.from('stamped') });
+    await tap(page, '#certificate');
+    await until(page, () => Boolean(page.data.certificateFileId), 'the certificate');
+    await tap(page, '#submit');
+    await until(page, () => pageText(page).includes('等待省总智慧工会办公室审核'), 'submitted');
+    link.actAs('demo-province-office');
+    const office = openPage('admin/builtin/index');
+    await until(office, () => Boolean(office.querySelector('#office-inbox')), 'the office entry');
+    await tap(office, '#office-inbox');
+    assert.equal(wxCalls.navigations.at(-1)?.url, '/admin/inbox/index?kind=builtinAccount');
+    const inbox = openPage('admin/inbox/index', { kind: 'builtinAccount' });
+    await until(inbox, () => inbox.querySelectorAll('.application').length === 1, 'the application');
+    assert.match(pageText(inbox), /内置账号申请：𪚥页测/);
+  });
+});
