@@ -1,8 +1,12 @@
 /** `npm run bench -- <name>`: runs one benchmark, or all with no name. */
 import { runEmulatorBench } from './emulator';
+import { runImportBench } from './import';
+import { runLoadBench } from './load';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   emulator: runEmulatorBench,
+  import: runImportBench,
+  load: runLoadBench,
 };
 
 async function main(): Promise<void> {

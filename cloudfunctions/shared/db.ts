@@ -31,8 +31,11 @@ export async function findOne<T>(collection: string, where: Record<string, unkno
   return (res.data as T[])[0];
 }
 
-export async function findMany<T>(collection: string, where: Record<string, unknown>, limit = 1000): Promise<T[]> {
-  const res = await db().collection(collection).where(where).limit(limit).get();
+/** With a projection, only those fields travel: bulk checks need a few fields of many documents. */
+export async function findMany<T>(collection: string, where: Record<string, unknown>, limit = 1000, fields?: Array<keyof T & string>): Promise<T[]> {
+  let query = db().collection(collection).where(where).limit(limit);
+  if (fields) query = query.field(Object.fromEntries(fields.map((f) => [f, true])));
+  const res = await query.get();
   return res.data as T[];
 }
 

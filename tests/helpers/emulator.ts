@@ -14,8 +14,9 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Runnin
 }
 
 /** The real @cloudbase/node-sdk pointed at the emulator, optionally calling as a WeChat user. */
-export function sdkFor(emulator: RunningEmulator, openid?: string) {
+export function sdkFor(emulator: RunningEmulator, openid?: string, timeout = 60_000) {
   return tcb.init({
+    timeout,
     env: emulator.envId,
     serviceUrl: emulator.serviceUrl,
     secretId: 'test',

@@ -46,13 +46,16 @@ export interface ImportJobDoc {
   finishedAt: Date | null;
 }
 
+/** Rows of one chunk; written once and never rewritten (a big document). */
 interface ChunkDoc {
   _id: string;
   jobId: string;
   chunk: number;
-  status: 'pending' | 'done';
   rows: ImportRow[];
 }
+
+/** A chunk is done when its small marker exists: `<chunk id>:done`, written with the counters. */
+const doneMarker = (chunkId: string) => `${chunkId}:done`;
 
 function requireImportRight(actor: Actor, union: UnionDoc): void {
   if (!holdsRight(actor, union._id, 'import')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员或有“会员导入”权限的操作员可以导入会员');
@@ -149,7 +152,7 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
   const chunks = Math.ceil(validation.valid.length / CHUNK_ROWS);
   // Chunks first, the job last: a crash in between leaves no job, and the re-submit rewrites the same chunk ids.
   for (let c = 0; c < chunks; c++) {
-    const chunk: Omit<ChunkDoc, '_id'> = { jobId, chunk: c, status: 'pending', rows: validation.valid.slice(c * CHUNK_ROWS, (c + 1) * CHUNK_ROWS) };
+    const chunk: Omit<ChunkDoc, '_id'> = { jobId, chunk: c, rows: validation.valid.slice(c * CHUNK_ROWS, (c + 1) * CHUNK_ROWS) };
     await db().collection('importRows').doc(`${jobId}:${c}`).set(chunk);
   }
   const now = new Date();
@@ -195,10 +198,15 @@ export async function loadJob(actor: Actor, jobId: string): Promise<ImportJobDoc
 export async function runImport(actor: Actor, jobId: string, ctx: HandlerContext, budgetMs: number): Promise<ImportJobView> {
   const started = Date.now();
   let job = await loadJob(actor, jobId);
-  while (job.status !== 'done' && Date.now() - started < budgetMs) {
-    const pending = await db().collection('importRows').where({ jobId, status: 'pending' }).orderBy('chunk', 'asc').limit(1).get();
-    const chunk = (pending.data as ChunkDoc[])[0];
-    if (!chunk) break;
+  // Chunks are done in order, so the first one not done is at chunksDone or just after it
+  // (another worker may be on it); reading by id keeps each step to one small lookup.
+  let next = job.chunksDone;
+  while (job.status !== 'done' && next < job.chunks && Date.now() - started < budgetMs) {
+    const id = `${jobId}:${next}`;
+    next += 1;
+    if (await findById('importRows', doneMarker(id))) continue;
+    const chunk = await findById<ChunkDoc>('importRows', id);
+    if (!chunk) continue;
     await processChunk(job, chunk, ctx);
     job = (await findById<ImportJobDoc>('importJobs', jobId)) as ImportJobDoc;
   }
@@ -214,8 +222,8 @@ export async function processChunk(job: ImportJobDoc, chunk: ChunkDoc, ctx: Hand
   const ids = rows.map((r) => memberIdFor(job._id, r.row));
   const indexes = rows.map((r) => r.doc.index);
   const [members, users] = await Promise.all([
-    findMany<MemberDoc>('members', { docIndex: cmd().in(indexes), status: 'active' }, rows.length * 2),
-    findMany<UserDoc>('users', { docIndex: cmd().in(indexes) }, rows.length),
+    findMany<MemberDoc>('members', { docIndex: cmd().in(indexes), status: 'active' }, rows.length * 2, ['_id', 'docIndex', 'unionId']),
+    findMany<UserDoc>('users', { docIndex: cmd().in(indexes) }, rows.length, ['_id', 'docIndex']),
   ]);
   const skipped: RowProblem[] = [];
   const toInsert: MemberDoc[] = [];
@@ -270,22 +278,21 @@ export async function processChunk(job: ImportJobDoc, chunk: ChunkDoc, ctx: Hand
     } catch (err) {
       if (!isDuplicate(err)) throw err;
       // Another worker (or a run before a crash) wrote some of these: add only what is missing.
-      const present = new Set((await findMany<MemberDoc>('members', { _id: cmd().in(batch.map((m) => m._id)) }, batch.length)).map((m) => m._id));
+      const present = new Set((await findMany<MemberDoc>('members', { _id: cmd().in(batch.map((m) => m._id)) }, batch.length, ['_id'])).map((m) => m._id));
       const missing = batch.filter((m) => !present.has(m._id));
       if (missing.length) await db().collection('members').add(missing);
     }
   }
   // Count what is there now, not what this run wrote, so a resumed chunk still counts every row.
-  const written = await findMany<MemberDoc>('members', { _id: cmd().in(ids) }, ids.length);
+  const written = await findMany<MemberDoc>('members', { _id: cmd().in(ids) }, ids.length, ['_id', 'realName']);
   const imported = written.filter((m) => !m.realName).length;
   const autoJoined = written.filter((m) => m.realName).length;
   await transaction(async (tx) => {
-    const c = await txGet<ChunkDoc>(tx, 'importRows', chunk._id);
-    if (!c || c.status === 'done') return;
+    if (await txGet(tx, 'importRows', doneMarker(chunk._id))) return;
     const j = (await txGet<ImportJobDoc>(tx, 'importJobs', job._id)) as ImportJobDoc;
     const union = await txGet<UnionDoc>(tx, 'unions', job.unionId);
     const done = j.chunksDone + 1 === j.chunks;
-    await tx.collection('importRows').doc(chunk._id).update({ status: 'done' });
+    await tx.collection('importRows').add({ _id: doneMarker(chunk._id), jobId: job._id, chunk: chunk.chunk, done: true, imported, autoJoined });
     await tx.collection('importJobs').doc(job._id).update({
       chunksDone: j.chunksDone + 1,
       rowsDone: j.rowsDone + rows.length,

@@ -88,8 +88,8 @@ export async function validateRows(rows: RawRow[], union: UnionDoc, defaultUnitN
     const batch = candidates.slice(i, i + LOOKUP_BATCH);
     const indexes = batch.map((r) => r.doc.index);
     const [members, users] = await Promise.all([
-      findMany<MemberDoc>('members', { docIndex: cmd().in(indexes), status: 'active' }, LOOKUP_BATCH * 2),
-      findMany<UserDoc>('users', { docIndex: cmd().in(indexes) }, LOOKUP_BATCH),
+      findMany<MemberDoc>('members', { docIndex: cmd().in(indexes), status: 'active' }, LOOKUP_BATCH * 2, ['_id', 'docIndex', 'unionId', 'realName']),
+      findMany<UserDoc>('users', { docIndex: cmd().in(indexes) }, LOOKUP_BATCH, ['_id', 'docIndex']),
     ]);
     const otherUnionIds = [...new Set(members.filter((m) => m.unionId !== union._id).map((m) => m.unionId))];
     const others = otherUnionIds.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(otherUnionIds) }, otherUnionIds.length) : [];
