@@ -134,8 +134,9 @@ describe('member import from Excel (through the SDK)', function () {
     for (let i = 0; i < 1200; i++) rows.push([`续${String.fromCodePoint(0x4e00 + i)}`, '', personId(100 + i), `139${String(20000000 + i)}`, '']);
     const fileId = await upload(xlsxOf(rows));
     const [unionBefore] = await world.docs<UnionDoc>('unions', { _id: grassroots });
-    // Insert #1 is the job, #2 its audit entry, #3–#4 chunk 0, #5–#6 chunk 1: #6 dies after half of chunk 1 is in.
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 6 }) });
+    // Insert #1 is the job, #2 its audit entry, #3–#4 chunk 0's rows, #5 its done marker, #6–#7 chunk 1's rows:
+    // #7 dies after half of chunk 1 is in.
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 7 }) });
     const crashed = await admin.call('importer', 'submit', { unionId: grassroots, fileId });
     assert.equal(crashed.ok, false);
     if (!crashed.ok) assert.equal(crashed.error.code, 'INTERNAL');
