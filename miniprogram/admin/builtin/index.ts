@@ -1,6 +1,7 @@
 import type { DocumentType } from '../../../typings/models';
 import type { MyUnion } from '../../../typings/org';
 import { call, newRequestId } from '../../api/client';
+import { pickAndUploadImage } from '../../utils/files';
 import { bindField, run } from '../../utils/ui';
 
 /**
@@ -35,15 +36,8 @@ Component({
       bindField(this, e);
     },
     async chooseCertificate() {
-      await run(this, async () => {
-        const path = await new Promise<string>((resolve, reject) =>
-          wx.chooseMedia({ count: 1, mediaType: ['image'], success: (r) => resolve(r.tempFiles[0].tempFilePath), fail: reject }),
-        );
-        const fileId = await new Promise<string>((resolve, reject) =>
-          wx.cloud.uploadFile({ cloudPath: `uploads/certificates/${Date.now()}.jpg`, filePath: path, success: (r) => resolve(r.fileID), fail: reject }),
-        );
-        this.setData({ certificateFileId: fileId });
-      });
+      const fileId = await run(this, () => pickAndUploadImage('certificates'));
+      if (fileId) this.setData({ certificateFileId: fileId });
     },
     async submit() {
       const ok = await run(this, () =>

@@ -1,6 +1,7 @@
 import type { ImportJobView, ValidationReport } from '../../../typings/importer';
 import type { MyUnion } from '../../../typings/org';
 import { call } from '../../api/client';
+import { uploadToCloud } from '../../utils/files';
 import { run } from '../../utils/ui';
 
 /** 会员导入: template, choose the .xlsx, validate (per-row report), submit with progress, final report. */
@@ -34,9 +35,7 @@ Component({
           wx.chooseMessageFile({ count: 1, type: 'file', extension: ['xlsx'], success: (r) => resolve(r.tempFiles[0]), fail: reject }),
         );
         if (file.size > 10 * 1024 * 1024) throw new Error('文件超过 10 MB，请拆分后分批导入');
-        const fileId = await new Promise<string>((resolve, reject) =>
-          wx.cloud.uploadFile({ cloudPath: `uploads/imports/${Date.now()}.xlsx`, filePath: file.path, success: (r) => resolve(r.fileID), fail: reject }),
-        );
+        const fileId = await uploadToCloud(file.path, `uploads/imports/${Date.now()}.xlsx`);
         this.setData({ fileName: file.name, fileId, report: null, job: null });
       }, { loadingText: '上传中' });
     },

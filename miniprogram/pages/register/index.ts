@@ -1,6 +1,7 @@
 import type { RegisterResult } from '../../../typings/account';
 import type { DocumentType } from '../../../typings/models';
 import { call, newRequestId } from '../../api/client';
+import { pickAndUploadImage } from '../../utils/files';
 import { bindField, run } from '../../utils/ui';
 
 const DOC_TYPES: Array<{ value: DocumentType; label: string }> = [
@@ -100,15 +101,8 @@ Component({
       this.setData({ step: 'account' });
     },
     async choosePhoto() {
-      await run(this, async () => {
-        const picked = await new Promise<string>((resolve, reject) =>
-          wx.chooseMedia({ count: 1, mediaType: ['image'], success: (r) => resolve(r.tempFiles[0].tempFilePath), fail: reject }),
-        );
-        const up = await new Promise<string>((resolve, reject) =>
-          wx.cloud.uploadFile({ cloudPath: `uploads/documents/${Date.now()}.jpg`, filePath: picked, success: (r) => resolve(r.fileID), fail: reject }),
-        );
-        this.setData({ photoFileId: up });
-      });
+      const fileId = await run(this, () => pickAndUploadImage('documents'));
+      if (fileId) this.setData({ photoFileId: fileId });
     },
     goHome() {
       wx.reLaunch({ url: '/pages/index/index' });
