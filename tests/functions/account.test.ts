@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../emulator/seed';
 import type { UserDoc } from '../../cloudfunctions/shared/documents';
-import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
+import { demoWorld, lastSmsCode, type DemoWorld } from '../helpers/api';
 
 describe('account: real-name registration, login and account security (through the SDK)', () => {
   let world: DemoWorld;

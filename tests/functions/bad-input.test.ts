@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CASES, matrixWorld, OPENIDS, wireAction, type ActionCase, type MatrixWorld } from '../helpers/catalogue';
+import { CASES, matrixWorld, OPENIDS, wireAction, type MatrixWorld } from '../helpers/catalogue';
 import { snapshot } from './authorization.test';
 
 /**
@@ -24,7 +24,7 @@ function setPath(obj: unknown, path: string[], v: unknown): unknown {
   return copy;
 }
 
-function mutations(c: ActionCase, payload: Record<string, unknown>): Mutation[] {
+function mutations(payload: Record<string, unknown>): Mutation[] {
   const out: Mutation[] = [
     { label: 'payload of the wrong type', apply: () => 'not an object', expect: /格式不正确/ },
     { label: 'an extra field', apply: (p) => ({ ...p, isAdmin: true }), expect: /不支持的字段：isAdmin/ },
@@ -74,7 +74,7 @@ describe('bad input to every action is refused with a specific message and chang
       const problems: string[] = [];
       // review.submit checks `kind` and the shape of `data`; the kind's own schema checks inside it.
       const target = c.fn === 'review' && c.action.startsWith('submit:') ? (valid.data as Record<string, unknown>) : valid;
-      for (const m of mutations(c, target)) {
+      for (const m of mutations(target)) {
         const mutated = target === valid ? m.apply(valid) : { kind: valid.kind, data: m.apply(target) };
         const before = snapshot(mx.world.emulator);
         const res = await caller.raw(c.fn, { action: wireAction(c), payload: mutated });

@@ -4,7 +4,7 @@ import type { DocumentType } from '../../../typings/models';
 import { activeRoles, requireActor, userOfOpenid } from '../actor';
 import { AppError } from '../app-error';
 import { audit, auditInTx } from '../audit';
-import { cmd, db, findById, findMany, findOne, isDuplicate, transaction, txGet } from '../db';
+import { cmd, db, findById, findMany, findOne, transaction, txGet } from '../db';
 import { PLATFORM_SCOPE, type BindingDoc, type SealedPii, type UnionDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { validateDocument } from '../identity/documents';

@@ -1,5 +1,5 @@
 import { auditInTx } from '../audit';
-import { findMany, transaction, txGet } from '../db';
+import { findById, findMany, transaction, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 
@@ -9,8 +9,7 @@ import type { HandlerContext } from '../handler';
  * retry after a crash finds the row already claimed, or the user already a member, and stops.
  */
 export async function claimImportedMembership(userId: string, ctx: HandlerContext): Promise<{ memberId: string; unionId: string } | null> {
-  const user0 = await findMany<UserDoc>('users', { _id: userId }, 1);
-  const docIndex = user0[0]?.docIndex;
+  const docIndex = (await findById<UserDoc>('users', userId))?.docIndex;
   if (!docIndex) return null;
   const rows = await findMany<MemberDoc>('members', { docIndex, status: 'active', realName: false }, 10);
   for (const row of rows) {

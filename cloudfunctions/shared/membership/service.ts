@@ -8,11 +8,11 @@ import { holdsRight, requireActor, requireUnion, superiorRightOver, type Actor }
 import { AppError } from '../app-error';
 import { audit, auditInTx } from '../audit';
 import { cloudApp } from '../cloud';
-import { cmd, db, findById, findMany, transaction, txGet } from '../db';
+import { cmd, db, findMany, transaction, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { normaliseDocument } from '../identity/documents';
-import { mayHoldMembers, typeName, unionView } from '../org/unions';
+import { typeName, unionView } from '../org/unions';
 import { blindIndex, decrypt } from '../security/pii';
 import type { ApplicationDoc } from '../workflow/kind';
 import type { Workflow } from '../workflow/service';
