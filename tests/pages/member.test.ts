@@ -116,6 +116,19 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
     }
   });
 
+  it('an outdated client hears 版本过低 from the server and what to do, as a modal', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const transport = require('../../dist/miniprogram/api/transport.js') as { setTransport(t: (n: string, d: Record<string, unknown>) => Promise<unknown>): void };
+    transport.setTransport(async (name, data) => (await world.emulator.functions.invoke(name, { ...data, clientVersion: '0.1.0' }, { openid: 'demo-member' })).result);
+    try {
+      const page = openPage('pages/index/index');
+      await until(page, () => wxCalls.modals.some((m) => m.title === '版本过低'), 'the update modal');
+      assert.match(wxCalls.modals[0].content ?? '', /删除小程序后重新进入/);
+    } finally {
+      link = connectToEmulator(world.emulator);
+    }
+  });
+
   it('scan: WeChat’s own scanner (q) and wx.scanCode both lead to the right page; a revoked code is explained', async () => {
     link.actAs('demo-user');
     const qr = await world.as('demo-admin-street').ok('org', 'qr', { unionId: world.union('street'), purpose: 'org' });
