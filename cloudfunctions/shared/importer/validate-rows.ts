@@ -29,6 +29,7 @@ export interface Validation {
   problems: RowProblem[];
   /** Valid rows whose person is already registered: they join at once (spec §三.3 step 3). */
   willAutoJoin: number;
+  /** The rejected rows as the admin typed them, for the report. */
   rawByRow: Map<number, RawRow>;
 }
 
@@ -109,5 +110,7 @@ export async function validateRows(rows: RawRow[], union: UnionDoc, defaultUnitN
     }
   }
   problems.sort((a, b) => a.row - b.row);
-  return { valid, problems, willAutoJoin, rawByRow: new Map(rows.map((r) => [r.row, r])) };
+  // Only the rejected rows are kept as typed, for the report: the rest can be let go.
+  const rejected = new Set(problems.map((p) => p.row));
+  return { valid, problems, willAutoJoin, rawByRow: new Map(rows.filter((r) => rejected.has(r.row)).map((r) => [r.row, r])) };
 }
