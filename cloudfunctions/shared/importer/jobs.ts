@@ -71,9 +71,8 @@ async function download(fileId: string): Promise<Buffer> {
   }
 }
 
-async function check(union: UnionDoc, buf: Buffer): Promise<Validation> {
-  const sheet = parseImportFile(buf);
-  return validateRows(sheet.rows, union, union.unitName);
+async function check(union: UnionDoc, buf: Buffer, sink?: (valid: ImportRow[]) => Promise<void>): Promise<Validation> {
+  return validateRows(parseImportFile(buf).rows, union, union.unitName, sink);
 }
 
 /** An xlsx of the rejected rows with an error column, for the admin to fix and re-import. */
@@ -110,8 +109,8 @@ export async function validateImport(actor: Actor, unionId: string, fileId: stri
   const validation = await check(union, await download(fileId));
   const reportFileId = await writeReport(unionId, validation);
   return {
-    total: validation.valid.length + new Set(validation.problems.map((p) => p.row)).size,
-    valid: validation.valid.length,
+    total: validation.validCount + new Set(validation.problems.map((p) => p.row)).size,
+    valid: validation.validCount,
     willAutoJoin: validation.willAutoJoin,
     problemCount: validation.problems.length,
     problems: validation.problems.slice(0, KEPT_PROBLEMS),
@@ -147,14 +146,24 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
   const existing = await findById<ImportJobDoc>('importJobs', jobId);
   if (existing) return runImport(actor, jobId, ctx, budgetMs);
 
-  const validation = await check(union, buf);
-  if (validation.valid.length === 0) throw new AppError('INVALID_INPUT', '没有可以导入的行，请按校验报告修改后再提交', 'file');
-  const chunks = Math.ceil(validation.valid.length / CHUNK_ROWS);
-  // Chunks first, the job last: a crash in between leaves no job, and the re-submit rewrites the same chunk ids.
-  for (let c = 0; c < chunks; c++) {
-    const chunk: Omit<ChunkDoc, '_id'> = { jobId, chunk: c, rows: validation.valid.slice(c * CHUNK_ROWS, (c + 1) * CHUNK_ROWS) };
-    await db().collection('importRows').doc(`${jobId}:${c}`).set(chunk);
-  }
+  // Valid rows are stored in chunks as validation goes, chunks first and the job last: a crash in
+  // between leaves no job, and the re-submit rewrites the same chunk ids.
+  let chunks = 0;
+  let pending: ImportRow[] = [];
+  const flush = async (rows: ImportRow[]) => {
+    const chunk: Omit<ChunkDoc, '_id'> = { jobId, chunk: chunks, rows };
+    await db().collection('importRows').doc(`${jobId}:${chunks}`).set(chunk);
+    chunks += 1;
+  };
+  const validation = await check(union, buf, async (valid) => {
+    pending = pending.concat(valid);
+    while (pending.length >= CHUNK_ROWS) {
+      await flush(pending.slice(0, CHUNK_ROWS));
+      pending = pending.slice(CHUNK_ROWS);
+    }
+  });
+  if (pending.length) await flush(pending);
+  if (validation.validCount === 0) throw new AppError('INVALID_INPUT', '没有可以导入的行，请按校验报告修改后再提交', 'file');
   const now = new Date();
   const job: ImportJobDoc = {
     _id: jobId,
@@ -162,7 +171,7 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
     fileId,
     fileHash,
     status: 'running',
-    total: validation.valid.length,
+    total: validation.validCount,
     rejected: new Set(validation.problems.map((p) => p.row)).size,
     rejectedRows: validation.problems.slice(0, KEPT_PROBLEMS),
     reportFileId: await writeReport(union._id, validation),
