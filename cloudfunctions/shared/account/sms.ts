@@ -21,7 +21,9 @@ interface SmsCodeDoc {
 }
 
 function codeHash(phone: string, purpose: SmsPurpose, code: string): string {
-  return createHmac('sha256', process.env.PII_INDEX_KEY ?? '').update(`sms:${purpose}:${phone}:${code}`).digest('base64url');
+  const key = process.env.PII_INDEX_KEY;
+  if (!key) throw new Error('PII_INDEX_KEY is not set');
+  return createHmac('sha256', key).update(`sms:${purpose}:${phone}:${code}`).digest('base64url');
 }
 
 /** Midnight in China (UTC+8), where the daily limit resets. */

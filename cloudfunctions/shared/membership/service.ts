@@ -68,7 +68,9 @@ export async function searchUnions(keyword: string): Promise<UnionSearchResult> 
 
 /** A member's own code, for the card's QR: signed so it cannot be made up for someone else. */
 export function memberCode(memberId: string): string {
-  const sig = createHmac('sha256', process.env.QR_SIGNING_KEY ?? '').update(`card:${memberId}`).digest('base64url').slice(0, 16);
+  const key = process.env.QR_SIGNING_KEY;
+  if (!key) throw new Error('QR_SIGNING_KEY is not set');
+  const sig = createHmac('sha256', key).update(`card:${memberId}`).digest('base64url').slice(0, 16);
   return `UMC:${memberId}:${sig}`;
 }
 
