@@ -24,6 +24,7 @@ export interface PersonForRole {
   permissions: Permission[];
 }
 
+/** One audit log entry: who did what to which target, when, with what result and request id. */
 export interface AuditRow {
   _id: string;
   at: string;

@@ -1,20 +1,9 @@
+import type { AuditRow } from '../../typings/admin';
 import type { HandlerContext } from './handler';
 import { db, newId, type Tx } from './db';
 
 /** Append-only record of who did what to which target, when, with what result and request id. */
-export interface AuditEntry {
-  _id: string;
-  at: Date;
-  actorUserId: string | null;
-  action: string;
-  targetType: string;
-  targetId: string;
-  /** The union whose admins may read this entry; 'platform' for the province office only. */
-  unionId: string;
-  result: 'ok' | 'refused';
-  requestId: string | null;
-  detail: Record<string, unknown>;
-}
+export type AuditEntry = Omit<AuditRow, 'at'> & { at: Date };
 
 export type AuditInput = Omit<AuditEntry, '_id' | 'at' | 'requestId' | 'result'> & { result?: AuditEntry['result'] };
 
