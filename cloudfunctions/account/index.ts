@@ -1,5 +1,6 @@
 import type { DocumentType } from '../../typings/models';
 import * as account from '../shared/account/service';
+import { userByPhone } from '../shared/actor';
 import { issueSmsCode, type SmsPurpose } from '../shared/account/sms';
 import { AppError } from '../shared/app-error';
 import { defineFunction, type ActionHandler } from '../shared/handler';
@@ -23,9 +24,9 @@ export const actions: Record<string, ActionHandler> = {
   sendSmsCode: async (payload, ctx) => {
     const input = parse({ phone, purpose: oneOf<SmsPurpose>('验证码用途', ['register', 'login', 'changePhone', 'resetPassword']) }, payload);
     if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN', '请在微信中打开小程序');
-    const existing = await account.userByPhone(input.phone);
+    const existing = await userByPhone(input.phone);
     if ((input.purpose === 'login' || input.purpose === 'resetPassword') && !existing) throw new AppError('PHONE_NOT_REGISTERED');
-    if ((input.purpose === 'register' || input.purpose === 'changePhone') && existing) throw new AppError('DUPLICATE', '该手机号已被其他账号使用，请更换手机号码', 'phone');
+    if ((input.purpose === 'register' || input.purpose === 'changePhone') && existing) throw new AppError('DUPLICATE', account.PHONE_TAKEN, 'phone');
     const sent = await issueSmsCode(input.phone, input.purpose);
     return { sentTo: maskPhone(input.phone), ...sent };
   },

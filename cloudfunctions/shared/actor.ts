@@ -1,6 +1,7 @@
 import type { Permission } from '../../typings/models';
 import { AppError } from './app-error';
-import { findById, findMany } from './db';
+import { findById, findMany, findOne } from './db';
+import { blindIndex } from './security/pii';
 import type { BindingDoc, RoleDoc, UnionDoc, UserDoc } from './documents';
 import { PLATFORM_SCOPE } from './documents';
 import type { HandlerContext } from './handler';
@@ -20,15 +21,27 @@ export async function userOfOpenid(openid: string): Promise<UserDoc | undefined>
   return user && user.status === 'active' ? user : undefined;
 }
 
+export async function userByPhone(phone: string): Promise<UserDoc | undefined> {
+  return findOne<UserDoc>('users', { phoneIndex: blindIndex('phone', phone) });
+}
+
+export async function userByDocIndex(docIndex: string): Promise<UserDoc | undefined> {
+  return findOne<UserDoc>('users', { docIndex });
+}
+
 export async function activeRoles(userId: string): Promise<RoleDoc[]> {
   return findMany<RoleDoc>('roles', { userId, status: 'active' }, 200);
+}
+
+export async function actorOf(openid: string, user: UserDoc): Promise<Actor> {
+  return { openid, user, roles: await activeRoles(user._id) };
 }
 
 export async function requireActor(ctx: HandlerContext): Promise<Actor> {
   if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN');
   const user = await userOfOpenid(ctx.caller.openid);
   if (!user) throw new AppError('NOT_LOGGED_IN');
-  return { openid: ctx.caller.openid, user, roles: await activeRoles(user._id) };
+  return actorOf(ctx.caller.openid, user);
 }
 
 /** Does the actor hold this right in exactly this union (admin: all rights; operator: the chosen ones)? */

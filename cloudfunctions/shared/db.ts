@@ -44,12 +44,6 @@ export async function txGet<T>(tx: Tx, collection: string, id: string): Promise<
   return (res.data as T | undefined) ?? undefined;
 }
 
-/** Strips `_id` for doc().set(), which refuses it in the body. */
-export function withoutId<T extends { _id: string }>(doc: T): Omit<T, '_id'> {
-  const { _id: _ignored, ...rest } = doc;
-  return rest;
-}
-
 /**
  * Runs a multi-document change atomically. A conflict with a concurrent writer is retried with a
  * jittered backoff (the work re-reads what it depends on, so a retry sees the winner's result); an

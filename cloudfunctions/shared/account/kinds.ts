@@ -1,8 +1,8 @@
 import { DOCUMENT_TYPE_NAMES, type DocumentType } from '../../../typings/models';
-import { holdsRight, requireUnion } from '../actor';
+import { holdsRight, requireUnion, userByDocIndex, userByPhone } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { findOne, txGet } from '../db';
+import { txGet } from '../db';
 import { PLATFORM_SCOPE, type SealedPii, type UserDoc } from '../documents';
 import { DOCUMENT_TYPES, validateDocument } from '../identity/documents';
 import { validateName, validatePassword, validatePhone } from '../identity/person';
@@ -10,7 +10,7 @@ import { hashPassword } from '../security/password';
 import { sealIdentity, sealPhone } from '../security/seal';
 import { oneOf, parse, str } from '../validate';
 import type { KindHandler } from '../workflow/kind';
-import { afterAccountCreated, newUser, userByPhone } from './service';
+import { afterAccountCreated, ALREADY_REGISTERED, newUser, PHONE_TAKEN } from './service';
 import { consumeSmsCode } from './sms';
 
 const FILE_ID = str({ label: '照片', max: 500, pattern: /^cloud:\/\/[^\s]+$/, patternMessage: '请先上传照片' });
@@ -26,8 +26,8 @@ interface AccountPayload {
 }
 
 async function checkFree(docIndex: string, phone: string): Promise<void> {
-  if (await findOne<UserDoc>('users', { docIndex })) throw new AppError('DUPLICATE', '该证件号码已注册，请直接登录；如忘记密码可用短信验证码重置', 'docNumber');
-  if (await userByPhone(phone)) throw new AppError('DUPLICATE', '该手机号已被其他账号使用，请更换手机号码', 'phone');
+  if (await userByDocIndex(docIndex)) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
+  if (await userByPhone(phone)) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
 }
 
 function accountLines(p: AccountPayload) {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AccountRole, AccountSummary, FaceStartResult, MeResult, RegisterResult } from '../../../typings/account';
 import type { DocumentType } from '../../../typings/models';
-import { activeRoles, requireActor, userOfOpenid } from '../actor';
+import { activeRoles, requireActor, userByDocIndex, userByPhone, userOfOpenid } from '../actor';
 import { AppError } from '../app-error';
 import { audit, auditInTx } from '../audit';
-import { cmd, db, findById, findMany, findOne, transaction, txGet } from '../db';
+import { cmd, db, findById, findMany, transaction, txGet } from '../db';
 import { PLATFORM_SCOPE, type BindingDoc, type SealedPii, type UnionDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { validateDocument } from '../identity/documents';
@@ -46,16 +46,26 @@ export async function me(ctx: HandlerContext): Promise<MeResult> {
   return { registered: true, account: summary(user), roles: list, showAdminTab: list.length > 0 };
 }
 
-export async function userByPhone(phone: string): Promise<UserDoc | undefined> {
-  return findOne<UserDoc>('users', { phoneIndex: blindIndex('phone', phone) });
+export const ALREADY_REGISTERED = '该证件号码已注册，请直接登录；如忘记密码可用短信验证码重置';
+export const PHONE_TAKEN = '该手机号已被其他账号使用，请更换手机号码';
+
+/** Minutes left of a password lockout; 0 when the account is not locked. */
+function lockMinutesLeft(user: UserDoc): number {
+  const left = user.lockedUntil ? new Date(user.lockedUntil).getTime() - Date.now() : 0;
+  return left > 0 ? Math.ceil(left / 60_000) : 0;
 }
 
-export async function userByDocument(docType: DocumentType, docNumber: string): Promise<UserDoc | undefined> {
-  const valid = validateDocument(docType, docNumber);
-  return findOne<UserDoc>('users', { docIndex: blindIndex('doc', valid.indexKey) });
+/** Account-security changes are logged against the user, readable by the province office. */
+function auditAccount(user: Pick<UserDoc, '_id'>, action: string, ctx: HandlerContext, detail: Record<string, unknown> = {}): Promise<void> {
+  return audit({ actorUserId: user._id, action: `account:${action}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail }, ctx);
 }
 
-const ALREADY_REGISTERED = '该证件号码已注册，请直接登录；如忘记密码可用短信验证码重置';
+/** A new password also clears the lockout: the person has proved who they are. */
+async function setPassword(user: UserDoc, password: string, action: string, ctx: HandlerContext): Promise<{ changed: true }> {
+  await db().collection('users').doc(user._id).update({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date() });
+  await auditAccount(user, action, ctx);
+  return { changed: true };
+}
 
 interface FaceSessionDoc {
   _id: string;
@@ -84,7 +94,7 @@ export async function startFace(input: { name: string; docType: DocumentType; do
   }
   const valid = validateDocument('resident', input.docNumber);
   const sealed = sealIdentity(valid);
-  if (await findOne<UserDoc>('users', { docIndex: sealed.index })) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
+  if (await userByDocIndex(sealed.index)) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
   const hourAgo = new Date(Date.now() - 3600_000);
   const recent = await db().collection('faceSessions').where({ openid: ctx.caller.openid, createdAt: cmd().gte(hourAgo) }).count();
   if ((recent.total as number) >= 10) throw new AppError('RATE_LIMITED', '人脸核身尝试次数过多，请 1 小时后再试；多次不通过可请本级工会申请内置账号');
@@ -140,7 +150,7 @@ export async function completeFace(sessionId: string, ctx: HandlerContext): Prom
 async function bind(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: string): Promise<void> {
   const binding: Omit<BindingDoc, '_id'> = { userId: user._id, appid, boundAt: new Date() };
   await db().collection('bindings').doc(openid).set(binding);
-  await audit({ actorUserId: user._id, action: `account:bind:${how}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: {} }, ctx);
+  await auditAccount(user, `bind:${how}`, ctx);
 }
 
 /** After any account comes into being: waiting roles attach and imported rows are claimed. */
@@ -175,8 +185,8 @@ export async function register(input: { sessionId: string; phone: string; smsCod
   if (s.status !== 'passed') throw new AppError('FACE_FAILED', '请先完成人脸核身');
   if (new Date(s.expiresAt).getTime() < Date.now()) throw new AppError('FACE_EXPIRED');
   if (await userOfOpenid(ctx.caller.openid)) throw new AppError('CONFLICT', '当前微信已登录其他账号，请先在“账号与安全”中退出登录');
-  if (await findOne<UserDoc>('users', { docIndex: s.docIndex })) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
-  if (await userByPhone(input.phone)) throw new AppError('DUPLICATE', '该手机号已被其他账号使用，请更换手机号码', 'phone');
+  if (await userByDocIndex(s.docIndex)) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
+  if (await userByPhone(input.phone)) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
   await consumeSmsCode(input.phone, 'register', input.smsCode);
   const user = newUser({ name: s.name, docType: 'resident', doc: s.doc, phone: sealPhone(input.phone), passwordHash: await hashPassword(input.password), verifiedBy: 'face' });
   try {
@@ -200,8 +210,8 @@ export async function loginPassword(input: { phone: string; password: string }, 
   if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN', '请在微信中打开小程序');
   const user = await userByPhone(input.phone);
   if (!user) throw new AppError('PHONE_NOT_REGISTERED');
-  if (user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now()) {
-    const minutes = Math.ceil((new Date(user.lockedUntil).getTime() - Date.now()) / 60_000);
+  const minutes = lockMinutesLeft(user);
+  if (minutes > 0) {
     throw new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请 ${minutes} 分钟后再试或使用短信验证码登录`);
   }
   if (!user.passwordHash || !(await verifyPassword(input.password, user.passwordHash))) {
@@ -235,7 +245,7 @@ export async function loginSms(input: { phone: string; smsCode: string }, ctx: H
 export async function changePhone(input: { newPhone: string; smsCode: string }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
   const actor = await requireActor(ctx);
   if (blindIndex('phone', input.newPhone) === actor.user.phoneIndex) throw new AppError('INVALID_INPUT', '新手机号与当前手机号相同', 'newPhone');
-  if (await userByPhone(input.newPhone)) throw new AppError('DUPLICATE', '该手机号已被其他账号使用，请更换手机号码', 'newPhone');
+  if (await userByPhone(input.newPhone)) throw new AppError('DUPLICATE', PHONE_TAKEN, 'newPhone');
   await consumeSmsCode(input.newPhone, 'changePhone', input.smsCode);
   const phone = sealPhone(input.newPhone);
   await transaction(async (tx) => {
@@ -254,30 +264,26 @@ export async function changePhone(input: { newPhone: string; smsCode: string }, 
 export async function changePassword(input: { oldPassword: string; newPassword: string }, ctx: HandlerContext): Promise<{ changed: true }> {
   const actor = await requireActor(ctx);
   const user = actor.user;
-  if (user.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now()) throw new AppError('ACCOUNT_LOCKED');
+  if (lockMinutesLeft(user) > 0) throw new AppError('ACCOUNT_LOCKED');
   if (!user.passwordHash || !(await verifyPassword(input.oldPassword, user.passwordHash))) {
     await recordFailure(user);
     throw new AppError('LOGIN_FAILED', '原密码不正确', 'oldPassword');
   }
-  await db().collection('users').doc(user._id).update({ passwordHash: await hashPassword(input.newPassword), failedLogins: 0, lockedUntil: null, updatedAt: new Date() });
-  await audit({ actorUserId: user._id, action: 'account:changePassword', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: {} }, ctx);
-  return { changed: true };
+  return setPassword(user, input.newPassword, 'changePassword', ctx);
 }
 
 export async function resetPassword(input: { phone: string; smsCode: string; newPassword: string }, ctx: HandlerContext): Promise<{ changed: true }> {
   const user = await userByPhone(input.phone);
   if (!user) throw new AppError('PHONE_NOT_REGISTERED');
   await consumeSmsCode(input.phone, 'resetPassword', input.smsCode);
-  await db().collection('users').doc(user._id).update({ passwordHash: await hashPassword(input.newPassword), failedLogins: 0, lockedUntil: null, updatedAt: new Date() });
-  await audit({ actorUserId: user._id, action: 'account:resetPassword', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: {} }, ctx);
-  return { changed: true };
+  return setPassword(user, input.newPassword, 'resetPassword', ctx);
 }
 
 export async function logout(ctx: HandlerContext): Promise<{ loggedOut: true }> {
   const user = await userOfOpenid(ctx.caller.openid);
   if (!user) throw new AppError('NOT_LOGGED_IN', '当前未登录');
   await db().collection('bindings').doc(ctx.caller.openid).remove();
-  await audit({ actorUserId: user._id, action: 'account:logout', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: {} }, ctx);
+  await auditAccount(user, 'logout', ctx);
   return { loggedOut: true };
 }
 

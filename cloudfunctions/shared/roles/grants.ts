@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DOCUMENT_TYPE_NAMES, PERMISSION_NAMES, type DocumentType, type Permission } from '../../../typings/models';
-import { requireRight, requireUnion, superiorRightOver, type Actor } from '../actor';
+import { requireRight, requireUnion, superiorRightOver, userByDocIndex, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { db, findById, findOne, transaction, txGet, type Tx } from '../db';
+import { db, findById, transaction, txGet, type Tx } from '../db';
 import type { RoleDoc, SealedPii, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { DOCUMENT_TYPES, validateDocument } from '../identity/documents';
@@ -50,7 +50,7 @@ async function grantInput(data: unknown, authorize: (union: UnionDoc) => void): 
   const doc = validateDocument(input.docType, input.docNumber);
   const sealed = sealIdentity(doc);
   const docIndex = sealed.index;
-  const user = await findOne<UserDoc>('users', { docIndex });
+  const user = await userByDocIndex(docIndex);
   if (user && user.name !== input.name) throw new AppError('INVALID_INPUT', '姓名与证件号码不匹配，请核对', 'name');
   const permissions = input.role === 'admin' ? ALL_PERMISSIONS : input.permissions;
   if (input.role === 'operator' && permissions.length === 0) throw new AppError('INVALID_INPUT', '请至少为操作员选择一项权限', 'permissions');
@@ -76,7 +76,7 @@ async function applyGrant(tx: Tx, p: GrantPayload, grantedBy: string, ctx: Handl
   const id = roleId(p.unionId, p.docIndex);
   const before = await txGet<RoleDoc>(tx, 'roles', id);
   // The person may register later: the role waits with userId null and attaches at registration.
-  const user = await findOne<UserDoc>('users', { docIndex: p.docIndex });
+  const user = await userByDocIndex(p.docIndex);
   const role: Omit<RoleDoc, '_id'> = {
     userId: user?._id ?? null,
     docIndex: p.docIndex,

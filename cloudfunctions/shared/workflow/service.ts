@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { APPLICATION_KIND_NAMES, APPLICATION_STATUS_NAMES, type ApplicationKind, type ApplicationStatus } from '../../../typings/models';
 import type { ApplicationView, BatchResult, Page, TimelineEntry } from '../../../typings/review';
-import { holdsRight, isProvinceOffice, openidsOf, requireActor, unionsWithRight, userOfOpenid, activeRoles, type Actor } from '../actor';
+import { actorOf, holdsRight, isProvinceOffice, openidsOf, requireActor, unionsWithRight, userOfOpenid, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, db, findById, transaction, txGet } from '../db';
@@ -30,7 +30,7 @@ export class Workflow {
     if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN');
     const user = (await userOfOpenid(ctx.caller.openid)) ?? null;
     if (!user && !handler.allowUnregistered) throw new AppError('NOT_LOGGED_IN');
-    const actor = user ? { openid: ctx.caller.openid, user, roles: await activeRoles(user._id) } : null;
+    const actor = user ? await actorOf(ctx.caller.openid, user) : null;
     return { openid: ctx.caller.openid, user, actor };
   }
 
@@ -95,8 +95,9 @@ export class Workflow {
     return app;
   }
 
-  async decide(id: string, decision: 'approved' | 'rejected', reason: string | null, ctx: HandlerContext): Promise<ApplicationView> {
-    const actor = await requireActor(ctx);
+  /** `reviewer` is passed by a batch that has already resolved it; a single decision resolves it here. */
+  async decide(id: string, decision: 'approved' | 'rejected', reason: string | null, ctx: HandlerContext, reviewer?: Actor): Promise<ApplicationView> {
+    const actor = reviewer ?? (await requireActor(ctx));
     const app = await this.load(id);
     if (!this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED', '您不是该申请的审核人，无权审核');
     if (app.status !== 'pending') throw new AppError('ALREADY_PROCESSED');
@@ -180,7 +181,7 @@ export class Workflow {
     // One after another: each approval is its own transaction, and one failure must not stop the rest.
     for (const id of ids) {
       try {
-        await this.decide(id, 'approved', null, ctx);
+        await this.decide(id, 'approved', null, ctx, actor);
         results.push({ id, ok: true, message: '已通过' });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
@@ -230,7 +231,7 @@ export class Workflow {
     const app = await this.load(id);
     const mine = user ? app.applicantUserId === user._id : app.applicantOpenid === ctx.caller.openid;
     if (!mine) {
-      const actor = user ? { openid: ctx.caller.openid, user, roles: await activeRoles(user._id) } : null;
+      const actor = user ? await actorOf(ctx.caller.openid, user) : null;
       if (!actor || !this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED');
     }
     return this.view(app, user?._id ?? null);
