@@ -11,7 +11,7 @@ import type { HandlerContext } from '../handler';
 import { neutraliseCell } from '../membership/service';
 import { mayHoldMembers } from '../org/unions';
 import { parseImportFile } from './parse';
-import { validateRows, type ImportRow, type RowProblem, type Validation } from './validate-rows';
+import { firstByKey, validateRows, type ImportRow, type RowProblem, type Validation } from './validate-rows';
 
 /**
  * Member import as a resumable job. Submit validates and stores the rows in chunks; each `run`
@@ -234,18 +234,20 @@ export async function processChunk(job: ImportJobDoc, chunk: ChunkDoc, ctx: Hand
     findMany<MemberDoc>('members', { docIndex: cmd().in(indexes), status: 'active' }, rows.length * 2, ['_id', 'docIndex', 'unionId']),
     findMany<UserDoc>('users', { docIndex: cmd().in(indexes) }, rows.length, ['_id', 'docIndex']),
   ]);
+  const holders = firstByKey(members, (m) => m.docIndex);
+  const registered = firstByKey(users, (u) => u.docIndex);
   const skipped: RowProblem[] = [];
   const toInsert: MemberDoc[] = [];
   const now = new Date();
   for (const [i, r] of rows.entries()) {
     const id = ids[i];
-    const holder = members.find((m) => m.docIndex === r.doc.index);
+    const holder = holders.get(r.doc.index);
     if (holder && holder._id !== id) {
       skipped.push({ row: r.row, column: '证件号码', message: holder.unionId === job.unionId ? '已是本工会会员' : '导入期间已加入其他工会' });
       continue;
     }
     if (holder) continue; // written by an earlier, interrupted run
-    const user = users.find((u) => u.docIndex === r.doc.index);
+    const user = registered.get(r.doc.index);
     const base: MemberDoc = {
       _id: id,
       userId: null,

@@ -38,6 +38,13 @@ function message(err: unknown): string {
   throw err;
 }
 
+/** Lookup by key, keeping the first item of each key (as a linear search would find it). */
+export function firstByKey<T>(items: T[], key: (item: T) => string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) if (!map.has(key(item))) map.set(key(item), item);
+  return map;
+}
+
 /** Rows are checked and handed on a block at a time, so a 100k-row file never holds every sealed row at once. */
 export const BLOCK_ROWS = 500;
 
@@ -103,15 +110,17 @@ export async function validateRows(rows: RawRow[], union: UnionDoc, defaultUnitN
     ]);
     const unknown = [...new Set(members.map((m) => m.unionId))].filter((id) => id !== union._id && !otherUnionNames.has(id));
     if (unknown.length) for (const u of await findMany<UnionDoc>('unions', { _id: cmd().in(unknown) }, unknown.length, ['_id', 'name'])) otherUnionNames.set(u._id, u.name);
+    const holders = firstByKey(members, (m) => m.docIndex);
+    const registered = new Set(users.map((u) => u.docIndex));
     const valid: ImportRow[] = [];
     for (const r of candidates) {
-      const m = members.find((x) => x.docIndex === r.doc.index);
+      const m = holders.get(r.doc.index);
       if (m && m.unionId === union._id) {
         problems.push({ row: r.row, column: '证件号码', message: `已是本工会会员（${m.realName ? '已实名' : '未实名'}），无需重复导入` });
       } else if (m) {
         problems.push({ row: r.row, column: '证件号码', message: `已是“${otherUnionNames.get(m.unionId) ?? '其他工会'}”的会员，如需转入本工会请由本人办理会籍转移` });
       } else {
-        if (users.some((u) => u.docIndex === r.doc.index)) willAutoJoin += 1;
+        if (registered.has(r.doc.index)) willAutoJoin += 1;
         valid.push(r);
       }
     }
