@@ -12,6 +12,12 @@ import { id, oneOf, optional, page, paging, parse, str } from '../shared/validat
 
 const PURPOSE = oneOf<QrPurpose>('二维码类型', ['org', 'member']);
 
+/** Only above-grassroots unions have an org-registration code; only member-holding unions a member code. */
+function assertHasQr(union: UnionDoc, purpose: QrPurpose): void {
+  if (purpose === 'org' && union.category !== 'above') throw new AppError('INVALID_INPUT', '基层工会没有下级，不提供工会组织登记二维码', 'purpose');
+  if (purpose === 'member' && !mayHoldMembers(union)) throw new AppError('INVALID_INPUT', '该工会不能直接登记会员，没有会员登记二维码', 'purpose');
+}
+
 async function parentName(u: UnionDoc): Promise<string> {
   return u.parentId ? ((await findById<UnionDoc>('unions', u.parentId))?.name ?? '') : '';
 }
@@ -58,8 +64,7 @@ export const actions: Record<string, ActionHandler> = {
     const actor = await requireActor(ctx);
     const union = await requireUnion(input.unionId);
     if (!actor.roles.some((r) => r.unionId === union._id)) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以查看二维码');
-    if (input.purpose === 'org' && union.category !== 'above') throw new AppError('INVALID_INPUT', '基层工会没有下级，不提供工会组织登记二维码', 'purpose');
-    if (input.purpose === 'member' && !mayHoldMembers(union)) throw new AppError('INVALID_INPUT', '该工会不能直接登记会员，没有会员登记二维码', 'purpose');
+    assertHasQr(union, input.purpose);
     return (await currentQr(union, input.purpose, false)).info;
   },
   regenerateQr: async (payload, ctx) => {
@@ -67,8 +72,7 @@ export const actions: Record<string, ActionHandler> = {
     const actor = await requireActor(ctx);
     const union = await requireUnion(input.unionId);
     if (!holdsRight(actor, union._id, 'orgInfo')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以重新生成二维码');
-    if (input.purpose === 'org' && union.category !== 'above') throw new AppError('INVALID_INPUT', '基层工会没有下级，不提供工会组织登记二维码', 'purpose');
-    if (input.purpose === 'member' && !mayHoldMembers(union)) throw new AppError('INVALID_INPUT', '该工会不能直接登记会员，没有会员登记二维码', 'purpose');
+    assertHasQr(union, input.purpose);
     const result = await currentQr(union, input.purpose, true);
     await audit({ actorUserId: actor.user._id, action: 'qr:regenerate', targetType: 'union', targetId: union._id, unionId: union._id, detail: { purpose: input.purpose, revoked: result.revoked } }, ctx);
     return result.info;

@@ -1,7 +1,6 @@
-import type { UnionSearchHit } from '../../../typings/member';
 import type { ScanResult } from '../../../typings/org';
 import { call, newRequestId } from '../../api/client';
-import { pickHit, searchUnionsInto } from '../../utils/union-search';
+import { pickHit, searchData, searchUnionsInto } from '../../utils/union-search';
 import { askReviewNotice, bindField, REVIEW_NOTICE_TEMPLATE, run } from '../../utils/ui';
 
 /** 会员登记 (already a member offline) or 会员入会 (joining): pick the union, give the unit, submit. */
@@ -12,12 +11,7 @@ Component({
     kind: 'memberJoin' as 'memberJoin' | 'memberRegister',
     code: '',
     fromCode: null as ScanResult['union'] | null,
-    keyword: '',
-    hits: [] as UnionSearchHit[],
-    reasons: [] as string[],
-    searched: false,
-    picked: null as UnionSearchHit | null,
-    unitName: '',
+    ...searchData(),
     requestId: '',
   },
   methods: {

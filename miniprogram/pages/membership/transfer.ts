@@ -1,6 +1,5 @@
-import type { UnionSearchHit } from '../../../typings/member';
 import { call, newRequestId } from '../../api/client';
-import { pickHit, searchUnionsInto } from '../../utils/union-search';
+import { pickHit, searchData, searchUnionsInto } from '../../utils/union-search';
 import { askReviewNotice, bindField, REVIEW_NOTICE_TEMPLATE, run } from '../../utils/ui';
 
 /** 会籍转移: the receiving union's admin reviews; the old union stays in the member's history. */
@@ -8,12 +7,7 @@ Component({
   data: {
     busy: false,
     error: '',
-    keyword: '',
-    hits: [] as UnionSearchHit[],
-    reasons: [] as string[],
-    searched: false,
-    picked: null as UnionSearchHit | null,
-    unitName: '',
+    ...searchData(),
     requestId: '',
   },
   methods: {
