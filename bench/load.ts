@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MemberDoc, UserDoc } from '../cloudfunctions/shared/documents';
+import { newUser, type MemberDoc, type UserDoc } from '../cloudfunctions/shared/documents';
 import { residentIdCheckChar } from '../cloudfunctions/shared/identity/resident-id';
 import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
 import type { ApplicationDoc } from '../cloudfunctions/shared/workflow/kind';
@@ -39,7 +39,7 @@ export async function runLoadBench(): Promise<void> {
       const body = `440106${1940 + Math.floor(i / 1000)}0303${String(i % 1000).padStart(3, '0')}`;
       const doc = sealDocument(body + residentIdCheckChar(body));
       const phone = sealPhone(`135${String(10000000 + i)}`);
-      users.push({ _id: `load-user-${i}`, name: `负载${String.fromCodePoint(0x4e00 + i)}`, docType: 'resident', doc, docIndex: doc.index, phone, phoneIndex: phone.index, passwordHash: null, activeMemberId: null, failedLogins: 0, lockedUntil: null, verifiedBy: 'face', status: 'active', createdAt: now, updatedAt: now });
+      users.push(newUser({ name: `负载${String.fromCodePoint(0x4e00 + i)}`, docType: 'resident', doc, phone, passwordHash: null, verifiedBy: 'face' }, `load-user-${i}`));
     }
     emulator.engine.insert('users', users as unknown as Array<Record<string, unknown>>);
     emulator.engine.insert('bindings', users.map((u, i) => ({ _id: `load-openid-${i}`, userId: u._id, appid: 'wx-load', boundAt: now })));

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BindingDoc, MemberDoc, RoleDoc, UnionDoc, UserDoc } from '../cloudfunctions/shared/documents';
-import { PLATFORM_SCOPE } from '../cloudfunctions/shared/documents';
+import { newUser, PLATFORM_SCOPE } from '../cloudfunctions/shared/documents';
 import { residentIdCheckChar } from '../cloudfunctions/shared/identity/resident-id';
 import { hashPassword } from '../cloudfunctions/shared/security/password';
 import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
@@ -158,23 +158,8 @@ export async function seedDemo(emulator: Pick<RunningEmulator, 'engine' | 'store
     const phone = sealPhone(phoneNo);
     const userId = p.openid ? stableId('user', p.openid) : null;
     if (userId && p.openid) {
-      users.push({
-        _id: userId,
-        name: p.name,
-        docType: 'resident',
-        doc,
-        docIndex: doc.index,
-        phone,
-        phoneIndex: phone.index,
-        passwordHash,
-        activeMemberId: p.memberOf ? stableId('member', `${p.name}:${p.memberOf}`) : null,
-        failedLogins: 0,
-        lockedUntil: null,
-        verifiedBy: 'face',
-        status: 'active',
-        createdAt: now,
-        updatedAt: now,
-      });
+      const activeMemberId = p.memberOf ? stableId('member', `${p.name}:${p.memberOf}`) : null;
+      users.push(newUser({ name: p.name, docType: 'resident', doc, phone, passwordHash, verifiedBy: 'face', activeMemberId }, userId));
       bindings.push({ _id: p.openid, userId, appid: 'wx0000000000emulator', boundAt: now });
     }
     if (p.memberOf) {

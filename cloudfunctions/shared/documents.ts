@@ -1,4 +1,5 @@
 /** Shapes of the stored documents. Personal data is only ever stored sealed (see security/pii). */
+import { randomBytes } from 'node:crypto';
 import type {
   AboveSubtype,
   DocumentType,
@@ -14,6 +15,26 @@ export interface SealedPii {
   cipher: string;
   index: string;
   masked: string;
+}
+
+/** A new active user: the indexes come from the sealed values, so they can never disagree. */
+export function newUser(
+  fields: Pick<UserDoc, 'name' | 'docType' | 'doc' | 'phone' | 'passwordHash' | 'verifiedBy'> & Partial<Pick<UserDoc, 'activeMemberId'>>,
+  id = `usr${randomBytes(12).toString('hex')}`,
+): UserDoc {
+  const now = new Date();
+  return {
+    _id: id,
+    activeMemberId: null,
+    ...fields,
+    docIndex: fields.doc.index,
+    phoneIndex: fields.phone.index,
+    failedLogins: 0,
+    lockedUntil: null,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export interface UserDoc {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Permission } from '../../typings/models';
-import type { RoleDoc, UnionDoc, UserDoc } from '../../cloudfunctions/shared/documents';
+import { newUser, type RoleDoc, type UnionDoc, type UserDoc } from '../../cloudfunctions/shared/documents';
 import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
 import { sealDocument, sealPhone } from '../../cloudfunctions/shared/security/seal';
 import { demoCreditCode } from '../../emulator/seed';
@@ -58,29 +58,12 @@ export interface MatrixWorld {
 const ALL: Permission[] = ['reviewMembers', 'import', 'manageMembers', 'export', 'orgInfo', 'settings'];
 
 async function insertPerson(world: DemoWorld, openid: string, name: string, seq: number): Promise<UserDoc> {
-  const now = new Date();
   const doc = sealDocument(catalogueId(seq));
   const phone = sealPhone(`1370000${String(seq).padStart(4, '0')}`);
-  const user: UserDoc = {
-    _id: `mx-user-${seq}`,
-    name,
-    docType: 'resident',
-    doc,
-    docIndex: doc.index,
-    phone,
-    phoneIndex: phone.index,
-    passwordHash: null,
-    activeMemberId: null,
-    failedLogins: 0,
-    lockedUntil: null,
-    verifiedBy: 'face',
-    status: 'active',
-    createdAt: now,
-    updatedAt: now,
-  };
+  const user = newUser({ name, docType: 'resident', doc, phone, passwordHash: null, verifiedBy: 'face' }, `mx-user-${seq}`);
   const db = world.admin.database();
   await db.collection('users').add(user);
-  await db.collection('bindings').add({ _id: openid, userId: user._id, appid: 'wx-test', boundAt: now });
+  await db.collection('bindings').add({ _id: openid, userId: user._id, appid: 'wx-test', boundAt: user.createdAt });
   return user;
 }
 

@@ -3,14 +3,14 @@ import { holdsRight, requireUnion, userByDocIndex, userByPhone } from '../actor'
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { txGet } from '../db';
-import { PLATFORM_SCOPE, type SealedPii, type UserDoc } from '../documents';
+import { newUser, PLATFORM_SCOPE, type SealedPii, type UserDoc } from '../documents';
 import { DOCUMENT_TYPES, validateDocument } from '../identity/documents';
 import { validateName, validatePassword, validatePhone } from '../identity/person';
 import { hashPassword } from '../security/password';
 import { sealIdentity, sealPhone } from '../security/seal';
 import { oneOf, parse, str } from '../validate';
 import type { KindHandler } from '../workflow/kind';
-import { afterAccountCreated, ALREADY_REGISTERED, newUser, PHONE_TAKEN } from './service';
+import { afterAccountCreated, ALREADY_REGISTERED, PHONE_TAKEN } from './service';
 import { consumeSmsCode } from './sms';
 
 const FILE_ID = str({ label: '照片', max: 500, pattern: /^cloud:\/\/[^\s]+$/, patternMessage: '请先上传照片' });
@@ -39,9 +39,8 @@ function accountLines(p: AccountPayload) {
 }
 
 async function createAccount(tx: Parameters<KindHandler['effect']>[0], p: AccountPayload, verifiedBy: UserDoc['verifiedBy'], reviewerId: string, appId: string, ctx: Parameters<KindHandler['effect']>[3]): Promise<UserDoc> {
-  const user = newUser({ name: p.name, docType: p.docType, doc: p.doc, phone: p.phone, passwordHash: p.passwordHash, verifiedBy });
   // Deterministic id: a retried effect cannot create a second account; the unique indexes guard the rest.
-  user._id = `usr${appId.slice(0, 24)}`;
+  const user = newUser({ name: p.name, docType: p.docType, doc: p.doc, phone: p.phone, passwordHash: p.passwordHash, verifiedBy }, `usr${appId.slice(0, 24)}`);
   if (await txGet(tx, 'users', user._id)) throw new AppError('ALREADY_PROCESSED');
   await tx.collection('users').add(user);
   await auditInTx(tx, { actorUserId: reviewerId, action: `account:create:${verifiedBy}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { via: appId } }, ctx);

@@ -5,7 +5,7 @@ import { activeRoles, requireActor, userByDocIndex, userByPhone, userOfOpenid } 
 import { AppError } from '../app-error';
 import { audit, auditInTx } from '../audit';
 import { cmd, db, findById, findMany, transaction, txGet } from '../db';
-import { PLATFORM_SCOPE, type BindingDoc, type SealedPii, type UnionDoc, type UserDoc } from '../documents';
+import { newUser, PLATFORM_SCOPE, type BindingDoc, type SealedPii, type UnionDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { validateDocument } from '../identity/documents';
 import { claimImportedMembership } from '../membership/matching';
@@ -160,22 +160,6 @@ export async function afterAccountCreated(userId: string, ctx: HandlerContext): 
   const claimed = await claimImportedMembership(user._id, ctx);
   const union = claimed ? await findById<UnionDoc>('unions', claimed.unionId) : undefined;
   return { autoJoined: claimed && union ? { unionId: union._id, unionName: union.name } : null, rolesAttached };
-}
-
-export function newUser(fields: Pick<UserDoc, 'name' | 'docType' | 'doc' | 'phone' | 'passwordHash' | 'verifiedBy'>): UserDoc {
-  const now = new Date();
-  return {
-    _id: `usr${randomBytes(12).toString('hex')}`,
-    ...fields,
-    docIndex: fields.doc.index,
-    phoneIndex: fields.phone.index,
-    activeMemberId: null,
-    failedLogins: 0,
-    lockedUntil: null,
-    status: 'active',
-    createdAt: now,
-    updatedAt: now,
-  };
 }
 
 /** Steps 3–5: password, login phone (verified by SMS), done; the openid is bound to the new user. */
