@@ -9,7 +9,7 @@ import { newUser, PLATFORM_SCOPE } from '../cloudfunctions/shared/documents';
 import { residentIdCheckChar } from '../cloudfunctions/shared/identity/resident-id';
 import { hashPassword } from '../cloudfunctions/shared/security/password';
 import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
-import type { AboveSubtype, Permission } from '../typings/models';
+import { ALL_PERMISSIONS, type AboveSubtype } from '../typings/models';
 import type { RunningEmulator } from './server';
 
 export const DEMO_PASSWORD = 'Demo@2026';
@@ -65,8 +65,6 @@ const PEOPLE: PersonSeed[] = [
   { openid: null, name: '郑导入', description: '导入未实名（示例科技）', memberOf: 'grassroots' },
   { openid: null, name: '冯导入', description: '导入未实名（示例集团分公司）', memberOf: 'groupBranch' },
 ];
-
-const ALL_PERMISSIONS: Permission[] = ['reviewMembers', 'import', 'manageMembers', 'export', 'orgInfo', 'settings'];
 
 /** A valid resident ID made from a stable seed, so demo data is the same on every machine. */
 export function demoResidentId(seq: number): string {

@@ -55,6 +55,9 @@ export const PERMISSION_NAMES: Record<Permission, string> = {
   settings: '权限设置',
 };
 
+/** What an admin holds: every permission. */
+export const ALL_PERMISSIONS = Object.keys(PERMISSION_NAMES) as Permission[];
+
 export type ApplicationKind =
   | 'orgRegister'
   | 'orgChange'

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Permission } from '../../typings/models';
+import { ALL_PERMISSIONS, type Permission } from '../../typings/models';
 import { newUser, type RoleDoc, type UnionDoc, type UserDoc } from '../../cloudfunctions/shared/documents';
 import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
 import { sealDocument, sealPhone } from '../../cloudfunctions/shared/security/seal';
@@ -55,7 +55,6 @@ export interface MatrixWorld {
   setOperators(perm: Permission | undefined): Promise<void>;
 }
 
-const ALL: Permission[] = ['reviewMembers', 'import', 'manageMembers', 'export', 'orgInfo', 'settings'];
 
 async function insertPerson(world: DemoWorld, openid: string, name: string, seq: number): Promise<UserDoc> {
   const doc = sealDocument(catalogueId(seq));
@@ -102,11 +101,11 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   await db.collection('unions').add(sub);
   await db.collection('unions').doc(T).update({ childCount: fed.childCount + 1, adminCount: 1 });
   const subAdmin = await insertPerson(world, OPENIDS.subordinate, '下级管', 1);
-  await grant(world, subAdmin, sub._id, 'admin', ALL);
+  await grant(world, subAdmin, sub._id, 'admin', ALL_PERMISSIONS);
   const opWith = await insertPerson(world, OPENIDS.opWith, '有权操', 2);
   const opWithout = await insertPerson(world, OPENIDS.opWithout, '无权操', 3);
-  await grant(world, opWith, T, 'operator', ALL);
-  await grant(world, opWithout, T, 'operator', ALL);
+  await grant(world, opWith, T, 'operator', ALL_PERMISSIONS);
+  await grant(world, opWithout, T, 'operator', ALL_PERMISSIONS);
   const extra = await insertPerson(world, 'mx-extra', '另一操', 4);
   const extraRoleId = await grant(world, extra, T, 'operator', ['export']);
 
@@ -147,8 +146,8 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   const job = await admin.ok('importer', 'submit', { unionId: T, fileId: upload.fileID });
 
   const setOperators = async (perm: Permission | undefined) => {
-    await db.collection('roles').doc(`mx-role-${opWith._id}-${T.slice(0, 6)}`).update({ permissions: perm ? [perm] : ALL });
-    await db.collection('roles').doc(`mx-role-${opWithout._id}-${T.slice(0, 6)}`).update({ permissions: perm ? ALL.filter((p) => p !== perm) : ALL });
+    await db.collection('roles').doc(`mx-role-${opWith._id}-${T.slice(0, 6)}`).update({ permissions: perm ? [perm] : ALL_PERMISSIONS });
+    await db.collection('roles').doc(`mx-role-${opWithout._id}-${T.slice(0, 6)}`).update({ permissions: perm ? ALL_PERMISSIONS.filter((p) => p !== perm) : ALL_PERMISSIONS });
   };
   return {
     world,

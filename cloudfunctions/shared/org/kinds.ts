@@ -1,3 +1,4 @@
+import { ALL_PERMISSIONS } from '../../../typings/models';
 import { requireRight, requireUnion } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
@@ -94,7 +95,7 @@ export const orgRegister: KindHandler = {
       phone: applicant.phone,
       unionId,
       role: 'admin',
-      permissions: ['reviewMembers', 'import', 'manageMembers', 'export', 'orgInfo', 'settings'],
+      permissions: ALL_PERMISSIONS,
       status: 'active',
       grantedBy: reviewer.user._id,
       grantedAt: now,

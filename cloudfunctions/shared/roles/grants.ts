@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DOCUMENT_TYPE_NAMES, PERMISSION_NAMES, type DocumentType, type Permission } from '../../../typings/models';
+import { ALL_PERMISSIONS, DOCUMENT_TYPE_NAMES, PERMISSION_NAMES, type DocumentType, type Permission } from '../../../typings/models';
 import { requireRight, requireUnion, superiorRightOver, userByDocIndex, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
@@ -18,7 +18,6 @@ export function roleId(unionId: string, docIndex: string): string {
   return createHash('sha256').update(`${unionId}\u0000${docIndex}`).digest('hex').slice(0, 32);
 }
 
-export const ALL_PERMISSIONS = Object.keys(PERMISSION_NAMES) as Permission[];
 
 const PERSON_FIELDS = {
   unionId: str({ label: '工会', max: 64 }),
