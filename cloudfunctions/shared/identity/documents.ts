@@ -125,3 +125,16 @@ export function validateDocument(type: DocumentType, raw: string): ValidDocument
 }
 
 export const DOCUMENT_TYPES = Object.keys(DOCUMENT_TYPE_NAMES) as DocumentType[];
+
+/** The index keys a typed number would have as each document type it is valid as (for search). */
+export function documentIndexKeys(raw: string): string[] {
+  const keys = new Set<string>();
+  for (const type of DOCUMENT_TYPES) {
+    try {
+      keys.add(validateDocument(type, raw).indexKey);
+    } catch {
+      // not a valid number of this type
+    }
+  }
+  return [...keys];
+}

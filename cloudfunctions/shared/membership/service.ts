@@ -11,7 +11,7 @@ import { cloudApp } from '../cloud';
 import { cmd, db, findMany, transaction, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
-import { normaliseDocument } from '../identity/documents';
+import { documentIndexKeys } from '../identity/documents';
 import { typeName, unionView } from '../org/unions';
 import { blindIndex, decrypt } from '../security/pii';
 import type { ApplicationDoc } from '../workflow/kind';
@@ -130,10 +130,7 @@ function keywordFilter(keyword: string): Record<string, unknown> {
   const compact = keyword.replace(/\s+/g, '');
   const clauses: Array<Record<string, unknown>> = [{ name: like(keyword) }, { 'doc.masked': like(compact) }, { 'phone.masked': like(compact) }];
   if (/^1[3-9]\d{9}$/.test(compact)) clauses.push({ phoneIndex: blindIndex('phone', compact) });
-  if (compact.length >= 8) {
-    const doc = normaliseDocument(compact);
-    clauses.push({ docIndex: blindIndex('doc', doc) }, { docIndex: blindIndex('doc', doc.slice(0, 9)) }, { docIndex: blindIndex('doc', `P:${doc}`) });
-  }
+  for (const key of documentIndexKeys(compact)) clauses.push({ docIndex: blindIndex('doc', key) });
   return _.or(clauses) as unknown as Record<string, unknown>;
 }
 
