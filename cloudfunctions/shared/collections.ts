@@ -44,7 +44,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   { name: 'roles', indexes: [{ fields: ['userId', 'status'] }, { fields: ['unionId', 'status'] }, { fields: ['docIndex'] }] },
   { name: 'importJobs', indexes: [{ fields: ['unionId', 'createdAt'] }, { fields: ['fileHash', 'unionId'] }] },
-  { name: 'importRows', indexes: [{ fields: ['jobId', 'chunk'] }] },
+  { name: 'importChunks', indexes: [{ fields: ['jobId', 'chunk'] }] },
   { name: 'qrTokens', indexes: [{ fields: ['unionId', 'purpose', 'status'] }] },
   { name: 'smsCodes', indexes: [{ fields: ['phoneIndex', 'createdAt'] }] },
   // Held while an application is pending (e.g. one membership application per person); `_id` is the key.

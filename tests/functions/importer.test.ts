@@ -7,6 +7,7 @@ import { requireOrSkip } from '../../scripts/system-packages';
 import { demoWorld, type Caller, type DemoWorld } from '../helpers/api';
 import { convertWithLibreOffice, flatOds, passwordProtected, xlsxOf, zipBomb, type Cell } from '../helpers/files';
 import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
+import { CHUNK_ROWS } from '../../cloudfunctions/shared/importer/jobs';
 
 const HEADER = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'];
 
@@ -113,8 +114,13 @@ describe('member import from Excel (through the SDK)', function () {
     const fileId = await upload(xlsxOf(fileRows));
     const job = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId }));
     assert.equal(job.status, 'done');
-    assert.deepEqual([job.total, job.imported, job.autoJoined, job.rejected, job.percent], [3, 2, 1, 8, 100]);
+    // Six rows fail the file checks; the two people already in a union are found and skipped as their chunk is written.
+    assert.deepEqual([job.total, job.imported, job.autoJoined, job.rejected, job.skipped, job.percent], [5, 2, 1, 6, 2, 100]);
     assert.deepEqual(job.rejectedRows.map((r) => r.row), [3, 4, 5, 6, 7, 8, 9, 12]);
+    assert.match(job.rejectedRows[4].message, /^已是本工会会员/);
+    const final = XLSX.utils.sheet_to_json<string[]>(XLSX.read(Buffer.from(await (await fetch(job.reportUrl)).arrayBuffer())).Sheets['校验报告'], { header: 1 });
+    assert.deepEqual(final.slice(1).map((r) => Number(r[0])), [3, 4, 5, 6, 7, 8, 9, 12], 'the final report lists the skipped rows too');
+    assert.match(final[6][6], /^证件号码：已是“五山街道示例产业园工会联合会”的会员/);
     const unregistered = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword: '陈大文' });
     assert.equal(unregistered.items[0].docTypeName, '港澳居民来往内地通行证');
     assert.equal(unregistered.items[0].unitName, '广州示例科技有限公司');
@@ -131,12 +137,11 @@ describe('member import from Excel (through the SDK)', function () {
 
   it('resumes after a chunk is killed halfway, with no row lost or doubled', async () => {
     const rows: Cell[][] = [HEADER];
-    for (let i = 0; i < 1200; i++) rows.push([`续${String.fromCodePoint(0x4e00 + i)}`, '', personId(100 + i), `139${String(20000000 + i)}`, '']);
+    for (let i = 0; i < CHUNK_ROWS + 500; i++) rows.push([`续${String.fromCodePoint(0x4e00 + i)}`, '', personId(100 + i), `139${String(20000000 + i)}`, '']);
     const fileId = await upload(xlsxOf(rows));
     const [unionBefore] = await world.docs<UnionDoc>('unions', { _id: grassroots });
-    // Insert #1 is the job, #2 its audit entry, #3–#4 chunk 0's rows, #5 its done marker, #6–#7 chunk 1's rows:
-    // #7 dies after half of chunk 1 is in.
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 7 }) });
+    // Insert #1 is the job, #2 its audit entry, then chunk 0 goes in batches of 250: #6, its fourth batch, dies.
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 6 }) });
     const crashed = await admin.call('importer', 'submit', { unionId: grassroots, fileId });
     assert.equal(crashed.ok, false);
     if (!crashed.ok) assert.equal(crashed.error.code, 'INTERNAL');
@@ -144,14 +149,15 @@ describe('member import from Excel (through the SDK)', function () {
     assert.equal(status.failed, 1);
     await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
     const partial = await world.docs<MemberDoc>('members', { name: world.admin.database().RegExp({ regexp: '^续', options: '' }) });
-    assert.ok(partial.length > 500 && partial.length < 1200, `a chunk was cut in half (${partial.length} rows in)`);
+    assert.equal(partial.length, 750, 'the first chunk was cut after three batches');
 
     const resumed = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId }));
-    assert.deepEqual([resumed.total, resumed.imported, resumed.rowsDone], [1200, 1200, 1200]);
+    const total = CHUNK_ROWS + 500;
+    assert.deepEqual([resumed.total, resumed.imported, resumed.rowsDone], [total, total, total]);
     const all = await world.admin.database().collection('members').where({ importJobId: resumed.jobId }).count();
-    assert.equal(all.total, 1200);
+    assert.equal(all.total, total);
     const [unionAfter] = await world.docs<UnionDoc>('unions', { _id: grassroots });
-    assert.equal(unionAfter.memberCount, unionBefore.memberCount + 1200);
+    assert.equal(unionAfter.memberCount, unionBefore.memberCount + total);
   });
 
   it('an imported person who registers later joins automatically', async () => {

@@ -47,13 +47,11 @@ function cellText(cell: XLSX.CellObject | undefined): string {
   return String(cell.w ?? cell.v).trim();
 }
 
-export interface ParsedSheet {
-  rows: RawRow[];
-  /** Rows with content, examples excluded. */
-  total: number;
-}
-
-export function parseImportFile(buf: Buffer): ParsedSheet {
+/**
+ * Hands each data row to `visit` as it is read, so the caller keeps only what it needs of a row
+ * rather than the whole sheet twice over. Returns how many rows had content (examples excluded).
+ */
+export function parseImportFile(buf: Buffer, visit: (row: RawRow) => void): number {
   guardImportFile(buf);
   let book: XLSX.WorkBook;
   try {
@@ -83,7 +81,7 @@ export function parseImportFile(buf: Buffer): ParsedSheet {
     throw new AppError('INVALID_INPUT', `缺少必填列：${missing.map((m) => `“${names[m]}”`).join('、')}，请使用导入模板`, 'file');
   }
   const at = (r: Array<XLSX.CellObject | undefined>, c: Column) => (columns.has(c) ? r[columns.get(c) as number] : undefined);
-  const rows: RawRow[] = [];
+  let count = 0;
   for (let i = 1; i < data.length; i++) {
     const r = data[i];
     if (!r) continue;
@@ -99,8 +97,9 @@ export function parseImportFile(buf: Buffer): ParsedSheet {
       unitName: cellText(at(r, 'unitName')),
     };
     if (!row.name && !row.docNumber && !row.phone && !row.unitName && !row.docTypeText) continue;
-    rows.push(row);
+    count += 1;
+    visit(row);
   }
-  if (rows.length === 0) throw new AppError('INVALID_INPUT', '表格中没有会员数据，请从第 2 行开始填写（示例行不会导入）', 'file');
-  return { rows, total: rows.length };
+  if (count === 0) throw new AppError('INVALID_INPUT', '表格中没有会员数据，请从第 2 行开始填写（示例行不会导入）', 'file');
+  return count;
 }

@@ -1,20 +1,20 @@
 import { cmd, findMany } from '../db';
-import type { MemberDoc, SealedPii, UnionDoc, UserDoc } from '../documents';
-import { validateDocument } from '../identity/documents';
+import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
+import { blindIndex } from '../security/pii';
+import { validateDocument, type ValidDocument } from '../identity/documents';
 import { validateName, validatePhone } from '../identity/person';
 import { AppError } from '../app-error';
 import { ORG_NAME } from '../validate';
-import { sealIdentity, sealPhone } from '../security/seal';
-import type { DocumentType } from '../../../typings/models';
-import { DOCUMENT_TYPE_BY_NAME, type RawRow } from './parse';
+import { DOCUMENT_TYPE_NAMES } from '../../../typings/models';
+import { DOCUMENT_TYPE_BY_NAME, parseImportFile, type RawRow } from './parse';
 
-/** A row ready to become a member, personal data already sealed. */
-export interface ImportRow {
+/** A row that passed every check the file alone can answer; sealed only when it is written. */
+export interface CheckedRow {
   row: number;
   name: string;
-  docType: DocumentType;
-  doc: SealedPii;
-  phone: SealedPii;
+  doc: ValidDocument;
+  docIndex: string;
+  phone: string;
   unitName: string;
 }
 
@@ -24,13 +24,14 @@ export interface RowProblem {
   message: string;
 }
 
-export interface Validation {
-  validCount: number;
+export interface FileCheck {
+  /** Rows with content, examples excluded. */
+  rowCount: number;
+  /** In file order: chunks of an import job are slices of this list. */
+  valid: CheckedRow[];
   problems: RowProblem[];
-  /** Valid rows whose person is already registered: they join at once (spec §三.3 step 3). */
-  willAutoJoin: number;
-  /** The rejected rows as the admin typed them, for the report. */
-  rawByRow: Map<number, RawRow>;
+  /** The rejected rows as the admin typed them, for the report; the valid ones are let go. */
+  rejected: Map<number, RawRow>;
 }
 
 function message(err: unknown): string {
@@ -45,11 +46,8 @@ export function firstByKey<T>(items: T[], key: (item: T) => string): Map<string,
   return map;
 }
 
-/** Rows are checked and handed on a block at a time, so a 100k-row file never holds every sealed row at once. */
-export const BLOCK_ROWS = 500;
-
 /** The checks of one row that need no database: name, document, phone, unit, duplicates in the file. */
-function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<string, number>, problems: RowProblem[]): ImportRow | null {
+function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<string, number>, problems: RowProblem[]): CheckedRow | null {
   const own: RowProblem[] = [];
   let name = '';
   try {
@@ -59,26 +57,27 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
   }
   const docType = raw.docTypeText === '' ? 'resident' : DOCUMENT_TYPE_BY_NAME[raw.docTypeText];
   if (!docType) own.push({ row: raw.row, column: '证件类型', message: `证件类型“${raw.docTypeText}”不正确，请从下拉列表中选择` });
-  let doc: SealedPii | undefined;
+  let doc: ValidDocument | undefined;
   if (raw.docIsNumber) {
     own.push({ row: raw.row, column: '证件号码', message: '证件号码被 Excel 存成了数字（末尾几位会变成 0），请把该列设为“文本”格式后重新输入' });
   } else if (docType) {
     try {
-      doc = sealIdentity(validateDocument(docType, raw.docNumber));
+      doc = validateDocument(docType, raw.docNumber);
     } catch (err) {
       own.push({ row: raw.row, column: '证件号码', message: message(err) });
     }
   }
-  let phone: SealedPii | undefined;
+  let phone = '';
   try {
-    phone = sealPhone(validatePhone(raw.phone));
+    phone = validatePhone(raw.phone);
   } catch (err) {
     own.push({ row: raw.row, column: '手机号码', message: message(err) });
   }
+  const docIndex = doc ? blindIndex('doc', doc.indexKey) : '';
   if (doc) {
-    const first = firstRowOfDoc.get(doc.index);
+    const first = firstRowOfDoc.get(docIndex);
     if (first !== undefined) own.push({ row: raw.row, column: '证件号码', message: `与第 ${first} 行的证件号码重复` });
-    else firstRowOfDoc.set(doc.index, raw.row);
+    else firstRowOfDoc.set(docIndex, raw.row);
   }
   const unitName = raw.unitName.trim() || defaultUnitName;
   if ([...unitName].length > 60) own.push({ row: raw.row, column: '单位名称', message: '单位名称不能超过 60 个字' });
@@ -87,48 +86,80 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
     problems.push(...own);
     return null;
   }
-  return { row: raw.row, name, docType: docType as DocumentType, doc: doc as SealedPii, phone: phone as SealedPii, unitName };
+  return { row: raw.row, name, doc: doc as ValidDocument, docIndex, phone, unitName };
 }
 
 /**
- * Every problem of every row. Nothing is written here; `sink`, when given, receives the valid rows
- * in blocks of at most BLOCK_ROWS (the import stores them as it goes).
+ * Every problem the file itself shows. Pure: the same file always gives the same answer, which is
+ * what lets an import job re-derive its chunks from the uploaded file instead of storing them.
  */
-export async function validateRows(rows: RawRow[], union: UnionDoc, defaultUnitName: string, sink?: (valid: ImportRow[]) => Promise<void>): Promise<Validation> {
+export function checkFile(buf: Buffer, defaultUnitName: string): FileCheck {
   const problems: RowProblem[] = [];
   const firstRowOfDoc = new Map<string, number>();
-  let validCount = 0;
-  let willAutoJoin = 0;
-  const otherUnionNames = new Map<string, string>();
-  for (let i = 0; i < rows.length; i += BLOCK_ROWS) {
-    const candidates = rows.slice(i, i + BLOCK_ROWS).flatMap((raw) => checkRow(raw, defaultUnitName, firstRowOfDoc, problems) ?? []);
-    if (candidates.length === 0) continue;
-    const indexes = candidates.map((r) => r.doc.index);
-    const [members, users] = await Promise.all([
-      findMany<MemberDoc>('members', { docIndex: cmd().in(indexes), status: 'active' }, BLOCK_ROWS * 2, ['_id', 'docIndex', 'unionId', 'realName']),
-      findMany<UserDoc>('users', { docIndex: cmd().in(indexes) }, BLOCK_ROWS, ['_id', 'docIndex']),
-    ]);
-    const unknown = [...new Set(members.map((m) => m.unionId))].filter((id) => id !== union._id && !otherUnionNames.has(id));
-    if (unknown.length) for (const u of await findMany<UnionDoc>('unions', { _id: cmd().in(unknown) }, unknown.length, ['_id', 'name'])) otherUnionNames.set(u._id, u.name);
-    const holders = firstByKey(members, (m) => m.docIndex);
-    const registered = new Set(users.map((u) => u.docIndex));
-    const valid: ImportRow[] = [];
-    for (const r of candidates) {
-      const m = holders.get(r.doc.index);
-      if (m && m.unionId === union._id) {
-        problems.push({ row: r.row, column: '证件号码', message: `已是本工会会员（${m.realName ? '已实名' : '未实名'}），无需重复导入` });
-      } else if (m) {
-        problems.push({ row: r.row, column: '证件号码', message: `已是“${otherUnionNames.get(m.unionId) ?? '其他工会'}”的会员，如需转入本工会请由本人办理会籍转移` });
-      } else {
-        if (registered.has(r.doc.index)) willAutoJoin += 1;
-        valid.push(r);
-      }
-    }
-    validCount += valid.length;
-    if (sink && valid.length) await sink(valid);
+  const valid: CheckedRow[] = [];
+  const rejected = new Map<number, RawRow>();
+  const rowCount = parseImportFile(buf, (raw) => {
+    const checked = checkRow(raw, defaultUnitName, firstRowOfDoc, problems);
+    if (checked) valid.push(checked);
+    else rejected.set(raw.row, raw);
+  });
+  return { rowCount, valid, problems, rejected };
+}
+
+/** A row as the report shows it: as typed when the file rejected it, as checked when the database did. */
+export function reportRow(check: FileCheck, row: number): RawRow | undefined {
+  const rejected = check.rejected.get(row);
+  if (rejected) return rejected;
+  // Valid rows are in row order: a binary search keeps a report of many skipped rows linear.
+  let lo = 0;
+  let hi = check.valid.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (check.valid[mid].row < row) lo = mid + 1;
+    else hi = mid;
   }
-  problems.sort((a, b) => a.row - b.row);
-  // Only the rejected rows are kept as typed, for the report: the rest can be let go.
-  const rejected = new Set(problems.map((p) => p.row));
-  return { validCount, problems, willAutoJoin, rawByRow: new Map(rows.filter((r) => rejected.has(r.row)).map((r) => [r.row, r])) };
+  const r = check.valid[lo];
+  if (r?.row !== row) return undefined;
+  return { row, name: r.name, docTypeText: DOCUMENT_TYPE_NAMES[r.doc.type], docNumber: r.doc.number, docIsNumber: false, phone: r.phone, unitName: r.unitName };
+}
+
+export type Holder = Pick<MemberDoc, '_id' | 'docIndex' | 'unionId' | 'realName'>;
+
+export interface Holders {
+  /** The active membership of each person, by document index. */
+  members: Map<string, Holder>;
+  /** Registered people, by document index. */
+  users: Map<string, Pick<UserDoc, '_id' | 'docIndex'>>;
+  /** Names of the other unions that hold some of these people, for the messages. */
+  unionNames: Map<string, string>;
+}
+
+/** CloudBase returns at most 1000 documents to one server-side query. */
+const QUERY_LIMIT = 1000;
+
+/** Who among these people is already a member somewhere or registered: two queries per thousand people. */
+export async function lookupHolders(docIndexes: string[], unionId: string): Promise<Holders> {
+  const slices: string[][] = [];
+  for (let i = 0; i < docIndexes.length; i += QUERY_LIMIT) slices.push(docIndexes.slice(i, i + QUERY_LIMIT));
+  // A person has at most one active membership, so each query returns at most one row per index.
+  const [members, users] = await Promise.all([
+    Promise.all(slices.map((s) => findMany<Holder>('members', { docIndex: cmd().in(s), status: 'active' }, s.length, ['_id', 'docIndex', 'unionId', 'realName']))),
+    Promise.all(slices.map((s) => findMany<Pick<UserDoc, '_id' | 'docIndex'>>('users', { docIndex: cmd().in(s) }, s.length, ['_id', 'docIndex']))),
+  ]).then(([m, u]) => [m.flat(), u.flat()] as const);
+  const others = [...new Set(members.map((m) => m.unionId))].filter((id) => id !== unionId);
+  const unions = others.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(others) }, others.length, ['_id', 'name']) : [];
+  return {
+    members: firstByKey(members, (m) => m.docIndex),
+    users: firstByKey(users, (u) => u.docIndex),
+    unionNames: new Map(unions.map((u) => [u._id, u.name])),
+  };
+}
+
+/** Why a person who already holds a membership cannot be imported into this union. */
+export function heldProblem(row: number, holder: Holder, unionId: string, holders: Holders): RowProblem {
+  const message =
+    holder.unionId === unionId
+      ? `已是本工会会员（${holder.realName ? '已实名' : '未实名'}），无需重复导入`
+      : `已是“${holders.unionNames.get(holder.unionId) ?? '其他工会'}”的会员，如需转入本工会请由本人办理会籍转移`;
+  return { row, column: '证件号码', message };
 }
