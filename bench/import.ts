@@ -2,9 +2,10 @@
  * `npm run bench -- import`: the whole member import (submit, then run until done) for 10k and 100k
  * rows, beside the raw floor on the same file: SheetJS parse time plus a bare batched insert of the
  * same rows. The emulator runs in this process; the importer function and the floor each run in a
- * process of their own that talks to it over HTTP, as a cloud function container would, so each
- * peak RSS is that worker's own.
+ * plain node process of their own (`import-worker.ts`, bundled) that talks to it over HTTP, as a
+ * cloud function container would, so each peak RSS is that worker's own.
  */
+import { build } from 'esbuild';
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,45 +41,19 @@ function requests(counts: Map<string, number>): number {
   return n;
 }
 
-function worker(args: string[]): Promise<Record<string, number>> {
+/** The workers run as plain JavaScript, bundled the way the functions are, with no ts-node in them. */
+async function bundleWorker(dir: string): Promise<string> {
+  const outfile = path.join(dir, 'import-worker.js');
+  await build({ entryPoints: [path.join(__dirname, 'import-worker.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  return outfile;
+}
+
+function worker(script: string, args: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, args, { execArgv: ['-r', 'ts-node/register/transpile-only'], env: { ...process.env, IMPORT_BUDGET_MS: BUDGET_MS } });
+    const child = fork(script, args, { execArgv: [], env: { ...process.env, IMPORT_BUDGET_MS: BUDGET_MS } });
     child.on('message', (m) => resolve(m as Record<string, number>));
     child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`${args.join(' ')} exited with ${code}`))));
   });
-}
-
-/** Worker: the floor — parse the file, then a bare batched insert of its rows through the SDK. */
-async function floorWorker(file: string): Promise<Record<string, number>> {
-  const tParse = Date.now();
-  const parsed = XLSX.utils.sheet_to_json<string[]>(XLSX.read(fs.readFileSync(file), { type: 'buffer', dense: true }).Sheets['会员信息'], { header: 1 });
-  const parseSeconds = (Date.now() - tParse) / 1000;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tcb = require('@cloudbase/node-sdk') as typeof import('@cloudbase/node-sdk');
-  const db = tcb.init({ env: process.env.TCB_ENV, serviceUrl: process.env.TCB_SERVICE_URL, timeout: 600_000 }).database();
-  const tInsert = Date.now();
-  for (let i = 1; i < parsed.length; i += 250) {
-    await db.collection('floor').add(parsed.slice(i, i + 250).map((r) => ({ name: r[0], docType: r[1], doc: r[2], phone: r[3], unitName: r[4] })));
-  }
-  return { parseSeconds, floorSeconds: parseSeconds + (Date.now() - tInsert) / 1000, rss: peakRssMb() };
-}
-
-/** Worker: the importer function's own main, called as SCF calls it, until the job is done. */
-async function importWorker(fileId: string, unionId: string): Promise<Record<string, number>> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { main } = require(path.join(__dirname, '..', 'dist', 'cloudfunctions', 'importer', 'index.js')) as { main(e: unknown, c: unknown): Promise<unknown> };
-  const env = process.env.TCB_ENV ?? '';
-  const context = { environment: JSON.stringify({ TCB_ENV: env, SCF_NAMESPACE: env, TCB_CONTEXT_KEYS: 'TCB_ENV,SCF_NAMESPACE', WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: 'demo-admin-grassroots', WX_APPID: 'wx-bench' }) };
-  type Answer = { ok: boolean; data: { jobId: string; status: string; imported: number }; error?: { message: string } };
-  const t0 = Date.now();
-  let res = (await main({ action: 'submit', payload: { unionId, fileId } }, context)) as Answer;
-  let calls = 1;
-  while (res.ok && res.data.status !== 'done') {
-    res = (await main({ action: 'run', payload: { jobId: res.data.jobId } }, context)) as Answer;
-    calls += 1;
-  }
-  if (!res.ok) throw new Error(res.error?.message);
-  return { seconds: (Date.now() - t0) / 1000, calls, imported: res.data.imported, rss: peakRssMb() };
 }
 
 export async function runImportBench(): Promise<void> {
@@ -93,9 +68,10 @@ export async function runImportBench(): Promise<void> {
       const filePath = path.join(dataDir, 'members.xlsx');
       fs.writeFileSync(filePath, file);
       const up = await sdkFor(emulator, undefined, 600_000).uploadFile({ cloudPath: `uploads/bench-${rows}.xlsx`, fileContent: file });
-      const floor = await worker(['--floor', filePath]);
+      const script = await bundleWorker(dataDir);
+      const floor = await worker(script, ['floor', filePath]);
       const before = requests(emulator.actionCounts);
-      const imp = await worker(['--import', up.fileID, demoUnionId('grassroots')]);
+      const imp = await worker(script, ['import', up.fileID, demoUnionId('grassroots')]);
       const dbRequests = requests(emulator.actionCounts) - before;
       results.push({
         rows,
@@ -118,18 +94,4 @@ export async function runImportBench(): Promise<void> {
   }
   printTable(`member import (emulator on disk in the bench process; function and floor in their own processes; budget ${BUDGET_MS} ms a call; targets: ≤ 3× floor, 100k rows < 400 MB)`, results);
   printTable('bench process (the emulator)', [{ 'peak RSS MB': peakRssMb() }]);
-}
-
-const [mode, a, b] = process.argv.slice(2);
-if (mode === '--floor' || mode === '--import') {
-  (mode === '--floor' ? floorWorker(a) : importWorker(a, b)).then(
-    (r) => {
-      process.send?.(r);
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
 }
