@@ -117,12 +117,12 @@ export async function validateImport(actor: Actor, unionId: string, fileId: stri
   let willAutoJoin = 0;
   for (let i = 0; i < check.valid.length; i += CHUNK_ROWS) {
     const block = check.valid.slice(i, i + CHUNK_ROWS);
-    const holders = await lookupHolders(block.map((r) => r.docIndex), union._id);
-    for (const r of block) {
-      const holder = holders.members.get(r.docIndex);
-      if (holder) problems.push(heldProblem(r.row, holder, union._id, holders));
-      else if (holders.users.has(r.docIndex)) willAutoJoin += 1;
-    }
+    const { standings, unionNames } = await lookupHolders(block, union._id);
+    block.forEach((r, i) => {
+      const { holder, userId } = standings[i];
+      if (holder) problems.push(heldProblem(r.row, holder, union._id, unionNames));
+      else if (userId) willAutoJoin += 1;
+    });
   }
   problems.sort((a, b) => a.row - b.row);
   const reportFileId = await writeReport(unionId, problems, check);
@@ -256,6 +256,7 @@ function memberIdFor(jobId: string, row: number): string {
 
 function memberOf(job: ImportJobDoc, r: CheckedRow, now: Date): MemberDoc {
   const phone = sealPhone(r.phone);
+  const doc = sealIdentity(r.doc);
   return {
     _id: memberIdFor(job._id, r.row),
     userId: null,
@@ -264,8 +265,8 @@ function memberOf(job: ImportJobDoc, r: CheckedRow, now: Date): MemberDoc {
     status: 'active',
     name: r.name,
     docType: r.doc.type,
-    doc: sealIdentity(r.doc),
-    docIndex: r.docIndex,
+    doc,
+    docIndex: doc.index,
     phone,
     phoneIndex: phone.index,
     source: 'import',
@@ -302,23 +303,23 @@ interface ChunkPlan {
 async function planChunk(job: ImportJobDoc, chunk: number, file: FileCheck): Promise<ChunkPlan | null> {
   const rows = file.valid.slice(chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS);
   // Both reads go out at once, ahead of the previous chunk's inserts.
-  const [marker, holders] = await Promise.all([findById('importChunks', markerId(job._id, chunk)), lookupHolders(rows.map((r) => r.docIndex), job.unionId)]);
+  const [marker, { standings, unionNames }] = await Promise.all([findById('importChunks', markerId(job._id, chunk)), lookupHolders(rows, job.unionId)]);
   if (marker) return null;
   const plan: ChunkPlan = { chunk, rows: rows.length, toInsert: [], toJoin: [], skipped: [], imported: 0, autoJoined: 0 };
   const now = new Date();
-  for (const r of rows) {
-    const holder = holders.members.get(r.docIndex);
+  rows.forEach((r, i) => {
+    const { holder, userId } = standings[i];
     if (holder && holder._id === memberIdFor(job._id, r.row)) {
       if (holder.realName) plan.autoJoined += 1;
       else plan.imported += 1;
     } else if (holder) {
-      plan.skipped.push(heldProblem(r.row, holder, job.unionId, holders));
+      plan.skipped.push(heldProblem(r.row, holder, job.unionId, unionNames));
+    } else if (userId) {
+      plan.toJoin.push({ row: r.row, member: memberOf(job, r, now), userId });
     } else {
-      const user = holders.users.get(r.docIndex);
-      if (user) plan.toJoin.push({ row: r.row, member: memberOf(job, r, now), userId: user._id });
-      else plan.toInsert.push(memberOf(job, r, now));
+      plan.toInsert.push(memberOf(job, r, now));
     }
-  }
+  });
   return plan;
 }
 

@@ -1,5 +1,6 @@
 import { cmd, findMany } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
+import { collectGarbage } from '../memory';
 import { blindIndex } from '../security/pii';
 import { validateDocument, type ValidDocument } from '../identity/documents';
 import { validateName, validatePhone } from '../identity/person';
@@ -13,7 +14,6 @@ export interface CheckedRow {
   row: number;
   name: string;
   doc: ValidDocument;
-  docIndex: string;
   phone: string;
   unitName: string;
 }
@@ -73,11 +73,11 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
   } catch (err) {
     own.push({ row: raw.row, column: '手机号码', message: message(err) });
   }
-  const docIndex = doc ? blindIndex('doc', doc.indexKey) : '';
   if (doc) {
-    const first = firstRowOfDoc.get(docIndex);
+    // Keyed by what the blind index is computed over, so "the same document" means the same here and in the database.
+    const first = firstRowOfDoc.get(doc.indexKey);
     if (first !== undefined) own.push({ row: raw.row, column: '证件号码', message: `与第 ${first} 行的证件号码重复` });
-    else firstRowOfDoc.set(docIndex, raw.row);
+    else firstRowOfDoc.set(doc.indexKey, raw.row);
   }
   const unitName = raw.unitName.trim() || defaultUnitName;
   if ([...unitName].length > 60) own.push({ row: raw.row, column: '单位名称', message: '单位名称不能超过 60 个字' });
@@ -86,7 +86,7 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
     problems.push(...own);
     return null;
   }
-  return { row: raw.row, name, doc: doc as ValidDocument, docIndex, phone, unitName };
+  return { row: raw.row, name, doc: doc as ValidDocument, phone, unitName };
 }
 
 /**
@@ -103,6 +103,8 @@ export function checkFile(buf: Buffer, defaultUnitName: string): FileCheck {
     if (checked) valid.push(checked);
     else rejected.set(raw.row, raw);
   });
+  // The parsed workbook is garbage from here on; the rows kept are a small part of it.
+  collectGarbage();
   return { rowCount, valid, problems, rejected };
 }
 
@@ -125,11 +127,16 @@ export function reportRow(check: FileCheck, row: number): RawRow | undefined {
 
 export type Holder = Pick<MemberDoc, '_id' | 'docIndex' | 'unionId' | 'realName'>;
 
+export interface Standing {
+  /** The person's active membership, if any. */
+  holder?: Holder;
+  /** The person's user id, if registered. */
+  userId?: string;
+}
+
 export interface Holders {
-  /** The active membership of each person, by document index. */
-  members: Map<string, Holder>;
-  /** Registered people, by document index. */
-  users: Map<string, Pick<UserDoc, '_id' | 'docIndex'>>;
+  /** One per row, in the order asked. */
+  standings: Standing[];
   /** Names of the other unions that hold some of these people, for the messages. */
   unionNames: Map<string, string>;
 }
@@ -138,28 +145,28 @@ export interface Holders {
 const QUERY_LIMIT = 1000;
 
 /** Who among these people is already a member somewhere or registered: two queries per thousand people. */
-export async function lookupHolders(docIndexes: string[], unionId: string): Promise<Holders> {
+export async function lookupHolders(rows: CheckedRow[], unionId: string): Promise<Holders> {
+  const indexes = rows.map((r) => blindIndex('doc', r.doc.indexKey));
   const slices: string[][] = [];
-  for (let i = 0; i < docIndexes.length; i += QUERY_LIMIT) slices.push(docIndexes.slice(i, i + QUERY_LIMIT));
+  for (let i = 0; i < indexes.length; i += QUERY_LIMIT) slices.push(indexes.slice(i, i + QUERY_LIMIT));
   // A person has at most one active membership, so each query returns at most one row per index.
   const [members, users] = await Promise.all([
     Promise.all(slices.map((s) => findMany<Holder>('members', { docIndex: cmd().in(s), status: 'active' }, s.length, ['_id', 'docIndex', 'unionId', 'realName']))),
     Promise.all(slices.map((s) => findMany<Pick<UserDoc, '_id' | 'docIndex'>>('users', { docIndex: cmd().in(s) }, s.length, ['_id', 'docIndex']))),
-  ]).then(([m, u]) => [m.flat(), u.flat()] as const);
-  const others = [...new Set(members.map((m) => m.unionId))].filter((id) => id !== unionId);
+  ]).then(([m, u]) => [firstByKey(m.flat(), (x) => x.docIndex), firstByKey(u.flat(), (x) => x.docIndex)] as const);
+  const others = [...new Set([...members.values()].map((m) => m.unionId))].filter((id) => id !== unionId);
   const unions = others.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(others) }, others.length, ['_id', 'name']) : [];
   return {
-    members: firstByKey(members, (m) => m.docIndex),
-    users: firstByKey(users, (u) => u.docIndex),
+    standings: indexes.map((index) => ({ holder: members.get(index), userId: users.get(index)?._id })),
     unionNames: new Map(unions.map((u) => [u._id, u.name])),
   };
 }
 
 /** Why a person who already holds a membership cannot be imported into this union. */
-export function heldProblem(row: number, holder: Holder, unionId: string, holders: Holders): RowProblem {
+export function heldProblem(row: number, holder: Holder, unionId: string, unionNames: Map<string, string>): RowProblem {
   const message =
     holder.unionId === unionId
       ? `已是本工会会员（${holder.realName ? '已实名' : '未实名'}），无需重复导入`
-      : `已是“${holders.unionNames.get(holder.unionId) ?? '其他工会'}”的会员，如需转入本工会请由本人办理会籍转移`;
+      : `已是“${unionNames.get(holder.unionId) ?? '其他工会'}”的会员，如需转入本工会请由本人办理会籍转移`;
   return { row, column: '证件号码', message };
 }
