@@ -160,6 +160,24 @@ describe('member import from Excel (through the SDK)', function () {
     assert.equal(unionAfter.memberCount, unionBefore.memberCount + total);
   });
 
+  it('refuses to go on when the uploaded file was replaced under a running job', async () => {
+    const cloudPath = `uploads/imports/replaced-${Date.now()}.xlsx`;
+    const rows: Cell[][] = [HEADER];
+    for (let i = 0; i < 600; i++) rows.push([`换${String.fromCodePoint(0x4e00 + i)}`, '', personId(3000 + i), `137${String(20000000 + i)}`, '']);
+    const { fileID } = await world.admin.uploadFile({ cloudPath, fileContent: xlsxOf(rows) });
+    // The job is created (#1, #2), then its first batch dies: the job stays running.
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 3 }) });
+    assert.equal((await admin.call('importer', 'submit', { unionId: grassroots, fileId: fileID })).ok, false);
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
+    const [job] = (await admin.ok('importer', 'jobs', { unionId: grassroots })).jobs.filter((j) => j.status === 'running');
+    assert.equal(job.rowsDone, 0);
+    await world.admin.uploadFile({ cloudPath, fileContent: xlsxOf(rows.slice(0, 300)) });
+    const err = await admin.fails('importer', 'run', { jobId: job.jobId });
+    assert.equal(err.code, 'CONFLICT');
+    assert.match(err.message, /文件已被替换，请重新上传文件后提交/);
+    assert.equal((await world.docs<MemberDoc>('members', { importJobId: job.jobId })).length, 0);
+  });
+
   it('an imported person who registers later joins automatically', async () => {
     const { registerPerson } = await import('../helpers/api');
     const res = await registerPerson(world, 'wx-imported-later', { name: '新甲', docNumber: personId(1), phone: '13900001001' });
