@@ -3,7 +3,7 @@ import * as XLSX from 'xlsx';
 import type { ImportJobView, ValidationReport } from '../../../typings/importer';
 import { holdsRight, requireUnion, type Actor } from '../actor';
 import { AppError } from '../app-error';
-import { audit, auditInTx } from '../audit';
+import { auditInTx } from '../audit';
 import { cloudApp } from '../cloud';
 import { cmd, db, findById, findMany, isDuplicate, transaction, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
@@ -118,8 +118,8 @@ export async function validateImport(actor: Actor, unionId: string, fileId: stri
   for (let i = 0; i < check.valid.length; i += CHUNK_ROWS) {
     const block = check.valid.slice(i, i + CHUNK_ROWS);
     const { standings, unionNames } = await lookupHolders(block, union._id);
-    block.forEach((r, i) => {
-      const { holder, userId } = standings[i];
+    block.forEach((r, k) => {
+      const { holder, userId } = standings[k];
       if (holder) problems.push(heldProblem(r.row, holder, union._id, unionNames));
       else if (userId) willAutoJoin += 1;
     });
@@ -196,10 +196,12 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
     finishedAt: null,
   };
   try {
-    await db().collection('importJobs').add(job);
-    await audit({ actorUserId: actor.user._id, action: 'import:submit', targetType: 'importJob', targetId: jobId, unionId: union._id, detail: { rows: job.total, rejected: job.rejected } }, ctx);
+    await transaction(async (tx) => {
+      await tx.collection('importJobs').add(job);
+      await auditInTx(tx, { actorUserId: actor.user._id, action: 'import:submit', targetType: 'importJob', targetId: jobId, unionId: union._id, detail: { rows: job.total, rejected: job.rejected } }, ctx);
+    });
   } catch (err) {
-    if (!isDuplicate(err)) throw err; // a concurrent submit of the same file got there first
+    if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err; // unless a concurrent submit of the same file got there first
     return continueJob((await findById<ImportJobDoc>('importJobs', jobId)) as ImportJobDoc, file, ctx, started, budgetMs);
   }
   return continueJob(job, file, ctx, started, budgetMs);
