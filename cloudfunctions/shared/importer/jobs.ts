@@ -234,11 +234,13 @@ async function reread(job: ImportJobDoc, buf?: Buffer): Promise<FileCheck> {
 
 async function continueJob(start: ImportJobDoc, file: FileCheck, ctx: HandlerContext, started: number, budgetMs: number): Promise<ImportJobView> {
   let job = start;
-  const mayStart = (chunk: number) => job.status !== 'done' && chunk < job.chunks && Date.now() - started < budgetMs;
   // Chunks are done in order, so the first one not done is at chunksDone or just after it (another
   // worker may be on it). The next chunk is planned while this one is written, so the database and
   // this function are busy at the same time; planning only reads, and two chunks never share a person.
   let chunk = job.chunksDone;
+  // Every call does at least one chunk, however long reading the file took, so a job always moves.
+  const first = chunk;
+  const mayStart = (c: number) => job.status !== 'done' && c < job.chunks && (c === first || Date.now() - started < budgetMs);
   let planned = mayStart(chunk) ? planChunk(job, chunk, file) : undefined;
   while (planned) {
     const plan = await planned;

@@ -98,6 +98,8 @@ export function checkFile(buf: Buffer, defaultUnitName: string): FileCheck {
   const firstRowOfDoc = new Map<string, number>();
   const valid: CheckedRow[] = [];
   const rejected = new Map<number, RawRow>();
+  // A warm container may still hold an earlier call's rows as garbage: free them before the parse peak.
+  collectGarbage();
   const rowCount = parseImportFile(buf, (raw) => {
     const checked = checkRow(raw, defaultUnitName, firstRowOfDoc, problems);
     if (checked) valid.push(checked);
