@@ -160,10 +160,10 @@ describe('member import from Excel (through the SDK)', function () {
     assert.equal(unionAfter.memberCount, unionBefore.memberCount + total);
   });
 
-  it('refuses to go on when the uploaded file was replaced under a running job', async () => {
+  it('refuses to go on when the uploaded file was replaced under a running job, and goes on from a new upload of it', async () => {
     const cloudPath = `uploads/imports/replaced-${Date.now()}.xlsx`;
     const rows: Cell[][] = [HEADER];
-    for (let i = 0; i < 600; i++) rows.push([`换${String.fromCodePoint(0x4e00 + i)}`, '', personId(3000 + i), `137${String(20000000 + i)}`, '']);
+    for (let i = 0; i < 600; i++) rows.push([`换${String.fromCodePoint(0x4e00 + i)}`, '', personId(5000 + i), `137${String(20000000 + i)}`, '']);
     const { fileID } = await world.admin.uploadFile({ cloudPath, fileContent: xlsxOf(rows) });
     // The job is created (#1, #2), then its first batch dies: the job stays running.
     await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 3 }) });
@@ -176,6 +176,9 @@ describe('member import from Excel (through the SDK)', function () {
     assert.equal(err.code, 'CONFLICT');
     assert.match(err.message, /文件已被替换，请重新上传文件后提交/);
     assert.equal((await world.docs<MemberDoc>('members', { importJobId: job.jobId })).length, 0);
+    // Uploading the original file again and submitting it picks the same job up and finishes it.
+    const again = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) }));
+    assert.deepEqual([again.jobId, again.status, again.imported], [job.jobId, 'done', 600]);
   });
 
   it('an imported person who registers later joins automatically', async () => {

@@ -167,7 +167,11 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
   const fileHash = sha256(buf);
   const jobId = sha256(`${union._id}:${fileHash}`).slice(0, 32);
   const existing = await findById<ImportJobDoc>('importJobs', jobId);
-  if (existing) return resume(existing, ctx, started, budgetMs, buf);
+  if (existing) {
+    // The same content uploaded again: later calls read the new upload, in case the first was deleted.
+    if (existing.status !== 'done' && existing.fileId !== fileId) await db().collection('importJobs').doc(jobId).update({ fileId });
+    return resume({ ...existing, fileId }, ctx, started, budgetMs, buf);
+  }
 
   const file = checkFile(buf, union.unitName);
   if (file.valid.length === 0) throw new AppError('INVALID_INPUT', '没有可以导入的行，请按校验报告修改后再提交', 'file');
