@@ -7,7 +7,7 @@ import { requireOrSkip } from '../../scripts/system-packages';
 import { demoWorld, type Caller, type DemoWorld } from '../helpers/api';
 import { convertWithLibreOffice, flatOds, passwordProtected, xlsxOf, zipBomb, type Cell } from '../helpers/files';
 import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
-import { CHUNK_ROWS } from '../../cloudfunctions/shared/importer/jobs';
+import { CHUNK_ROWS } from '../../cloudfunctions/shared/importer/chunks';
 
 const HEADER = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'];
 

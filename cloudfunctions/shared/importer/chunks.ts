@@ -1,0 +1,203 @@
+import { auditInTx } from '../audit';
+import { cmd, db, findById, findMany, isDuplicate, transaction, txGet } from '../db';
+import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
+import type { HandlerContext } from '../handler';
+import { sealIdentity, sealPhone } from '../security/seal';
+import { KEPT_PROBLEMS, writeReport } from './report';
+import { heldProblem, lookupHolders, type CheckedRow, type FileCheck, type RowProblem } from './validate-rows';
+
+/**
+ * The chunks of an import job. A chunk is a fixed slice of the file's valid rows, so any call can
+ * re-derive it from the (immutable) file. Member ids are derived from the job and the row, and a chunk
+ * is marked done in the same transaction that moves the job's counters, so a crash or a second worker
+ * never duplicates or loses a row.
+ */
+export const CHUNK_ROWS = 2000;
+/** The same batch size as the floor in `bench/import-worker.ts`, so the comparison is like for like. */
+const INSERT_BATCH = 250;
+
+export interface ImportJobDoc {
+  _id: string;
+  unionId: string;
+  fileId: string;
+  fileHash: string;
+  /** For rows with no unit: fixed at submit so every chunk gets the same value. */
+  defaultUnitName: string;
+  status: 'running' | 'done';
+  /** Rows that passed the file checks: the rows the job works through. */
+  total: number;
+  rejected: number;
+  rejectedRows: RowProblem[];
+  reportFileId: string | null;
+  chunks: number;
+  chunksDone: number;
+  rowsDone: number;
+  imported: number;
+  autoJoined: number;
+  skipped: number;
+  skippedRows: RowProblem[];
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Written with the counters when a chunk is done; keeps that chunk's skipped rows for the final report. */
+interface ChunkMarker {
+  _id: string;
+  jobId: string;
+  chunk: number;
+  imported: number;
+  autoJoined: number;
+  skipped: RowProblem[];
+}
+
+const markerId = (jobId: string, chunk: number) => `${jobId}:${chunk}`;
+
+function memberIdFor(jobId: string, row: number): string {
+  return `mi${jobId.slice(0, 16)}r${row}`;
+}
+
+function memberOf(job: ImportJobDoc, r: CheckedRow, now: Date): MemberDoc {
+  const phone = sealPhone(r.phone);
+  const doc = sealIdentity(r.doc);
+  return {
+    _id: memberIdFor(job._id, r.row),
+    userId: null,
+    unionId: job.unionId,
+    realName: false,
+    status: 'active',
+    name: r.name,
+    docType: r.doc.type,
+    doc,
+    docIndex: doc.index,
+    phone,
+    phoneIndex: phone.index,
+    source: 'import',
+    unitName: r.unitName,
+    joinedAt: now,
+    updatedAt: now,
+    version: 1,
+    importJobId: job._id,
+  };
+}
+
+/** The whole report at the end: the file's own problems and every row skipped on the way. */
+async function finalReport(job: ImportJobDoc, file: FileCheck, lastSkipped: RowProblem[]): Promise<string | null> {
+  const markers = await findMany<ChunkMarker>('importChunks', { jobId: job._id, chunk: cmd().lt(job.chunks - 1) }, job.chunks, ['skipped']);
+  const skipped = [...markers.flatMap((m) => m.skipped), ...lastSkipped];
+  if (skipped.length === 0) return job.reportFileId;
+  return writeReport(job.unionId, [...file.problems, ...skipped], file);
+}
+
+interface ChunkPlan {
+  chunk: number;
+  rows: number;
+  /** Not-real-name rows, sealed and ready to insert. */
+  toInsert: MemberDoc[];
+  /** Rows of registered people, to join in a transaction each. */
+  toJoin: Array<{ row: number; member: MemberDoc; userId: string }>;
+  skipped: RowProblem[];
+  /** Rows an earlier, interrupted run of this chunk already wrote. */
+  imported: number;
+  autoJoined: number;
+}
+
+/** Reads who among the chunk's people is already a member or registered, and seals the rest. Writes nothing. */
+export async function planChunk(job: ImportJobDoc, chunk: number, file: FileCheck): Promise<ChunkPlan | null> {
+  const rows = file.valid.slice(chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS);
+  // Both reads go out at once, ahead of the previous chunk's inserts.
+  const [marker, { standings, unionNames }] = await Promise.all([findById('importChunks', markerId(job._id, chunk)), lookupHolders(rows, job.unionId)]);
+  if (marker) return null;
+  const plan: ChunkPlan = { chunk, rows: rows.length, toInsert: [], toJoin: [], skipped: [], imported: 0, autoJoined: 0 };
+  const now = new Date();
+  rows.forEach((r, i) => {
+    const { holder, userId } = standings[i];
+    if (holder && holder._id === memberIdFor(job._id, r.row)) {
+      if (holder.realName) plan.autoJoined += 1;
+      else plan.imported += 1;
+    } else if (holder) {
+      plan.skipped.push(heldProblem(r.row, holder, job.unionId, unionNames));
+    } else if (userId) {
+      plan.toJoin.push({ row: r.row, member: memberOf(job, r, now), userId });
+    } else {
+      plan.toInsert.push(memberOf(job, r, now));
+    }
+  });
+  return plan;
+}
+
+/** Inserts a batch; after a crash or beside another worker, adds only what is missing. Returns [imported, autoJoined]. */
+async function insertBatch(batch: MemberDoc[]): Promise<[number, number]> {
+  try {
+    await db().collection('members').add(batch);
+    return [batch.length, 0];
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+    const present = await findMany<MemberDoc>('members', { _id: cmd().in(batch.map((m) => m._id)) }, batch.length, ['_id', 'realName']);
+    const ids = new Set(present.map((m) => m._id));
+    const missing = batch.filter((m) => !ids.has(m._id));
+    if (missing.length) await db().collection('members').add(missing);
+    const joined = present.filter((m) => m.realName).length;
+    return [missing.length + present.length - joined, joined];
+  }
+}
+
+/** Already registered: joined at import time, on the real-name list (spec §三.3 step 3). */
+async function joinRegistered(member: MemberDoc, userId: string, now: Date): Promise<boolean> {
+  return transaction(async (tx) => {
+    const u = await txGet<UserDoc>(tx, 'users', userId);
+    if (!u || (u.activeMemberId && u.activeMemberId !== member._id)) return false;
+    if (await txGet(tx, 'members', member._id)) return true;
+    await tx.collection('members').add({ ...member, userId: u._id, realName: true, name: u.name, phone: u.phone, phoneIndex: u.phoneIndex });
+    await tx.collection('users').doc(u._id).update({ activeMemberId: member._id, updatedAt: now });
+    return true;
+  });
+}
+
+/** Writes one planned chunk and marks it done; returns the job as it stands afterwards. */
+export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: HandlerContext, file: FileCheck): Promise<ImportJobDoc> {
+  let { imported, autoJoined } = plan;
+  const skipped = [...plan.skipped];
+  const now = new Date();
+  for (const { row, member, userId } of plan.toJoin) {
+    if (await joinRegistered(member, userId, now)) autoJoined += 1;
+    else skipped.push({ row, column: '证件号码', message: '本人已加入其他工会，如需转入本工会请由本人办理会籍转移' });
+  }
+  for (let i = 0; i < plan.toInsert.length; i += INSERT_BATCH) {
+    const [inserted, joined] = await insertBatch(plan.toInsert.slice(i, i + INSERT_BATCH));
+    imported += inserted;
+    autoJoined += joined;
+  }
+  skipped.sort((a, b) => a.row - b.row);
+  // The last chunk rewrites the report with every skipped row; all other chunks are done by now.
+  const reportFileId = job.chunksDone + 1 === job.chunks ? await finalReport(job, file, skipped) : job.reportFileId;
+  return transaction(async (tx) => {
+    const j = (await txGet<ImportJobDoc>(tx, 'importJobs', job._id)) as ImportJobDoc;
+    if (await txGet(tx, 'importChunks', markerId(job._id, plan.chunk))) return j;
+    const union = await txGet<UnionDoc>(tx, 'unions', job.unionId);
+    const done = j.chunksDone + 1 === j.chunks;
+    const marker: ChunkMarker = { _id: markerId(job._id, plan.chunk), jobId: job._id, chunk: plan.chunk, imported, autoJoined, skipped };
+    await tx.collection('importChunks').add(marker);
+    const changes: Partial<ImportJobDoc> = {
+      chunksDone: j.chunksDone + 1,
+      rowsDone: j.rowsDone + plan.rows,
+      imported: j.imported + imported,
+      autoJoined: j.autoJoined + autoJoined,
+      skipped: j.skipped + skipped.length,
+      skippedRows: [...j.skippedRows, ...skipped].slice(0, KEPT_PROBLEMS),
+      updatedAt: new Date(),
+      ...(done ? { status: 'done', finishedAt: new Date(), reportFileId } : {}),
+    };
+    await tx.collection('importJobs').doc(j._id).update(changes);
+    if (union) await tx.collection('unions').doc(union._id).update({ memberCount: union.memberCount + imported + autoJoined });
+    if (done) {
+      await auditInTx(
+        tx,
+        { actorUserId: j.createdBy, action: 'import:done', targetType: 'importJob', targetId: j._id, unionId: j.unionId, detail: { imported: changes.imported, autoJoined: changes.autoJoined, rejected: j.rejected, skipped: changes.skipped } },
+        ctx,
+      );
+    }
+    return { ...j, ...changes };
+  });
+}

@@ -1,0 +1,34 @@
+import * as XLSX from 'xlsx';
+import { cloudApp } from '../cloud';
+import { neutraliseCell } from '../membership/service';
+import { reportRow, type FileCheck, type RowProblem } from './validate-rows';
+
+/** How many problem rows a job or a dry run lists; the xlsx report has all of them. */
+export const KEPT_PROBLEMS = 500;
+
+/** An xlsx of the rejected rows with an error column, for the admin to fix and re-import. */
+export async function writeReport(unionId: string, problems: RowProblem[], file: FileCheck): Promise<string | null> {
+  if (problems.length === 0) return null;
+  const byRow = new Map<number, string[]>();
+  for (const p of [...problems].sort((a, b) => a.row - b.row)) byRow.set(p.row, [...(byRow.get(p.row) ?? []), `${p.column}：${p.message}`]);
+  const table = [['行号', '姓名', '证件类型', '证件号码', '手机号码', '单位名称', '错误原因']];
+  for (const [row, messages] of byRow) {
+    const r = reportRow(file, row);
+    table.push([String(row), r?.name ?? '', r?.docTypeText ?? '', r?.docNumber ?? '', r?.phone ?? '', r?.unitName ?? '', messages.join('；')].map(neutraliseCell));
+  }
+  const sheet = XLSX.utils.aoa_to_sheet(table.map((r) => r.map((value) => ({ t: 's', v: value }))) as unknown as string[][]);
+  sheet['!cols'] = [{ wch: 6 }, { wch: 12 }, { wch: 20 }, { wch: 22 }, { wch: 14 }, { wch: 24 }, { wch: 60 }];
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, sheet, '校验报告');
+  const up = await cloudApp().uploadFile({
+    cloudPath: `imports/${unionId}/report-${Date.now()}.xlsx`,
+    fileContent: XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer,
+  });
+  return up.fileID;
+}
+
+export async function tempUrl(fileId: string | null): Promise<string> {
+  if (!fileId) return '';
+  const res = await cloudApp().getTempFileURL({ fileList: [fileId] });
+  return res.fileList[0]?.tempFileURL ?? '';
+}
