@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as XLSX from 'xlsx';
 import type { MemberDoc, UnionDoc } from '../../cloudfunctions/shared/documents';
 import type { ImportJobView } from '../../typings/importer';
@@ -246,6 +249,33 @@ describe('member import from Excel (through the SDK)', function () {
       const xls = convertWithLibreOffice(flatOds([HEADER, ['李四', '居民身份证', personId(3003), '13900003003', '']]), 'old.fods', 'xls');
       const err = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xls) });
       assert.match(err.message, /不支持 \.xls/);
+    });
+  });
+
+  describe('with a budget smaller than reading the file takes', () => {
+    let tight: DemoWorld;
+    before(async () => {
+      // The real importer bundle, loaded afresh with IMPORT_BUDGET_MS=0 as a deployer could set it.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'importer-budget-'));
+      fs.mkdirSync(path.join(dir, 'importer'));
+      fs.copyFileSync(path.join(__dirname, '..', '..', 'dist', 'cloudfunctions', 'importer', 'index.js'), path.join(dir, 'importer', 'bundle.js'));
+      fs.writeFileSync(
+        path.join(dir, 'importer', 'index.js'),
+        "const before = process.env.IMPORT_BUDGET_MS;\nprocess.env.IMPORT_BUDGET_MS = '0';\nmodule.exports = require('./bundle.js');\nif (before === undefined) delete process.env.IMPORT_BUDGET_MS;\nelse process.env.IMPORT_BUDGET_MS = before;\n",
+      );
+      tight = await demoWorld({ functionsDirs: [dir, path.join(__dirname, '..', '..', 'dist', 'cloudfunctions')] });
+    });
+    after(() => tight.close());
+
+    it('still moves every call on by one chunk', async () => {
+      const admin = tight.as('demo-admin-grassroots');
+      const rows: Cell[][] = [HEADER];
+      for (let i = 0; i < CHUNK_ROWS + 10; i++) rows.push([`慢${String.fromCodePoint(0x4e00 + i)}`, '', personId(100 + i), `136${String(20000000 + i)}`, '']);
+      const { fileID } = await tight.admin.uploadFile({ cloudPath: 'uploads/imports/tight.xlsx', fileContent: xlsxOf(rows) });
+      const first = await admin.ok('importer', 'submit', { unionId: tight.union('grassroots'), fileId: fileID });
+      assert.deepEqual([first.status, first.rowsDone, first.percent], ['running', CHUNK_ROWS, 99]);
+      const second = await admin.ok('importer', 'run', { jobId: first.jobId });
+      assert.deepEqual([second.status, second.rowsDone, second.imported], ['done', CHUNK_ROWS + 10, CHUNK_ROWS + 10]);
     });
   });
 });

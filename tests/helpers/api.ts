@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ActionName, ActionReq, ActionRes, ApiResponse, FunctionName } from '../../typings/api';
 import type { ApiError } from '../../typings/errors';
-import type { RunningEmulator } from '../../emulator/server';
+import type { EmulatorOptions, RunningEmulator } from '../../emulator/server';
 import { demoUnionId, seedDemo } from '../../emulator/seed';
 import { sdkFor, startTestEmulator } from './emulator';
 
@@ -56,8 +56,8 @@ export interface DemoWorld {
 }
 
 /** A fresh emulator with the demo tree seeded, as `npm start` would have it. */
-export async function demoWorld(): Promise<DemoWorld> {
-  const emulator = await startTestEmulator();
+export async function demoWorld(options: EmulatorOptions = {}): Promise<DemoWorld> {
+  const emulator = await startTestEmulator(options);
   await seedDemo(emulator);
   const admin = sdkFor(emulator);
   return {
