@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { demoCreditCode } from '../../emulator/seed';
-import type { MemberDoc, UnionDoc } from '../../cloudfunctions/shared/documents';
+import { PLATFORM_SCOPE, type MemberDoc, type UnionDoc } from '../../cloudfunctions/shared/documents';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 import { demoResidentId } from '../../emulator/seed';
 
@@ -213,5 +213,45 @@ describe('union organisations and the application workflow (through the SDK)', (
     assert.equal(search.items[0].typeName, '基层以上工会·工联会');
     const upward = await world.as('demo-admin-street').fails('org', 'directory', { unionId: world.union('county'), category: 'grassroots' });
     assert.equal(upward.code, 'PERMISSION_DENIED');
+  });
+});
+
+describe('the review inbox with more pending applications than one query returns', () => {
+  let world: DemoWorld;
+  before(async () => {
+    world = await demoWorld();
+    const at = new Date('2026-01-01T00:00:00Z');
+    const pending = (i: number, kind: 'builtinAccount' | 'documentAccount') => ({
+      _id: `bulk-${kind}-${i}`,
+      kind,
+      status: 'pending',
+      version: 1,
+      reviewerUnionId: PLATFORM_SCOPE,
+      unionId: null,
+      applicantUserId: null,
+      applicantOpenid: `wx-bulk-${i}`,
+      applicantName: `申请人${i}`,
+      payload: {},
+      title: `待审核 ${i}`,
+      lines: [],
+      attachments: [],
+      locks: [],
+      history: [{ at, action: 'submit', byName: `申请人${i}` }],
+      createdAt: new Date(at.getTime() + i * 1000),
+      updatedAt: at,
+      decidedAt: null,
+      decidedBy: null,
+      rejectReason: null,
+    });
+    const docs = [...Array.from({ length: 1200 }, (_, i) => pending(i, 'documentAccount')), ...Array.from({ length: 5 }, (_, i) => pending(i, 'builtinAccount'))];
+    for (let i = 0; i < docs.length; i += 250) await world.admin.database().collection('applications').add(docs.slice(i, i + 250));
+  });
+  after(() => world.close());
+
+  it('counts every pending application by kind, past 1000', async () => {
+    const inbox = await world.as('demo-province-office').ok('review', 'listInbox', {});
+    assert.equal(inbox.total, 1205);
+    assert.deepEqual(inbox.counts, { documentAccount: 1200, builtinAccount: 5 });
+    assert.equal(inbox.items[0].title, '待审核 0', 'oldest first');
   });
 });

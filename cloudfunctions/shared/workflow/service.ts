@@ -204,15 +204,15 @@ export class Workflow {
     if (clauses.length === 0) return { items: [], total: 0, counts: {} };
     const where = _.and([{ status: 'pending' }, _.or(clauses)]);
     const coll = db().collection('applications');
-    const [res, count, all] = await Promise.all([
+    const [res, groups] = await Promise.all([
       coll.where(where).orderBy('createdAt', 'asc').skip(skip).limit(limit).get(),
-      coll.where(where).count(),
-      coll.where(where).field({ kind: true }).limit(1000).get(),
+      // Per-kind counts however many are pending: one grouped query, not a capped listing.
+      coll.aggregate().match(where).group({ _id: '$kind', n: db().command.aggregate.sum(1) }).end(),
     ]);
     const counts: Partial<Record<ApplicationKind, number>> = {};
-    for (const a of all.data as Array<{ kind: ApplicationKind }>) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
+    for (const g of groups.data as Array<{ _id: ApplicationKind; n: number }>) counts[g._id] = g.n;
     const items = await this.views(res.data as ApplicationDoc[], actor.user._id);
-    return { items, total: count.total as number, counts };
+    return { items, total: Object.values(counts).reduce((a, b) => a + b, 0), counts };
   }
 
   async listMine(status: ApplicationStatus | undefined, skip: number, limit: number, ctx: HandlerContext): Promise<Omit<Page<ApplicationView>, 'page' | 'pageSize'>> {
