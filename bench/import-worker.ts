@@ -8,7 +8,6 @@ import tcb from '@cloudbase/node-sdk';
 import fs from 'node:fs';
 import * as XLSX from 'xlsx';
 import { main } from '../cloudfunctions/importer';
-
 import { peakRssMb } from './table';
 
 const FLOOR_INSERT_BATCH = 250;

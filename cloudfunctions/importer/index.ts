@@ -1,7 +1,7 @@
 import { requireActor, unionsWithRight } from '../shared/actor';
 import { AppError } from '../shared/app-error';
 import { defineFunction, type ActionHandler } from '../shared/handler';
-import { listJobs, loadJob, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
+import { listJobs, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
 import { id, parse, str } from '../shared/validate';
 
 /** Work per call stays well inside the function timeout (CloudBase allows minutes; we use seconds). */
@@ -26,9 +26,7 @@ export const actions: Record<string, ActionHandler> = {
   },
   run: async (payload, ctx) => {
     const input = parse({ jobId: id('导入任务') }, payload);
-    const actor = await requireActor(ctx);
-    await loadJob(actor, input.jobId);
-    return runImport(actor, input.jobId, ctx, BUDGET_MS);
+    return runImport(await requireActor(ctx), input.jobId, ctx, BUDGET_MS);
   },
   jobs: async (payload, ctx) => {
     const input = parse({ unionId: id('工会') }, payload);

@@ -139,7 +139,7 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
   return continueJob(job, file, ctx, started, budgetMs);
 }
 
-export async function loadJob(actor: Actor, jobId: string): Promise<ImportJobDoc> {
+async function loadJob(actor: Actor, jobId: string): Promise<ImportJobDoc> {
   const job = await findById<ImportJobDoc>('importJobs', jobId);
   if (!job) throw new AppError('NOT_FOUND', '导入任务不存在');
   if (!holdsRight(actor, job.unionId, 'import')) throw new AppError('PERMISSION_DENIED', '只能查看本工会的导入任务');
