@@ -14,7 +14,6 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
   before(async () => {
     world = await demoWorld();
     link = connectToEmulator(world.emulator);
-    wxCalls.uploader = async (cloudPath, content) => (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
   });
   beforeEach(() => {
     wxCalls.uploader = async (cloudPath, content) => (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
