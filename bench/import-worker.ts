@@ -1,8 +1,8 @@
 /**
- * The two processes `bench/import.ts` measures, bundled by esbuild and run by plain `node` as a cloud
+ * The processes `bench/import.ts` measures, bundled by esbuild and run by plain `node` as a cloud
  * function container would run them (no ts-node in the process, so peak RSS is the work's own):
- * `floor <file>` parses the file and inserts its rows bare; `import <fileId> <unionId>` calls the
- * importer function's own `main` until the job is done.
+ * `floor <file>` parses the file and inserts its rows bare; `validate <fileId> <unionId>` runs the dry
+ * run; `import <fileId> <unionId>` calls the importer function's own `main` until the job is done.
  */
 import tcb from '@cloudbase/node-sdk';
 import fs from 'node:fs';
@@ -24,27 +24,40 @@ async function floor(file: string): Promise<Record<string, number>> {
   return { parseSeconds, floorSeconds: parseSeconds + (Date.now() - tInsert) / 1000, rss: peakRssMb() };
 }
 
-async function runImport(fileId: string, unionId: string): Promise<Record<string, number>> {
+type Answer<T> = { ok: true; data: T } | { ok: false; error: { message: string } };
+
+/** Calls the importer's `main` as SCF does, as the demo grassroots admin. */
+async function call<T>(action: string, payload: Record<string, string>): Promise<T> {
   const env = process.env.TCB_ENV ?? '';
   const context = { environment: JSON.stringify({ TCB_ENV: env, SCF_NAMESPACE: env, TCB_CONTEXT_KEYS: 'TCB_ENV,SCF_NAMESPACE', WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: 'demo-admin-grassroots', WX_APPID: 'wx-bench' }) };
-  type Answer = { ok: boolean; data: { jobId: string; status: string; imported: number }; error?: { message: string } };
-  const t0 = Date.now();
-  let res = (await main({ action: 'submit', payload: { unionId, fileId } }, context)) as Answer;
-  let calls = 1;
-  while (res.ok && res.data.status !== 'done') {
-    res = (await main({ action: 'run', payload: { jobId: res.data.jobId } }, context)) as Answer;
-    calls += 1;
-  }
-  if (!res.ok) throw new Error(res.error?.message);
-  return { seconds: (Date.now() - t0) / 1000, calls, imported: res.data.imported, rss: peakRssMb() };
+  const res = (await main({ action, payload }, context)) as Answer<T>;
+  if (!res.ok) throw new Error(res.error.message);
+  return res.data;
 }
 
+/** The dry run (校验) an admin runs before submitting. */
+async function runValidate(fileId: string, unionId: string): Promise<Record<string, number>> {
+  const t0 = Date.now();
+  const report = await call<{ valid: number }>('validate', { unionId, fileId });
+  return { seconds: (Date.now() - t0) / 1000, valid: report.valid, rss: peakRssMb() };
+}
+
+async function runImport(fileId: string, unionId: string): Promise<Record<string, number>> {
+  type Job = { jobId: string; status: string; imported: number };
+  const t0 = Date.now();
+  let job = await call<Job>('submit', { unionId, fileId });
+  let calls = 1;
+  while (job.status !== 'done') {
+    job = await call<Job>('run', { jobId: job.jobId });
+    calls += 1;
+  }
+  return { seconds: (Date.now() - t0) / 1000, calls, imported: job.imported, rss: peakRssMb() };
+}
+
+const WORK: Record<string, (a: string, b: string) => Promise<Record<string, number>>> = { floor, validate: runValidate, import: runImport };
 const [mode, a, b] = process.argv.slice(2);
-const T0 = Date.now(); const trace: string[] = [];
-setInterval(() => { const m = process.memoryUsage(); trace.push(`${Date.now() - T0} rss ${m.rss >> 20} heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} ext ${m.external >> 20} ab ${m.arrayBuffers >> 20}`); }, 250).unref();
-process.on('exit', () => { if (mode === 'import') console.error(trace.join('\n')); });
-if (mode === 'floor' || mode === 'import') {
-  (mode === 'floor' ? floor(a) : runImport(a, b)).then(
+if (WORK[mode]) {
+  WORK[mode](a, b).then(
     (r) => {
       process.send?.(r);
       process.exit(0);

@@ -71,6 +71,7 @@ export async function runImportBench(): Promise<void> {
       const up = await sdkFor(emulator, undefined, 600_000).uploadFile({ cloudPath: `uploads/bench-${rows}.xlsx`, fileContent: file });
       const script = await bundleWorker(dataDir);
       const floor = await worker(script, ['floor', filePath]);
+      const dryRun = await worker(script, ['validate', up.fileID, demoUnionId('grassroots')]);
       const before = requests(emulator.actionCounts);
       const imp = await worker(script, ['import', up.fileID, demoUnionId('grassroots')]);
       const dbRequests = requests(emulator.actionCounts) - before;
@@ -87,6 +88,8 @@ export async function runImportBench(): Promise<void> {
         'import / floor': (imp.seconds / floor.floorSeconds).toFixed(2),
         'file MB': (file.length / 1048576).toFixed(1),
         imported: imp.imported,
+        'validate s': dryRun.seconds.toFixed(1),
+        'validate peak RSS MB': dryRun.rss,
       });
     } finally {
       await emulator.close();
