@@ -184,6 +184,26 @@ describe('member import from Excel (through the SDK)', function () {
     assert.deepEqual([again.jobId, again.status, again.imported], [job.jobId, 'done', 600]);
   });
 
+  it('three workers on one job at once write every row exactly once and count it once', async () => {
+    const rows: Cell[][] = [HEADER];
+    for (let i = 0; i < CHUNK_ROWS + 300; i++) rows.push([`并${String.fromCodePoint(0x4e00 + i)}`, '', personId(6000 + i), `135${String(20000000 + i)}`, '']);
+    const fileId = await upload(xlsxOf(rows));
+    const [unionBefore] = await world.docs<UnionDoc>('unions', { _id: grassroots });
+    // The job is created (#1, #2), then its first batch dies: the job stays running with nothing written.
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 3 }) });
+    assert.equal((await admin.call('importer', 'submit', { unionId: grassroots, fileId })).ok, false);
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
+    const [job] = (await admin.ok('importer', 'jobs', { unionId: grassroots })).jobs.filter((j) => j.status === 'running');
+    const answers = await Promise.all([1, 2, 3].map(() => admin.call('importer', 'run', { jobId: job.jobId })));
+    assert.ok(answers.every((a) => a.ok), JSON.stringify(answers.filter((a) => !a.ok)));
+    const done = await untilDone(await admin.ok('importer', 'run', { jobId: job.jobId }));
+    const total = CHUNK_ROWS + 300;
+    assert.deepEqual([done.status, done.rowsDone, done.imported, done.skipped], ['done', total, total, 0]);
+    assert.equal((await world.admin.database().collection('members').where({ importJobId: job.jobId }).count()).total, total);
+    const [unionAfter] = await world.docs<UnionDoc>('unions', { _id: grassroots });
+    assert.equal(unionAfter.memberCount, unionBefore.memberCount + total);
+  });
+
   it('an imported person who registers later joins automatically', async () => {
     const { registerPerson } = await import('../helpers/api');
     const res = await registerPerson(world, 'wx-imported-later', { name: '新甲', docNumber: personId(1), phone: '13900001001' });

@@ -180,7 +180,8 @@ async function continueJob(start: ImportJobDoc, file: FileCheck, ctx: HandlerCon
     planned = mayStart(chunk) ? planChunk(job, chunk, file) : undefined;
     // Awaited on the next turn; until then a failure must not count as unhandled.
     planned?.catch(() => undefined);
-    if (plan) job = await writeChunk(job, plan, ctx, file);
+    // No plan: another worker finished that chunk, and the counters it moved are read back.
+    job = plan ? await writeChunk(job, plan, ctx, file) : ((await findById<ImportJobDoc>('importJobs', job._id)) ?? job);
     if (job.status === 'done') planned = undefined;
   }
   return jobView(job, job.status === 'done' ? await tempUrl(job.reportFileId) : '');
