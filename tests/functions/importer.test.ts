@@ -20,6 +20,13 @@ function personId(seq: number): string {
   return body + residentIdCheckChar(body);
 }
 
+/** A file of `count` different people, named `mark` + a CJK character, from person `firstSeq` on. */
+function peopleFile(mark: string, count: number, firstSeq: number, phonePrefix: string): Cell[][] {
+  const rows: Cell[][] = [HEADER];
+  for (let i = 0; i < count; i++) rows.push([`${mark}${String.fromCodePoint(0x4e00 + i)}`, '', personId(firstSeq + i), `${phonePrefix}${String(20000000 + i)}`, '']);
+  return rows;
+}
+
 describe('member import from Excel (through the SDK)', function () {
   this.timeout(180_000);
   let world: DemoWorld;
@@ -45,6 +52,23 @@ describe('member import from Excel (through the SDK)', function () {
 
   async function memberCount(): Promise<number> {
     return (await world.docs<MemberDoc>('members', {})).length;
+  }
+
+  /** Submits with the nth database insert failing, as a crash at that point would. */
+  async function submitDyingAt(nth: number, fileId: string): Promise<void> {
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: nth }) });
+    const crashed = await admin.call('importer', 'submit', { unionId: grassroots, fileId });
+    const faults = (await (await fetch(`${world.emulator.baseUrl}/_/faults`)).json()) as { failed: number };
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
+    assert.equal(faults.failed, 1);
+    assert.equal(crashed.ok, false);
+    if (!crashed.ok) assert.equal(crashed.error.code, 'INTERNAL');
+  }
+
+  async function runningJob(): Promise<ImportJobView> {
+    const running = (await admin.ok('importer', 'jobs', { unionId: grassroots })).jobs.filter((j) => j.status === 'running');
+    assert.equal(running.length, 1);
+    return running[0];
   }
 
   it('hands out a real template: header, dropdown, text-formatted ID and phone, instructions, marked examples', async () => {
@@ -139,18 +163,10 @@ describe('member import from Excel (through the SDK)', function () {
   });
 
   it('resumes after a chunk is killed halfway, with no row lost or doubled', async () => {
-    const rows: Cell[][] = [HEADER];
-    for (let i = 0; i < CHUNK_ROWS + 500; i++) rows.push([`续${String.fromCodePoint(0x4e00 + i)}`, '', personId(100 + i), `139${String(20000000 + i)}`, '']);
-    const fileId = await upload(xlsxOf(rows));
+    const fileId = await upload(xlsxOf(peopleFile('续', CHUNK_ROWS + 500, 100, '139')));
     const [unionBefore] = await world.docs<UnionDoc>('unions', { _id: grassroots });
     // Insert #1 is the job, #2 its audit entry, then chunk 0 goes in batches of 250: #6, its fourth batch, dies.
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 6 }) });
-    const crashed = await admin.call('importer', 'submit', { unionId: grassroots, fileId });
-    assert.equal(crashed.ok, false);
-    if (!crashed.ok) assert.equal(crashed.error.code, 'INTERNAL');
-    const status = (await (await fetch(`${world.emulator.baseUrl}/_/faults`)).json()) as { failed: number };
-    assert.equal(status.failed, 1);
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
+    await submitDyingAt(6, fileId);
     const partial = await world.docs<MemberDoc>('members', { name: world.admin.database().RegExp({ regexp: '^续', options: '' }) });
     assert.equal(partial.length, 750, 'the first chunk was cut after three batches');
 
@@ -165,14 +181,11 @@ describe('member import from Excel (through the SDK)', function () {
 
   it('refuses to go on when the uploaded file was replaced under a running job, and goes on from a new upload of it', async () => {
     const cloudPath = `uploads/imports/replaced-${Date.now()}.xlsx`;
-    const rows: Cell[][] = [HEADER];
-    for (let i = 0; i < 600; i++) rows.push([`换${String.fromCodePoint(0x4e00 + i)}`, '', personId(5000 + i), `137${String(20000000 + i)}`, '']);
+    const rows = peopleFile('换', 600, 5000, '137');
     const { fileID } = await world.admin.uploadFile({ cloudPath, fileContent: xlsxOf(rows) });
     // The job is created (#1, #2), then its first batch dies: the job stays running.
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 3 }) });
-    assert.equal((await admin.call('importer', 'submit', { unionId: grassroots, fileId: fileID })).ok, false);
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
-    const [job] = (await admin.ok('importer', 'jobs', { unionId: grassroots })).jobs.filter((j) => j.status === 'running');
+    await submitDyingAt(3, fileID);
+    const job = await runningJob();
     assert.equal(job.rowsDone, 0);
     await world.admin.uploadFile({ cloudPath, fileContent: xlsxOf(rows.slice(0, 300)) });
     const err = await admin.fails('importer', 'run', { jobId: job.jobId });
@@ -185,15 +198,11 @@ describe('member import from Excel (through the SDK)', function () {
   });
 
   it('three workers on one job at once write every row exactly once and count it once', async () => {
-    const rows: Cell[][] = [HEADER];
-    for (let i = 0; i < CHUNK_ROWS + 300; i++) rows.push([`并${String.fromCodePoint(0x4e00 + i)}`, '', personId(6000 + i), `135${String(20000000 + i)}`, '']);
-    const fileId = await upload(xlsxOf(rows));
+    const fileId = await upload(xlsxOf(peopleFile('并', CHUNK_ROWS + 300, 6000, '135')));
     const [unionBefore] = await world.docs<UnionDoc>('unions', { _id: grassroots });
     // The job is created (#1, #2), then its first batch dies: the job stays running with nothing written.
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: 3 }) });
-    assert.equal((await admin.call('importer', 'submit', { unionId: grassroots, fileId })).ok, false);
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
-    const [job] = (await admin.ok('importer', 'jobs', { unionId: grassroots })).jobs.filter((j) => j.status === 'running');
+    await submitDyingAt(3, fileId);
+    const job = await runningJob();
     const answers = await Promise.all([1, 2, 3].map(() => admin.call('importer', 'run', { jobId: job.jobId })));
     assert.ok(answers.every((a) => a.ok), JSON.stringify(answers.filter((a) => !a.ok)));
     const done = await untilDone(await admin.ok('importer', 'run', { jobId: job.jobId }));
@@ -289,9 +298,7 @@ describe('member import from Excel (through the SDK)', function () {
 
     it('still moves every call on by one chunk', async () => {
       const admin = tight.as('demo-admin-grassroots');
-      const rows: Cell[][] = [HEADER];
-      for (let i = 0; i < CHUNK_ROWS + 10; i++) rows.push([`慢${String.fromCodePoint(0x4e00 + i)}`, '', personId(100 + i), `136${String(20000000 + i)}`, '']);
-      const { fileID } = await tight.admin.uploadFile({ cloudPath: 'uploads/imports/tight.xlsx', fileContent: xlsxOf(rows) });
+      const { fileID } = await tight.admin.uploadFile({ cloudPath: 'uploads/imports/tight.xlsx', fileContent: xlsxOf(peopleFile('慢', CHUNK_ROWS + 10, 100, '136')) });
       const first = await admin.ok('importer', 'submit', { unionId: tight.union('grassroots'), fileId: fileID });
       assert.deepEqual([first.status, first.rowsDone, first.percent], ['running', CHUNK_ROWS, 99]);
       const second = await admin.ok('importer', 'run', { jobId: first.jobId });
