@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BindingDoc, MemberDoc, RoleDoc, UnionDoc, UserDoc } from '../cloudfunctions/shared/documents';
-import { newUser, PLATFORM_SCOPE } from '../cloudfunctions/shared/documents';
+import { newUnion, newUser, PLATFORM_SCOPE } from '../cloudfunctions/shared/documents';
 import { residentIdCheckChar } from '../cloudfunctions/shared/identity/resident-id';
 import { hashPassword } from '../cloudfunctions/shared/security/password';
 import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
@@ -105,44 +105,29 @@ export async function seedDemo(emulator: Pick<RunningEmulator, 'engine' | 'store
 
   const now = new Date();
   const unionIds = new Map<string, string>();
+  // Parents come before their children in UNIONS, so each parent is built by the time a child needs it.
+  const byKey = new Map<string, UnionDoc>();
   const unions: UnionDoc[] = UNIONS.map((u, i) => {
-    const id = stableId('union', u.key);
-    unionIds.set(u.key, id);
-    const parentId = u.parent ? (unionIds.get(u.parent) as string) : null;
-    const parent = u.parent ? ancestorsOf(u.parent) : [];
-    return {
-      _id: id,
-      name: u.name,
-      unitName: u.unitName,
-      creditCode: demoCreditCode(i + 1),
-      category: u.subtype ? 'above' : 'grassroots',
-      subtype: u.subtype,
-      parentId,
-      ancestors: parent,
-      status: 'active',
-      address: '广州市天河区五山路 1 号',
-      chairName: '演示主席',
-      contactPhone: `020-8700${String(1000 + i)}`,
-      declaredMembers: 50,
-      memberCount: 0,
-      childCount: UNIONS.filter((c) => c.parent === u.key).length,
-      adminCount: PEOPLE.filter((p) => p.admin === u.key).length,
-      qrTokens: {},
-      changeLog: [],
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    };
+    const union = newUnion(
+      stableId('union', u.key),
+      {
+        name: u.name,
+        unitName: u.unitName,
+        creditCode: demoCreditCode(i + 1),
+        category: u.subtype ? 'above' : 'grassroots',
+        subtype: u.subtype,
+        address: '广州市天河区五山路 1 号',
+        chairName: '演示主席',
+        contactPhone: `020-8700${String(1000 + i)}`,
+        declaredMembers: 50,
+      },
+      u.parent ? (byKey.get(u.parent) as UnionDoc) : null,
+      { childCount: UNIONS.filter((c) => c.parent === u.key).length, adminCount: PEOPLE.filter((p) => p.admin === u.key).length },
+    );
+    byKey.set(u.key, union);
+    unionIds.set(u.key, union._id);
+    return union;
   });
-  function ancestorsOf(parentKey: string): string[] {
-    const chain: string[] = [];
-    let key: string | null = parentKey;
-    while (key) {
-      chain.unshift(unionIds.get(key) as string);
-      key = UNIONS.find((u) => u.key === key)?.parent ?? null;
-    }
-    return chain;
-  }
 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const users: UserDoc[] = [];

@@ -37,6 +37,29 @@ export function newUser(
   };
 }
 
+/** What a union's registration form gives; the rest of a union document follows from its place and its history. */
+export type UnionFields = Pick<UnionDoc, 'name' | 'unitName' | 'creditCode' | 'category' | 'subtype' | 'address' | 'chairName' | 'contactPhone' | 'declaredMembers'>;
+
+/** A new active union under `parent` (null for the root): its ancestors come from the parent, its counters start at `counts` or 0. */
+export function newUnion(id: string, fields: UnionFields, parent: Pick<UnionDoc, '_id' | 'ancestors'> | null, counts: Partial<Pick<UnionDoc, 'childCount' | 'adminCount'>> = {}): UnionDoc {
+  const now = new Date();
+  return {
+    ...fields,
+    _id: id,
+    parentId: parent?._id ?? null,
+    ancestors: parent ? [...parent.ancestors, parent._id] : [],
+    status: 'active',
+    memberCount: 0,
+    childCount: counts.childCount ?? 0,
+    adminCount: counts.adminCount ?? 0,
+    qrTokens: {},
+    changeLog: [],
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+}
+
 export interface UserDoc {
   _id: string;
   name: string;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ALL_PERMISSIONS, type Permission } from '../../typings/models';
-import { newUser, type RoleDoc, type UnionDoc, type UserDoc } from '../../cloudfunctions/shared/documents';
+import { newUnion, newUser, type RoleDoc, type UnionDoc, type UserDoc } from '../../cloudfunctions/shared/documents';
 import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
 import { sealDocument, sealPhone } from '../../cloudfunctions/shared/security/seal';
 import { demoCreditCode } from '../../emulator/seed';
@@ -80,24 +80,22 @@ export async function matrixWorld(): Promise<MatrixWorld> {
   const now = new Date();
   // A grassroots union under T, so T has a subordinate with its own admin.
   const [fed] = await world.docs<UnionDoc>('unions', { _id: T });
-  const sub: UnionDoc = {
-    ...fed,
-    _id: 'mx-sub-union',
-    name: '示例产业园甲公司工会委员会',
-    unitName: '示例产业园甲公司',
-    creditCode: demoCreditCode(900),
-    category: 'grassroots',
-    subtype: null,
-    parentId: T,
-    ancestors: [...fed.ancestors, T],
-    memberCount: 0,
-    childCount: 0,
-    adminCount: 1,
-    qrTokens: {},
-    changeLog: [],
-    createdAt: now,
-    updatedAt: now,
-  };
+  const sub = newUnion(
+    'mx-sub-union',
+    {
+      name: '示例产业园甲公司工会委员会',
+      unitName: '示例产业园甲公司',
+      creditCode: demoCreditCode(900),
+      category: 'grassroots',
+      subtype: null,
+      address: fed.address,
+      chairName: fed.chairName,
+      contactPhone: fed.contactPhone,
+      declaredMembers: fed.declaredMembers,
+    },
+    fed,
+    { adminCount: 1 },
+  );
   await db.collection('unions').add(sub);
   await db.collection('unions').doc(T).update({ childCount: fed.childCount + 1, adminCount: 1 });
   const subAdmin = await insertPerson(world, OPENIDS.subordinate, '下级管', 1);

@@ -3,7 +3,7 @@ import { requireRight, requireUnion } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { db, findOne, txGet, type Tx } from '../db';
-import type { RoleDoc, UnionDoc, UserDoc } from '../documents';
+import { newUnion, type RoleDoc, type UnionDoc, type UserDoc } from '../documents';
 import { roleId } from '../roles/grants';
 import { object, optional, parse, str, type Parser } from '../validate';
 import type { ApplicationDoc, KindHandler } from '../workflow/kind';
@@ -66,21 +66,7 @@ export const orgRegister: KindHandler = {
     if (parent.status !== 'active') throw new AppError('CONFLICT', '上级工会已注销，无法通过登记');
     const unionId = `u${app._id.slice(0, 23)}`;
     const now = new Date();
-    const union: UnionDoc = {
-      _id: unionId,
-      ...form,
-      parentId: parent._id,
-      ancestors: [...parent.ancestors, parent._id],
-      status: 'active',
-      memberCount: 0,
-      childCount: 0,
-      adminCount: 1,
-      qrTokens: {},
-      changeLog: [],
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    };
+    const union = newUnion(unionId, form, parent, { adminCount: 1 });
     await tx.collection('unions').add(union);
     await tx.collection('unions').doc(parent._id).update({ childCount: parent.childCount + 1, updatedAt: now });
     // The approved registrant becomes the new union's first admin (spec §六.1).
