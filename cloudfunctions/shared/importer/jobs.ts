@@ -157,9 +157,13 @@ async function resume(job: ImportJobDoc, ctx: HandlerContext, started: number, b
   return continueJob(job, await reread(job, buf), ctx, started, budgetMs);
 }
 
-/** The job's file, read again: the same bytes give the same rows, so the same chunks. */
-async function reread(job: ImportJobDoc, buf?: Buffer): Promise<FileCheck> {
-  const bytes = buf ?? (await download(job.fileId));
+/**
+ * The job's file, read again: the same bytes give the same rows, so the same chunks. A re-submit
+ * passes the bytes it already hashed to find this job; otherwise they are fetched and checked.
+ */
+async function reread(job: ImportJobDoc, submitted?: Buffer): Promise<FileCheck> {
+  if (submitted) return checkFile(submitted, job.defaultUnitName);
+  const bytes = await download(job.fileId);
   if (sha256(bytes) !== job.fileHash) throw new AppError('CONFLICT', '导入所用的文件已被替换，请重新上传文件后提交', 'fileId');
   return checkFile(bytes, job.defaultUnitName);
 }
