@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildMiniprogram } from './build-miniprogram';
+import { declaredRuntime, esbuildTarget } from './lib/runtime';
 
 const ROOT = path.resolve(__dirname, '..');
 const FUNCTIONS_SRC = path.join(ROOT, 'cloudfunctions');
@@ -21,6 +22,8 @@ export function functionNames(): string[] {
 
 async function buildFunctions(): Promise<Array<{ name: string; bytes: number }>> {
   const names = functionNames();
+  // The runtime declared in cloudbaserc.json is the target: syntax newer than it fails the build.
+  const target = esbuildTarget(declaredRuntime());
   await Promise.all(
     names.map((name) =>
       build({
@@ -28,8 +31,7 @@ async function buildFunctions(): Promise<Array<{ name: string; bytes: number }>>
         outfile: path.join(FUNCTIONS_OUT, name, 'index.js'),
         bundle: true,
         platform: 'node',
-        // CloudBase's Node.js 16.13 runtime is the oldest we deploy to.
-        target: 'node16',
+        target,
         format: 'cjs',
         minify: false,
         sourcemap: false,
