@@ -196,6 +196,10 @@ export function useEmulatorFromThisProcess(baseUrl: string, envId: string): void
   process.env.TCB_SERVICE_URL = `${baseUrl}/admin`;
   process.env.TCB_EMULATOR_URL = baseUrl;
   process.env.TCB_ENV = envId;
+  // The functions choose providers by configuration only; here that is the emulator's outbox.
+  process.env.FACE_PROVIDER ??= 'local';
+  process.env.SMS_PROVIDER ??= 'local';
+  process.env.SUBSCRIBE_PROVIDER ??= 'local';
   // The SDK signs every request; the emulator accepts any key, but the SDK insists that one exists.
   process.env.TENCENTCLOUD_SECRETID ??= 'emulator';
   process.env.TENCENTCLOUD_SECRETKEY ??= 'emulator';

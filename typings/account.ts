@@ -33,8 +33,10 @@ export interface FaceStartResult {
   provider: 'wechat' | 'faceid' | 'local';
   /** For wx.requestFacialVerify (WeChat v2) or the local outbox entry. */
   verifyId?: string;
-  /** For Tencent Cloud FaceID's H5 flow. */
+  /** Deprecated: FaceID's H5 page cannot be opened inside a mini-program; never sent any more. */
   url?: string;
+  /** For Tencent Cloud FaceID's mini-program SDK: `startVerify({ data: { token: bizToken } })`. */
+  bizToken?: string;
 }
 
 export interface RegisterResult {

@@ -21,9 +21,11 @@ export const ERROR_MESSAGES = {
   FACE_FAILED: '人脸核身未通过',
   FACE_CANCELLED: '您已取消人脸核身，如需注册请重新开始',
   FACE_EXPIRED: '人脸核身已超时，请重新开始',
+  FACE_RETRY: '人脸核身没有完成，请在光线充足、网络稳定处重试',
   CLIENT_TOO_OLD: '当前版本过低，请删除小程序后重新进入以升级到最新版本',
   NETWORK_TIMEOUT: '访问超时，请重试',
   INTERNAL: '系统繁忙，请稍后重试',
+  CONFIG_ERROR: '服务尚未配置完成，暂时无法办理，请稍后再试或联系所在工会',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

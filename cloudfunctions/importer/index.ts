@@ -1,11 +1,12 @@
 import { requireActor, unionsWithRight } from '../shared/actor';
 import { AppError } from '../shared/app-error';
+import { importBudgetMs } from '../shared/config';
 import { defineFunction, type ActionHandler } from '../shared/handler';
 import { listJobs, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
 import { id, parse, str } from '../shared/validate';
 
 /** Work per call stays well inside the function timeout (CloudBase allows minutes; we use seconds). */
-const BUDGET_MS = Number(process.env.IMPORT_BUDGET_MS ?? 2500);
+const BUDGET_MS = importBudgetMs();
 const FILE_ID = str({ label: '文件', max: 500, pattern: /^cloud:\/\/\S+$/, patternMessage: '请先上传文件' });
 
 /** Excel member import (spec §四, §三.3): template, dry-run validation, resumable job. */

@@ -1,4 +1,5 @@
 import tcb from '@cloudbase/node-sdk';
+import { cloudbaseTarget } from './config';
 
 type CloudApp = ReturnType<typeof tcb.init>;
 
@@ -9,11 +10,12 @@ let cached: { serviceUrl: string | undefined; app: CloudApp } | undefined;
  * current environment; locally TCB_SERVICE_URL points it at the emulator.
  */
 export function cloudApp(): CloudApp {
-  const serviceUrl = process.env.TCB_SERVICE_URL || undefined;
+  const target = cloudbaseTarget();
+  const serviceUrl = target.serviceUrl;
   if (!cached || cached.serviceUrl !== serviceUrl) {
     cached = {
       serviceUrl,
-      app: tcb.init({ env: process.env.TCB_ENV || tcb.SYMBOL_CURRENT_ENV, serviceUrl, timeout: 10_000 }),
+      app: tcb.init({ env: target.env ?? tcb.SYMBOL_CURRENT_ENV, serviceUrl, timeout: 10_000 }),
     };
   }
   return cached.app;

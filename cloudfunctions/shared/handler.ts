@@ -1,6 +1,7 @@
 import type { ApiRequest, ApiResponse } from '../../typings/api';
 import { AppError } from './app-error';
 import { callerOf, type Caller } from './cloud';
+import { ConfigError } from './config';
 import { compareVersions, MIN_CLIENT_VERSION } from './version';
 
 /** Event size the functions accept; larger payloads are refused before any work. */
@@ -30,6 +31,10 @@ export function defineFunction(handlers: Record<string, ActionHandler>) {
       return { ok: true, data };
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toApiError() };
+      if (err instanceof ConfigError) {
+        logConfigErrorOnce(err);
+        return { ok: false, error: new AppError('CONFIG_ERROR').toApiError() };
+      }
       // Unexpected failures are logged by type and code location only: messages may carry personal data.
       const where = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join(' < ') : '';
       const code = (err as { code?: unknown }).code;
@@ -37,6 +42,15 @@ export function defineFunction(handlers: Record<string, ActionHandler>) {
       return { ok: false, error: new AppError('INTERNAL').toApiError() };
     }
   };
+}
+
+const reportedConfigErrors = new Set<string>();
+
+/** The operator needs the variable and what is wrong with it once per instance, not on every call (never its value). */
+function logConfigErrorOnce(err: ConfigError): void {
+  if (reportedConfigErrors.has(err.message)) return;
+  reportedConfigErrors.add(err.message);
+  console.error(`[config] ${err.message}`);
 }
 
 function parseRequest(event: unknown): ApiRequest {

@@ -2,28 +2,37 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { COLLECTIONS } from '../../cloudfunctions/shared/collections';
+import { CONFIG_VARIABLES, FUNCTION_GROUPS, variablesOf } from '../../cloudfunctions/shared/config';
+import { declaredRuntime, readCloudbaseRc } from '../../scripts/lib/runtime';
 import { setupPlan } from '../../scripts/cloud-setup';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 describe('deployment readiness', () => {
-  const rc = JSON.parse(fs.readFileSync(path.join(ROOT, 'cloudbaserc.json'), 'utf8')) as {
-    functions: Array<{ name: string; timeout: number; envVariables?: Record<string, string> }>;
-  };
+  const rc = readCloudbaseRc();
 
-  it('cloudbaserc.json declares every function with a timeout, and the keys each one needs', () => {
+  it('cloudbaserc.json declares every function with its runtime, limits and the variables the configuration module reads for it', () => {
     const declared = rc.functions.map((f) => f.name).sort();
     const built = fs.readdirSync(path.join(ROOT, 'cloudfunctions')).filter((d) => d !== 'shared' && fs.existsSync(path.join(ROOT, 'cloudfunctions', d, 'index.ts'))).sort();
     assert.deepEqual(declared, built);
+    assert.deepEqual(Object.keys(FUNCTION_GROUPS).sort(), built, 'the configuration module knows every function');
+    const runtime = declaredRuntime();
+    const secrets = new Set(CONFIG_VARIABLES.filter((v) => v.secret).map((v) => v.name));
+    const known = new Set(CONFIG_VARIABLES.map((v) => v.name));
     for (const f of rc.functions) {
+      assert.equal(f.runtime, runtime, `${f.name} runtime`);
       assert.ok(f.timeout > 0 && f.timeout <= 900, `${f.name} timeout`);
-      if (f.name === 'system') continue;
-      for (const key of ['PII_ENC_KEY', 'PII_INDEX_KEY', 'QR_SIGNING_KEY']) assert.ok(f.envVariables?.[key], `${f.name} gets ${key}`);
+      assert.ok([128, 256, 512, 1024, 2048].includes(f.memorySize), `${f.name} memory`);
+      assert.equal(f.handler, 'index.main');
+      const env = f.envVariables ?? {};
+      assert.deepEqual(Object.keys(env).sort(), variablesOf(FUNCTION_GROUPS[f.name]).sort(), `${f.name} gets exactly the variables it reads`);
+      for (const [name, value] of Object.entries(env)) {
+        assert.ok(known.has(name), `${name} is documented in the configuration module`);
+        // Secrets are templated from the deploy environment, never written into the file.
+        if (secrets.has(name)) assert.equal(value, `{{env.${name}}}`, `${f.name} ${name}`);
+        else assert.ok(value === `{{env.${name}}}` || !value.includes('{{'), `${f.name} ${name} templates its own name`);
+      }
     }
-    const account = rc.functions.find((f) => f.name === 'account')?.envVariables ?? {};
-    for (const key of ['WX_APP_SECRET', 'FACE_PROVIDER', 'SMS_SDK_APP_ID', 'TENCENTCLOUD_API_SECRET_KEY']) assert.ok(account[key], `account gets ${key}`);
-    // Secrets are templated from the deploy environment, never written into the file.
-    for (const f of rc.functions) for (const v of Object.values(f.envVariables ?? {})) assert.ok(!/^[A-Za-z0-9+/]{40,}={0,2}$/.test(v), `${f.name} holds a literal key`);
   });
 
   it('the setup plan creates every collection, every index, and denies all client access', () => {

@@ -199,7 +199,7 @@ describe('account: real-name registration, login and account security (through t
     assert.equal(logged.account.verifiedBy, 'builtin');
     assert.equal(logged.account.name, '𪚥𪚥');
     const notices = await world.outbox('subscribe');
-    assert.ok(notices.some((n) => n.payload.openid === 'demo-admin-grassroots' && (n.payload.data as Record<string, string>).phrase2 === '已通过'));
+    assert.ok(notices.some((n) => n.payload.openid === 'demo-admin-grassroots' && (n.payload.data as Record<string, string>).status === '已通过'));
   });
 
   it('an old client is told to update, in the words the spec uses', async () => {

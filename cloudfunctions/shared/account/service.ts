@@ -136,12 +136,16 @@ export async function completeFace(sessionId: string, ctx: HandlerContext): Prom
     await db().collection('faceSessions').doc(s._id).update({ status: 'expired' });
     throw new AppError('FACE_EXPIRED');
   }
-  const outcome = await faceProvider().result(s.ref, faceSubject(s));
-  if (outcome === 'pending') throw new AppError('FACE_FAILED', '尚未完成人脸核身，请完成后再试');
-  const status = outcome === 'pass' ? 'passed' : outcome === 'cancelled' ? 'cancelled' : 'failed';
+  const { outcome, ...detail } = await faceProvider().result(s.ref, faceSubject(s));
+  if (outcome === 'pending') throw new AppError('FACE_RETRY', '尚未完成人脸核身，请完成后再试');
+  // Device, network and provider trouble is not the person's fault: the session stays open.
+  if (outcome === 'retry') throw new AppError('FACE_RETRY', `人脸核身没有完成（${'reason' in detail ? detail.reason : ''}），请重试`);
+  const status = outcome === 'pass' ? 'passed' : outcome === 'cancelled' ? 'cancelled' : outcome === 'expired' ? 'expired' : 'failed';
   await db().collection('faceSessions').where({ _id: s._id, status: 'started' }).update({ status });
   if (outcome === 'cancelled') throw new AppError('FACE_CANCELLED');
+  if (outcome === 'expired') throw new AppError('FACE_EXPIRED');
   if (outcome === 'fail') {
+    console.warn(`[face] ${s.provider} session failed: ${'code' in detail ? String(detail.code) : ''}`);
     throw new AppError('FACE_FAILED', '人脸核身未通过：请确认是本人操作，在光线充足处正对屏幕重试；多次不通过或姓名含生僻字无法核验的，可请本级工会申请内置账号');
   }
   return { passed: true, name: s.name, docMasked: s.doc.masked };

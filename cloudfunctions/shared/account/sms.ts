@@ -1,5 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { AppError } from '../app-error';
+import { piiConfig } from '../config';
 import { cmd, db, isDuplicate } from '../db';
 import { sendSmsCode } from '../providers/messaging';
 import { blindIndex } from '../security/pii';
@@ -21,9 +22,7 @@ interface SmsCodeDoc {
 }
 
 function codeHash(phone: string, purpose: SmsPurpose, code: string): string {
-  const key = process.env.PII_INDEX_KEY;
-  if (!key) throw new Error('PII_INDEX_KEY is not set');
-  return createHmac('sha256', key).update(`sms:${purpose}:${phone}:${code}`).digest('base64url');
+  return createHmac('sha256', piiConfig().indexKey).update(`sms:${purpose}:${phone}:${code}`).digest('base64url');
 }
 
 /** Midnight in China (UTC+8), where the daily limit resets. */

@@ -8,6 +8,7 @@ import { holdsRight, requireActor, requireUnion, superiorRightOver, type Actor }
 import { AppError } from '../app-error';
 import { audit, auditInTx } from '../audit';
 import { cloudApp } from '../cloud';
+import { qrConfig } from '../config';
 import { cmd, db, findMany, transaction, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
@@ -68,9 +69,7 @@ export async function searchUnions(keyword: string): Promise<UnionSearchResult> 
 
 /** A member's own code, for the card's QR: signed so it cannot be made up for someone else. */
 export function memberCode(memberId: string): string {
-  const key = process.env.QR_SIGNING_KEY;
-  if (!key) throw new Error('QR_SIGNING_KEY is not set');
-  const sig = createHmac('sha256', key).update(`card:${memberId}`).digest('base64url').slice(0, 16);
+  const sig = createHmac('sha256', qrConfig().signingKey).update(`card:${memberId}`).digest('base64url').slice(0, 16);
   return `UMC:${memberId}:${sig}`;
 }
 

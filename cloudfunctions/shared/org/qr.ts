@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import type { QrInfo, QrPurpose } from '../../../typings/org';
 import { AppError } from '../app-error';
 import { cloudApp } from '../cloud';
+import { qrConfig } from '../config';
 import { findById, transaction, txGet } from '../db';
 import type { UnionDoc } from '../documents';
 
@@ -22,13 +23,11 @@ export interface QrTokenDoc {
 }
 
 export function qrBaseUrl(): string {
-  return process.env.QR_BASE_URL || 'https://union.example.cn/q';
+  return qrConfig().baseUrl;
 }
 
 function signature(purpose: QrPurpose, tokenId: string): string {
-  const key = process.env.QR_SIGNING_KEY;
-  if (!key) throw new Error('QR_SIGNING_KEY is not set');
-  return createHmac('sha256', key).update(`${purpose}:${tokenId}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', qrConfig().signingKey).update(`${purpose}:${tokenId}`).digest('base64url').slice(0, 22);
 }
 
 export function qrUrl(purpose: QrPurpose, tokenId: string): string {

@@ -1,10 +1,12 @@
-import { isLocalRuntime, recordOutbox } from './outbox';
-import { callTencentCloud, requireEnv } from './tencent-cloud';
-import { callWechat } from './wechat';
+import { smsConfig, subscribeConfig, type ReviewResultFields } from '../config';
+import { recordOutbox } from './outbox';
+import { callTencentCloud } from './tencent-cloud';
+import { callWechat, WechatApiError } from './wechat';
 
 /** SMS codes and subscribe messages: Tencent Cloud SMS and WeChat in the cloud, the outbox locally. */
 export async function sendSmsCode(phone: string, code: string, purpose: string): Promise<void> {
-  if ((process.env.SMS_PROVIDER ?? (isLocalRuntime() ? 'local' : 'tencent')) === 'local') {
+  const cfg = smsConfig();
+  if (cfg.provider === 'local') {
     await recordOutbox('sms', { phone, code, purpose, text: `【工会会员】您的验证码为 ${code}，5 分钟内有效。如非本人操作请忽略。` });
     return;
   }
@@ -16,9 +18,9 @@ export async function sendSmsCode(phone: string, code: string, purpose: string):
     region: 'ap-guangzhou',
     body: {
       PhoneNumberSet: [`+86${phone}`],
-      SmsSdkAppId: requireEnv('SMS_SDK_APP_ID'),
-      SignName: requireEnv('SMS_SIGN_NAME'),
-      TemplateId: requireEnv('SMS_TEMPLATE_ID'),
+      SmsSdkAppId: cfg.sdkAppId,
+      SignName: cfg.signName,
+      TemplateId: cfg.templateId,
       TemplateParamSet: [code, '5'],
     },
   });
@@ -29,23 +31,49 @@ export interface SubscribeMessage {
   openid: string;
   template: 'reviewResult';
   page: string;
-  data: Record<string, string>;
+  data: ReviewResultFields;
 }
 
-/** Best effort: a message the user did not subscribe to must not fail the review that triggered it. */
-export async function sendSubscribeMessage(msg: SubscribeMessage): Promise<void> {
+export type SubscribeResult = 'sent' | 'recorded' | 'not-subscribed' | 'failed';
+
+/** errcodes of subscribeMessage.send that are the user's choice, not our fault. */
+const NOT_SUBSCRIBED = new Set([43101]);
+
+/**
+ * Best effort: a message the user did not subscribe to must not fail the review that triggered it.
+ * Every outcome is logged by errcode (never the content, which names the applicant's business).
+ */
+export async function sendSubscribeMessage(msg: SubscribeMessage): Promise<SubscribeResult> {
   try {
-    if ((process.env.SUBSCRIBE_PROVIDER ?? (isLocalRuntime() ? 'local' : 'wechat')) === 'local') {
+    const cfg = subscribeConfig();
+    if (cfg.provider === 'local') {
       await recordOutbox('subscribe', { ...msg });
-      return;
+      return 'recorded';
     }
+    const { templateId, fields } = cfg.reviewResult;
+    // thing.* values hold at most 20 characters, phrase.* at most 5: WeChat refuses longer ones (47003).
+    const value = (key: string, v: string) => ({ value: [...v].slice(0, key.startsWith('phrase') ? 5 : 20).join('') });
     await callWechat('/cgi-bin/message/subscribe/send', {
       touser: msg.openid,
-      template_id: requireEnv('SUBSCRIBE_TEMPLATE_REVIEW_RESULT'),
+      template_id: templateId,
       page: msg.page,
-      data: Object.fromEntries(Object.entries(msg.data).map(([k, v]) => [k, { value: v.slice(0, 20) }])),
+      miniprogram_state: 'formal',
+      lang: 'zh_CN',
+      data: {
+        [fields.kind]: value(fields.kind, msg.data.kind),
+        [fields.status]: value(fields.status, msg.data.status),
+        [fields.note]: value(fields.note, msg.data.note),
+      },
     });
+    console.info('[subscribe] reviewResult sent');
+    return 'sent';
   } catch (err) {
-    console.warn('[subscribe] not sent:', err instanceof Error ? err.name : typeof err);
+    if (err instanceof WechatApiError && NOT_SUBSCRIBED.has(err.errcode)) {
+      console.info('[subscribe] reviewResult not sent: the user has not subscribed (43101)');
+      return 'not-subscribed';
+    }
+    const code = err instanceof WechatApiError ? `errcode ${err.errcode}` : err instanceof Error ? err.name : typeof err;
+    console.warn(`[subscribe] reviewResult not sent: ${code}`);
+    return 'failed';
   }
 }

@@ -1,3 +1,4 @@
+import { emulatorUrl } from '../config';
 import { getJson, postJson } from './http';
 
 /**
@@ -10,16 +11,6 @@ export interface OutboxEntry {
   at: string;
   payload: Record<string, unknown>;
   state: Record<string, unknown>;
-}
-
-function emulatorUrl(): string {
-  const url = process.env.TCB_EMULATOR_URL;
-  if (!url) throw new Error('the local provider needs the emulator (TCB_EMULATOR_URL is not set)');
-  return url.replace(/\/$/, '');
-}
-
-export function isLocalRuntime(): boolean {
-  return Boolean(process.env.TCB_EMULATOR_URL);
 }
 
 export function recordOutbox(kind: OutboxEntry['kind'], payload: Record<string, unknown>, state: Record<string, unknown> = {}): Promise<OutboxEntry> {

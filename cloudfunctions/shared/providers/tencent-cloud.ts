@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { tencentCloudCredentials } from '../config';
 import { postJson } from './http';
 
 /** Tencent Cloud API 3.0 with TC3-HMAC-SHA256 signing, for FaceID and SMS. */
@@ -32,20 +33,24 @@ export function tc3Headers(req: Tc3Request, secretId: string, secretKey: string,
   };
 }
 
-export async function callTencentCloud<T>(req: Tc3Request): Promise<T> {
-  const secretId = requireEnv('TENCENTCLOUD_API_SECRET_ID');
-  const secretKey = requireEnv('TENCENTCLOUD_API_SECRET_KEY');
+export class TencentCloudError extends Error {
+  constructor(
+    readonly action: string,
+    readonly code: string,
+  ) {
+    super(`${action} failed: ${code}`);
+    this.name = 'TencentCloudError';
+  }
+}
+
+export async function callTencentCloud<T>(req: Tc3Request, timeoutMs?: number): Promise<T> {
+  const { secretId, secretKey } = tencentCloudCredentials();
   const res = await postJson<{ Response: T & { Error?: { Code: string; Message: string } } }>(
     `https://${req.host}/`,
     req.body,
     tc3Headers(req, secretId, secretKey),
+    timeoutMs,
   );
-  if (res.Response.Error) throw new Error(`${req.action} failed: ${res.Response.Error.Code}`);
+  if (res.Response.Error) throw new TencentCloudError(req.action, res.Response.Error.Code);
   return res.Response;
-}
-
-export function requireEnv(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
 }

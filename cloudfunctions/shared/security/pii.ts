@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { piiConfig } from '../config';
 
 /**
  * Personal data at rest: ID numbers and phones are stored encrypted (AES-256-GCM) next to a blind
@@ -7,18 +8,9 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
  */
 const VERSION = 'v1';
 
-/** Decoded keys by their environment text: an import seals hundreds of thousands of values. */
-const decodedKeys = new Map<string, Buffer>();
-
 function key(name: 'PII_ENC_KEY' | 'PII_INDEX_KEY'): Buffer {
-  const raw = process.env[name];
-  if (!raw) throw new Error(`${name} is not set`);
-  const cached = decodedKeys.get(raw);
-  if (cached) return cached;
-  const buf = Buffer.from(raw, 'base64');
-  if (buf.length !== 32) throw new Error(`${name} must be 32 bytes, base64-encoded`);
-  decodedKeys.set(raw, buf);
-  return buf;
+  const keys = piiConfig();
+  return name === 'PII_ENC_KEY' ? keys.encKey : keys.indexKey;
 }
 
 /** Random IVs drawn from the CSPRNG a thousand at a time: one call per value costs more than the cipher. */

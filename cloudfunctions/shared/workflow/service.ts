@@ -244,7 +244,7 @@ export class Workflow {
         openid,
         template: 'reviewResult',
         page: `pages/applications/index?id=${app._id}`,
-        data: { thing1: APPLICATION_KIND_NAMES[app.kind], phrase2: APPLICATION_STATUS_NAMES[app.status], thing3: app.rejectReason ?? '请进入小程序查看' },
+        data: { kind: APPLICATION_KIND_NAMES[app.kind], status: APPLICATION_STATUS_NAMES[app.status], note: app.rejectReason ?? '请进入小程序查看' },
       });
     }
   }
