@@ -8,6 +8,15 @@ export interface PingResult {
   hasIdentity: boolean;
 }
 
+/** What `npm run smoke` reads from a deployed environment: whether it was bootstrapped. Server-side callers only. */
+export interface StatusResult {
+  topLevelUnions: Array<{ name: string; adminCount: number }>;
+  provinceOfficeRoles: number;
+  /** Roles entered by bootstrap or a superior whose person has not registered yet. */
+  waitingRoles: number;
+}
+
 export interface SystemActions {
   ping: ActionSpec<Record<string, never>, PingResult>;
+  status: ActionSpec<Record<string, never>, StatusResult>;
 }

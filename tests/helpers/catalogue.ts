@@ -186,6 +186,8 @@ const person = (seq: number) => ({ name: '新任人', docType: 'resident', docNu
 /** Every action of every function. `kind` variants of review.submit are listed one by one. */
 export const CASES: ActionCase[] = [
   { fn: 'system', action: 'ping', allow: EVERYONE, payload: () => ({}) },
+  // Server-side callers only (npm run smoke): every WeChat identity is refused.
+  { fn: 'system', action: 'status', allow: [], payload: () => ({}) },
 
   { fn: 'account', action: 'me', allow: EVERYONE, payload: () => ({}) },
   { fn: 'account', action: 'sendSmsCode', allow: EVERYONE, payload: () => ({ phone: '13700009999', purpose: 'register' }) },
