@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONFIG_VARIABLES, FUNCTION_GROUPS, variablesOf } from '../../cloudfunctions/shared/config';
+import { deployProblems } from '../../scripts/deploy-check';
 import { declaredRuntime, readCloudbaseRc } from '../../scripts/lib/runtime';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -31,5 +33,36 @@ describe('deployment readiness', () => {
         else assert.ok(value === `{{env.${name}}}` || !value.includes('{{'), `${f.name} ${name} templates its own name`);
       }
     }
+  });
+
+  it('npm run deploy stops before sending anything when .env leaves a function misconfigured', () => {
+    const key = () => randomBytes(32).toString('base64');
+    const good = {
+      TCB_ENV_ID: 'union-prod-7k8l9m',
+      PII_ENC_KEY: key(),
+      PII_INDEX_KEY: key(),
+      QR_SIGNING_KEY: key(),
+      QR_BASE_URL: 'https://union.example.org/q',
+      FACE_PROVIDER: 'wechat',
+      SMS_PROVIDER: 'tencent',
+      SMS_SDK_APP_ID: '1400006666',
+      SMS_SIGN_NAME: '某市总工会',
+      SMS_TEMPLATE_ID: '449739',
+      SUBSCRIBE_PROVIDER: 'wechat',
+      SUBSCRIBE_TEMPLATE_REVIEW_RESULT: 'qZvoiRFqRGhPjQsrbr0XhHGsBzNM3cJdMqMhzyc4UcE',
+      SUBSCRIBE_FIELDS_REVIEW_RESULT: 'thing1,phrase2,thing3',
+      WX_APPID: 'wx0123456789abcdef',
+      WX_APP_SECRET: '0123456789abcdef0123456789abcdef',
+      TENCENTCLOUD_API_SECRET_ID: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE',
+      TENCENTCLOUD_API_SECRET_KEY: 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE',
+    };
+    assert.deepEqual(deployProblems(rc, good), []);
+    const { PII_INDEX_KEY: _dropped, ...withoutIndexKey } = good;
+    const problems = deployProblems(rc, { ...withoutIndexKey, SMS_PROVIDER: 'local', QR_SIGNING_KEY: key().slice(0, 20) });
+    for (const f of ['account', 'review', 'org', 'member', 'admin', 'importer']) {
+      assert.ok(problems.includes(`${f}: PII_INDEX_KEY is still the placeholder {{env.PII_INDEX_KEY}}: put PII_INDEX_KEY in the .env beside cloudbaserc.json and deploy again`), f);
+    }
+    assert.ok(problems.some((p) => p.startsWith('account: TCB_EMULATOR_URL is not set: a `local` provider only works inside the emulator')));
+    assert.ok(problems.some((p) => p.startsWith('org: QR_SIGNING_KEY must be at least 32 random bytes')));
   });
 });
