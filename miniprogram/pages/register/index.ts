@@ -3,6 +3,7 @@ import type { DocumentType } from '../../../typings/models';
 import { call, newRequestId } from '../../api/client';
 import { pickAndUploadImage } from '../../utils/files';
 import { bindField, run } from '../../utils/ui';
+import { faceVerifyUnsupported } from '../../utils/base-library';
 
 const DOC_TYPES: Array<{ value: DocumentType; label: string }> = [
   { value: 'resident', label: '居民身份证' },
@@ -52,7 +53,11 @@ Component({
     async startFace() {
       await run(this, async () => {
         const started = await call('account', 'startFace', { name: this.data.name, docType: 'resident', docNumber: this.data.docNumber });
-        if (started.provider === 'wechat' && started.verifyId) await facialVerify(started.verifyId);
+        if (started.provider === 'wechat' && started.verifyId) {
+          const unsupported = faceVerifyUnsupported();
+          if (unsupported) throw new Error(unsupported);
+          await facialVerify(started.verifyId);
+        }
         // The server asks the provider for the outcome; the client's word is not taken.
         await call('account', 'completeFace', { sessionId: started.sessionId });
         this.setData({ sessionId: started.sessionId, step: 'account' });
