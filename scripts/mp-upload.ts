@@ -20,13 +20,15 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { MP_OUT, type PackageSize } from './build-miniprogram';
 import { ROOT } from './lib/runtime';
 
 export const MINIPROGRAM_CI_VERSION = '2.1.42';
 /** wx.requestFacialVerify (人脸核身 v2) exists from base library 3.8.12. */
 export const MIN_BASE_LIBRARY = '3.8.12';
-const BUILT = path.join(ROOT, 'dist', 'miniprogram');
-const MAIN_LIMIT = 2 * 1024 * 1024;
+const BUILT = MP_OUT;
+/** WeChat's limits: 2 MB for the main package and each subpackage, 20 MB in all. */
+const PACKAGE_LIMIT = 2 * 1024 * 1024;
 const TOTAL_LIMIT = 20 * 1024 * 1024;
 
 export interface UploadConfig {
@@ -77,7 +79,7 @@ function dirBytes(dir: string): number {
 
 export interface StagedProject {
   dir: string;
-  packages: Array<{ root: string; bytes: number; limit: number }>;
+  packages: PackageSize[];
   totalBytes: number;
 }
 
@@ -103,8 +105,8 @@ export function stage(cfg: UploadConfig, dir: string): StagedProject {
   const app = JSON.parse(fs.readFileSync(path.join(mp, 'app.json'), 'utf8')) as { subpackages?: Array<{ root: string }> };
   const subs = (app.subpackages ?? []).map((s) => s.root.replace(/\/$/, ''));
   const totalBytes = dirBytes(mp);
-  const subBytes = subs.map((root) => ({ root, bytes: fs.existsSync(path.join(mp, root)) ? dirBytes(path.join(mp, root)) : 0, limit: MAIN_LIMIT }));
-  const main = { root: 'main', bytes: totalBytes - subBytes.reduce((n, s) => n + s.bytes, 0), limit: MAIN_LIMIT };
+  const subBytes = subs.map((root) => ({ root, bytes: fs.existsSync(path.join(mp, root)) ? dirBytes(path.join(mp, root)) : 0, limit: PACKAGE_LIMIT }));
+  const main = { root: 'main', bytes: totalBytes - subBytes.reduce((n, s) => n + s.bytes, 0), limit: PACKAGE_LIMIT };
   return { dir, packages: [main, ...subBytes], totalBytes };
 }
 

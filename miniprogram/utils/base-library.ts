@@ -16,9 +16,14 @@ function compare(a: string, b: string): number {
   return 0;
 }
 
+/** The part of `wx` the check reads; passed in so the check runs anywhere (and in tests). */
+export interface FaceApi {
+  requestFacialVerify?: unknown;
+  getAppBaseInfo?: () => { SDKVersion: string };
+}
+
 /** The message to show when this WeChat cannot run the face check, or null when it can. */
-export function faceVerifyUnsupported(): string | null {
-  const api = wx as unknown as { requestFacialVerify?: unknown; getAppBaseInfo?: () => { SDKVersion: string } };
+export function faceVerifyUnsupported(api: FaceApi): string | null {
   const version = typeof api.getAppBaseInfo === 'function' ? api.getAppBaseInfo().SDKVersion : '0';
   return typeof api.requestFacialVerify === 'function' && compare(version, FACE_MIN_BASE_LIBRARY) >= 0 ? null : FACE_UNSUPPORTED_MESSAGE;
 }

@@ -3,7 +3,7 @@ import type { DocumentType } from '../../../typings/models';
 import { call, newRequestId } from '../../api/client';
 import { pickAndUploadImage } from '../../utils/files';
 import { bindField, run } from '../../utils/ui';
-import { faceVerifyUnsupported } from '../../utils/base-library';
+import { faceVerifyUnsupported, type FaceApi } from '../../utils/base-library';
 
 const DOC_TYPES: Array<{ value: DocumentType; label: string }> = [
   { value: 'resident', label: '居民身份证' },
@@ -54,7 +54,7 @@ Component({
       await run(this, async () => {
         const started = await call('account', 'startFace', { name: this.data.name, docType: 'resident', docNumber: this.data.docNumber });
         if (started.provider === 'wechat' && started.verifyId) {
-          const unsupported = faceVerifyUnsupported();
+          const unsupported = faceVerifyUnsupported(wx as unknown as FaceApi);
           if (unsupported) throw new Error(unsupported);
           await facialVerify(started.verifyId);
         }
