@@ -11,7 +11,7 @@ const ROOT = path.join(__dirname, '..', '..');
 describe('deployment readiness', () => {
   const rc = readCloudbaseRc();
 
-  it('cloudbaserc.json declares every function with its runtime, limits and the variables the configuration module reads for it', () => {
+  it('cloudbaserc.json declares every function with its runtime, limits, triggers and the variables the configuration module reads for it', () => {
     const declared = rc.functions.map((f) => f.name).sort();
     const built = fs.readdirSync(path.join(ROOT, 'cloudfunctions')).filter((d) => d !== 'shared' && fs.existsSync(path.join(ROOT, 'cloudfunctions', d, 'index.ts'))).sort();
     assert.deepEqual(declared, built);
@@ -24,6 +24,12 @@ describe('deployment readiness', () => {
       assert.ok(f.timeout > 0 && f.timeout <= 900, `${f.name} timeout`);
       assert.ok([128, 256, 512, 1024, 2048].includes(f.memorySize), `${f.name} memory`);
       assert.equal(f.handler, 'index.main');
+      // CloudBase timer triggers: a name and a 7-field cron (second minute hour day month week year).
+      for (const t of f.triggers ?? []) {
+        assert.equal(t.type, 'timer', `${f.name} trigger ${t.name}: only timer triggers are declared here`);
+        assert.match(t.name, /^[A-Za-z][A-Za-z0-9_-]{0,59}$/, `${f.name} trigger name`);
+        assert.equal(t.config.trim().split(/\s+/).length, 7, `${f.name} trigger ${t.name}: cron needs 7 fields`);
+      }
       const env = f.envVariables ?? {};
       assert.deepEqual(Object.keys(env).sort(), variablesOf(FUNCTION_GROUPS[f.name]).sort(), `${f.name} gets exactly the variables it reads`);
       for (const [name, value] of Object.entries(env)) {
