@@ -164,15 +164,20 @@ export async function bootstrap(file: unknown, opts: { dryRun?: boolean; log?: (
     if (opts.dryRun) continue;
     const docs = await Promise.all(missing.map((a) => roleDoc(u.id, 'admin', a)));
     await transaction(async (tx) => {
+      // Decided again inside the transaction: a concurrent run that got there first is not counted twice.
+      const added: number[] = [];
+      for (let i = 0; i < missing.length; i++) {
+        const role = await txGet<RoleDoc>(tx, 'roles', roleId(u.id, missing[i].sealed.index));
+        if (role?.status !== 'active') added.push(i);
+      }
       const current = await txGet<UnionDoc>(tx, 'unions', u.id);
       if (!current) {
-        const { _id, ...fresh } = newUnion(u.id, u.fields, null, { adminCount: missing.length });
+        const { _id, ...fresh } = newUnion(u.id, u.fields, null, { adminCount: added.length });
         await tx.collection('unions').doc(_id).set(fresh);
-      } else {
-        // Counted inside the transaction: a concurrent grant conflicts instead of being lost.
-        await tx.collection('unions').doc(u.id).update({ adminCount: current.adminCount + missing.length });
+      } else if (added.length) {
+        await tx.collection('unions').doc(u.id).update({ adminCount: current.adminCount + added.length });
       }
-      for (let i = 0; i < missing.length; i++) await grant(tx, u.id, 'admin', missing[i], docs[i]);
+      for (const i of added) await grant(tx, u.id, 'admin', missing[i], docs[i]);
     });
   }
 
@@ -186,7 +191,9 @@ export async function bootstrap(file: unknown, opts: { dryRun?: boolean; log?: (
     change(`grant province office to ${p.name} ${p.sealed.masked}`);
     if (opts.dryRun) continue;
     const doc = await roleDoc(PLATFORM_SCOPE, 'provinceOffice', p);
-    await transaction((tx) => grant(tx, PLATFORM_SCOPE, 'provinceOffice', p, doc));
+    await transaction(async (tx) => {
+      if ((await txGet<RoleDoc>(tx, 'roles', id))?.status !== 'active') await grant(tx, PLATFORM_SCOPE, 'provinceOffice', p, doc);
+    });
   }
   log(changes.length ? `${opts.dryRun ? 'would make' : 'made'} ${changes.length} change(s)` : 'nothing to change');
   return changes;

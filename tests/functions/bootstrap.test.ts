@@ -69,6 +69,19 @@ describe('cloud:bootstrap: the first top-level union, its admin and the province
     assert.equal((await world.docs<RoleDoc>('roles', { grantedBy: 'bootstrap' })).length, 2);
   });
 
+  it('20 runs at once still make one union with one admin, one role each and one audit entry per grant', async () => {
+    const parallel: BootstrapFile = {
+      unions: [{ ...file.unions[0], name: '并发省总工会', unitName: '并发省总工会', creditCode: demoCreditCode(952), admins: [{ name: '郑并发', docNumber: catalogueId(952), phone: '13700000952' }] }],
+      provinceOffice: [{ name: '王并发', docNumber: catalogueId(953), phone: '13700000953' }],
+    };
+    await Promise.all(Array.from({ length: 20 }, () => bootstrap(parallel, quiet)));
+    const id = bootstrapUnionId(parallel.unions[0].creditCode);
+    assert.equal((await world.docs<UnionDoc>('unions', { _id: id }))[0].adminCount, 1);
+    assert.equal((await world.docs<RoleDoc>('roles', { unionId: id })).length, 1);
+    const grants = await world.docs<{ targetId: string }>('auditLogs', { action: 'role:grant', actorUserId: 'bootstrap' });
+    assert.equal(new Set(grants.map((g) => g.targetId)).size, grants.length, 'no grant was recorded twice');
+  });
+
   it('the admin and the province office get their roles when they register in the mini-program', async () => {
     const registered = await registerPerson(world, 'wx-first-admin', chair);
     assert.equal(registered.rolesAttached, 1);
