@@ -10,6 +10,8 @@ export interface FaultRule {
   action?: string;
   /** Fail the Nth matching request counted from when the rule was set (1-based). */
   failNth?: number;
+  /** Fail every matching request from the Nth on: an outage, which retries cannot get past. */
+  failFrom?: number;
   /** Fail this share of matching requests, 0..1, from a seeded sequence so runs repeat. */
   failRate?: number;
   /** Delay every matching request by this many milliseconds. */
@@ -54,7 +56,7 @@ export class FaultInjector {
     this.state.matched += 1;
     if (rule.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
     const budgetLeft = rule.maxFailures === undefined || this.state.failed < rule.maxFailures;
-    const nth = rule.failNth !== undefined && this.state.matched === rule.failNth;
+    const nth = (rule.failNth !== undefined && this.state.matched === rule.failNth) || (rule.failFrom !== undefined && this.state.matched >= rule.failFrom);
     const share = rule.failRate !== undefined && this.next() < rule.failRate;
     if (budgetLeft && (nth || share)) {
       this.state.failed += 1;

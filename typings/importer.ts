@@ -8,6 +8,10 @@ export interface RowProblemView {
 }
 
 export interface ValidationReport {
+  /** The sheet that was read (the first with a header row). */
+  sheetName: string;
+  /** What the admin should know about the file: columns left out, other sheets with a header. */
+  notices: string[];
   total: number;
   valid: number;
   willAutoJoin: number;
@@ -29,6 +33,8 @@ export interface ImportJobView {
   rejected: number;
   rejectedRows: RowProblemView[];
   reportUrl: string;
+  sheetName: string;
+  notices: string[];
   createdAt: string;
   finishedAt: string | null;
 }

@@ -54,13 +54,13 @@ describe('member import from Excel (through the SDK)', function () {
     return (await world.docs<MemberDoc>('members', {})).length;
   }
 
-  /** Submits with the nth database insert failing, as a crash at that point would. */
+  /** Submits with every database insert from the nth on failing (an outage retries cannot outlast), as a crash at that point would. */
   async function submitDyingAt(nth: number, fileId: string): Promise<void> {
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failNth: nth }) });
+    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failFrom: nth }) });
     const crashed = await admin.call('importer', 'submit', { unionId: grassroots, fileId });
     const faults = (await (await fetch(`${world.emulator.baseUrl}/_/faults`)).json()) as { failed: number };
     await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
-    assert.equal(faults.failed, 1);
+    assert.ok(faults.failed > 1, 'the failing insert was retried before the call gave up');
     assert.equal(crashed.ok, false);
     if (!crashed.ok) assert.equal(crashed.error.code, 'INTERNAL');
   }
@@ -81,7 +81,7 @@ describe('member import from Excel (through the SDK)', function () {
     assert.ok(rows.slice(1).every((r) => r[5] === '示例行（导入时自动忽略）'));
     const zip = XLSX.CFB.read(buf, { type: 'buffer' });
     const sheetXml = Buffer.from(XLSX.CFB.find(zip, '/xl/worksheets/sheet1.xml')!.content).toString();
-    assert.match(sheetXml, /<dataValidation type="list"[^>]*sqref="B2:B5001"><formula1>"居民身份证,港澳居民来往内地通行证,[^"]*护照"<\/formula1>/);
+    assert.match(sheetXml, /<dataValidation type="list"[^>]*sqref="B2:B200001"><formula1>"居民身份证,港澳居民来往内地通行证,[^"]*护照"<\/formula1>/);
     const style = /<col min="3" max="4"[^>]*style="(\d+)"/.exec(sheetXml)?.[1];
     assert.ok(style, 'the ID and phone columns carry a style');
     const styles = Buffer.from(XLSX.CFB.find(zip, '/xl/styles.xml')!.content).toString();
@@ -130,11 +130,12 @@ describe('member import from Excel (through the SDK)', function () {
     assert.equal(rows[3][1], "X<1>");
   });
 
-  it('refuses a missing or unknown column before looking at rows', async () => {
+  it('refuses a missing column before looking at rows, naming the sheet; an unknown column is left out with a notice', async () => {
     const missing = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf([['姓名', '证件类型', '证件号码'], ['张三', '居民身份证', personId(6)]])) });
-    assert.equal(missing.message, '缺少必填列：“手机号码”，请使用导入模板');
-    const unknown = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf([[...HEADER, '工号'], ['张三', '居民身份证', personId(6), '13900001012', '', 'A01']])) });
-    assert.match(unknown.message, /第 1 行有无法识别的列“工号”/);
+    assert.equal(missing.message, '工作表“会员信息”第 1 行缺少必填列：“手机号码”，请使用导入模板的表头（姓名、证件类型、证件号码、手机号码、单位名称）');
+    const unknown = await admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf([[...HEADER, '工号'], ['张三', '居民身份证', personId(6), '13900001012', '', 'A01']])) });
+    assert.deepEqual([unknown.valid, unknown.problemCount], [1, 0]);
+    assert.deepEqual(unknown.notices, ['读取的是工作表“会员信息”，表头在第 1 行', '已忽略无法识别的列：“工号”；只导入姓名、证件类型、证件号码、手机号码、单位名称']);
   });
 
   it('submits a job: rows become not-real-name members, a registered person joins at once; a re-submit changes nothing', async () => {
@@ -224,7 +225,6 @@ describe('member import from Excel (through the SDK)', function () {
       ['a file over 10 MB', () => Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(10 * 1024 * 1024 + 10)]), /超过 10 MB 上限/],
       ['a zip bomb', () => zipBomb(60 * 1024 * 1024), /压缩比异常|解压后过大/],
       ['a password-protected workbook', passwordProtected, /设置了打开密码/],
-      ['a CSV in GBK', () => Buffer.concat([Buffer.from([0xd0, 0xd5, 0xc3, 0xfb]), Buffer.from(',\r\n'), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd]), Buffer.from(',110105194912310021\r\n')]), /不支持 CSV/],
       ['an empty sheet', () => xlsxOf([]), /表格是空的/],
       ['a header with no rows', () => xlsxOf([HEADER]), /没有会员数据/],
       ['not a spreadsheet at all', () => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), /无法识别的文件格式/],
@@ -274,11 +274,6 @@ describe('member import from Excel (through the SDK)', function () {
       assert.match(report.problems[0].message, /存成了数字/);
     });
 
-    it('refuses a .xls that LibreOffice wrote', async () => {
-      const xls = convertWithLibreOffice(flatOds([HEADER, ['李四', '居民身份证', personId(3003), '13900003003', '']]), 'old.fods', 'xls');
-      const err = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xls) });
-      assert.match(err.message, /不支持 \.xls/);
-    });
   });
 
   describe('with a budget smaller than reading the file takes', () => {

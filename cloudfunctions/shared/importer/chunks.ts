@@ -1,10 +1,11 @@
 import { auditInTx } from '../audit';
-import { cmd, db, findById, findMany, isDuplicate, transaction, txGet } from '../db';
+import { cmd, db, findById, findMany, isDuplicate, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { sealIdentity, sealPhone } from '../security/seal';
 import { KEPT_PROBLEMS, writeReport } from './report';
-import { heldProblem, lookupHolders, type CheckedRow, type FileCheck, type RowProblem } from './validate-rows';
+import { retriedTransaction, retrying } from './retry';
+import { heldProblem, identityProblem, lookupHolders, type CheckedRow, type FileCheck, type RowProblem } from './validate-rows';
 
 /**
  * The chunks of an import job. A chunk is a fixed slice of the file's valid rows, so any call can
@@ -23,6 +24,9 @@ export interface ImportJobDoc {
   fileHash: string;
   /** For rows with no unit: fixed at submit so every chunk gets the same value. */
   defaultUnitName: string;
+  /** The sheet read and the notices about it; absent on jobs from before they were kept. */
+  sheetName?: string;
+  notices?: string[];
   status: 'running' | 'done';
   /** Rows that passed the file checks: the rows the job works through. */
   total: number;
@@ -96,7 +100,7 @@ interface ChunkPlan {
   /** Not-real-name rows, sealed and ready to insert. */
   toInsert: MemberDoc[];
   /** Rows of registered people, to join in a transaction each. */
-  toJoin: Array<{ row: number; member: MemberDoc; userId: string }>;
+  toJoin: Array<{ row: CheckedRow; member: MemberDoc; userId: string }>;
   skipped: RowProblem[];
   /** Rows an earlier, interrupted run of this chunk already wrote. */
   imported: number;
@@ -112,14 +116,17 @@ export async function planChunk(job: ImportJobDoc, chunk: number, file: FileChec
   const plan: ChunkPlan = { chunk, rows: rows.length, toInsert: [], toJoin: [], skipped: [], imported: 0, autoJoined: 0 };
   const now = new Date();
   rows.forEach((r, i) => {
-    const { holder, userId } = standings[i];
+    const { holder, userId, userName } = standings[i];
+    const mismatch = userId ? identityProblem(r, userName ?? '') : null;
     if (holder && holder._id === memberIdFor(job._id, r.row)) {
       if (holder.realName) plan.autoJoined += 1;
       else plan.imported += 1;
     } else if (holder) {
       plan.skipped.push(heldProblem(r.row, holder, job.unionId, unionNames));
+    } else if (mismatch) {
+      plan.skipped.push(mismatch);
     } else if (userId) {
-      plan.toJoin.push({ row: r.row, member: memberOf(job, r, now), userId });
+      plan.toJoin.push({ row: r, member: memberOf(job, r, now), userId });
     } else {
       plan.toInsert.push(memberOf(job, r, now));
     }
@@ -143,15 +150,21 @@ async function insertBatch(batch: MemberDoc[]): Promise<[number, number]> {
   }
 }
 
-/** Already registered: joined at import time, on the real-name list (spec §三.3 step 3). */
-async function joinRegistered(member: MemberDoc, userId: string, now: Date): Promise<boolean> {
-  return transaction(async (tx) => {
+/**
+ * Already registered: joined at import time, on the real-name list (spec §三.3 step 3), and only
+ * when the row names the person (checked again here, against the user as this transaction reads it).
+ */
+async function joinRegistered(row: CheckedRow, member: MemberDoc, userId: string, now: Date): Promise<RowProblem | null> {
+  return retriedTransaction(async (tx) => {
     const u = await txGet<UserDoc>(tx, 'users', userId);
-    if (!u || (u.activeMemberId && u.activeMemberId !== member._id)) return false;
-    if (await txGet(tx, 'members', member._id)) return true;
+    if (!u) return { row: row.row, column: '证件号码', message: '该人员的注册信息已不存在，请核对后重新导入' };
+    const mismatch = identityProblem(row, u.name);
+    if (mismatch) return mismatch;
+    if (u.activeMemberId && u.activeMemberId !== member._id) return { row: row.row, column: '证件号码', message: '本人已加入其他工会，如需转入本工会请由本人办理会籍转移' };
+    if (await txGet(tx, 'members', member._id)) return null;
     await tx.collection('members').add({ ...member, userId: u._id, realName: true, name: u.name, phone: u.phone, phoneIndex: u.phoneIndex });
     await tx.collection('users').doc(u._id).update({ activeMemberId: member._id, updatedAt: now });
-    return true;
+    return null;
   });
 }
 
@@ -161,18 +174,21 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
   const skipped = [...plan.skipped];
   const now = new Date();
   for (const { row, member, userId } of plan.toJoin) {
-    if (await joinRegistered(member, userId, now)) autoJoined += 1;
-    else skipped.push({ row, column: '证件号码', message: '本人已加入其他工会，如需转入本工会请由本人办理会籍转移' });
+    const refused = await joinRegistered(row, member, userId, now);
+    if (refused) skipped.push(refused);
+    else autoJoined += 1;
   }
   for (let i = 0; i < plan.toInsert.length; i += INSERT_BATCH) {
-    const [inserted, joined] = await insertBatch(plan.toInsert.slice(i, i + INSERT_BATCH));
+    const batch = plan.toInsert.slice(i, i + INSERT_BATCH);
+    const [inserted, joined] = await retrying(() => insertBatch(batch));
     imported += inserted;
     autoJoined += joined;
   }
   skipped.sort((a, b) => a.row - b.row);
   // The last chunk rewrites the report with every skipped row; all other chunks are done by now.
-  const reportFileId = job.chunksDone + 1 === job.chunks ? await finalReport(job, file, skipped) : job.reportFileId;
-  return transaction(async (tx) => {
+  const reportFileId = job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, file, skipped)) : job.reportFileId;
+  // A retry after a lost answer finds this chunk's marker and reads the job back.
+  return retriedTransaction(async (tx) => {
     const j = (await txGet<ImportJobDoc>(tx, 'importJobs', job._id)) as ImportJobDoc;
     if (await txGet(tx, 'importChunks', markerId(job._id, plan.chunk))) return j;
     const union = await txGet<UnionDoc>(tx, 'unions', job.unionId);

@@ -1,9 +1,12 @@
+import zlib from 'node:zlib';
 import * as XLSX from 'xlsx';
 import { AppError } from '../app-error';
 
 /**
  * Checks an uploaded file before SheetJS sees it: size, kind, and the zip directory (entry count,
  * declared uncompressed size, compression ratio), so a zip bomb is refused without inflating it.
+ * A zip's directory can lie about sizes, so every entry is then inflated as a stream, output
+ * counted and dropped, and the file refused as soon as the total passes the cap.
  */
 export const IMPORT_LIMITS = {
   maxFileBytes: 10 * 1024 * 1024,
@@ -20,9 +23,20 @@ function refuse(message: string): never {
 
 const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
-export function guardImportFile(buf: Buffer): void {
+/** Also checked from the file's metadata before it is downloaded. */
+export function refuseOversize(bytes: number): void {
+  if (bytes > IMPORT_LIMITS.maxFileBytes) refuse(`文件大小 ${(bytes / 1048576).toFixed(1)} MB，超过 10 MB 上限，请拆分成多个文件分批导入`);
+}
+
+const BROKEN = '文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开确认后重新保存再导入';
+const TOO_BIG = '文件解压后过大（可能是异常文件），请使用导入模板重新填写，或拆分后分批导入';
+
+/** zip: .xlsx and .ods; cfb: .xls and WPS .et (BIFF8 in an OLE container); text: CSV. */
+export type FileKind = 'zip' | 'cfb' | 'text';
+
+export async function guardImportFile(buf: Buffer): Promise<FileKind> {
   if (buf.length === 0) refuse('文件是空的，请重新选择导入模板填写后的 .xlsx 文件');
-  if (buf.length > IMPORT_LIMITS.maxFileBytes) refuse(`文件大小 ${(buf.length / 1048576).toFixed(1)} MB，超过 10 MB 上限，请拆分成多个文件分批导入`);
+  refuseOversize(buf.length);
   if (buf.subarray(0, 8).equals(CFB_MAGIC)) {
     let entries: string[] = [];
     try {
@@ -31,18 +45,26 @@ export function guardImportFile(buf: Buffer): void {
       refuse('文件已损坏，无法读取，请用 Excel 打开确认后另存为 .xlsx 再导入');
     }
     if (entries.some((p) => /EncryptionInfo|EncryptedPackage/.test(p))) refuse('文件设置了打开密码，请在 Excel 中取消密码保护后再导入');
-    refuse('不支持 .xls（Excel 97-2003）格式，请在 Excel 中“另存为” .xlsx 格式后再导入');
+    if (!entries.some((p) => /\/Workbook$|\/Book$/i.test(p))) refuse('无法识别的文件格式，请下载导入模板，在模板中填写后上传 .xlsx 文件');
+    return 'cfb';
   }
-  if (buf.readUInt32LE(0) !== 0x04034b50) {
-    const head = buf.subarray(0, 4096);
-    if (!head.includes(0)) refuse('不支持 CSV 或文本文件（也无法识别其中的 GBK 等编码），请下载导入模板，在模板中填写后上传 .xlsx 文件');
-    refuse('无法识别的文件格式，请下载导入模板，在模板中填写后上传 .xlsx 文件');
+  if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
+    // Text has no NUL bytes in UTF-8 or GBK; any binary format has them early on.
+    if (buf.subarray(0, 4096).includes(0)) refuse('无法识别的文件格式，请上传 .xlsx、.xls、.ods 或 CSV 文件（可下载导入模板填写）');
+    return 'text';
   }
-  inspectZip(buf);
+  await inflateCapped(buf, inspectZip(buf));
+  return 'zip';
 }
 
-function inspectZip(buf: Buffer): void {
-  const broken = () => refuse('文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开确认后重新保存再导入');
+interface ZipEntry {
+  method: number;
+  compressed: number;
+  localOffset: number;
+}
+
+function inspectZip(buf: Buffer): ZipEntry[] {
+  const broken = () => refuse(BROKEN);
   // End of central directory: 22 bytes plus a comment of at most 65535.
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65535); i--) {
@@ -57,6 +79,7 @@ function inspectZip(buf: Buffer): void {
   if (count === 0xffff || cdOffset === 0xffffffff) refuse('文件结构异常（ZIP64），请用 Excel 重新保存为 .xlsx 后再导入');
   if (count > IMPORT_LIMITS.maxZipEntries) refuse(`文件内部包含 ${count} 个部件，超出上限，请使用导入模板重新填写`);
   let total = 0;
+  const list: ZipEntry[] = [];
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) broken();
@@ -65,8 +88,47 @@ function inspectZip(buf: Buffer): void {
     const size = buf.readUInt32LE(p + 24);
     if (flags & 1) refuse('文件设置了密码，请取消密码保护后再导入');
     total += size;
-    if (total > IMPORT_LIMITS.maxUncompressedBytes) refuse('文件解压后过大（可能是异常文件），请使用导入模板重新填写，或拆分后分批导入');
+    if (total > IMPORT_LIMITS.maxUncompressedBytes) refuse(TOO_BIG);
     if (size > 10 * 1024 * 1024 && size / Math.max(compressed, 1) > IMPORT_LIMITS.maxRatio) refuse('文件压缩比异常（可能是恶意文件），已拒绝导入');
+    list.push({ method: buf.readUInt16LE(p + 10), compressed, localOffset: buf.readUInt32LE(p + 42) });
     p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
   }
+  return list;
+}
+
+/**
+ * Inflates every entry as a stream without keeping the output, and stops at the cap: what the
+ * directory declares is not trusted, what the inflater produces is. Memory stays at zlib's window.
+ */
+async function inflateCapped(buf: Buffer, entries: ZipEntry[]): Promise<void> {
+  const broken = () => refuse(BROKEN);
+  let left = IMPORT_LIMITS.maxUncompressedBytes;
+  for (const e of entries) {
+    const at = e.localOffset;
+    if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) broken();
+    const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
+    const data = buf.subarray(start, start + e.compressed);
+    if (e.method === 0) left -= data.length;
+    else if (e.method === 8) left -= await inflatedSize(data, left);
+    else refuse('文件使用了不支持的压缩方式，请用 Excel 或 WPS 重新保存为 .xlsx 后再导入');
+    if (left < 0) refuse(TOO_BIG);
+  }
+}
+
+/** Bytes the deflate stream inflates to, or more than `budget` as soon as it passes it. */
+function inflatedSize(data: Buffer, budget: number): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const z = zlib.createInflateRaw();
+    let n = 0;
+    z.on('data', (chunk: Buffer) => {
+      n += chunk.length;
+      if (n > budget) {
+        z.destroy();
+        resolve(n);
+      }
+    });
+    z.on('end', () => resolve(n));
+    z.on('error', () => resolve(-1));
+    z.end(data);
+  }).then((n) => (n < 0 ? refuse(BROKEN) : n));
 }

@@ -4,13 +4,15 @@ import { holdsRight, requireUnion, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cloudApp } from '../cloud';
-import { db, findById, transaction } from '../db';
+import { db, findById } from '../db';
 import type { UnionDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { mayHoldMembers } from '../org/unions';
 import { CHUNK_ROWS, planChunk, writeChunk, type ImportJobDoc } from './chunks';
+import { IMPORT_LIMITS, refuseOversize } from './file-guard';
+import { retriedTransaction, retrying } from './retry';
 import { KEPT_PROBLEMS, tempUrl, writeReport } from './report';
-import { checkFile, heldProblem, lookupHolders, type FileCheck, type RowProblem } from './validate-rows';
+import { checkFile, heldProblem, identityProblem, lookupHolders, type FileCheck, type RowProblem } from './validate-rows';
 
 /**
  * Member import as a resumable job. The uploaded file is immutable (its hash is part of the job id),
@@ -23,13 +25,44 @@ function requireImportRight(actor: Actor, union: UnionDoc): void {
   if (!mayHoldMembers(union)) throw new AppError('INVALID_INPUT', '该工会为基层以上工会，不能直接挂接会员，请由基层工会导入', 'unionId');
 }
 
+const NO_FILE = () => new AppError('NOT_FOUND', '找不到上传的文件，请重新选择文件上传', 'fileId');
+
+/**
+ * The uploaded file. Its size is read from the response headers (the stored object's metadata)
+ * before any of the body, and counted again while the body streams in, so an oversized upload is
+ * refused without being downloaded.
+ */
 async function download(fileId: string): Promise<Buffer> {
-  try {
-    const res = await cloudApp().downloadFile({ fileID: fileId });
-    return res.fileContent as Buffer;
-  } catch {
-    throw new AppError('NOT_FOUND', '找不到上传的文件，请重新选择文件上传', 'fileId');
-  }
+  const { fileList } = await retrying(() => cloudApp().getTempFileURL({ fileList: [{ fileID: fileId, maxAge: 600 }] }));
+  const url = fileList[0]?.code === 'SUCCESS' ? fileList[0].tempFileURL : '';
+  if (!url) throw NO_FILE();
+  return retrying(async () => {
+    let res: Response;
+    try {
+      res = await fetch(encodeURI(url));
+    } catch (err) {
+      throw Object.assign(new Error('download failed'), { code: 'STORAGE_REQUEST_FAIL', cause: err });
+    }
+    if (res.status === 404) throw NO_FILE();
+    if (!res.ok || !res.body) throw Object.assign(new Error(`download status ${res.status}`), { code: 'STORAGE_REQUEST_FAIL' });
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    if (declared > IMPORT_LIMITS.maxFileBytes) {
+      await res.body.cancel();
+      refuseOversize(declared);
+    }
+    const parts: Buffer[] = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      size += part.value.length;
+      if (size > IMPORT_LIMITS.maxFileBytes) {
+        await reader.cancel().catch(() => undefined);
+        refuseOversize(size);
+      }
+      parts.push(Buffer.from(part.value));
+    }
+    return Buffer.concat(parts, size);
+  });
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -38,29 +71,33 @@ const rowCount = (problems: RowProblem[]) => new Set(problems.map((p) => p.row))
 
 /** 校验: a dry run that reports every problem, the database ones included, and writes nothing to the database. */
 export async function validateImport(actor: Actor, unionId: string, fileId: string): Promise<ValidationReport> {
-  const union = await requireUnion(unionId);
+  const union = await retrying(() => requireUnion(unionId));
   requireImportRight(actor, union);
-  const check = checkFile(await download(fileId), union.unitName);
+  const check = await checkFile(await download(fileId), union.unitName);
   const problems = [...check.problems];
   let willAutoJoin = 0;
   for (let i = 0; i < check.valid.length; i += CHUNK_ROWS) {
     const block = check.valid.slice(i, i + CHUNK_ROWS);
-    const { standings, unionNames } = await lookupHolders(block, union._id);
+    const { standings, unionNames } = await retrying(() => lookupHolders(block, union._id));
     block.forEach((r, k) => {
-      const { holder, userId } = standings[k];
+      const { holder, userId, userName } = standings[k];
+      const mismatch = userId ? identityProblem(r, userName ?? '') : null;
       if (holder) problems.push(heldProblem(r.row, holder, union._id, unionNames));
+      else if (mismatch) problems.push(mismatch);
       else if (userId) willAutoJoin += 1;
     });
   }
   problems.sort((a, b) => a.row - b.row);
-  const reportFileId = await writeReport(unionId, problems, check);
+  const reportFileId = await retrying(() => writeReport(unionId, problems, check));
   return {
+    sheetName: check.sheet.sheetName,
+    notices: check.sheet.notices,
     total: check.rowCount,
     valid: check.rowCount - rowCount(problems),
     willAutoJoin,
     problemCount: problems.length,
     problems: problems.slice(0, KEPT_PROBLEMS),
-    reportUrl: await tempUrl(reportFileId),
+    reportUrl: await retrying(() => tempUrl(reportFileId)),
   };
 }
 
@@ -76,6 +113,8 @@ export function jobView(job: ImportJobDoc, reportUrl = ''): ImportJobView {
     skipped: job.skipped,
     rejected: job.rejected,
     rejectedRows: [...job.rejectedRows, ...job.skippedRows].sort((a, b) => a.row - b.row).slice(0, KEPT_PROBLEMS),
+    sheetName: job.sheetName ?? '',
+    notices: job.notices ?? [],
     reportUrl,
     createdAt: new Date(job.createdAt).toISOString(),
     finishedAt: job.finishedAt ? new Date(job.finishedAt).toISOString() : null,
@@ -89,19 +128,19 @@ export function jobView(job: ImportJobDoc, reportUrl = ''): ImportJobView {
  */
 export async function submitImport(actor: Actor, unionId: string, fileId: string, ctx: HandlerContext, budgetMs: number): Promise<ImportJobView> {
   const started = Date.now();
-  const union = await requireUnion(unionId);
+  const union = await retrying(() => requireUnion(unionId));
   requireImportRight(actor, union);
   const buf = await download(fileId);
   const fileHash = sha256(buf);
   const jobId = sha256(`${union._id}:${fileHash}`).slice(0, 32);
-  const existing = await findById<ImportJobDoc>('importJobs', jobId);
+  const existing = await retrying(() => findById<ImportJobDoc>('importJobs', jobId));
   if (existing) {
     // The same content uploaded again: later calls read the new upload, in case the first was deleted.
-    if (existing.status !== 'done' && existing.fileId !== fileId) await db().collection('importJobs').doc(jobId).update({ fileId });
+    if (existing.status !== 'done' && existing.fileId !== fileId) await retrying(() => db().collection('importJobs').doc(jobId).update({ fileId }));
     return resume({ ...existing, fileId }, ctx, started, budgetMs, buf);
   }
 
-  const file = checkFile(buf, union.unitName);
+  const file = await checkFile(buf, union.unitName);
   if (file.valid.length === 0) throw new AppError('INVALID_INPUT', '没有可以导入的行，请按校验报告修改后再提交', 'file');
   const now = new Date();
   const job: ImportJobDoc = {
@@ -114,7 +153,9 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
     total: file.valid.length,
     rejected: rowCount(file.problems),
     rejectedRows: file.problems.slice(0, KEPT_PROBLEMS),
-    reportFileId: await writeReport(union._id, file.problems, file),
+    sheetName: file.sheet.sheetName,
+    notices: file.sheet.notices,
+    reportFileId: await retrying(() => writeReport(union._id, file.problems, file)),
     chunks: Math.ceil(file.valid.length / CHUNK_ROWS),
     chunksDone: 0,
     rowsDone: 0,
@@ -128,19 +169,20 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
     finishedAt: null,
   };
   try {
-    await transaction(async (tx) => {
+    await retriedTransaction(async (tx) => {
       await tx.collection('importJobs').add(job);
       await auditInTx(tx, { actorUserId: actor.user._id, action: 'import:submit', targetType: 'importJob', targetId: jobId, unionId: union._id, detail: { rows: job.total, rejected: job.rejected } }, ctx);
     });
   } catch (err) {
-    if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err; // unless a concurrent submit of the same file got there first
-    return continueJob((await findById<ImportJobDoc>('importJobs', jobId)) as ImportJobDoc, file, ctx, started, budgetMs);
+    // A concurrent submit of the same file got there first, or an earlier attempt's answer was lost.
+    if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err;
+    return continueJob((await retrying(() => findById<ImportJobDoc>('importJobs', jobId))) as ImportJobDoc, file, ctx, started, budgetMs);
   }
   return continueJob(job, file, ctx, started, budgetMs);
 }
 
 async function loadJob(actor: Actor, jobId: string): Promise<ImportJobDoc> {
-  const job = await findById<ImportJobDoc>('importJobs', jobId);
+  const job = await retrying(() => findById<ImportJobDoc>('importJobs', jobId));
   if (!job) throw new AppError('NOT_FOUND', '导入任务不存在');
   if (!holdsRight(actor, job.unionId, 'import')) throw new AppError('PERMISSION_DENIED', '只能查看本工会的导入任务');
   return job;
@@ -153,7 +195,7 @@ export async function runImport(actor: Actor, jobId: string, ctx: HandlerContext
 }
 
 async function resume(job: ImportJobDoc, ctx: HandlerContext, started: number, budgetMs: number, buf?: Buffer): Promise<ImportJobView> {
-  if (job.status === 'done') return jobView(job, await tempUrl(job.reportFileId));
+  if (job.status === 'done') return jobView(job, await retrying(() => tempUrl(job.reportFileId)));
   return continueJob(job, await reread(job, buf), ctx, started, budgetMs);
 }
 
@@ -162,10 +204,10 @@ async function resume(job: ImportJobDoc, ctx: HandlerContext, started: number, b
  * passes the bytes it already hashed to find this job; otherwise they are fetched and checked.
  */
 async function reread(job: ImportJobDoc, submitted?: Buffer): Promise<FileCheck> {
-  if (submitted) return checkFile(submitted, job.defaultUnitName);
+  if (submitted) return await checkFile(submitted, job.defaultUnitName);
   const bytes = await download(job.fileId);
   if (sha256(bytes) !== job.fileHash) throw new AppError('CONFLICT', '导入所用的文件已被替换，请重新上传文件后提交', 'fileId');
-  return checkFile(bytes, job.defaultUnitName);
+  return await checkFile(bytes, job.defaultUnitName);
 }
 
 async function continueJob(start: ImportJobDoc, file: FileCheck, ctx: HandlerContext, started: number, budgetMs: number): Promise<ImportJobView> {
@@ -177,23 +219,25 @@ async function continueJob(start: ImportJobDoc, file: FileCheck, ctx: HandlerCon
   // Every call does at least one chunk, however long reading the file took, so a job always moves.
   const first = chunk;
   const mayStart = (c: number) => job.status !== 'done' && c < job.chunks && (c === first || Date.now() - started < budgetMs);
-  let planned = mayStart(chunk) ? planChunk(job, chunk, file) : undefined;
+  // Planning only reads, so a transient failure is simply planned again.
+  const planNext = (c: number) => retrying(() => planChunk(job, c, file));
+  let planned = mayStart(chunk) ? planNext(chunk) : undefined;
   while (planned) {
     const plan = await planned;
     chunk += 1;
-    planned = mayStart(chunk) ? planChunk(job, chunk, file) : undefined;
+    planned = mayStart(chunk) ? planNext(chunk) : undefined;
     // Awaited on the next turn; until then a failure must not count as unhandled.
     planned?.catch(() => undefined);
     // No plan: another worker finished that chunk, and the counters it moved are read back.
-    job = plan ? await writeChunk(job, plan, ctx, file) : ((await findById<ImportJobDoc>('importJobs', job._id)) ?? job);
+    job = plan ? await writeChunk(job, plan, ctx, file) : ((await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) ?? job);
     if (job.status === 'done') planned = undefined;
   }
-  return jobView(job, job.status === 'done' ? await tempUrl(job.reportFileId) : '');
+  return jobView(job, job.status === 'done' ? await retrying(() => tempUrl(job.reportFileId)) : '');
 }
 
 export async function listJobs(actor: Actor, unionId: string): Promise<ImportJobView[]> {
   if (!holdsRight(actor, unionId, 'import')) throw new AppError('PERMISSION_DENIED', '只能查看本工会的导入任务');
-  const res = await db().collection('importJobs').where({ unionId }).orderBy('createdAt', 'desc').limit(20).get();
+  const res = await retrying(() => db().collection('importJobs').where({ unionId }).orderBy('createdAt', 'desc').limit(20).get());
   return (res.data as ImportJobDoc[]).map((j) => jobView(j));
 }
 

@@ -1,8 +1,9 @@
 import * as XLSX from 'xlsx';
 import { DOCUMENT_TYPE_NAMES, type DocumentType } from '../../../typings/models';
 import { AppError } from '../app-error';
-import { guardImportFile, IMPORT_LIMITS } from './file-guard';
-import { EXAMPLE_MARK, HEADERS, HELP_SHEET } from './template';
+import { guardImportFile, IMPORT_LIMITS, type FileKind } from './file-guard';
+import { cleanDocNumber, cleanHeader, cleanPhone, cleanText } from './normalise';
+import { EXAMPLE_MARK, HELP_SHEET } from './template';
 
 /** One data row as the admin typed it, before validation. */
 export interface RawRow {
@@ -15,23 +16,48 @@ export interface RawRow {
   docIsNumber: boolean;
   phone: string;
   unitName: string;
+  /** The cells as they were in the file, where cleaning changed them: quoted when a value is still wrong. */
+  typed?: Partial<Record<'name' | 'docNumber' | 'phone', string>>;
+}
+
+/** Which sheet was read and what was left out of it, for the admin to see beside the counts. */
+export interface SheetRead {
+  sheetName: string;
+  notices: string[];
+  rowCount: number;
 }
 
 type Column = 'name' | 'docType' | 'docNumber' | 'phone' | 'unitName' | 'note';
+/** The template's headers and the names admins' own sheets give the same columns. */
 const HEADER_COLUMNS: Record<string, Column> = {
   姓名: 'name',
+  会员姓名: 'name',
   证件类型: 'docType',
+  证件种类: 'docType',
   证件号码: 'docNumber',
+  证件号: 'docNumber',
+  证件编号: 'docNumber',
+  身份证: 'docNumber',
   身份证号: 'docNumber',
   身份证号码: 'docNumber',
   手机号码: 'phone',
   手机号: 'phone',
   手机: 'phone',
+  联系电话: 'phone',
+  电话: 'phone',
+  电话号码: 'phone',
+  联系方式: 'phone',
   单位名称: 'unitName',
   单位: 'unitName',
+  工作单位: 'unitName',
+  所在单位: 'unitName',
   备注: 'note',
 };
 const REQUIRED: Column[] = ['name', 'docNumber', 'phone'];
+const COLUMN_NAMES: Record<Column, string> = { name: '姓名', docType: '证件类型', docNumber: '证件号码', phone: '手机号码', unitName: '单位名称', note: '备注' };
+const TEMPLATE_HEADER = '姓名、证件类型、证件号码、手机号码、单位名称';
+/** A title or a note may sit above the header; further down than this, it is not a header. */
+const HEADER_SEARCH_ROWS = 10;
 
 export const DOCUMENT_TYPE_BY_NAME: Record<string, DocumentType> = {
   ...Object.fromEntries(Object.entries(DOCUMENT_TYPE_NAMES).map(([k, v]) => [v, k as DocumentType])),
@@ -41,65 +67,125 @@ export const DOCUMENT_TYPE_BY_NAME: Record<string, DocumentType> = {
   居住证: 'hmtResidence',
 };
 
+function refuse(message: string): never {
+  throw new AppError('INVALID_INPUT', message, 'file');
+}
+
 function cellText(cell: XLSX.CellObject | undefined): string {
   if (!cell || cell.v === undefined || cell.v === null) return '';
   if (cell.t === 'n' && typeof cell.v === 'number') return Number.isInteger(cell.v) ? cell.v.toFixed(0) : String(cell.v);
-  return String(cell.w ?? cell.v).trim();
+  return String(cell.w ?? cell.v);
 }
+
+/** CSV bytes as text: UTF-8 with or without BOM, else GB18030 (a superset of GBK, what Excel saves on Chinese Windows). */
+function decodeText(buf: Buffer): string {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
+  if (buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    return new TextDecoder('gb18030').decode(buf);
+  }
+}
+
+function readBook(buf: Buffer, kind: FileKind): XLSX.WorkBook {
+  const opts: XLSX.ParsingOptions = { dense: true, sheetRows: IMPORT_LIMITS.maxRows + HEADER_SEARCH_ROWS + 1, cellFormula: false, cellHTML: false, cellStyles: false, cellText: false };
+  try {
+    // CSV cells stay text (raw): an ID number must never pass through a float.
+    if (kind === 'text') return XLSX.read(decodeText(buf), { ...opts, type: 'string', raw: true });
+    return XLSX.read(buf, { ...opts, type: 'buffer' });
+  } catch {
+    refuse('文件已损坏或无法读取，请用 Excel 或 WPS 打开确认后另存为 .xlsx 再导入');
+  }
+}
+
+type Rows = Array<Array<XLSX.CellObject | undefined> | undefined>;
+
+interface Header {
+  /** 0-based index of the header row. */
+  at: number;
+  columns: Map<Column, number>;
+  ignored: string[];
+  duplicate?: string;
+}
+
+/** A row is the header when it names the 姓名 column and at least one other column we know. */
+function findHeader(data: Rows): Header | undefined {
+  for (let at = 0; at < Math.min(data.length, HEADER_SEARCH_ROWS); at++) {
+    const cells = (data[at] ?? []).map((c) => cleanHeader(cellText(c)));
+    const known = cells.filter((h) => HEADER_COLUMNS[h]);
+    if (!known.some((h) => HEADER_COLUMNS[h] === 'name') || known.length < 2) continue;
+    const header: Header = { at, columns: new Map(), ignored: [] };
+    cells.forEach((h, i) => {
+      if (h === '') return;
+      const col = HEADER_COLUMNS[h];
+      if (!col) header.ignored.push(h);
+      else if (header.columns.has(col)) header.duplicate ??= h;
+      else header.columns.set(col, i);
+    });
+    return header;
+  }
+  return undefined;
+}
+
+const rowsOf = (book: XLSX.WorkBook, name: string): Rows => (book.Sheets[name] as unknown as { '!data'?: Rows })['!data'] ?? [];
 
 /**
  * Hands each data row to `visit` as it is read, so the caller keeps only what it needs of a row
- * rather than the whole sheet twice over. Returns how many rows had content (examples excluded).
+ * rather than the whole sheet twice over. The sheet is the first one with a header row, wherever
+ * it is in the workbook (a summary sheet in front is common).
  */
-export function parseImportFile(buf: Buffer, visit: (row: RawRow) => void): number {
-  guardImportFile(buf);
-  let book: XLSX.WorkBook;
-  try {
-    book = XLSX.read(buf, { type: 'buffer', dense: true, sheetRows: IMPORT_LIMITS.maxRows + 2, cellFormula: false, cellHTML: false, cellStyles: false, cellText: false });
-  } catch {
-    throw new AppError('INVALID_INPUT', '文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开确认后重新保存再导入', 'file');
+export async function parseImportFile(buf: Buffer, visit: (row: RawRow) => void): Promise<SheetRead> {
+  const book = readBook(buf, await guardImportFile(buf));
+  const names = book.SheetNames.filter((n) => n !== HELP_SHEET);
+  const found = names.map((name) => ({ name, header: findHeader(rowsOf(book, name)) })).filter((s) => s.header);
+  if (found.length === 0) {
+    if (names.every((n) => rowsOf(book, n).every((r) => !r || r.every((c) => cellText(c).trim() === '')))) {
+      refuse(`表格是空的：第 1 行应为表头（${TEMPLATE_HEADER}），请使用导入模板`);
+    }
+    refuse(`在工作表${names.map((n) => `“${n}”`).join('、')}中都没有找到表头行（${TEMPLATE_HEADER}），请把表头放在第 1 行，或使用导入模板`);
   }
-  const sheetName = book.SheetNames.find((n) => n !== HELP_SHEET);
-  const sheet = sheetName ? book.Sheets[sheetName] : undefined;
-  const data = (sheet as unknown as { '!data'?: Array<Array<XLSX.CellObject | undefined> | undefined> } | undefined)?.['!data'] ?? [];
-  if (data.length > IMPORT_LIMITS.maxRows + 1) {
-    throw new AppError('INVALID_INPUT', `单次最多导入 ${IMPORT_LIMITS.maxRows} 行，请把文件拆分后分批导入`, 'file');
-  }
-  const header = (data[0] ?? []).map((c) => cellText(c).replace(/[*＊\s]/g, ''));
-  if (header.every((h) => h === '')) throw new AppError('INVALID_INPUT', '表格是空的：第 1 行应为表头（姓名、证件类型、证件号码、手机号码、单位名称），请使用导入模板', 'file');
-  const columns = new Map<Column, number>();
-  header.forEach((h, i) => {
-    if (h === '') return;
-    const col = HEADER_COLUMNS[h];
-    if (!col) throw new AppError('INVALID_INPUT', `第 1 行有无法识别的列“${h}”，请使用导入模板的表头（${HEADERS.join('、')}）`, 'file');
-    if (columns.has(col)) throw new AppError('INVALID_INPUT', `第 1 行的列“${h}”重复出现，请删除多余的列`, 'file');
-    columns.set(col, i);
-  });
-  const missing = REQUIRED.filter((c) => !columns.has(c));
-  if (missing.length) {
-    const names = { name: '姓名', docNumber: '证件号码', phone: '手机号码' } as Record<Column, string>;
-    throw new AppError('INVALID_INPUT', `缺少必填列：${missing.map((m) => `“${names[m]}”`).join('、')}，请使用导入模板`, 'file');
-  }
+  const sheetName = found[0].name;
+  const header = found[0].header as Header;
+  const data = rowsOf(book, sheetName);
+  const where = `工作表“${sheetName}”第 ${header.at + 1} 行`;
+  if (header.duplicate) refuse(`${where}的列“${header.duplicate}”重复出现，请删除多余的列`);
+  const missing = REQUIRED.filter((c) => !header.columns.has(c));
+  if (missing.length) refuse(`${where}缺少必填列：${missing.map((m) => `“${COLUMN_NAMES[m]}”`).join('、')}，请使用导入模板的表头（${TEMPLATE_HEADER}）`);
+  if (data.length - header.at - 1 > IMPORT_LIMITS.maxRows) refuse(`单次最多导入 ${IMPORT_LIMITS.maxRows} 行，请把文件拆分后分批导入`);
+  const notices = [`读取的是工作表“${sheetName}”，表头在第 ${header.at + 1} 行`];
+  if (header.ignored.length) notices.push(`已忽略无法识别的列：${header.ignored.map((h) => `“${h}”`).join('、')}；只导入${TEMPLATE_HEADER}`);
+  if (found.length > 1) notices.push(`工作表${found.slice(1).map((s) => `“${s.name}”`).join('、')}也有表头，但本次只导入“${sheetName}”，请分别导入`);
+
+  const { columns } = header;
   const at = (r: Array<XLSX.CellObject | undefined>, c: Column) => (columns.has(c) ? r[columns.get(c) as number] : undefined);
-  let count = 0;
-  for (let i = 1; i < data.length; i++) {
+  let rowCount = 0;
+  for (let i = header.at + 1; i < data.length; i++) {
     const r = data[i];
     if (!r) continue;
-    if (cellText(at(r, 'note')) === EXAMPLE_MARK) continue;
+    if (cleanText(cellText(at(r, 'note'))) === EXAMPLE_MARK) continue;
     const docCell = at(r, 'docNumber');
+    const typedName = cellText(at(r, 'name'));
+    const typedDoc = cellText(docCell);
+    const typedPhone = cellText(at(r, 'phone'));
     const row: RawRow = {
       row: i + 1,
-      name: cellText(at(r, 'name')),
-      docTypeText: cellText(at(r, 'docType')),
-      docNumber: cellText(docCell),
+      name: cleanText(typedName),
+      docTypeText: cleanText(cellText(at(r, 'docType'))).replace(/\s/g, ''),
+      docNumber: cleanDocNumber(typedDoc),
       docIsNumber: docCell?.t === 'n',
-      phone: cellText(at(r, 'phone')),
-      unitName: cellText(at(r, 'unitName')),
+      phone: cleanPhone(typedPhone),
+      unitName: cleanText(cellText(at(r, 'unitName'))),
     };
     if (!row.name && !row.docNumber && !row.phone && !row.unitName && !row.docTypeText) continue;
-    count += 1;
+    const typed: RawRow['typed'] = {};
+    if (typedName.trim() !== row.name) typed.name = typedName;
+    if (typedDoc.trim() !== row.docNumber) typed.docNumber = typedDoc;
+    if (typedPhone.trim() !== row.phone) typed.phone = typedPhone;
+    if (Object.keys(typed).length) row.typed = typed;
+    rowCount += 1;
     visit(row);
   }
-  if (count === 0) throw new AppError('INVALID_INPUT', '表格中没有会员数据，请从第 2 行开始填写（示例行不会导入）', 'file');
-  return count;
+  if (rowCount === 0) refuse(`工作表“${sheetName}”中没有会员数据，请从表头下一行开始填写（示例行不会导入）`);
+  return { sheetName, notices, rowCount };
 }

@@ -1,6 +1,5 @@
-import * as XLSX from 'xlsx';
 import { cloudApp } from '../cloud';
-import { neutraliseCell } from '../membership/service';
+import { textWorkbook } from './text-book';
 import { reportRow, type FileCheck, type RowProblem } from './validate-rows';
 
 /** How many problem rows a job or a dry run lists; the xlsx report has all of them. */
@@ -14,15 +13,11 @@ export async function writeReport(unionId: string, problems: RowProblem[], file:
   const table = [['行号', '姓名', '证件类型', '证件号码', '手机号码', '单位名称', '错误原因']];
   for (const [row, messages] of byRow) {
     const r = reportRow(file, row);
-    table.push([String(row), r?.name ?? '', r?.docTypeText ?? '', r?.docNumber ?? '', r?.phone ?? '', r?.unitName ?? '', messages.join('；')].map(neutraliseCell));
+    table.push([String(row), r?.name ?? '', r?.docTypeText ?? '', r?.docNumber ?? '', r?.phone ?? '', r?.unitName ?? '', messages.join('；')]);
   }
-  const sheet = XLSX.utils.aoa_to_sheet(table.map((r) => r.map((value) => ({ t: 's', v: value }))) as unknown as string[][]);
-  sheet['!cols'] = [{ wch: 6 }, { wch: 12 }, { wch: 20 }, { wch: 22 }, { wch: 14 }, { wch: 24 }, { wch: 60 }];
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, sheet, '校验报告');
   const up = await cloudApp().uploadFile({
     cloudPath: `imports/${unionId}/report-${Date.now()}.xlsx`,
-    fileContent: XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer,
+    fileContent: textWorkbook('校验报告', table, [6, 12, 20, 22, 14, 24, 60]),
   });
   return up.fileID;
 }

@@ -1,5 +1,6 @@
 import * as XLSX from 'xlsx';
 import { DOCUMENT_TYPE_NAMES } from '../../../typings/models';
+import { IMPORT_LIMITS } from './file-guard';
 
 /**
  * The member import template (会员导入模板): a header row, a document-type dropdown, ID and phone
@@ -11,7 +12,6 @@ export const DATA_SHEET = '会员信息';
 export const HELP_SHEET = '填写说明';
 export const HEADERS = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称', '备注'] as const;
 export const EXAMPLE_MARK = '示例行（导入时自动忽略）';
-export const TEMPLATE_ROWS = 5000;
 
 const INSTRUCTIONS = [
   ['会员导入模板填写说明'],
@@ -19,7 +19,7 @@ const INSTRUCTIONS = [
   ['2. 姓名、证件号码、手机号码为必填；证件类型从下拉列表选择，不填默认为居民身份证。'],
   ['3. 证件号码、手机号码两列已设为“文本”格式，请勿改成数字格式，否则 Excel 会把 18 位号码的末尾变成 0。'],
   ['4. 姓名请与证件一致，支持生僻字和“·”。'],
-  ['5. 单个文件不超过 10 MB、不超过 20 万行；请先点击“校验”，按校验报告修改后再“提交”。'],
+  ['5. 支持 .xlsx、.xls、.ods 和 CSV（UTF-8 或 GBK）文件；单个文件不超过 10 MB、不超过 20 万行；请先点击“校验”，按校验报告修改后再“提交”。'],
   ['6. 已实名注册的人员导入后自动入会；其他人员进入“未实名注册”列表，本人实名注册后自动转入已实名列表。'],
 ];
 
@@ -46,7 +46,7 @@ export function buildTemplate(): Buffer {
     `<col min="3" max="4" width="24" customWidth="1" style="${textStyle}"/><col min="5" max="5" width="30" customWidth="1"/><col min="6" max="6" width="26" customWidth="1"/></cols>`;
   const list = Object.values(DOCUMENT_TYPE_NAMES).join(',');
   const validation =
-    `<dataValidations count="1"><dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" errorTitle="证件类型" error="请从下拉列表中选择证件类型" sqref="B2:B${TEMPLATE_ROWS + 1}">` +
+    `<dataValidations count="1"><dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" errorTitle="证件类型" error="请从下拉列表中选择证件类型" sqref="B2:B${IMPORT_LIMITS.maxRows + 1}">` +
     `<formula1>"${list}"</formula1></dataValidation></dataValidations>`;
   let xml = Buffer.from(entry.content).toString('utf8');
   xml = xml.replace('<sheetData>', `${cols}<sheetData>`).replace('</sheetData>', `</sheetData>${validation}`);

@@ -7,7 +7,8 @@ import { validateName, validatePhone } from '../identity/person';
 import { AppError } from '../app-error';
 import { ORG_NAME } from '../validate';
 import { DOCUMENT_TYPE_NAMES } from '../../../typings/models';
-import { DOCUMENT_TYPE_BY_NAME, parseImportFile, type RawRow } from './parse';
+import { asRead, maskedName, nameKey } from './normalise';
+import { DOCUMENT_TYPE_BY_NAME, parseImportFile, type RawRow, type SheetRead } from './parse';
 
 /** A row that passed every check the file alone can answer; sealed only when it is written. */
 export interface CheckedRow {
@@ -27,6 +28,8 @@ export interface RowProblem {
 export interface FileCheck {
   /** Rows with content, examples excluded. */
   rowCount: number;
+  /** The sheet that was read and the notices about it (columns left out, other sheets). */
+  sheet: SheetRead;
   /** In file order: chunks of an import job are slices of this list. */
   valid: CheckedRow[];
   problems: RowProblem[];
@@ -34,9 +37,10 @@ export interface FileCheck {
   rejected: Map<number, RawRow>;
 }
 
-function message(err: unknown): string {
-  if (err instanceof AppError) return err.message;
-  throw err;
+/** The validator's message, and what the cell held when cleaning changed it, so the admin sees what was read. */
+function message(err: unknown, typed?: string): string {
+  if (!(err instanceof AppError)) throw err;
+  return typed === undefined || typed.trim() === '' ? err.message : `${err.message}${asRead(typed)}`;
 }
 
 /** Lookup by key, keeping the first item of each key (as a linear search would find it). */
@@ -53,7 +57,7 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
   try {
     name = validateName(raw.name);
   } catch (err) {
-    own.push({ row: raw.row, column: '姓名', message: message(err) });
+    own.push({ row: raw.row, column: '姓名', message: message(err, raw.typed?.name ?? raw.name) });
   }
   const docType = raw.docTypeText === '' ? 'resident' : DOCUMENT_TYPE_BY_NAME[raw.docTypeText];
   if (!docType) own.push({ row: raw.row, column: '证件类型', message: `证件类型“${raw.docTypeText}”不正确，请从下拉列表中选择` });
@@ -64,14 +68,14 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
     try {
       doc = validateDocument(docType, raw.docNumber);
     } catch (err) {
-      own.push({ row: raw.row, column: '证件号码', message: message(err) });
+      own.push({ row: raw.row, column: '证件号码', message: message(err, raw.typed?.docNumber ?? raw.docNumber) });
     }
   }
   let phone = '';
   try {
     phone = validatePhone(raw.phone);
   } catch (err) {
-    own.push({ row: raw.row, column: '手机号码', message: message(err) });
+    own.push({ row: raw.row, column: '手机号码', message: message(err, raw.typed?.phone ?? raw.phone) });
   }
   if (doc) {
     // Keyed by what the blind index is computed over, so "the same document" means the same here and in the database.
@@ -93,21 +97,21 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
  * Every problem the file itself shows. Pure: the same file always gives the same answer, which is
  * what lets an import job re-derive its chunks from the uploaded file instead of storing them.
  */
-export function checkFile(buf: Buffer, defaultUnitName: string): FileCheck {
+export async function checkFile(buf: Buffer, defaultUnitName: string): Promise<FileCheck> {
   const problems: RowProblem[] = [];
   const firstRowOfDoc = new Map<string, number>();
   const valid: CheckedRow[] = [];
   const rejected = new Map<number, RawRow>();
   // A warm container may still hold an earlier call's rows as garbage: free them before the parse peak.
   collectGarbage();
-  const rowCount = parseImportFile(buf, (raw) => {
+  const sheet = await parseImportFile(buf, (raw) => {
     const checked = checkRow(raw, defaultUnitName, firstRowOfDoc, problems);
     if (checked) valid.push(checked);
     else rejected.set(raw.row, raw);
   });
   // The parsed workbook is garbage from here on; the rows kept are a small part of it.
   collectGarbage();
-  return { rowCount, valid, problems, rejected };
+  return { rowCount: sheet.rowCount, sheet, valid, problems, rejected };
 }
 
 /** A row as the report shows it: as typed when the file rejected it, as checked when the database did. */
@@ -134,6 +138,8 @@ export interface Standing {
   holder?: Holder;
   /** The person's user id, if registered. */
   userId?: string;
+  /** The verified name the person registered under. */
+  userName?: string;
 }
 
 export interface Holders {
@@ -154,12 +160,12 @@ export async function lookupHolders(rows: CheckedRow[], unionId: string): Promis
   // A person has at most one active membership, so each query returns at most one row per index.
   const [members, users] = await Promise.all([
     Promise.all(slices.map((s) => findMany<Holder>('members', { docIndex: cmd().in(s), status: 'active' }, s.length, ['_id', 'docIndex', 'unionId', 'realName']))),
-    Promise.all(slices.map((s) => findMany<Pick<UserDoc, '_id' | 'docIndex'>>('users', { docIndex: cmd().in(s) }, s.length, ['_id', 'docIndex']))),
+    Promise.all(slices.map((s) => findMany<Pick<UserDoc, '_id' | 'docIndex' | 'name'>>('users', { docIndex: cmd().in(s) }, s.length, ['_id', 'docIndex', 'name']))),
   ]).then(([m, u]) => [firstByKey(m.flat(), (x) => x.docIndex), firstByKey(u.flat(), (x) => x.docIndex)] as const);
   const others = [...new Set([...members.values()].map((m) => m.unionId))].filter((id) => id !== unionId);
   const unions = others.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(others) }, others.length, ['_id', 'name']) : [];
   return {
-    standings: indexes.map((index) => ({ holder: members.get(index), userId: users.get(index)?._id })),
+    standings: indexes.map((index) => ({ holder: members.get(index), userId: users.get(index)?._id, userName: users.get(index)?.name })),
     unionNames: new Map(unions.map((u) => [u._id, u.name])),
   };
 }
@@ -171,4 +177,17 @@ export function heldProblem(row: number, holder: Holder, unionId: string, unionN
       ? `已是本工会会员（${holder.realName ? '已实名' : '未实名'}），无需重复导入`
       : `已是“${unionNames.get(holder.unionId) ?? '其他工会'}”的会员，如需转入本工会请由本人办理会籍转移`;
   return { row, column: '证件号码', message };
+}
+
+/**
+ * A registered person joins only when the row names them: an ID number alone would let any admin
+ * enrol any verified person whose number they know. Null when the names agree.
+ */
+export function identityProblem(row: CheckedRow, registeredName: string): RowProblem | null {
+  if (nameKey(row.name) === nameKey(registeredName)) return null;
+  return {
+    row: row.row,
+    column: '姓名',
+    message: `该证件号码已由“${maskedName(registeredName)}”实名注册，与本行姓名“${row.name}”不一致，未导入；请核对姓名和证件号码`,
+  };
 }

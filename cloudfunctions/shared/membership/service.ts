@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import QRCode from 'qrcode';
-import * as XLSX from 'xlsx';
 import { DOCUMENT_TYPE_NAMES, type MemberStatus } from '../../../typings/models';
 import type { MemberRow, MembershipCard, MyMembership, UnionSearchHit, UnionSearchResult } from '../../../typings/member';
 import type { Page } from '../../../typings/review';
@@ -13,6 +12,7 @@ import { cmd, db, findMany, transaction, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { documentIndexKeys } from '../identity/documents';
+import { textWorkbook } from '../importer/text-book';
 import { typeName, unionView } from '../org/unions';
 import { blindIndex, decrypt } from '../security/pii';
 import type { ApplicationDoc } from '../workflow/kind';
@@ -191,11 +191,6 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
   return results;
 }
 
-/** `'` before = + - @ tab CR, so a spreadsheet never runs a cell as a formula. */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 /** Not-real-name members only, by an admin of that same union; real-name members never leave. */
 export async function exportMembers(actor: Actor, unionId: string, realName: boolean, ctx: HandlerContext) {
   if (realName) throw new AppError('PERMISSION_DENIED', '已实名注册会员的信息受保护，不支持导出');
@@ -212,16 +207,13 @@ export async function exportMembers(actor: Actor, unionId: string, realName: boo
       .get();
     const batch = res.data as MemberDoc[];
     for (const m of batch) {
-      rows.push([m.name, DOCUMENT_TYPE_NAMES[m.docType], decrypt(m.doc.cipher), m.phone ? decrypt(m.phone.cipher) : '', m.unitName, new Date(m.joinedAt).toISOString().slice(0, 10)].map(neutraliseCell));
+      rows.push([m.name, DOCUMENT_TYPE_NAMES[m.docType], decrypt(m.doc.cipher), m.phone ? decrypt(m.phone.cipher) : '', m.unitName, new Date(m.joinedAt).toISOString().slice(0, 10)]);
     }
     if (batch.length < 1000) break;
     lastId = batch[batch.length - 1]._id;
   }
-  const sheet = XLSX.utils.aoa_to_sheet(rows.map((r) => r.map((v) => ({ t: 's', v }))) as unknown as string[][]);
-  sheet['!cols'] = [{ wch: 12 }, { wch: 16 }, { wch: 22 }, { wch: 14 }, { wch: 28 }, { wch: 12 }];
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, sheet, '未实名会员');
-  const buffer = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+  // Text cells: nothing is run as a formula, and what is read back is exactly what is stored.
+  const buffer = textWorkbook('未实名会员', rows, [12, 16, 22, 14, 28, 12]);
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const up = await cloudApp().uploadFile({ cloudPath: `exports/${unionId}/unregistered-${stamp}.xlsx`, fileContent: buffer });
   const url = await cloudApp().getTempFileURL({ fileList: [up.fileID] });

@@ -1,0 +1,50 @@
+/**
+ * What people type into a spreadsheet, made comparable: a Chinese input method gives full-width
+ * digits and letters (１３８…, Ｘ), ideographic and non-breaking spaces, `＋８６`, and phones written
+ * as 138-0013-8000. NFKC maps the full-width forms to ASCII; the rest is removed per column.
+ */
+
+/** Zero-width characters that copy-paste from web pages and WeChat leaves inside cells. */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+const DASHES = /[-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g;
+
+/** A cell as text: NFKC (full-width → half-width, U+3000 and U+00A0 → space), invisible characters gone, trimmed. */
+export function cleanText(raw: string): string {
+  return raw.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+}
+
+/** A document number: no spaces at all, upper case (a typed `x` check character is `X`). */
+export function cleanDocNumber(raw: string): string {
+  return cleanText(raw).replace(/\s+/g, '').toUpperCase();
+}
+
+/** A mobile number: no spaces, dashes or brackets, and no +86 / 0086 country code. */
+export function cleanPhone(raw: string): string {
+  const compact = cleanText(raw).replace(/[\s()]/g, '').replace(DASHES, '');
+  const national = /^(?:\+86|0086|86)(1\d{10})$/.exec(compact);
+  return national ? national[1] : compact;
+}
+
+/** Header cells: `*姓名`, `姓名（必填）` and `手机 号码` all name the same column. */
+export function cleanHeader(raw: string): string {
+  return cleanText(raw)
+    .replace(/[(（][^)）]*[)）]/g, '')
+    .replace(/[*＊:：\s]/g, '');
+}
+
+/** Two spellings of one name compare equal: NFKC, and no spaces or separator variants. */
+export function nameKey(name: string): string {
+  return cleanText(name).replace(/[\s\u00b7\u2022\u2027\u30fb\u318d\u0387.]/g, '');
+}
+
+/** `张*`, `欧阳**`: enough for the admin who typed the row to see it is someone else's name. */
+export function maskedName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 3))}`;
+}
+
+/** A value quoted in a message, so the admin sees what was read when it is still wrong. */
+export function asRead(raw: string): string {
+  const chars = [...raw];
+  return `（读到的是“${chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : raw}”）`;
+}
