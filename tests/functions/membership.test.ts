@@ -167,7 +167,7 @@ describe('membership: registration, joining, transfer and member management (thr
     assert.ok(audit.some((a) => a.action === 'member:deleteUnregistered'));
   });
 
-  it('exports not-real-name members for the same union only, never real-name members, formulas neutralised', async () => {
+  it('exports not-real-name members for the same union only, never real-name members, as text cells read back exactly', async () => {
     const branch = world.union('groupBranch');
     await world.admin.database().collection('members').add({
       userId: null,
@@ -204,8 +204,9 @@ describe('membership: registration, joining, transfer and member management (thr
     assert.deepEqual(rows[0], ['姓名', '证件类型', '证件号码', '手机号码', '单位名称', '导入时间']);
     const injected = rows.find((r) => r[0] === '注入测');
     assert.ok(injected);
-    assert.equal(injected[2], `'=HYPERLINK("http://x","y")`);
-    assert.equal(injected[4], "'+SUM(1,2)");
+    // Text cells: never run as formulas, and read back as stored, with no visible `'` added.
+    assert.equal(injected[2], '=HYPERLINK("http://x","y")');
+    assert.equal(injected[4], '+SUM(1,2)');
     assert.ok(rows.some((r) => r[0] === '冯导入' && r[2] === demoResidentId(13)));
     for (const cell of Object.keys(sheet).filter((k) => !k.startsWith('!'))) assert.equal(sheet[cell].f, undefined, `${cell} holds no formula`);
     assert.equal((await world.docs('auditLogs', { action: 'member:export', unionId: branch })).length, 1);

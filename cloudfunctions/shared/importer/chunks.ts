@@ -1,3 +1,4 @@
+import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, db, findById, findMany, isDuplicate, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
@@ -134,20 +135,26 @@ export async function planChunk(job: ImportJobDoc, chunk: number, file: FileChec
   return plan;
 }
 
-/** Inserts a batch; after a crash or beside another worker, adds only what is missing. Returns [imported, autoJoined]. */
+/**
+ * Inserts a batch; after a crash or beside another worker, adds only what is missing (again, if the
+ * other worker added more meanwhile). Returns [imported, autoJoined].
+ */
 async function insertBatch(batch: MemberDoc[]): Promise<[number, number]> {
-  try {
-    await db().collection('members').add(batch);
-    return [batch.length, 0];
-  } catch (err) {
-    if (!isDuplicate(err)) throw err;
-    const present = await findMany<MemberDoc>('members', { _id: cmd().in(batch.map((m) => m._id)) }, batch.length, ['_id', 'realName']);
-    const ids = new Set(present.map((m) => m._id));
-    const missing = batch.filter((m) => !ids.has(m._id));
-    if (missing.length) await db().collection('members').add(missing);
-    const joined = present.filter((m) => m.realName).length;
-    return [missing.length + present.length - joined, joined];
+  let pending = batch;
+  let joined = 0;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    try {
+      await db().collection('members').add(pending);
+      break;
+    } catch (err) {
+      if (!isDuplicate(err) || attempt >= 5) throw err;
+      const present = await findMany<MemberDoc>('members', { _id: cmd().in(pending.map((m) => m._id)) }, pending.length, ['_id', 'realName']);
+      const ids = new Set(present.map((m) => m._id));
+      joined += present.filter((m) => m.realName).length;
+      pending = pending.filter((m) => !ids.has(m._id));
+    }
   }
+  return [batch.length - joined, joined];
 }
 
 /**
@@ -187,7 +194,8 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
   skipped.sort((a, b) => a.row - b.row);
   // The last chunk rewrites the report with every skipped row; all other chunks are done by now.
   const reportFileId = job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, file, skipped)) : job.reportFileId;
-  // A retry after a lost answer finds this chunk's marker and reads the job back.
+  // A retry after a lost answer finds this chunk's marker and reads the job back; so does a worker
+  // whose marker insert lost the race to another's.
   return retriedTransaction(async (tx) => {
     const j = (await txGet<ImportJobDoc>(tx, 'importJobs', job._id)) as ImportJobDoc;
     if (await txGet(tx, 'importChunks', markerId(job._id, plan.chunk))) return j;
@@ -215,5 +223,8 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
       );
     }
     return { ...j, ...changes };
+  }).catch(async (err) => {
+    if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err;
+    return (await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) as ImportJobDoc;
   });
 }

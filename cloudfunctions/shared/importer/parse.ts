@@ -58,6 +58,8 @@ const COLUMN_NAMES: Record<Column, string> = { name: '姓名', docType: '证件�
 const TEMPLATE_HEADER = '姓名、证件类型、证件号码、手机号码、单位名称';
 /** A title or a note may sit above the header; further down than this, it is not a header. */
 const HEADER_SEARCH_ROWS = 10;
+/** Compared cleaned, as the note cell is: NFKC turns the mark's full-width brackets into ASCII ones. */
+const EXAMPLE = cleanText(EXAMPLE_MARK);
 
 export const DOCUMENT_TYPE_BY_NAME: Record<string, DocumentType> = {
   ...Object.fromEntries(Object.entries(DOCUMENT_TYPE_NAMES).map(([k, v]) => [v, k as DocumentType])),
@@ -163,7 +165,7 @@ export async function parseImportFile(buf: Buffer, visit: (row: RawRow) => void)
   for (let i = header.at + 1; i < data.length; i++) {
     const r = data[i];
     if (!r) continue;
-    if (cleanText(cellText(at(r, 'note'))) === EXAMPLE_MARK) continue;
+    if (cleanText(cellText(at(r, 'note'))) === EXAMPLE) continue;
     const docCell = at(r, 'docNumber');
     const typedName = cellText(at(r, 'name'));
     const typedDoc = cellText(docCell);
