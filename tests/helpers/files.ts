@@ -17,8 +17,18 @@ export function xlsxOf(rows: Cell[][], sheetName = '会员信息'): Buffer {
   return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', bookSST: true, compression: true }) as Buffer;
 }
 
-/** A minimal zip with one entry whose content is `size` zero bytes: a zip bomb at a high ratio. */
-export function zipBomb(size: number): Buffer {
+/** An xlsx of several sheets, in order, each filled as `xlsxOf` fills one. */
+export function workbookOf(sheets: Array<[string, Cell[][]]>): Buffer {
+  const book = XLSX.utils.book_new();
+  for (const [name, rows] of sheets) XLSX.utils.book_append_sheet(book, XLSX.read(xlsxOf(rows, name)).Sheets[name], name);
+  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', bookSST: true, compression: true }) as Buffer;
+}
+
+/**
+ * A minimal zip with one entry whose content is `size` zero bytes: a zip bomb at a high ratio.
+ * `declared` is the size its directory claims (a lying zip says little); the real size by default.
+ */
+export function zipBomb(size: number, declared = size): Buffer {
   const name = Buffer.from('xl/worksheets/sheet1.xml');
   const data = Buffer.alloc(size);
   const deflated = zlib.deflateRawSync(data, { level: 9 });
@@ -29,7 +39,7 @@ export function zipBomb(size: number): Buffer {
   local.writeUInt16LE(8, 8);
   local.writeUInt32LE(crc >>> 0, 14);
   local.writeUInt32LE(deflated.length, 18);
-  local.writeUInt32LE(size, 22);
+  local.writeUInt32LE(declared, 22);
   local.writeUInt16LE(name.length, 26);
   const central = Buffer.alloc(46);
   central.writeUInt32LE(0x02014b50, 0);
@@ -38,7 +48,7 @@ export function zipBomb(size: number): Buffer {
   central.writeUInt16LE(8, 10);
   central.writeUInt32LE(crc >>> 0, 16);
   central.writeUInt32LE(deflated.length, 20);
-  central.writeUInt32LE(size, 24);
+  central.writeUInt32LE(declared, 24);
   central.writeUInt16LE(name.length, 28);
   const cdOffset = local.length + name.length + deflated.length;
   const end = Buffer.alloc(22);
@@ -58,14 +68,18 @@ export function passwordProtected(): Buffer {
   return Buffer.from(XLSX.CFB.write(cfb, { type: 'buffer' }) as Buffer);
 }
 
-/** Converts a file with LibreOffice (headless), e.g. a flat ODS or CSV into xlsx or xls. */
-export function convertWithLibreOffice(input: Buffer, inputName: string, target: 'xlsx' | 'xls', filterOptions?: string): Buffer {
+/**
+ * Converts a file with LibreOffice (headless), e.g. a flat ODS or CSV into xlsx, xls or ods, or a
+ * workbook into CSV (`csv` writes UTF-8, comma-separated).
+ */
+export function convertWithLibreOffice(input: Buffer, inputName: string, target: 'xlsx' | 'xls' | 'ods' | 'csv', filterOptions?: string): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lo-'));
   const src = path.join(dir, inputName);
   fs.writeFileSync(src, input);
   const args = ['--headless', '--norestore', `-env:UserInstallation=file://${path.join(dir, 'profile')}`];
   if (filterOptions) args.push(`--infilter=${filterOptions}`);
-  execFileSync('/usr/bin/soffice', [...args, '--convert-to', target, '--outdir', dir, src], { stdio: 'pipe', timeout: 120_000 });
+  const convertTo = target === 'csv' ? 'csv:Text - txt - csv (StarCalc):44,34,76' : target;
+  execFileSync('/usr/bin/soffice', [...args, '--convert-to', convertTo, '--outdir', dir, src], { stdio: 'pipe', timeout: 120_000 });
   const out = path.join(dir, `${path.parse(inputName).name}.${target}`);
   const buf = fs.readFileSync(out);
   fs.rmSync(dir, { recursive: true, force: true });

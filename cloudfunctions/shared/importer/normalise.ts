@@ -1,33 +1,41 @@
 /**
  * What people type into a spreadsheet, made comparable: a Chinese input method gives full-width
  * digits and letters (１３８…, Ｘ), ideographic and non-breaking spaces, `＋８６`, and phones written
- * as 138-0013-8000. NFKC maps the full-width forms to ASCII; the rest is removed per column.
+ * as 138-0013-8000. Text cells get NFKC for digits and letters only: names and unit names keep
+ * their full-width brackets and their rare characters exactly; numbers get full NFKC.
  */
 
 /** Zero-width characters that copy-paste from web pages and WeChat leaves inside cells. */
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
 const DASHES = /[-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g;
 
-/** A cell as text: NFKC (full-width → half-width, U+3000 and U+00A0 → space), invisible characters gone, trimmed. */
+const FULL_WIDTH_ALNUM = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g;
+
+/** A cell as text: full-width digits and letters as ASCII, any space (U+3000, U+00A0 …) as one space, invisible characters gone, trimmed. */
 export function cleanText(raw: string): string {
-  return raw.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  return raw
+    .normalize('NFC')
+    .replace(FULL_WIDTH_ALNUM, (c) => c.normalize('NFKC'))
+    .replace(INVISIBLE, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
-/** A document number: no spaces at all, upper case (a typed `x` check character is `X`). */
+/** A document number: NFKC, no spaces at all, upper case (a typed `x` check character is `X`). */
 export function cleanDocNumber(raw: string): string {
-  return cleanText(raw).replace(/\s+/g, '').toUpperCase();
+  return cleanText(raw.normalize('NFKC')).replace(/\s+/g, '').toUpperCase();
 }
 
-/** A mobile number: no spaces, dashes or brackets, and no +86 / 0086 country code. */
+/** A mobile number: NFKC, no spaces, dashes or brackets, and no +86 / 0086 country code. */
 export function cleanPhone(raw: string): string {
-  const compact = cleanText(raw).replace(/[\s()]/g, '').replace(DASHES, '');
+  const compact = cleanText(raw.normalize('NFKC')).replace(/[\s()]/g, '').replace(DASHES, '');
   const national = /^(?:\+86|0086|86)(1\d{10})$/.exec(compact);
   return national ? national[1] : compact;
 }
 
 /** Header cells: `*姓名`, `姓名（必填）` and `手机 号码` all name the same column. */
 export function cleanHeader(raw: string): string {
-  return cleanText(raw)
+  return cleanText(raw.normalize('NFKC'))
     .replace(/[(（][^)）]*[)）]/g, '')
     .replace(/[*＊:：\s]/g, '');
 }
