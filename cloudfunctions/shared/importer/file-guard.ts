@@ -31,10 +31,15 @@ export function refuseOversize(bytes: number): void {
 const BROKEN = '文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开确认后重新保存再导入';
 const TOO_BIG = '文件解压后过大（可能是异常文件），请使用导入模板重新填写，或拆分后分批导入';
 
-/** zip: .xlsx and .ods; cfb: .xls and WPS .et (BIFF8 in an OLE container); text: CSV. */
-export type FileKind = 'zip' | 'cfb' | 'text';
+/**
+ * xlsx: read as a stream by `xlsx-stream.ts`, inflating under the cap as it goes; zip: another
+ * zip (.ods), inflated once under the cap before SheetJS reads it; cfb: .xls and WPS .et (BIFF8 in
+ * an OLE container); text: CSV.
+ */
+export type Guarded = { kind: 'xlsx'; entries: ZipEntry[] } | { kind: 'zip' | 'cfb' | 'text' };
+export type FileKind = Guarded['kind'];
 
-export async function guardImportFile(buf: Buffer): Promise<FileKind> {
+export async function guardImportFile(buf: Buffer): Promise<Guarded> {
   if (buf.length === 0) refuse('文件是空的，请重新选择导入模板填写后的 .xlsx 文件');
   refuseOversize(buf.length);
   if (buf.subarray(0, 8).equals(CFB_MAGIC)) {
@@ -46,18 +51,22 @@ export async function guardImportFile(buf: Buffer): Promise<FileKind> {
     }
     if (entries.some((p) => /EncryptionInfo|EncryptedPackage/.test(p))) refuse('文件设置了打开密码，请在 Excel 中取消密码保护后再导入');
     if (!entries.some((p) => /\/Workbook$|\/Book$/i.test(p))) refuse('无法识别的文件格式，请下载导入模板，在模板中填写后上传 .xlsx 文件');
-    return 'cfb';
+    return { kind: 'cfb' };
   }
   if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
     // Text has no NUL bytes in UTF-8 or GBK; any binary format has them early on.
     if (buf.subarray(0, 4096).includes(0)) refuse('无法识别的文件格式，请上传 .xlsx、.xls、.ods 或 CSV 文件（可下载导入模板填写）');
-    return 'text';
+    return { kind: 'text' };
   }
-  await inflateCapped(buf, inspectZip(buf));
-  return 'zip';
+  const entries = inspectZip(buf);
+  if (entries.some((e) => e.name === 'xl/workbook.xml')) return { kind: 'xlsx', entries };
+  const budget = new InflateBudget();
+  for (const e of entries) await streamEntry(buf, e, budget, () => true);
+  return { kind: 'zip' };
 }
 
-interface ZipEntry {
+export interface ZipEntry {
+  name: string;
   method: number;
   compressed: number;
   localOffset: number;
@@ -90,45 +99,57 @@ function inspectZip(buf: Buffer): ZipEntry[] {
     total += size;
     if (total > IMPORT_LIMITS.maxUncompressedBytes) refuse(TOO_BIG);
     if (size > 10 * 1024 * 1024 && size / Math.max(compressed, 1) > IMPORT_LIMITS.maxRatio) refuse('文件压缩比异常（可能是恶意文件），已拒绝导入');
-    list.push({ method: buf.readUInt16LE(p + 10), compressed, localOffset: buf.readUInt32LE(p + 42) });
+    const name = buf.toString('utf8', p + 46, p + 46 + buf.readUInt16LE(p + 28)).replace(/^\//, '');
+    list.push({ name, method: buf.readUInt16LE(p + 10), compressed, localOffset: buf.readUInt32LE(p + 42) });
     p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
   }
   return list;
 }
 
-/**
- * Inflates every entry as a stream without keeping the output, and stops at the cap: what the
- * directory declares is not trusted, what the inflater produces is. Memory stays at zlib's window.
- */
-async function inflateCapped(buf: Buffer, entries: ZipEntry[]): Promise<void> {
-  const broken = () => refuse(BROKEN);
-  let left = IMPORT_LIMITS.maxUncompressedBytes;
-  for (const e of entries) {
-    const at = e.localOffset;
-    if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) broken();
-    const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
-    const data = buf.subarray(start, start + e.compressed);
-    if (e.method === 0) left -= data.length;
-    else if (e.method === 8) left -= await inflatedSize(data, left);
-    else refuse('文件使用了不支持的压缩方式，请用 Excel 或 WPS 重新保存为 .xlsx 后再导入');
-    if (left < 0) refuse(TOO_BIG);
-  }
+/** What the whole file may inflate to, shared by every entry read: the directory's sizes are not trusted. */
+export class InflateBudget {
+  left = IMPORT_LIMITS.maxUncompressedBytes;
 }
 
-/** Bytes the deflate stream inflates to, or more than `budget` as soon as it passes it. */
-function inflatedSize(data: Buffer, budget: number): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const z = zlib.createInflateRaw();
-    let n = 0;
-    z.on('data', (chunk: Buffer) => {
-      n += chunk.length;
-      if (n > budget) {
-        z.destroy();
-        resolve(n);
+/**
+ * Inflates one entry as a stream, handing each piece to `take` (which returns false to stop
+ * early) and refusing the file as soon as the inflated bytes pass the budget. Memory stays at
+ * zlib's window plus one piece, whatever the entry claims or holds.
+ */
+export function streamEntry(buf: Buffer, e: ZipEntry, budget: InflateBudget, take: (piece: Buffer) => boolean): Promise<void> {
+  const at = e.localOffset;
+  if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) refuse(BROKEN);
+  const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
+  const data = buf.subarray(start, start + e.compressed);
+  if (e.method === 0) {
+    budget.left -= data.length;
+    if (budget.left < 0) refuse(TOO_BIG);
+    take(data);
+    return Promise.resolve();
+  }
+  if (e.method !== 8) refuse('文件使用了不支持的压缩方式，请用 Excel 或 WPS 重新保存为 .xlsx 后再导入');
+  return new Promise<void>((resolve, reject) => {
+    const z = zlib.createInflateRaw({ chunkSize: 64 * 1024 });
+    let settled = false;
+    const settle = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      z.destroy();
+      if (err) reject(err);
+      else resolve();
+    };
+    z.on('data', (piece: Buffer) => {
+      if (settled) return;
+      budget.left -= piece.length;
+      try {
+        if (budget.left < 0) refuse(TOO_BIG);
+        if (!take(piece)) settle();
+      } catch (err) {
+        settle(err);
       }
     });
-    z.on('end', () => resolve(n));
-    z.on('error', () => resolve(-1));
+    z.on('end', () => settle());
+    z.on('error', () => settle(new AppError('INVALID_INPUT', BROKEN, 'file')));
     z.end(data);
-  }).then((n) => (n < 0 ? refuse(BROKEN) : n));
+  });
 }

@@ -2,6 +2,7 @@ import * as XLSX from 'xlsx';
 import { DOCUMENT_TYPE_NAMES, type DocumentType } from '../../../typings/models';
 import { AppError } from '../app-error';
 import { guardImportFile, IMPORT_LIMITS, type FileKind } from './file-guard';
+import { xlsxSheets, type SheetRow, type SheetSource } from './xlsx-stream';
 import { cleanDocNumber, cleanHeader, cleanPhone, cleanText } from './normalise';
 import { EXAMPLE_MARK, HELP_SHEET } from './template';
 
@@ -90,7 +91,7 @@ function decodeText(buf: Buffer): string {
   }
 }
 
-function readBook(buf: Buffer, kind: FileKind): XLSX.WorkBook {
+function readBook(buf: Buffer, kind: Exclude<FileKind, 'xlsx'>): XLSX.WorkBook {
   const opts: XLSX.ParsingOptions = { dense: true, sheetRows: IMPORT_LIMITS.maxRows + HEADER_SEARCH_ROWS + 1, cellFormula: false, cellHTML: false, cellStyles: false, cellText: false };
   try {
     // CSV cells stay text (raw): an ID number must never pass through a float.
@@ -101,7 +102,23 @@ function readBook(buf: Buffer, kind: FileKind): XLSX.WorkBook {
   }
 }
 
-type Rows = Array<Array<XLSX.CellObject | undefined> | undefined>;
+type DenseRows = Array<Array<XLSX.CellObject | undefined> | undefined>;
+
+/** The sheets of a workbook SheetJS read whole (.xls, .ods, CSV), as the same row streams as an .xlsx. */
+function bookSheets(book: XLSX.WorkBook): SheetSource[] {
+  const hidden = new Set((book.Workbook?.Sheets ?? []).filter((s) => s.Hidden).map((s) => s.name));
+  return book.SheetNames.filter((name) => !hidden.has(name)).map((name) => ({
+    name,
+    rows: async (visit, extent) => {
+      const data = (book.Sheets[name] as unknown as { '!data'?: DenseRows })['!data'] ?? [];
+      extent?.(data.length);
+      for (let i = 0; i < data.length; i++) {
+        const r = data[i];
+        if (r && !visit(i, r.map((c) => (c && cellText(c) !== '' ? { text: cellText(c), num: c.t === 'n' } : undefined)))) return;
+      }
+    },
+  }));
+}
 
 interface Header {
   /** 0-based index of the header row. */
@@ -112,9 +129,9 @@ interface Header {
 }
 
 /** A row is the header when it names the 姓名 column and at least one other column we know. */
-function findHeader(data: Rows): Header | undefined {
-  for (let at = 0; at < Math.min(data.length, HEADER_SEARCH_ROWS); at++) {
-    const cells = (data[at] ?? []).map((c) => cleanHeader(cellText(c)));
+function findHeader(first: SheetRow[]): Header | undefined {
+  for (let at = 0; at < first.length; at++) {
+    const cells = Array.from(first[at] ?? [], (c) => cleanHeader(c?.text ?? ''));
     const known = cells.filter((h) => HEADER_COLUMNS[h]);
     if (!known.some((h) => HEADER_COLUMNS[h] === 'name') || known.length < 2) continue;
     const header: Header = { at, columns: new Map(), ignored: [] };
@@ -130,7 +147,38 @@ function findHeader(data: Rows): Header | undefined {
   return undefined;
 }
 
-const rowsOf = (book: XLSX.WorkBook, name: string): Rows => (book.Sheets[name] as unknown as { '!data'?: Rows })['!data'] ?? [];
+const hasContent = (row: SheetRow) => row.some((c) => c && c.text.trim() !== '');
+
+/** The first rows of a sheet, where a header may be, and its declared extent; reading stops after them. */
+async function firstRows(sheet: SheetSource): Promise<{ first: SheetRow[]; lastRow: number }> {
+  const first: SheetRow[] = [];
+  let lastRow = 0;
+  await sheet.rows(
+    (i, row) => {
+      if (i >= HEADER_SEARCH_ROWS) return false;
+      first[i] = row;
+      return true;
+    },
+    (last) => (lastRow = last),
+  );
+  return { first, lastRow };
+}
+
+const TOO_MANY_ROWS = `单次最多导入 ${IMPORT_LIMITS.maxRows} 行，请把文件拆分后分批导入`;
+
+/**
+ * When the sheet declares more rows than allowed, counts the rows with content (no validation), so
+ * an oversized file is refused before any row is checked; formatting alone does not count.
+ */
+async function refuseTooManyRows(sheet: SheetSource, headerAt: number, lastRow: number): Promise<void> {
+  if (lastRow - headerAt - 1 <= IMPORT_LIMITS.maxRows) return;
+  let rows = 0;
+  await sheet.rows((i, row) => {
+    if (i > headerAt && hasContent(row)) rows += 1;
+    return rows <= IMPORT_LIMITS.maxRows;
+  });
+  if (rows > IMPORT_LIMITS.maxRows) refuse(TOO_MANY_ROWS);
+}
 
 /**
  * Hands each data row to `visit` as it is read, so the caller keeps only what it needs of a row
@@ -138,56 +186,62 @@ const rowsOf = (book: XLSX.WorkBook, name: string): Rows => (book.Sheets[name] a
  * it is in the workbook (a summary sheet in front is common).
  */
 export async function parseImportFile(buf: Buffer, visit: (row: RawRow) => void): Promise<SheetRead> {
-  const book = readBook(buf, await guardImportFile(buf));
-  const names = book.SheetNames.filter((n) => n !== HELP_SHEET);
-  const found = names.map((name) => ({ name, header: findHeader(rowsOf(book, name)) })).filter((s) => s.header);
-  if (found.length === 0) {
-    if (names.every((n) => rowsOf(book, n).every((r) => !r || r.every((c) => cellText(c).trim() === '')))) {
-      refuse(`表格是空的：第 1 行应为表头（${TEMPLATE_HEADER}），请使用导入模板`);
-    }
-    refuse(`在工作表${names.map((n) => `“${n}”`).join('、')}中都没有找到表头行（${TEMPLATE_HEADER}），请把表头放在第 1 行，或使用导入模板`);
+  const guarded = await guardImportFile(buf);
+  const sheets = (guarded.kind === 'xlsx' ? await xlsxSheets(buf, guarded.entries) : bookSheets(readBook(buf, guarded.kind))).filter((s) => s.name !== HELP_SHEET);
+  const found: Array<{ sheet: SheetSource; header: Header; lastRow: number }> = [];
+  let anyContent = false;
+  for (const sheet of sheets) {
+    const { first, lastRow } = await firstRows(sheet);
+    anyContent ||= first.some((r) => r && hasContent(r));
+    const header = findHeader(first);
+    if (header) found.push({ sheet, header, lastRow });
   }
-  const sheetName = found[0].name;
-  const header = found[0].header as Header;
-  const data = rowsOf(book, sheetName);
+  if (found.length === 0) {
+    if (!anyContent) refuse(`表格是空的：第 1 行应为表头（${TEMPLATE_HEADER}），请使用导入模板`);
+    refuse(`在工作表${sheets.map((s) => `“${s.name}”`).join('、')}中都没有找到表头行（${TEMPLATE_HEADER}），请把表头放在第 1 行，或使用导入模板`);
+  }
+  const { sheet, header, lastRow } = found[0];
+  const sheetName = sheet.name;
   const where = `工作表“${sheetName}”第 ${header.at + 1} 行`;
   if (header.duplicate) refuse(`${where}的列“${header.duplicate}”重复出现，请删除多余的列`);
   const missing = REQUIRED.filter((c) => !header.columns.has(c));
   if (missing.length) refuse(`${where}缺少必填列：${missing.map((m) => `“${COLUMN_NAMES[m]}”`).join('、')}，请使用导入模板的表头（${TEMPLATE_HEADER}）`);
-  if (data.length - header.at - 1 > IMPORT_LIMITS.maxRows) refuse(`单次最多导入 ${IMPORT_LIMITS.maxRows} 行，请把文件拆分后分批导入`);
   const notices = [`读取的是工作表“${sheetName}”，表头在第 ${header.at + 1} 行`];
   if (header.ignored.length) notices.push(`已忽略无法识别的列：${header.ignored.map((h) => `“${h}”`).join('、')}；只导入${TEMPLATE_HEADER}`);
-  if (found.length > 1) notices.push(`工作表${found.slice(1).map((s) => `“${s.name}”`).join('、')}也有表头，但本次只导入“${sheetName}”，请分别导入`);
+  if (found.length > 1) notices.push(`工作表${found.slice(1).map((s) => `“${s.sheet.name}”`).join('、')}也有表头，但本次只导入“${sheetName}”，请分别导入`);
+  await refuseTooManyRows(sheet, header.at, lastRow);
 
   const { columns } = header;
-  const at = (r: Array<XLSX.CellObject | undefined>, c: Column) => (columns.has(c) ? r[columns.get(c) as number] : undefined);
+  const text = (r: SheetRow, c: Column) => (columns.has(c) ? (r[columns.get(c) as number]?.text ?? '') : '');
+  const docColumn = columns.get('docNumber') as number;
   let rowCount = 0;
-  for (let i = header.at + 1; i < data.length; i++) {
-    const r = data[i];
-    if (!r) continue;
-    if (cleanText(cellText(at(r, 'note'))) === EXAMPLE) continue;
-    const docCell = at(r, 'docNumber');
-    const typedName = cellText(at(r, 'name'));
-    const typedDoc = cellText(docCell);
-    const typedPhone = cellText(at(r, 'phone'));
+  await sheet.rows((i, r) => {
+    if (i <= header.at) return true;
+    if (cleanText(text(r, 'note')) === EXAMPLE) return true;
+    const typedName = text(r, 'name');
+    const typedDoc = text(r, 'docNumber');
+    const typedPhone = text(r, 'phone');
     const row: RawRow = {
       row: i + 1,
       name: cleanText(typedName),
-      docTypeText: cleanText(cellText(at(r, 'docType'))).replace(/\s/g, ''),
+      docTypeText: cleanText(text(r, 'docType')).replace(/\s/g, ''),
       docNumber: cleanDocNumber(typedDoc),
-      docIsNumber: docCell?.t === 'n',
+      docIsNumber: r[docColumn]?.num === true,
       phone: cleanPhone(typedPhone),
-      unitName: cleanText(cellText(at(r, 'unitName'))),
+      unitName: cleanText(text(r, 'unitName')),
     };
-    if (!row.name && !row.docNumber && !row.phone && !row.unitName && !row.docTypeText) continue;
+    if (!row.name && !row.docNumber && !row.phone && !row.unitName && !row.docTypeText) return true;
     const typed: RawRow['typed'] = {};
     if (typedName.trim() !== row.name) typed.name = typedName;
     if (typedDoc.trim() !== row.docNumber) typed.docNumber = typedDoc;
     if (typedPhone.trim() !== row.phone) typed.phone = typedPhone;
     if (Object.keys(typed).length) row.typed = typed;
     rowCount += 1;
+    // A sheet without a (true) extent is still held to the limit, as it is read.
+    if (rowCount > IMPORT_LIMITS.maxRows) refuse(TOO_MANY_ROWS);
     visit(row);
-  }
+    return true;
+  });
   if (rowCount === 0) refuse(`工作表“${sheetName}”中没有会员数据，请从表头下一行开始填写（示例行不会导入）`);
   return { sheetName, notices, rowCount };
 }
