@@ -6,7 +6,7 @@ import { demoResidentId } from '../../emulator/seed';
 import { requireOrSkip } from '../../scripts/system-packages';
 import { demoWorld, registerPerson, type Caller, type DemoWorld } from '../helpers/api';
 import { catalogueId } from '../helpers/catalogue';
-import { convertWithLibreOffice, flatOds, workbookOf, xlsxOf, zipBomb, type Cell } from '../helpers/files';
+import { convertWithLibreOffice, flatOds, workbookOf, xlsxFromParts, xlsxOf, zipBomb, type Cell } from '../helpers/files';
 
 /**
  * The files admins really have (LibreOffice, WPS, old Excel, CSV from other systems) and what they
@@ -61,6 +61,14 @@ describe('member import: files and typing as admins really have them (through th
       assert.deepEqual([job.status, job.autoJoined], ['done', 1]);
       assert.equal((await world.as('wx-import-identity').ok('member', 'my', {})).card?.unionName, '广州示例科技有限公司工会委员会');
     });
+  });
+
+  it('a row imported under another name is not claimed when the person registers', async () => {
+    const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf([HEADER, ['错名', '居民身份证', catalogueId(102), '13700005003', '']])) });
+    assert.equal(job.imported, 1);
+    const reg = await registerPerson(world, 'wx-import-other-name', { name: '真名', docNumber: catalogueId(102), phone: '13700005004' });
+    assert.equal(reg.autoJoined, null);
+    assert.equal((await world.as('wx-import-other-name').ok('member', 'my', {})).card, null);
   });
 
   describe('what people type', () => {
@@ -121,6 +129,26 @@ describe('member import: files and typing as admins really have them (through th
       const report = await validate(book);
       assert.equal(report.valid, 1);
       assert.match(report.notices.join('\n'), /工作表“二车间”也有表头，但本次只导入“一车间”，请分别导入/);
+    });
+  });
+
+  describe('xlsx as other writers save it (read as a stream)', () => {
+    it('reads prefixed tags, inline strings, rich text without its phonetic guide, number cells and cells without references; skips a hidden sheet', async () => {
+      const inline = (t: string) => `<x:c t="inlineStr"><x:is><x:t>${t}</x:t></x:is></x:c>`;
+      const header = `<x:row r="1">${HEADER.map(inline).join('')}</x:row>`;
+      const hidden = `${header}<x:row r="2">${inline('隐藏甲')}${inline('')}${inline(catalogueId(143))}${inline('13900008004')}</x:row>`;
+      const visible =
+        header +
+        `<x:row r="2"><x:c r="A2" t="s"><x:v>0</x:v></x:c><x:c r="C2" t="s"><x:v>1</x:v></x:c><x:c r="D2"><x:v>13900008005</x:v></x:c><x:c r="E2" t="s"><x:v>2</x:v></x:c></x:row>` +
+        `<x:row r="4">${inline('流式乙')}${inline('')}${inline(catalogueId(145))}${inline('13900008006')}</x:row>`;
+      const strings = ['<r><t>流式</t></r><r><t>甲</t></r><rPh sb="0" eb="2"><t>liushi</t></rPh>', `<t>${catalogueId(144)}</t>`, '<t xml:space="preserve">A&amp;B 公司</t>'];
+      const report = await validate(xlsxFromParts([['隐藏', hidden, true], ['名册', visible]], strings));
+      assert.equal(report.sheetName, '名册');
+      assert.deepEqual([report.valid, report.problemCount], [2, 0]);
+      const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxFromParts([['隐藏', hidden, true], ['名册', visible]], strings)) });
+      assert.equal(job.imported, 2);
+      const list = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword: '流式甲' });
+      assert.deepEqual([list.items[0]?.name, list.items[0]?.unitName], ['流式甲', 'A&B 公司']);
     });
   });
 

@@ -98,3 +98,28 @@ export function flatOds(rows: string[][]): Buffer {
       `<office:body><office:spreadsheet><table:table table:name="会员信息">${body}</table:table></office:spreadsheet></office:body></office:document>`,
   );
 }
+
+/**
+ * An xlsx assembled from its XML parts as other writers produce them (namespace prefixes, inline
+ * strings, phonetic runs, hidden sheets): `sheets` are [name, sheet XML, hidden?], `strings` the
+ * shared-string items' inner XML.
+ */
+export function xlsxFromParts(sheets: Array<[string, string, boolean?]>, strings: string[] = []): Buffer {
+  const cfb = XLSX.CFB.utils.cfb_new();
+  const add = (name: string, xml: string) => XLSX.CFB.utils.cfb_add(cfb, name, Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${xml}`));
+  const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  add('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>');
+  add('_rels/.rels', `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`);
+  add(
+    'xl/workbook.xml',
+    `<x:workbook xmlns:x="${main}" xmlns:r="${rel}"><x:sheets>${sheets.map(([name, , hidden], i) => `<x:sheet name="${name}" sheetId="${i + 1}"${hidden ? ' state="hidden"' : ''} r:id="rId${i + 1}"/>`).join('')}</x:sheets></x:workbook>`,
+  );
+  add(
+    'xl/_rels/workbook.xml.rels',
+    `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${rel}/worksheet" Target="/xl/worksheets/sheet${i + 1}.xml"/>`).join('')}<Relationship Id="rIdS" Type="${rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+  );
+  sheets.forEach(([, xml], i) => add(`xl/worksheets/sheet${i + 1}.xml`, `<x:worksheet xmlns:x="${main}"><x:sheetData>${xml}</x:sheetData></x:worksheet>`));
+  add('xl/sharedStrings.xml', `<sst xmlns="${main}" count="${strings.length}">${strings.map((s) => `<si>${s}</si>`).join('')}</sst>`);
+  return Buffer.from(XLSX.CFB.write(cfb, { fileType: 'zip', type: 'buffer', compression: true }) as Buffer);
+}

@@ -73,7 +73,8 @@ const rowCount = (problems: RowProblem[]) => new Set(problems.map((p) => p.row))
 export async function validateImport(actor: Actor, unionId: string, fileId: string): Promise<ValidationReport> {
   const union = await retrying(() => requireUnion(unionId));
   requireImportRight(actor, union);
-  const check = await checkFile(await download(fileId), union.unitName);
+  const bytes = await download(fileId);
+  const check = await checkedFile(bytes, sha256(bytes), union.unitName);
   const problems = [...check.problems];
   let willAutoJoin = 0;
   for (let i = 0; i < check.valid.length; i += CHUNK_ROWS) {
@@ -140,7 +141,7 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
     return resume({ ...existing, fileId }, ctx, started, budgetMs, buf);
   }
 
-  const file = await checkFile(buf, union.unitName);
+  const file = await checkedFile(buf, fileHash, union.unitName);
   if (file.valid.length === 0) throw new AppError('INVALID_INPUT', '没有可以导入的行，请按校验报告修改后再提交', 'file');
   const now = new Date();
   const job: ImportJobDoc = {
@@ -204,10 +205,27 @@ async function resume(job: ImportJobDoc, ctx: HandlerContext, started: number, b
  * passes the bytes it already hashed to find this job; otherwise they are fetched and checked.
  */
 async function reread(job: ImportJobDoc, submitted?: Buffer): Promise<FileCheck> {
-  if (submitted) return await checkFile(submitted, job.defaultUnitName);
+  if (submitted) return checkedFile(submitted, job.fileHash, job.defaultUnitName);
   const bytes = await download(job.fileId);
   if (sha256(bytes) !== job.fileHash) throw new AppError('CONFLICT', '导入所用的文件已被替换，请重新上传文件后提交', 'fileId');
-  return await checkFile(bytes, job.defaultUnitName);
+  return checkedFile(bytes, job.fileHash, job.defaultUnitName);
+}
+
+/**
+ * The last file checked in this container. checkFile is pure, so the same bytes (by hash) and the
+ * same default unit give the same answer: a warm container's next call on the same file (校验 then
+ * 提交, or the next `run`) reuses it instead of reading the sheet again. A different file replaces
+ * it, and it is let go first so two files are never held at once.
+ */
+let lastChecked: { key: string; check: FileCheck } | undefined;
+
+async function checkedFile(bytes: Buffer, hash: string, defaultUnitName: string): Promise<FileCheck> {
+  const key = `${hash}:${defaultUnitName}`;
+  if (lastChecked?.key === key) return lastChecked.check;
+  lastChecked = undefined;
+  const check = await checkFile(bytes, defaultUnitName);
+  lastChecked = { key, check };
+  return check;
 }
 
 async function continueJob(start: ImportJobDoc, file: FileCheck, ctx: HandlerContext, started: number, budgetMs: number): Promise<ImportJobView> {

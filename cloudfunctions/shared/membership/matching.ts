@@ -2,11 +2,14 @@ import { auditInTx } from '../audit';
 import { findById, findMany, transaction, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
+import { nameKey } from '../importer/normalise';
 
 /**
  * Import matching (spec §三.3 method 2): a `realName: false` row with the person's document becomes
  * theirs when they register, joined with no review and moved to the real-name list. Idempotent: a
  * retry after a crash finds the row already claimed, or the user already a member, and stops.
+ * The row must name the person as their verified name does: the ID number alone is what an admin
+ * may have typed for someone else.
  */
 export async function claimImportedMembership(userId: string, ctx: HandlerContext): Promise<{ memberId: string; unionId: string } | null> {
   const docIndex = (await findById<UserDoc>('users', userId))?.docIndex;
@@ -17,7 +20,7 @@ export async function claimImportedMembership(userId: string, ctx: HandlerContex
       const user = await txGet<UserDoc>(tx, 'users', userId);
       if (!user || user.activeMemberId) return null;
       const current = await txGet<MemberDoc>(tx, 'members', row._id);
-      if (!current || current.status !== 'active' || current.realName) return null;
+      if (!current || current.status !== 'active' || current.realName || nameKey(current.name) !== nameKey(user.name)) return null;
       const union = await txGet<UnionDoc>(tx, 'unions', current.unionId);
       if (!union || union.status !== 'active') return null;
       const now = new Date();
