@@ -4,7 +4,8 @@ import * as XLSX from 'xlsx';
 import type { MemberDoc } from '../../cloudfunctions/shared/documents';
 import { demoResidentId } from '../../emulator/seed';
 import { requireOrSkip } from '../../scripts/system-packages';
-import { demoWorld, registerPerson, type Caller, type DemoWorld } from '../helpers/api';
+import { grassrootsWorld, uploadImport } from '../helpers/importer';
+import { registerPerson } from '../helpers/api';
 import { catalogueId } from '../helpers/catalogue';
 import { convertWithLibreOffice, flatOds, workbookOf, xlsxFromParts, xlsxOf, zipBomb, type Cell } from '../helpers/files';
 
@@ -20,22 +21,15 @@ const fullWidth = (s: string) => s.replace(/[0-9A-Za-z+]/g, (c) => String.fromCh
 
 describe('member import: files and typing as admins really have them (through the SDK)', function () {
   this.timeout(180_000);
-  let world: DemoWorld;
-  let admin: Caller;
-  let grassroots: string;
+  let s: Awaited<ReturnType<typeof grassrootsWorld>>;
   before(async () => {
-    world = await demoWorld();
-    admin = world.as('demo-admin-grassroots');
-    grassroots = world.union('grassroots');
+    s = await grassrootsWorld();
   });
-  after(() => world.close());
+  after(() => s.world.close());
 
-  async function upload(buf: Buffer, name = 'members.xlsx'): Promise<string> {
-    const res = await world.admin.uploadFile({ cloudPath: `uploads/imports/${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`, fileContent: buf });
-    return res.fileID;
-  }
-  const validate = async (buf: Buffer, name?: string) => admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(buf, name) });
-  const refusal = async (buf: Buffer, name?: string) => admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(buf, name) });
+  const upload = (buf: Buffer, name?: string) => uploadImport(s.world, buf, name);
+  const validate = async (buf: Buffer, name?: string) => s.admin.ok('importer', 'validate', { unionId: s.grassroots, fileId: await upload(buf, name) });
+  const refusal = async (buf: Buffer, name?: string) => s.admin.fails('importer', 'validate', { unionId: s.grassroots, fileId: await upload(buf, name) });
   const problemsOf = (report: { problems: Array<{ row: number; column: string; message: string }> }) => report.problems.map((p) => `${p.row} ${p.column}:${p.message}`);
 
   describe('identity: a registered person joins only under their own name', () => {
@@ -45,30 +39,30 @@ describe('member import: files and typing as admins really have them (through th
       const report = await validate(xlsxOf(rows));
       assert.deepEqual([report.valid, report.willAutoJoin], [0, 0]);
       assert.deepEqual(problemsOf(report), ['2 姓名:该证件号码已由“孙**”实名注册，与本行姓名“李冒名”不一致，未导入；请核对姓名和证件号码']);
-      const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) });
+      const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf(rows)) });
       assert.deepEqual([job.status, job.imported, job.autoJoined, job.skipped], ['done', 0, 0, 1]);
       assert.match(job.rejectedRows[0].message, /已由“孙\*\*”实名注册/);
-      assert.equal((await world.as('demo-user').ok('member', 'my', {})).card, null, 'the registered person was not joined');
-      assert.equal((await world.docs<MemberDoc>('members', { name: '李冒名' })).length, 0, 'and no not-real-name member was created either');
+      assert.equal((await s.world.as('demo-user').ok('member', 'my', {})).card, null, 'the registered person was not joined');
+      assert.equal((await s.world.docs<MemberDoc>('members', { name: '李冒名' })).length, 0, 'and no not-real-name member was created either');
     });
 
     it('joins a registered person whose name is typed with different spacing and full-width forms', async () => {
-      await registerPerson(world, 'wx-import-identity', { name: '欧阳明', docNumber: catalogueId(101), phone: '13700005002' });
+      await registerPerson(s.world, 'wx-import-identity', { name: '欧阳明', docNumber: catalogueId(101), phone: '13700005002' });
       const rows: Cell[][] = [HEADER, ['欧阳\u3000明', '居民身份证', fullWidth(catalogueId(101)), '13700005002', '']];
       const report = await validate(xlsxOf(rows));
       assert.deepEqual([report.valid, report.willAutoJoin, report.problemCount], [1, 1, 0]);
-      const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) });
+      const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf(rows)) });
       assert.deepEqual([job.status, job.autoJoined], ['done', 1]);
-      assert.equal((await world.as('wx-import-identity').ok('member', 'my', {})).card?.unionName, '广州示例科技有限公司工会委员会');
+      assert.equal((await s.world.as('wx-import-identity').ok('member', 'my', {})).card?.unionName, '广州示例科技有限公司工会委员会');
     });
   });
 
   it('a row imported under another name is not claimed when the person registers', async () => {
-    const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf([HEADER, ['错名', '居民身份证', catalogueId(102), '13700005003', '']])) });
+    const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf([HEADER, ['错名', '居民身份证', catalogueId(102), '13700005003', '']])) });
     assert.equal(job.imported, 1);
-    const reg = await registerPerson(world, 'wx-import-other-name', { name: '真名', docNumber: catalogueId(102), phone: '13700005004' });
+    const reg = await registerPerson(s.world, 'wx-import-other-name', { name: '真名', docNumber: catalogueId(102), phone: '13700005004' });
     assert.equal(reg.autoJoined, null);
-    assert.equal((await world.as('wx-import-other-name').ok('member', 'my', {})).card, null);
+    assert.equal((await s.world.as('wx-import-other-name').ok('member', 'my', {})).card, null);
   });
 
   describe('what people type', () => {
@@ -87,9 +81,9 @@ describe('member import: files and typing as admins really have them (through th
       const report = await validate(xlsxOf(rows));
       assert.deepEqual(problemsOf(report), []);
       assert.equal(report.valid, 4);
-      const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) });
+      const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf(rows)) });
       assert.equal(job.imported, 4);
-      const list = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword: '空格乙' });
+      const list = await s.admin.ok('member', 'list', { unionId: s.grassroots, realName: false, keyword: '空格乙' });
       assert.equal(list.items[0].name, '空格乙', 'stored without the spaces around it');
     });
 
@@ -145,9 +139,9 @@ describe('member import: files and typing as admins really have them (through th
       const report = await validate(xlsxFromParts([['隐藏', hidden, true], ['名册', visible]], strings));
       assert.equal(report.sheetName, '名册');
       assert.deepEqual([report.valid, report.problemCount], [2, 0]);
-      const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxFromParts([['隐藏', hidden, true], ['名册', visible]], strings)) });
+      const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxFromParts([['隐藏', hidden, true], ['名册', visible]], strings)) });
       assert.equal(job.imported, 2);
-      const list = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword: '流式甲' });
+      const list = await s.admin.ok('member', 'list', { unionId: s.grassroots, realName: false, keyword: '流式甲' });
       assert.deepEqual([list.items[0]?.name, list.items[0]?.unitName], ['流式甲', 'A&B 公司']);
     });
   });
@@ -176,9 +170,9 @@ describe('member import: files and typing as admins really have them (through th
       const bom = await validate(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csvText(csvRows(151)))]), 'members.csv');
       const gbk = await validate(iconv.encode(csvText(csvRows(152)), 'gbk'), 'members.csv');
       for (const report of [plain, bom, gbk]) assert.deepEqual([report.valid, report.problemCount], [1, 0]);
-      const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(iconv.encode(csvText(csvRows(153)), 'gb18030'), 'members.csv') });
+      const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(iconv.encode(csvText(csvRows(153)), 'gb18030'), 'members.csv') });
       assert.equal(job.imported, 1);
-      const list = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword: nameOf('逗号', 153) });
+      const list = await s.admin.ok('member', 'list', { unionId: s.grassroots, realName: false, keyword: nameOf('逗号', 153) });
       assert.equal(list.items[0].unitName, '示例单位', 'the GB18030 text was decoded, not mangled');
     });
   });
@@ -207,9 +201,9 @@ describe('member import: files and typing as admins really have them (through th
 
     it('exports text cells that LibreOffice reads back exactly, with no formula and no added mark, and that re-import as they are', async () => {
       const rows: Cell[][] = [HEADER, ['导出甲', '居民身份证', catalogueId(195), '13900009195', '-1-1'], ['导出乙', '居民身份证', catalogueId(196), '13900009196', '-（一）车间']];
-      const job = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) });
+      const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf(rows)) });
       assert.equal(job.imported, 2);
-      const exported = await admin.ok('member', 'export', { unionId: grassroots, realName: false });
+      const exported = await s.admin.ok('member', 'export', { unionId: s.grassroots, realName: false });
       const file = Buffer.from(await (await fetch(exported.url)).arrayBuffer());
       const sheet = XLSX.read(file).Sheets['未实名会员'];
       for (const cell of Object.keys(sheet).filter((k) => !k.startsWith('!'))) {

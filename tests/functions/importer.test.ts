@@ -7,6 +7,7 @@ import type { MemberDoc, UnionDoc } from '../../cloudfunctions/shared/documents'
 import type { ImportJobView } from '../../typings/importer';
 import { demoResidentId } from '../../emulator/seed';
 import { requireOrSkip } from '../../scripts/system-packages';
+import { grassrootsWorld, uploadImport } from '../helpers/importer';
 import { demoWorld, type Caller, type DemoWorld } from '../helpers/api';
 import { convertWithLibreOffice, flatOds, passwordProtected, xlsxOf, zipBomb, type Cell } from '../helpers/files';
 import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
@@ -32,17 +33,10 @@ describe('member import from Excel (through the SDK)', function () {
   let world: DemoWorld;
   let admin: Caller;
   let grassroots: string;
-  before(async () => {
-    world = await demoWorld();
-    admin = world.as('demo-admin-grassroots');
-    grassroots = world.union('grassroots');
-  });
+  before(async () => ({ world, admin, grassroots } = await grassrootsWorld()));
   after(() => world.close());
 
-  async function upload(buf: Buffer, name = 'members.xlsx'): Promise<string> {
-    const res = await world.admin.uploadFile({ cloudPath: `uploads/imports/${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`, fileContent: buf });
-    return res.fileID;
-  }
+  const upload = (buf: Buffer, name?: string) => uploadImport(world, buf, name);
 
   async function untilDone(job: ImportJobView): Promise<ImportJobView> {
     let j = job;
