@@ -216,7 +216,7 @@ describe('member import from Excel (through the SDK)', function () {
 
   describe('input limits, each with a clear message', () => {
     const cases: Array<[string, () => Buffer, RegExp]> = [
-      ['a file over 10 MB', () => Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(10 * 1024 * 1024 + 10)]), /超过 10 MB 上限/],
+      ['a file over 20 MB', () => Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(20 * 1024 * 1024 + 10)]), /^文件大小 20\.0 MB，超过 20 MB 上限/],
       ['a zip bomb', () => zipBomb(60 * 1024 * 1024), /压缩比异常|解压后过大/],
       ['a password-protected workbook', passwordProtected, /设置了打开密码/],
       ['an empty sheet', () => xlsxOf([]), /表格是空的/],
