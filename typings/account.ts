@@ -1,7 +1,28 @@
 import type { ActionSpec } from './api';
 import type { DocumentType, Permission, RoleName } from './models';
 
-export type SmsPurpose = 'register' | 'login' | 'changePhone' | 'resetPassword';
+/** `verify`: a code to the account's own phone, proving the owner (phone change, deletion); `recover`: the new phone of a recovery. */
+export type SmsPurpose = 'register' | 'login' | 'changePhone' | 'resetPassword' | 'verify' | 'recover';
+
+/** How a logged-in person proves again that they are the owner before a sensitive change. */
+export type OwnerProof = { method: 'password'; password: string } | { method: 'sms'; smsCode: string } | { method: 'face'; sessionId: string };
+
+/** One WeChat login of the account, as 账号与安全 lists it. */
+export interface LoginSession {
+  /** Opaque handle for endSession; never the openid. */
+  key: string;
+  current: boolean;
+  channel: 'wechat';
+  via: 'register' | 'password' | 'sms' | 'recover' | 'document';
+  boundAt: string;
+}
+
+/** What 注销账号 deletes and what the union keeps, shown before the person confirms. */
+export const DELETION_STATEMENT = {
+  deleted: ['登录账号与密码', '手机号码', '证件号码（加密存储的原文）', '人脸核身记录', '所有微信登录绑定', '待审核的申请（将自动撤回）'],
+  kept: ['所在工会的会员登记记录：仅保留姓名和脱敏证件号码，供工会会员名册使用', '操作日志（依法留存，不含证件号码和手机号码原文）'],
+  after: '注销后可随时使用同一证件重新注册。',
+} as const;
 
 export interface AccountRole {
   unionId: string;
@@ -50,11 +71,20 @@ export interface AccountActions {
   me: ActionSpec<Record<string, never>, MeResult>;
   sendSmsCode: ActionSpec<{ phone: string; purpose: SmsPurpose }, { sentTo: string; resendAfter: number }>;
   startFace: ActionSpec<{ name: string; docType: DocumentType; docNumber: string }, FaceStartResult>;
-  completeFace: ActionSpec<{ sessionId: string }, { passed: true; name: string; docMasked: string }>;
+  /** `registered`: this ID already has an account — the person may recover it (new phone, this WeChat). */
+  completeFace: ActionSpec<{ sessionId: string }, { passed: true; name: string; docMasked: string; registered: boolean }>;
   register: ActionSpec<{ sessionId: string; phone: string; smsCode: string; password: string }, RegisterResult>;
   loginPassword: ActionSpec<{ phone: string; password: string }, { account: AccountSummary }>;
   loginSms: ActionSpec<{ phone: string; smsCode: string }, { account: AccountSummary }>;
-  changePhone: ActionSpec<{ newPhone: string; smsCode: string }, { account: AccountSummary }>;
+  changePhone: ActionSpec<{ newPhone: string; smsCode: string; proof: OwnerProof }, { account: AccountSummary }>;
+  /** A code to the account's own phone (purpose verify), for an OwnerProof of method sms. */
+  sendOwnerCode: ActionSpec<Record<string, never>, { sentTo: string; resendAfter: number }>;
+  listSessions: ActionSpec<Record<string, never>, { sessions: LoginSession[] }>;
+  endSession: ActionSpec<{ key: string }, { ended: true }>;
+  endOtherSessions: ActionSpec<Record<string, never>, { ended: true }>;
+  /** 找回账号 (spec §七.4): after a passed face check on a registered ID, a new phone and this WeChat. */
+  recover: ActionSpec<{ sessionId: string; phone: string; smsCode: string; newPassword?: string }, { account: AccountSummary }>;
+  deleteAccount: ActionSpec<{ proof: OwnerProof }, { deleted: true; withdrawn: number }>;
   changePassword: ActionSpec<{ oldPassword: string; newPassword: string }, { changed: true }>;
   resetPassword: ActionSpec<{ phone: string; smsCode: string; newPassword: string }, { changed: true }>;
   logout: ActionSpec<Record<string, never>, { loggedOut: true }>;

@@ -29,6 +29,12 @@ export interface AuditRow {
   _id: string;
   at: string;
   actorUserId: string | null;
+  /** Who, in words: the actor's name as it was when acting (kept after the account is deleted). */
+  actorName?: string;
+  /** The actor's role in the row's union when the log is read: 管理员 / 操作员 / 省总智慧工会办公室 / 会员. */
+  actorRoleName?: string;
+  /** The target in words (application title, member name, union name), never an ID number or phone. */
+  targetLabel?: string;
   action: string;
   targetType: string;
   targetId: string;

@@ -5,6 +5,7 @@ import { blindIndex } from './security/pii';
 import type { BindingDoc, RoleDoc, UnionDoc, UserDoc } from './documents';
 import { PLATFORM_SCOPE } from './documents';
 import type { HandlerContext } from './handler';
+import { bindingValid } from './account/sessions';
 
 /** Who is calling: the WeChat openid, the user it is bound to, and that user's active roles. */
 export interface Actor {
@@ -18,7 +19,8 @@ export async function userOfOpenid(openid: string): Promise<UserDoc | undefined>
   const binding = await findById<BindingDoc>('bindings', openid);
   if (!binding) return undefined;
   const user = await findById<UserDoc>('users', binding.userId);
-  return user && user.status === 'active' ? user : undefined;
+  // A login made before the last password change, phone change, recovery or "end all" is dead.
+  return user && user.status === 'active' && bindingValid(binding, user) ? user : undefined;
 }
 
 export async function userByPhone(phone: string): Promise<UserDoc | undefined> {

@@ -50,6 +50,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   // Held while an application is pending (e.g. one membership application per person); `_id` is the key.
   { name: 'locks', indexes: [] },
   { name: 'faceSessions', indexes: [{ fields: ['openid', 'createdAt'] }] },
+  // Fixed-window abuse counters (security/rate-limit); `_id` is key + window start, expired ones are swept by cleanup.
+  { name: 'rateCounters', indexes: [{ fields: ['expiresAt'] }] },
   { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at'] }, { fields: ['actorUserId', 'at'] }] },
 ];
 

@@ -75,6 +75,8 @@ export interface UserDoc {
   lockedUntil: Date | null;
   verifiedBy: 'face' | 'document' | 'builtin';
   status: 'active' | 'disabled';
+  /** Raised by every event that must end other logins; bindings of an older epoch are dead (missing = 0). */
+  sessionEpoch?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -85,6 +87,10 @@ export interface BindingDoc {
   userId: string;
   appid: string;
   boundAt: Date;
+  /** The user's sessionEpoch when this login was made (missing = 0). */
+  epoch?: number;
+  /** How the login was proved, shown in 账号与安全. */
+  via?: 'register' | 'password' | 'sms' | 'recover' | 'document';
 }
 
 export interface UnionDoc {

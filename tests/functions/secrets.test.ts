@@ -59,7 +59,7 @@ describe('secrets never reach the logs', function () {
     await world.as('wx-secrets-2').fails('account', 'loginPassword', { phone: demoPhone(8), password: 'Wrong12345' });
     await world.rewindSms();
     await world.as('wx-secrets').ok('account', 'sendSmsCode', { phone: '13700000902', purpose: 'changePhone' });
-    await world.as('wx-secrets').ok('account', 'changePhone', { newPhone: '13700000902', smsCode: await lastSmsCode(world, '13700000902') });
+    await world.as('wx-secrets').ok('account', 'changePhone', { newPhone: '13700000902', smsCode: await lastSmsCode(world, '13700000902'), proof: { method: 'password', password: 'Union2026ok' } });
     // A failure inside a function is logged too: make one happen.
     await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.', failNth: 1 }) });
     await world.as('wx-secrets').call('member', 'my', {});

@@ -11,6 +11,7 @@ import { sealIdentity, sealPhone } from '../security/seal';
 import { oneOf, parse, str } from '../validate';
 import type { KindHandler } from '../workflow/kind';
 import { afterAccountCreated, ALREADY_REGISTERED, PHONE_TAKEN } from './service';
+import { bindingDoc } from './sessions';
 import { consumeSmsCode } from './sms';
 
 const FILE_ID = str({ label: '照片', max: 500, pattern: /^cloud:\/\/[^\s]+$/, patternMessage: '请先上传照片' });
@@ -129,7 +130,7 @@ export const documentAccount: KindHandler = {
   async effect(tx, app, reviewer, ctx) {
     const user = await createAccount(tx, app.payload as unknown as AccountPayload, 'document', reviewer.user._id, app._id, ctx);
     const bound = await txGet(tx, 'bindings', app.applicantOpenid);
-    if (!bound) await tx.collection('bindings').doc(app.applicantOpenid).set({ userId: user._id, appid: '', boundAt: new Date() });
+    if (!bound) await tx.collection('bindings').doc(app.applicantOpenid).set(bindingDoc(user, '', 'document'));
   },
   async afterApprove(app, ctx) {
     await afterAccountCreated(`usr${app._id.slice(0, 24)}`, ctx);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { AccountRole, AccountSummary, FaceStartResult, MeResult, RegisterResult } from '../../../typings/account';
+import type { AccountRole, AccountSummary, FaceStartResult, MeResult, OwnerProof, RegisterResult } from '../../../typings/account';
 import type { DocumentType } from '../../../typings/models';
 import { activeRoles, requireActor, userByDocIndex, userByPhone, userOfOpenid } from '../actor';
 import { AppError } from '../app-error';
 import { audit, auditInTx } from '../audit';
-import { cmd, db, findById, findMany, transaction, txGet } from '../db';
+import { cmd, db, findById, findMany, transaction, txGet, type Tx } from '../db';
 import { newUser, PLATFORM_SCOPE, type BindingDoc, type SealedPii, type UnionDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { validateDocument } from '../identity/documents';
@@ -14,10 +14,14 @@ import { attachWaitingRoles } from '../roles/grants';
 import { hashPassword, verifyPassword } from '../security/password';
 import { blindIndex, decrypt } from '../security/pii';
 import { sealIdentity, sealPhone } from '../security/seal';
+import { requireSlot } from '../security/rate-limit';
+import { bindingDoc, dropStaleBindings, endSessions, raiseEpochInTx } from './sessions';
 import { consumeSmsCode } from './sms';
 
 export const LOCKOUT = { maxFailures: 5, minutes: 15 };
 const FACE_SESSION_MINUTES = 30;
+/** Face checks per WeChat an hour: each costs money and each answer is about a real person. */
+export const FACE_PER_HOUR = 10;
 
 export function summary(user: UserDoc): AccountSummary {
   return {
@@ -48,6 +52,7 @@ export async function me(ctx: HandlerContext): Promise<MeResult> {
 
 export const ALREADY_REGISTERED = '该证件号码已注册，请直接登录；如忘记密码可用短信验证码重置';
 export const PHONE_TAKEN = '该手机号已被其他账号使用，请更换手机号码';
+export const RECOVER_INSTEAD = '该证件号码已注册。如原手机号已不再使用，请选择“找回账号”，绑定新手机号后登录';
 
 /** Minutes left of a password lockout; 0 when the account is not locked. */
 function lockMinutesLeft(user: UserDoc): number {
@@ -60,9 +65,13 @@ function auditAccount(user: Pick<UserDoc, '_id'>, action: string, ctx: HandlerCo
   return audit({ actorUserId: user._id, action: `account:${action}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail }, ctx);
 }
 
-/** A new password also clears the lockout: the person has proved who they are. */
-async function setPassword(user: UserDoc, password: string, action: string, ctx: HandlerContext): Promise<{ changed: true }> {
-  await db().collection('users').doc(user._id).update({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: new Date() });
+/**
+ * A new password also clears the lockout (the person has proved who they are) and ends every other
+ * login: whoever knew the old password is out. `keepOpenid` stays logged in (the caller's own WeChat).
+ */
+async function setPassword(user: UserDoc, password: string, action: string, ctx: HandlerContext, keepOpenid: string | null): Promise<{ changed: true }> {
+  const passwordHash = await hashPassword(password);
+  await endSessions(user, keepOpenid ? { openid: keepOpenid, appid: ctx.caller.appid, via: 'password' } : null, action, ctx, { passwordHash, failedLogins: 0, lockedUntil: null });
   await auditAccount(user, action, ctx);
   return { changed: true };
 }
@@ -94,10 +103,9 @@ export async function startFace(input: { name: string; docType: DocumentType; do
   }
   const valid = validateDocument('resident', input.docNumber);
   const sealed = sealIdentity(valid);
-  if (await userByDocIndex(sealed.index)) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
-  const hourAgo = new Date(Date.now() - 3600_000);
-  const recent = await db().collection('faceSessions').where({ openid: ctx.caller.openid, createdAt: cmd().gte(hourAgo) }).count();
-  if ((recent.total as number) >= 10) throw new AppError('RATE_LIMITED', '人脸核身尝试次数过多，请 1 小时后再试；多次不通过可请本级工会申请内置账号');
+  // Whether this ID is registered is answered only after the face check passes (completeFace), so
+  // startFace cannot be used to look people up; the atomic per-WeChat limit caps what it costs.
+  await requireSlot({ key: `face:caller:${ctx.caller.openid}`, limit: FACE_PER_HOUR, seconds: 3600 }, '人脸核身尝试次数过多，请 1 小时后再试；多次不通过可请本级工会申请内置账号');
   const id = randomBytes(16).toString('hex');
   const now = new Date();
   const provider = faceProvider();
@@ -128,9 +136,9 @@ async function ownSession(sessionId: string, ctx: HandlerContext): Promise<FaceS
 }
 
 /** Step 2: the server asks the provider for the outcome itself; the client's word is not enough. */
-export async function completeFace(sessionId: string, ctx: HandlerContext): Promise<{ passed: true; name: string; docMasked: string }> {
+export async function completeFace(sessionId: string, ctx: HandlerContext): Promise<{ passed: true; name: string; docMasked: string; registered: boolean }> {
   const s = await ownSession(sessionId, ctx);
-  if (s.status === 'passed') return { passed: true, name: s.name, docMasked: s.doc.masked };
+  if (s.status === 'passed') return passedFace(s);
   if (s.status === 'used') throw new AppError('ALREADY_PROCESSED', '该次人脸核身已用于注册，请直接登录');
   if (new Date(s.expiresAt).getTime() < Date.now()) {
     await db().collection('faceSessions').doc(s._id).update({ status: 'expired' });
@@ -148,12 +156,16 @@ export async function completeFace(sessionId: string, ctx: HandlerContext): Prom
     console.warn(`[face] ${s.provider} session failed: ${'code' in detail ? String(detail.code) : ''}`);
     throw new AppError('FACE_FAILED', '人脸核身未通过：请确认是本人操作，在光线充足处正对屏幕重试；多次不通过或姓名含生僻字无法核验的，可请本级工会申请内置账号');
   }
-  return { passed: true, name: s.name, docMasked: s.doc.masked };
+  return passedFace(s);
 }
 
-async function bind(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: string): Promise<void> {
-  const binding: Omit<BindingDoc, '_id'> = { userId: user._id, appid, boundAt: new Date() };
-  await db().collection('bindings').doc(openid).set(binding);
+/** Only the person whose face matched learns that the ID is registered, and is offered recovery. */
+async function passedFace(s: FaceSessionDoc): Promise<{ passed: true; name: string; docMasked: string; registered: boolean }> {
+  return { passed: true, name: s.name, docMasked: s.doc.masked, registered: Boolean(await userByDocIndex(s.docIndex)) };
+}
+
+async function bind(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: NonNullable<BindingDoc['via']>): Promise<void> {
+  await db().collection('bindings').doc(openid).set(bindingDoc(user, appid, how));
   await auditAccount(user, `bind:${how}`, ctx);
 }
 
@@ -173,7 +185,7 @@ export async function register(input: { sessionId: string; phone: string; smsCod
   if (s.status !== 'passed') throw new AppError('FACE_FAILED', '请先完成人脸核身');
   if (new Date(s.expiresAt).getTime() < Date.now()) throw new AppError('FACE_EXPIRED');
   if (await userOfOpenid(ctx.caller.openid)) throw new AppError('CONFLICT', '当前微信已登录其他账号，请先在“账号与安全”中退出登录');
-  if (await userByDocIndex(s.docIndex)) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
+  if (await userByDocIndex(s.docIndex)) throw new AppError('DUPLICATE', RECOVER_INSTEAD, 'docNumber');
   if (await userByPhone(input.phone)) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
   await consumeSmsCode(input.phone, 'register', input.smsCode);
   const user = newUser({ name: s.name, docType: 'resident', doc: s.doc, phone: sealPhone(input.phone), passwordHash: await hashPassword(input.password), verifiedBy: 'face' });
@@ -183,7 +195,7 @@ export async function register(input: { sessionId: string; phone: string; smsCod
       if (!current || current.status !== 'passed') throw new AppError('ALREADY_PROCESSED', '该次人脸核身已完成注册，请直接登录');
       await tx.collection('faceSessions').doc(s._id).update({ status: 'used' });
       await tx.collection('users').add(user);
-      await tx.collection('bindings').doc(ctx.caller.openid).set({ userId: user._id, appid: ctx.caller.appid, boundAt: new Date() });
+      await tx.collection('bindings').doc(ctx.caller.openid).set(bindingDoc(user, ctx.caller.appid, 'register'));
       await auditInTx(tx, { actorUserId: user._id, action: 'account:register', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { via: 'face' } }, ctx);
     });
   } catch (err) {
@@ -230,23 +242,90 @@ export async function loginSms(input: { phone: string; smsCode: string }, ctx: H
   return { account: summary(user) };
 }
 
-export async function changePhone(input: { newPhone: string; smsCode: string }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
+/**
+ * Proves that the logged-in caller is the account's owner, not just someone holding an unlocked
+ * phone: the current password, a code sent to the current phone, or a face check on the account's ID.
+ */
+export async function proveOwner(user: UserDoc, proof: OwnerProof, ctx: HandlerContext): Promise<void> {
+  if (proof.method === 'password') {
+    if (lockMinutesLeft(user) > 0) throw new AppError('ACCOUNT_LOCKED');
+    if (!user.passwordHash || !(await verifyPassword(proof.password, user.passwordHash))) {
+      await recordFailure(user);
+      throw new AppError('LOGIN_FAILED', user.passwordHash ? '当前密码不正确' : '该账号未设置密码，请改用短信验证码或人脸核身验证', 'proof');
+    }
+    return;
+  }
+  if (proof.method === 'sms') {
+    await consumeSmsCode(decrypt(user.phone.cipher), 'verify', proof.smsCode, 'proof');
+    return;
+  }
+  const s = await ownSession(proof.sessionId, ctx);
+  if (s.status !== 'passed' || new Date(s.expiresAt).getTime() < Date.now()) throw new AppError('FACE_FAILED', '请先完成本人人脸核身', 'proof');
+  if (s.docIndex !== user.docIndex) throw new AppError('FACE_FAILED', '人脸核身的证件与本账号不一致', 'proof');
+  const used = await db().collection('faceSessions').where({ _id: s._id, status: 'passed' }).update({ status: 'used' });
+  if (Number(used.updated) !== 1) throw new AppError('ALREADY_PROCESSED', '该次人脸核身已使用，请重新核验');
+}
+
+/** New phone and member row in one transaction; every other login ends (an intruder cannot stay). */
+async function movePhone(tx: Tx, user: UserDoc, phone: SealedPii, now: Date): Promise<void> {
+  if (user.activeMemberId) {
+    const m = await txGet<{ _id: string; userId: string | null }>(tx, 'members', user.activeMemberId);
+    if (m && m.userId === user._id) await tx.collection('members').doc(m._id).update({ phone, phoneIndex: phone.index, updatedAt: now });
+  }
+}
+
+export async function changePhone(input: { newPhone: string; smsCode: string; proof: OwnerProof }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
   const actor = await requireActor(ctx);
   if (blindIndex('phone', input.newPhone) === actor.user.phoneIndex) throw new AppError('INVALID_INPUT', '新手机号与当前手机号相同', 'newPhone');
   if (await userByPhone(input.newPhone)) throw new AppError('DUPLICATE', PHONE_TAKEN, 'newPhone');
+  await proveOwner(actor.user, input.proof, ctx);
   await consumeSmsCode(input.newPhone, 'changePhone', input.smsCode);
   const phone = sealPhone(input.newPhone);
-  await transaction(async (tx) => {
+  const epoch = await transaction(async (tx) => {
     const now = new Date();
-    await tx.collection('users').doc(actor.user._id).update({ phone, phoneIndex: phone.index, updatedAt: now });
-    if (actor.user.activeMemberId) {
-      const m = await txGet<{ _id: string; userId: string | null }>(tx, 'members', actor.user.activeMemberId);
-      if (m && m.userId === actor.user._id) await tx.collection('members').doc(m._id).update({ phone, phoneIndex: phone.index, updatedAt: now });
-    }
-    await auditInTx(tx, { actorUserId: actor.user._id, action: 'account:changePhone', targetType: 'user', targetId: actor.user._id, unionId: PLATFORM_SCOPE, detail: { to: phone.masked } }, ctx);
+    const e = await raiseEpochInTx(tx, actor.user, { openid: ctx.caller.openid, appid: ctx.caller.appid, via: 'sms' }, { phone, phoneIndex: phone.index });
+    await movePhone(tx, actor.user, phone, now);
+    await auditInTx(tx, { actorUserId: actor.user._id, action: 'account:changePhone', targetType: 'user', targetId: actor.user._id, unionId: PLATFORM_SCOPE, detail: { to: phone.masked, proof: input.proof.method } }, ctx);
+    return e;
   });
+  await dropStaleBindings(actor.user._id, epoch);
   const user = (await findById<UserDoc>('users', actor.user._id)) as UserDoc;
   return { account: summary(user) };
+}
+
+/**
+ * 找回账号 (spec §七.4): the phone is lost, the ID is registered. A face check that passed on that ID
+ * proves the person; the new phone is proved by its code; this WeChat is bound and every other
+ * login ends. Built-in account holders (no face check possible) recover through their union's
+ * admin and the province office (builtinAccount application for a registered ID).
+ */
+export async function recover(input: { sessionId: string; phone: string; smsCode: string; newPassword?: string }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
+  const s = await ownSession(input.sessionId, ctx);
+  if (s.status === 'used') throw new AppError('ALREADY_PROCESSED', '该次人脸核身已使用，请重新核验');
+  if (s.status !== 'passed') throw new AppError('FACE_FAILED', '请先完成人脸核身');
+  if (new Date(s.expiresAt).getTime() < Date.now()) throw new AppError('FACE_EXPIRED');
+  const user = await userByDocIndex(s.docIndex);
+  if (!user) throw new AppError('NOT_FOUND', '该证件尚未注册，请直接注册');
+  const current = await userOfOpenid(ctx.caller.openid);
+  if (current && current._id !== user._id) throw new AppError('CONFLICT', '当前微信已登录其他账号，请先在“账号与安全”中退出登录');
+  const owner = await userByPhone(input.phone);
+  if (owner && owner._id !== user._id) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
+  await consumeSmsCode(input.phone, 'recover', input.smsCode);
+  const passwordHash = input.newPassword ? await hashPassword(input.newPassword) : undefined;
+  const phone = sealPhone(input.phone);
+  const epoch = await transaction(async (tx) => {
+    const face = await txGet<FaceSessionDoc>(tx, 'faceSessions', s._id);
+    if (!face || face.status !== 'passed') throw new AppError('ALREADY_PROCESSED', '该次人脸核身已使用，请重新核验');
+    await tx.collection('faceSessions').doc(s._id).update({ status: 'used' });
+    const now = new Date();
+    const extra: Record<string, unknown> = { phone, phoneIndex: phone.index, failedLogins: 0, lockedUntil: null, ...(passwordHash ? { passwordHash } : {}) };
+    const e = await raiseEpochInTx(tx, user, { openid: ctx.caller.openid, appid: ctx.caller.appid, via: 'recover' }, extra);
+    await movePhone(tx, user, phone, now);
+    await auditInTx(tx, { actorUserId: user._id, action: 'account:recover', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { to: phone.masked, via: 'face' } }, ctx);
+    return e;
+  });
+  await dropStaleBindings(user._id, epoch);
+  return { account: summary((await findById<UserDoc>('users', user._id)) as UserDoc) };
 }
 
 export async function changePassword(input: { oldPassword: string; newPassword: string }, ctx: HandlerContext): Promise<{ changed: true }> {
@@ -257,14 +336,16 @@ export async function changePassword(input: { oldPassword: string; newPassword: 
     await recordFailure(user);
     throw new AppError('LOGIN_FAILED', '原密码不正确', 'oldPassword');
   }
-  return setPassword(user, input.newPassword, 'changePassword', ctx);
+  return setPassword(user, input.newPassword, 'changePassword', ctx, actor.openid);
 }
 
 export async function resetPassword(input: { phone: string; smsCode: string; newPassword: string }, ctx: HandlerContext): Promise<{ changed: true }> {
   const user = await userByPhone(input.phone);
   if (!user) throw new AppError('PHONE_NOT_REGISTERED');
   await consumeSmsCode(input.phone, 'resetPassword', input.smsCode);
-  return setPassword(user, input.newPassword, 'resetPassword', ctx);
+  // The caller stays logged in only if this WeChat was already this account's live login.
+  const mine = (await userOfOpenid(ctx.caller.openid))?._id === user._id;
+  return setPassword(user, input.newPassword, 'resetPassword', ctx, mine ? ctx.caller.openid : null);
 }
 
 export async function logout(ctx: HandlerContext): Promise<{ loggedOut: true }> {

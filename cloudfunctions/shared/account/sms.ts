@@ -3,12 +3,24 @@ import { AppError } from '../app-error';
 import { piiConfig } from '../config';
 import { cmd, db, isDuplicate } from '../db';
 import { sendSmsCode } from '../providers/messaging';
+import type { SmsPurpose } from '../../../typings/account';
 import { blindIndex } from '../security/pii';
+import { CHINA_DAY, requireSlot } from '../security/rate-limit';
 
-/** SMS codes: 1 a minute and 10 a day per phone, valid 5 minutes, 5 wrong tries. */
-export type SmsPurpose = 'register' | 'login' | 'changePhone' | 'resetPassword';
+export type { SmsPurpose };
 
-export const SMS_LIMITS = { perDay: 10, intervalSeconds: 60, validSeconds: 300, maxAttempts: 5 };
+/**
+ * SMS codes: 1 a minute and 10 a day per phone, valid 5 minutes, 5 wrong tries. Every text costs
+ * money and can harass a stranger, so one WeChat (caller) also gets at most 5 codes an hour and 10 a
+ * day across all phones, and the whole platform at most `SMS_GLOBAL_PER_MINUTE` a minute.
+ */
+export const SMS_LIMITS = { perDay: 10, intervalSeconds: 60, validSeconds: 300, maxAttempts: 5, callerPerHour: 5, callerPerDay: 10 };
+
+/** The platform-wide rate; configurable because it depends on the SMS package bought. */
+function globalPerMinute(): number {
+  const n = Number(process.env.SMS_GLOBAL_PER_MINUTE ?? '');
+  return Number.isInteger(n) && n > 0 ? n : 300;
+}
 
 interface SmsCodeDoc {
   _id: string;
@@ -32,7 +44,14 @@ function startOfChinaDay(now: Date): Date {
   return new Date(shifted.getTime() - 8 * 3600_000);
 }
 
-export async function issueSmsCode(phone: string, purpose: SmsPurpose): Promise<{ resendAfter: number }> {
+/** The per-caller and global limits, taken as atomic slots after the per-phone checks pass. */
+async function takeSendSlots(openid: string): Promise<void> {
+  await requireSlot({ key: `sms:caller-hour:${openid}`, limit: SMS_LIMITS.callerPerHour, seconds: 3600 }, `当前微信获取验证码过于频繁（每小时最多 ${SMS_LIMITS.callerPerHour} 条），请 1 小时后再试`);
+  await requireSlot({ key: `sms:caller-day:${openid}`, limit: SMS_LIMITS.callerPerDay, ...CHINA_DAY }, `当前微信今日获取验证码已达 ${SMS_LIMITS.callerPerDay} 条，请明天再试`);
+  await requireSlot({ key: 'sms:global', limit: globalPerMinute(), seconds: 60 }, '短信发送繁忙，请 1 分钟后再试');
+}
+
+export async function issueSmsCode(phone: string, purpose: SmsPurpose, openid: string): Promise<{ resendAfter: number }> {
   const phoneIndex = blindIndex('phone', phone);
   const now = new Date();
   const coll = db().collection('smsCodes');
@@ -44,6 +63,7 @@ export async function issueSmsCode(phone: string, purpose: SmsPurpose): Promise<
     if (wait > 0) throw new AppError('RATE_LIMITED', `验证码已发送，请 ${wait} 秒后再获取`);
   }
   if (sent.length >= SMS_LIMITS.perDay) throw new AppError('RATE_LIMITED', `该手机号今日获取验证码已达 ${SMS_LIMITS.perDay} 次，请明天再试`);
+  await takeSendSlots(openid);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const doc: SmsCodeDoc = {
     // The N-th code of the day for this phone: two concurrent requests claim the same id, one fails.
