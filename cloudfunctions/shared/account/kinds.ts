@@ -13,6 +13,7 @@ import type { KindHandler } from '../workflow/kind';
 import { afterAccountCreated, ALREADY_REGISTERED, PHONE_TAKEN } from './service';
 import { bindingDoc } from './sessions';
 import { consumeSmsCode } from './sms';
+import { shownDocument } from '../security/pii';
 
 const FILE_ID = str({ label: '照片', max: 500, pattern: /^cloud:\/\/[^\s]+$/, patternMessage: '请先上传照片' });
 const nameField = (v: unknown, f: string) => validateName(v, f);
@@ -34,7 +35,7 @@ async function checkFree(docIndex: string, phone: string): Promise<void> {
 function accountLines(p: AccountPayload) {
   return [
     { label: '姓名', value: p.name },
-    { label: DOCUMENT_TYPE_NAMES[p.docType], value: p.doc.masked },
+    { label: DOCUMENT_TYPE_NAMES[p.docType], value: shownDocument(p.doc, p.docType) },
     { label: '手机号码', value: p.phone.masked },
   ];
 }

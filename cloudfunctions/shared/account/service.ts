@@ -12,7 +12,7 @@ import { claimImportedMembership } from '../membership/matching';
 import { faceProvider, type FaceSubject } from '../providers/face';
 import { attachWaitingRoles } from '../roles/grants';
 import { hashPassword, verifyPassword } from '../security/password';
-import { blindIndex, decrypt } from '../security/pii';
+import { blindIndex, decrypt, shownDocument } from '../security/pii';
 import { sealIdentity, sealPhone } from '../security/seal';
 import { requireSlot } from '../security/rate-limit';
 import { bindingDoc, dropStaleBindings, endSessions, raiseEpochInTx } from './sessions';
@@ -28,7 +28,7 @@ export function summary(user: UserDoc): AccountSummary {
     userId: user._id,
     name: user.name,
     docType: user.docType,
-    docMasked: user.doc.masked,
+    docMasked: shownDocument(user.doc, user.docType),
     phoneMasked: user.phone.masked,
     verifiedBy: user.verifiedBy,
     hasPassword: Boolean(user.passwordHash),
@@ -161,7 +161,7 @@ export async function completeFace(sessionId: string, ctx: HandlerContext): Prom
 
 /** Only the person whose face matched learns that the ID is registered, and is offered recovery. */
 async function passedFace(s: FaceSessionDoc): Promise<{ passed: true; name: string; docMasked: string; registered: boolean }> {
-  return { passed: true, name: s.name, docMasked: s.doc.masked, registered: Boolean(await userByDocIndex(s.docIndex)) };
+  return { passed: true, name: s.name, docMasked: shownDocument(s.doc, s.docType), registered: Boolean(await userByDocIndex(s.docIndex)) };
 }
 
 async function bind(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: NonNullable<BindingDoc['via']>): Promise<void> {

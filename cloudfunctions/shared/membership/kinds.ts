@@ -9,6 +9,7 @@ import { resolveQr } from '../org/qr';
 import { mayHoldMembers } from '../org/unions';
 import { optional, orgName, parse, str } from '../validate';
 import type { Applicant, ApplicationDoc, KindHandler, Prepared } from '../workflow/kind';
+import { shownDocument } from '../security/pii';
 
 /** 会员登记 (already a member offline), 会员入会 (joining) and 会籍转移, all reviewed by the receiving union. */
 const APPLY_FIELDS = {
@@ -41,7 +42,7 @@ function personLines(user: UserDoc, union: UnionDoc, unitName: string) {
     { label: '单位名称', value: unitName },
     { label: '工会名称', value: union.name },
     { label: '姓名', value: user.name },
-    { label: DOCUMENT_TYPE_NAMES[user.docType], value: user.doc.masked },
+    { label: DOCUMENT_TYPE_NAMES[user.docType], value: shownDocument(user.doc, user.docType) },
     { label: '手机号码', value: user.phone.masked },
   ];
 }

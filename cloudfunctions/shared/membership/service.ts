@@ -14,7 +14,7 @@ import type { HandlerContext } from '../handler';
 import { documentIndexKeys } from '../identity/documents';
 import { textWorkbook } from '../importer/text-book';
 import { typeName, unionView } from '../org/unions';
-import { blindIndex, decrypt } from '../security/pii';
+import { blindIndex, decrypt, shownDocument } from '../security/pii';
 import type { ApplicationDoc } from '../workflow/kind';
 import type { Workflow } from '../workflow/service';
 
@@ -91,7 +91,7 @@ export async function myMembership(ctx: HandlerContext, workflow: Workflow): Pro
         status: active.status,
         statusName: STATUS_NAMES[active.status],
         joinedAt: new Date(active.joinedAt).toISOString(),
-        docMasked: actor.user.doc.masked,
+        docMasked: shownDocument(actor.user.doc, actor.user.docType),
         memberCode: memberCode(active._id),
         memberQr: await QRCode.toDataURL(memberCode(active._id), { margin: 1, width: 240 }),
       }
@@ -151,7 +151,7 @@ export async function listMembers(
       name: m.name,
       docType: m.docType,
       docTypeName: DOCUMENT_TYPE_NAMES[m.docType],
-      docMasked: m.doc.masked,
+      docMasked: shownDocument(m.doc, m.docType),
       phoneMasked: m.phone?.masked ?? '',
       unitName: m.unitName,
       realName: m.realName,

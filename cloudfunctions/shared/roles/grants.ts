@@ -12,6 +12,7 @@ import { sealIdentity, sealPhone } from '../security/seal';
 import { list, oneOf, parse, str } from '../validate';
 import type { KindHandler } from '../workflow/kind';
 import { superiorOf } from '../org/unions';
+import { shownDocument } from '../security/pii';
 
 /** One role per person per union: the id is derived, so a person can never hold two. */
 export function roleId(unionId: string, docIndex: string): string {
@@ -101,7 +102,7 @@ function grantLines(p: GrantPayload) {
   return [
     { label: '角色', value: p.role === 'admin' ? '管理员' : '操作员' },
     { label: '姓名', value: p.name },
-    { label: DOCUMENT_TYPE_NAMES[p.docType], value: p.doc.masked },
+    { label: DOCUMENT_TYPE_NAMES[p.docType], value: shownDocument(p.doc, p.docType) },
     { label: '手机号码', value: p.phone.masked },
     { label: '权限', value: p.permissions.map((x) => PERMISSION_NAMES[x]).join('、') },
   ];

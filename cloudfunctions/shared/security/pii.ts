@@ -1,3 +1,4 @@
+import type { DocumentType } from '../../../typings/models';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { piiConfig } from '../config';
 
@@ -47,11 +48,33 @@ export function blindIndex(kind: 'doc' | 'phone', normalised: string): string {
   return createHmac('sha256', key('PII_INDEX_KEY')).update(`${kind}:${normalised}`).digest('base64url');
 }
 
-/** `4401**********1234`: first four and last four visible. */
-export function maskDocument(doc: string): string {
+/**
+ * Visible head and tail per document type, so every view and export masks the same way. Long
+ * national numbers keep the region prefix and the last four (how banks show them); short permits
+ * and passports keep two and two: a 9-character HK/Macao permit shows 4 of 9, never 8.
+ */
+const MASK_SHAPE: Record<DocumentType, { head: number; tail: number }> = {
+  resident: { head: 4, tail: 4 },
+  hmtResidence: { head: 4, tail: 4 },
+  foreignerPermanent: { head: 3, tail: 4 },
+  hkMacaoPermit: { head: 2, tail: 2 },
+  taiwanPermit: { head: 2, tail: 2 },
+  passport: { head: 2, tail: 2 },
+};
+
+/**
+ * The one masking function for ID documents: `4401**********1234`, `H1*****78`. Never more than
+ * half of the characters are visible, whatever the type or length (the shape shrinks to fit).
+ */
+export function maskDocument(doc: string, type: DocumentType): string {
   const chars = [...doc];
-  if (chars.length <= 8) return `${chars.slice(0, 1).join('')}${'*'.repeat(Math.max(chars.length - 2, 1))}${chars.slice(-1).join('')}`;
-  return `${chars.slice(0, 4).join('')}${'*'.repeat(chars.length - 8)}${chars.slice(-4).join('')}`;
+  const budget = Math.floor(chars.length / 2);
+  let { head, tail } = MASK_SHAPE[type];
+  while (head + tail > budget && (head > 0 || tail > 0)) {
+    if (head >= tail && head > 0) head--;
+    else tail--;
+  }
+  return `${chars.slice(0, head).join('')}${'*'.repeat(chars.length - head - tail)}${tail ? chars.slice(-tail).join('') : ''}`;
 }
 
 /** `138****5678`. */
@@ -61,4 +84,12 @@ export function maskPhone(phone: string): string {
 
 export function generateKey(): string {
   return randomBytes(32).toString('base64');
+}
+
+/**
+ * What every view shows of a stored document: the stored mask re-masked by today's rule, so rows
+ * sealed under an older, looser rule (`H123*5678`) never show more than the rule allows.
+ */
+export function shownDocument(sealed: { masked: string }, type: DocumentType): string {
+  return maskDocument(sealed.masked, type);
 }
