@@ -12,6 +12,8 @@ export interface RoleRow {
   /** False while a role entered by a superior waits for the person to register. */
   registered: boolean;
   isMe: boolean;
+  /** The admin agreed to show their phone to applicants waiting on this union. */
+  phoneShown?: boolean;
 }
 
 export interface PersonForRole {
@@ -36,6 +38,8 @@ export interface AuditRow {
   /** The target in words (application title, member name, union name), never an ID number or phone. */
   targetLabel?: string;
   action: string;
+  /** The action in words (审核通过·会员入会), when the log is read. */
+  actionName?: string;
   targetType: string;
   targetId: string;
   unionId: string;
@@ -47,5 +51,6 @@ export interface AuditRow {
 export interface AdminActions {
   listRoles: ActionSpec<{ unionId: string }, { roles: RoleRow[]; adminCount: number }>;
   appointSubordinate: ActionSpec<{ person: PersonForRole }, { roleId: string; attached: boolean }>;
+  setPhoneShown: ActionSpec<{ unionId: string; shown: boolean }, { phoneShown: boolean }>;
   auditLog: ActionSpec<{ unionId?: string; page?: number; pageSize?: number }, Page<AuditRow>>;
 }

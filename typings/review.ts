@@ -27,8 +27,13 @@ export interface ApplicationView {
   applicantName: string;
   reviewerUnionId: string;
   reviewerName: string;
-  /** The reviewing union's published phone, so a waiting applicant can call (spec §三.9). */
+  /** The phone a waiting applicant may call (spec §三.9): a reviewing admin's who agreed to show it, else the union's. */
   reviewerContactPhone: string;
+  /** Whose phone that is: `admin` (with the admin's name) or the reviewing `union`. */
+  reviewerContactKind?: 'admin' | 'union';
+  reviewerContactName?: string;
+  /** Set when the union that should review has no admin and a superior reviews instead; says why. */
+  routedFrom?: { unionId: string; unionName: string; reason: string };
   createdAt: string;
   decidedAt?: string;
   rejectReason?: string;

@@ -1,13 +1,14 @@
 import type { Permission } from '../../typings/models';
 import { holdsRight, isProvinceOffice, requireActor, requireUnion, rightInOrAbove } from '../shared/actor';
 import { AppError } from '../shared/app-error';
-import type { AuditEntry } from '../shared/audit';
+import { audit, type AuditEntry } from '../shared/audit';
+import { describeAudit } from '../shared/audit-view';
 import { db } from '../shared/db';
 import type { RoleDoc } from '../shared/documents';
 import { PLATFORM_SCOPE } from '../shared/documents';
 import { defineFunction, type ActionHandler } from '../shared/handler';
 import { appointSubordinate } from '../shared/roles/grants';
-import { id, optional, page, paging, parse, record } from '../shared/validate';
+import { bool, id, optional, page, paging, parse, record } from '../shared/validate';
 
 /** Admins and operators (spec §六): who holds which rights, direct entry for subordinates, the audit log. */
 export const actions: Record<string, ActionHandler> = {
@@ -27,6 +28,7 @@ export const actions: Record<string, ActionHandler> = {
         permissions: r.permissions as Permission[],
         registered: r.userId !== null,
         isMe: r.userId === actor.user._id,
+        phoneShown: r.phoneShown === true,
       })),
       adminCount: union.adminCount,
     };
@@ -36,6 +38,19 @@ export const actions: Record<string, ActionHandler> = {
     const input = parse({ person: record('人员信息') }, payload);
     const actor = await requireActor(ctx);
     return appointSubordinate(actor, input.person, ctx);
+  },
+  /**
+   * An admin agrees (or stops agreeing) that applicants waiting on this union see their phone on the
+   * waiting page (spec §三.9: the applicant may call the reviewing admin). Only one's own role.
+   */
+  setPhoneShown: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会'), shown: bool('是否向申请人显示手机号') }, payload);
+    const actor = await requireActor(ctx);
+    const own = actor.roles.find((r) => r.unionId === input.unionId && r.role === 'admin');
+    if (!own) throw new AppError('PERMISSION_DENIED', '只有本工会管理员可以设置是否向申请人显示自己的手机号');
+    await db().collection('roles').where({ _id: own._id, userId: actor.user._id, status: 'active' }).update({ phoneShown: input.shown });
+    await audit({ actorUserId: actor.user._id, actorName: actor.user.name, action: 'role:phoneShown', targetType: 'role', targetId: own._id, unionId: input.unionId, detail: { shown: input.shown } }, ctx);
+    return { phoneShown: input.shown };
   },
   /** Union admins read their own union's log; the province office reads everything. */
   auditLog: async (payload, ctx) => {
@@ -53,7 +68,7 @@ export const actions: Record<string, ActionHandler> = {
     const coll = db().collection('auditLogs');
     const [res, count] = await Promise.all([coll.where(where).orderBy('at', 'desc').skip(p.skip).limit(p.limit).get(), coll.where(where).count()]);
     return {
-      items: (res.data as AuditEntry[]).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      items: await describeAudit(res.data as AuditEntry[]),
       total: count.total,
       page: p.page,
       pageSize: p.pageSize,

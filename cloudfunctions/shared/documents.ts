@@ -164,6 +164,8 @@ export interface RoleDoc {
   role: RoleName;
   permissions: Permission[];
   status: 'active' | 'revoked';
+  /** The admin agreed that applicants waiting on this union may see and call this phone (spec §三.9). */
+  phoneShown?: boolean;
   grantedBy: string;
   grantedAt: Date;
 }

@@ -2,6 +2,7 @@ import type { ApiRequest, ApiResponse } from '../../typings/api';
 import { AppError } from './app-error';
 import { callerOf, type Caller } from './cloud';
 import { ConfigError } from './config';
+import { recordRefused } from './refused';
 import { compareVersions, MIN_CLIENT_VERSION } from './version';
 
 /** Event size the functions accept; larger payloads are refused before any work. */
@@ -27,8 +28,15 @@ export function defineFunction(handlers: Record<string, ActionHandler>) {
       }
       const handler = Object.prototype.hasOwnProperty.call(handlers, request.action) ? handlers[request.action] : undefined;
       if (!handler) throw new AppError('UNKNOWN_ACTION');
-      const data = await handler(request.payload ?? {}, { caller: callerOf(context), requestId: request.requestId });
-      return { ok: true, data };
+      const ctx: HandlerContext = { caller: callerOf(context), requestId: request.requestId };
+      try {
+        const data = await handler(request.payload ?? {}, ctx);
+        return { ok: true, data };
+      } catch (err) {
+        // Refused privileged calls leave a trace (rate-capped), so an admin sees who tried what.
+        if (err instanceof AppError && err.code === 'PERMISSION_DENIED') await recordRefused(functionName(context), request.action, request.payload, err, ctx);
+        throw err;
+      }
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toApiError() };
       if (err instanceof ConfigError) {
@@ -51,6 +59,12 @@ function logConfigErrorOnce(err: ConfigError): void {
   if (reportedConfigErrors.has(err.message)) return;
   reportedConfigErrors.add(err.message);
   console.error(`[config] ${err.message}`);
+}
+
+/** SCF passes the function's name in the context (`function_name`); the emulator does the same. */
+function functionName(context: unknown): string {
+  const name = (context as { function_name?: unknown } | null)?.function_name;
+  return typeof name === 'string' ? name : '';
 }
 
 function parseRequest(event: unknown): ApiRequest {

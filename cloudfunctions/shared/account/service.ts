@@ -61,8 +61,8 @@ function lockMinutesLeft(user: UserDoc): number {
 }
 
 /** Account-security changes are logged against the user, readable by the province office. */
-function auditAccount(user: Pick<UserDoc, '_id'>, action: string, ctx: HandlerContext, detail: Record<string, unknown> = {}): Promise<void> {
-  return audit({ actorUserId: user._id, action: `account:${action}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail }, ctx);
+function auditAccount(user: Pick<UserDoc, '_id' | 'name'>, action: string, ctx: HandlerContext, detail: Record<string, unknown> = {}): Promise<void> {
+  return audit({ actorUserId: user._id, actorName: user.name, action: `account:${action}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail }, ctx);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Actor } from '../actor';
 import type { Tx } from '../db';
 import type { UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
+import type { RoutedFrom } from './routing';
 
 export interface StoredTimelineEntry extends Omit<TimelineEntry, 'at' | 'actionName'> {
   at: Date;
@@ -17,6 +18,8 @@ export interface ApplicationDoc {
   version: number;
   /** The union whose admins decide, or 'platform' for the province office. */
   reviewerUnionId: string;
+  /** Set when the natural reviewer had no admin and the nearest ancestor with one reviews instead. */
+  routedFrom?: RoutedFrom | null;
   /** The union the application is about, for audit scoping (null when there is none yet). */
   unionId: string | null;
   applicantUserId: string | null;

@@ -5,11 +5,13 @@ import { actorOf, holdsRight, isProvinceOffice, openidsOf, requireActor, unionsW
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, db, findById, transaction, txGet } from '../db';
-import { PLATFORM_SCOPE, type UnionDoc } from '../documents';
+import { PLATFORM_SCOPE, type RoleDoc, type UnionDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { sendSubscribeMessage } from '../providers/messaging';
 import type { Applicant, ApplicationDoc, KindHandler, StoredTimelineEntry } from './kind';
+import { decrypt } from '../security/pii';
 import { releaseLocks, takeLocks } from './locks';
+import { routeReviewer } from './routing';
 
 /**
  * The one review service every application kind goes through. A transition is a transaction that
@@ -42,16 +44,18 @@ export class Workflow {
       ? createHash('sha256').update(`${applicant.openid}\u0000${kind}\u0000${ctx.requestId}`).digest('hex').slice(0, 32)
       : createHash('sha256').update(`${applicant.openid}\u0000${Date.now()}\u0000${Math.random()}`).digest('hex').slice(0, 32);
     const existing = await findById<ApplicationDoc>('applications', id);
-    if (existing) return { application: await this.view(existing, applicant.user?._id ?? null), replayed: true };
+    if (existing) return { application: await this.view(existing, applicant.user?._id ?? null, applicant.openid), replayed: true };
 
     const prepared = await handler.prepare(data, applicant, ctx);
+    const routed = await routeReviewer(prepared.reviewerUnionId);
     const now = new Date();
     const app: ApplicationDoc = {
       _id: id,
       kind,
       status: 'pending',
       version: 1,
-      reviewerUnionId: prepared.reviewerUnionId,
+      reviewerUnionId: routed.reviewerUnionId,
+      ...(routed.routedFrom ? { routedFrom: routed.routedFrom } : {}),
       unionId: prepared.unionId,
       applicantUserId: applicant.user?._id ?? null,
       applicantOpenid: applicant.openid,
@@ -74,13 +78,13 @@ export class Workflow {
       await tx.collection('applications').add(app);
       await auditInTx(
         tx,
-        { actorUserId: app.applicantUserId, action: `submit:${kind}`, targetType: 'application', targetId: id, unionId: app.unionId ?? app.reviewerUnionId, detail: { title: app.title } },
+        { actorUserId: app.applicantUserId, actorName: app.applicantName, action: `submit:${kind}`, targetType: 'application', targetId: id, unionId: app.unionId ?? app.reviewerUnionId, detail: { title: app.title } },
         ctx,
       );
       return false;
     });
     const stored = replayed ? ((await findById<ApplicationDoc>('applications', id)) as ApplicationDoc) : app;
-    return { application: await this.view(stored, app.applicantUserId), replayed };
+    return { application: await this.view(stored, app.applicantUserId, applicant.openid), replayed };
   }
 
   canReview(actor: Actor, app: Pick<ApplicationDoc, 'kind' | 'reviewerUnionId'>): boolean {
@@ -124,6 +128,7 @@ export class Workflow {
         tx,
         {
           actorUserId: actor.user._id,
+          actorName: actor.user.name,
           action: `${decision === 'approved' ? 'approve' : 'reject'}:${current.kind}`,
           targetType: 'application',
           targetId: id,
@@ -161,12 +166,12 @@ export class Workflow {
       await releaseLocks(tx, current.locks);
       await auditInTx(
         tx,
-        { actorUserId: user?._id ?? null, action: `withdraw:${current.kind}`, targetType: 'application', targetId: id, unionId: current.unionId ?? current.reviewerUnionId, detail: { title: current.title } },
+        { actorUserId: user?._id ?? null, actorName: current.applicantName, action: `withdraw:${current.kind}`, targetType: 'application', targetId: id, unionId: current.unionId ?? current.reviewerUnionId, detail: { title: current.title } },
         ctx,
       );
       return { ...current, ...change };
     });
-    return this.view(withdrawn, user?._id ?? null);
+    return this.view(withdrawn, user?._id ?? null, ctx.caller.openid);
   }
 
   async batchApprove(ids: string[], ctx: HandlerContext): Promise<BatchResult[]> {
@@ -222,7 +227,7 @@ export class Workflow {
     if (status) where.status = status;
     const coll = db().collection('applications');
     const [res, count] = await Promise.all([coll.where(where).orderBy('createdAt', 'desc').skip(skip).limit(limit).get(), coll.where(where).count()]);
-    return { items: await this.views(res.data as ApplicationDoc[], user?._id ?? null), total: count.total as number };
+    return { items: await this.views(res.data as ApplicationDoc[], user?._id ?? null, ctx.caller.openid), total: count.total as number };
   }
 
   async detail(id: string, ctx: HandlerContext): Promise<ApplicationView> {
@@ -234,7 +239,7 @@ export class Workflow {
       const actor = user ? await actorOf(ctx.caller.openid, user) : null;
       if (!actor || !this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED');
     }
-    return this.view(app, user?._id ?? null);
+    return this.view(app, user?._id ?? null, ctx.caller.openid);
   }
 
   private async notify(app: ApplicationDoc): Promise<void> {
@@ -249,19 +254,28 @@ export class Workflow {
     }
   }
 
-  async view(app: ApplicationDoc, viewerUserId: string | null): Promise<ApplicationView> {
-    return (await this.views([app], viewerUserId))[0];
+  /** `viewerOpenid` lets an applicant without an account yet (document registration) withdraw their own. */
+  async view(app: ApplicationDoc, viewerUserId: string | null, viewerOpenid = ''): Promise<ApplicationView> {
+    return (await this.views([app], viewerUserId, viewerOpenid))[0];
   }
 
-  async views(apps: ApplicationDoc[], viewerUserId: string | null): Promise<ApplicationView[]> {
+  async views(apps: ApplicationDoc[], viewerUserId: string | null, viewerOpenid = ''): Promise<ApplicationView[]> {
     const unionIds = [...new Set(apps.map((a) => a.reviewerUnionId).filter((u) => u !== PLATFORM_SCOPE))];
     const unions = new Map<string, UnionDoc>();
+    const contacts = new Map<string, RoleDoc>();
     if (unionIds.length) {
-      const res = await db().collection('unions').where({ _id: cmd().in(unionIds) }).limit(unionIds.length).get();
+      const [res, shown] = await Promise.all([
+        db().collection('unions').where({ _id: cmd().in(unionIds) }).limit(unionIds.length).get(),
+        // Admins who agreed to show their phone to applicants (spec §三.9: call the reviewing admin).
+        db().collection('roles').where({ unionId: cmd().in(unionIds), role: 'admin', status: 'active', phoneShown: true }).limit(100).get(),
+      ]);
       for (const u of res.data as UnionDoc[]) unions.set(u._id, u);
+      for (const r of shown.data as RoleDoc[]) if (r.phone && !contacts.has(r.unionId)) contacts.set(r.unionId, r);
     }
     return apps.map((app) => {
       const reviewer = unions.get(app.reviewerUnionId);
+      const admin = contacts.get(app.reviewerUnionId);
+      const mine = viewerUserId !== null ? app.applicantUserId === viewerUserId : app.applicantUserId === null && viewerOpenid !== '' && app.applicantOpenid === viewerOpenid;
       return {
         id: app._id,
         kind: app.kind,
@@ -273,7 +287,10 @@ export class Workflow {
         applicantName: app.applicantName,
         reviewerUnionId: app.reviewerUnionId,
         reviewerName: reviewer?.name ?? '省总智慧工会办公室',
-        reviewerContactPhone: reviewer?.contactPhone ?? '',
+        ...(admin?.phone
+          ? { reviewerContactPhone: decrypt(admin.phone.cipher), reviewerContactKind: 'admin' as const, reviewerContactName: `管理员 ${admin.name}` }
+          : { reviewerContactPhone: reviewer?.contactPhone ?? '', reviewerContactKind: 'union' as const, reviewerContactName: reviewer?.name ?? '省总智慧工会办公室' }),
+        ...(app.routedFrom ? { routedFrom: app.routedFrom } : {}),
         createdAt: new Date(app.createdAt).toISOString(),
         ...(app.decidedAt ? { decidedAt: new Date(app.decidedAt).toISOString() } : {}),
         ...(app.rejectReason ? { rejectReason: app.rejectReason } : {}),
@@ -284,7 +301,7 @@ export class Workflow {
           byName: h.byName,
           ...(h.note ? { note: h.note } : {}),
         })),
-        canWithdraw: app.status === 'pending' && viewerUserId !== null && app.applicantUserId === viewerUserId,
+        canWithdraw: app.status === 'pending' && mine,
         attachments: app.attachments,
       };
     });

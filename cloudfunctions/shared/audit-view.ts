@@ -1,0 +1,73 @@
+import { APPLICATION_KIND_NAMES, type ApplicationKind } from '../../typings/models';
+import type { AuditRow } from '../../typings/admin';
+import type { AuditEntry } from './audit';
+import { cmd, findMany } from './db';
+import { PLATFORM_SCOPE, type MemberDoc, type RoleDoc, type UnionDoc, type UserDoc } from './documents';
+
+const ROLE_NAMES = { admin: '管理员', operator: '操作员', provinceOffice: '省总智慧工会办公室' } as const;
+
+const ACTION_VERBS: Record<string, string> = {
+  submit: '提交申请',
+  approve: '审核通过',
+  reject: '审核驳回',
+  withdraw: '撤回申请',
+};
+
+/** The action in words, for the log's reader: `approve:memberJoin` → 审核通过·会员入会. */
+export function actionName(action: string): string {
+  const [verb, kind] = action.split(':');
+  if (kind && verb in ACTION_VERBS) return `${ACTION_VERBS[verb]}·${APPLICATION_KIND_NAMES[kind as ApplicationKind] ?? kind}`;
+  return action;
+}
+
+async function byIds<T extends { _id: string }>(collection: string, ids: Iterable<string>, fields: Array<keyof T & string>): Promise<Map<string, T>> {
+  const list = [...new Set(ids)].filter(Boolean);
+  if (!list.length) return new Map();
+  const rows = await findMany<T>(collection, { _id: cmd().in(list) }, list.length, fields);
+  return new Map(rows.map((r) => [r._id, r]));
+}
+
+/**
+ * Audit rows as a person reads them: who (name, and role in the row's union), did what, to whom or
+ * what in words. Names come from the row when it was written with one (kept after an account is
+ * deleted), else from the user now; targets are described by name or title, never by ID number.
+ */
+export async function describeAudit(entries: AuditEntry[]): Promise<AuditRow[]> {
+  const actorIds = entries.map((e) => e.actorUserId).filter((id): id is string => Boolean(id));
+  const targetIds = (type: string) => entries.filter((e) => e.targetType === type).map((e) => e.targetId);
+  const [users, members, unions, roleTargets, roles] = await Promise.all([
+    byIds<UserDoc>('users', [...actorIds, ...targetIds('user')], ['_id', 'name']),
+    byIds<MemberDoc>('members', targetIds('member'), ['_id', 'name']),
+    byIds<UnionDoc>('unions', targetIds('union'), ['_id', 'name']),
+    byIds<RoleDoc>('roles', targetIds('role'), ['_id', 'name', 'role']),
+    actorIds.length ? findMany<RoleDoc>('roles', { userId: cmd().in([...new Set(actorIds)]), status: 'active' }, 1000, ['userId', 'unionId', 'role']) : Promise.resolve([] as RoleDoc[]),
+  ]);
+  const roleOf = (userId: string | null, unionId: string): string => {
+    if (!userId) return '';
+    const held = roles.filter((r) => r.userId === userId);
+    const here = held.find((r) => r.unionId === unionId) ?? (unionId === PLATFORM_SCOPE ? held.find((r) => r.role === 'provinceOffice') : undefined);
+    if (here) return ROLE_NAMES[here.role];
+    return held.length ? '其他工会管理人员' : '会员';
+  };
+  const targetLabel = (e: AuditEntry): string => {
+    const title = typeof e.detail?.title === 'string' ? e.detail.title : '';
+    if (title) return title;
+    if (e.targetType === 'user') return users.get(e.targetId)?.name ?? (e.targetId === e.actorUserId ? (e.actorName ?? '本人账号') : '已注销的账号');
+    if (e.targetType === 'member') return `会员 ${members.get(e.targetId)?.name ?? ''}`.trim();
+    if (e.targetType === 'union') return unions.get(e.targetId)?.name ?? '工会';
+    if (e.targetType === 'role') {
+      const r = roleTargets.get(e.targetId);
+      return r ? `${r.name}（${ROLE_NAMES[r.role]}）` : '职务';
+    }
+    if (e.targetType === 'importJob') return '会员导入';
+    return '';
+  };
+  return entries.map((e) => ({
+    ...e,
+    at: new Date(e.at).toISOString(),
+    actorName: e.actorName ?? (e.actorUserId ? (users.get(e.actorUserId)?.name ?? '已注销的账号') : e.result === 'refused' ? '未登录的微信用户' : '系统'),
+    actorRoleName: roleOf(e.actorUserId, e.unionId),
+    targetLabel: targetLabel(e),
+    actionName: actionName(e.action),
+  }));
+}
