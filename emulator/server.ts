@@ -12,6 +12,7 @@ import { EmulatorError } from './errors';
 import { parseJson, readBody, sendJson } from './http-util';
 import { FunctionRuntime, type CallerIdentity } from './functions';
 import { inspectorRoutes } from './inspector/routes';
+import { TimerScheduler, timerTriggersOf } from './timers';
 import { useLocalKeys } from './local-keys';
 import { Outbox } from './outbox';
 import { LocalStorage, MAX_OBJECT_BYTES } from './storage';
@@ -34,6 +35,10 @@ export interface EmulatorOptions {
   /** Folders of built functions, one sub-folder with index.js each. Defaults to dist/cloudfunctions. */
   functionsDirs?: string[];
   functionTimeouts?: Record<string, number>;
+  /** Where timer triggers are declared; defaults to the project's cloudbaserc.json. */
+  cloudbaserc?: string;
+  /** Run timer triggers on their schedule (default true); `POST /_/timers/<fn>/<trigger>` fires one either way. */
+  scheduleTimers?: boolean;
 }
 
 export interface RunningEmulator {
@@ -52,6 +57,7 @@ export interface RunningEmulator {
   /** Database/storage/function actions served, by action name. */
   actionCounts: Map<string, number>;
   faults: FaultInjector;
+  timers: TimerScheduler;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   );
   const actionCounts = new Map<string, number>();
   const faults = new FaultInjector();
+  const timers = new TimerScheduler(timerTriggersOf(options.cloudbaserc ?? path.join(__dirname, '..', 'cloudbaserc.json')), functions);
+  if (options.scheduleTimers !== false) timers.start();
 
   const server = http.createServer((req, res) => {
     route(req, res).catch((err: unknown) => sendError(res, err));
@@ -103,6 +111,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const body = storage.readDownload(url.pathname.slice('/storage/download/'.length), url.searchParams);
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
       return void res.end(body);
+    }
+    if (url.pathname === '/_/timers' && method === 'GET') return sendJson(res, 200, { triggers: timers.schedule(), runs: timers.runs });
+    if (url.pathname.startsWith('/_/timers/') && method === 'POST') {
+      const [fn, trigger] = url.pathname.slice('/_/timers/'.length).split('/').map(decodeURIComponent);
+      if (!timers.triggers.some((t) => t.functionName === fn && t.name === trigger)) return sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个定时触发器: ${fn}/${trigger}` });
+      return sendJson(res, 200, await timers.fire(fn, trigger));
     }
     const handled = await inspector(method, url, req, res);
     if (!handled) sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个地址: ${method} ${url.pathname}` });
@@ -177,7 +191,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     functions,
     actionCounts,
     faults,
+    timers,
     async close() {
+      timers.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

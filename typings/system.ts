@@ -20,3 +20,16 @@ export interface SystemActions {
   ping: ActionSpec<Record<string, never>, PingResult>;
   status: ActionSpec<Record<string, never>, StatusResult>;
 }
+
+/** What one run of the timer-triggered cleanup function deleted (counts only, never names). */
+export interface CleanupReport {
+  /** Uploaded member spreadsheets of ended or abandoned import jobs. */
+  uploads: number;
+  /** Import error reports past their download window. */
+  reports: number;
+  /** Tracked files (exports, dry-run reports, uploads never submitted) past their deadline. */
+  files: number;
+  faceSessions: number;
+  smsCodes: number;
+  rateCounters: number;
+}

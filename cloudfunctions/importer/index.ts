@@ -4,6 +4,7 @@ import { importBudgetMs } from '../shared/config';
 import { defineFunction, type ActionHandler } from '../shared/handler';
 import { listJobs, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
 import { id, parse, str } from '../shared/validate';
+import { trackPiiFile } from '../shared/lifecycle/retention';
 
 /** Work per call stays well inside the function timeout (CloudBase allows minutes; we use seconds). */
 const BUDGET_MS = importBudgetMs();
@@ -19,11 +20,17 @@ export const actions: Record<string, ActionHandler> = {
   },
   validate: async (payload, ctx) => {
     const input = parse({ unionId: id('工会'), fileId: FILE_ID }, payload);
-    return validateImport(await requireActor(ctx), input.unionId, input.fileId);
+    const actor = await requireActor(ctx);
+    const report = await validateImport(actor, input.unionId, input.fileId);
+    // Checked and authorised: the upload now has a deadline (deleted with its job, or in 24 h if never submitted).
+    await trackPiiFile(input.fileId, 'importUpload', input.unionId);
+    return report;
   },
   submit: async (payload, ctx) => {
     const input = parse({ unionId: id('工会'), fileId: FILE_ID }, payload);
-    return submitImport(await requireActor(ctx), input.unionId, input.fileId, ctx, BUDGET_MS);
+    const result = await submitImport(await requireActor(ctx), input.unionId, input.fileId, ctx, BUDGET_MS);
+    await trackPiiFile(input.fileId, 'importUpload', input.unionId);
+    return result;
   },
   run: async (payload, ctx) => {
     const input = parse({ jobId: id('导入任务') }, payload);

@@ -52,6 +52,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   { name: 'faceSessions', indexes: [{ fields: ['openid', 'createdAt'] }] },
   // Fixed-window abuse counters (security/rate-limit); `_id` is key + window start, expired ones are swept by cleanup.
   { name: 'rateCounters', indexes: [{ fields: ['expiresAt'] }] },
+  // Stored files holding personal data and when they must be gone (lifecycle/retention); `_id` hashes the fileId.
+  { name: 'piiFiles', indexes: [{ fields: ['deleteAfter'] }] },
   { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at'] }, { fields: ['actorUserId', 'at'] }] },
 ];
 

@@ -59,6 +59,8 @@ export const FUNCTION_GROUPS: Record<string, readonly ConfigGroup[]> = {
   member: ['pii', 'qr'],
   admin: ['pii', 'qr'],
   importer: ['pii', 'qr', 'import'],
+  // Deletes expired files and records; reads no personal data, so it gets no keys.
+  cleanup: [],
 };
 
 export class ConfigError extends Error {

@@ -1,6 +1,7 @@
 import { cloudApp } from '../cloud';
 import { textWorkbook } from './text-book';
 import { reportRow, type FileCheck, type RowProblem } from './validate-rows';
+import { trackPiiFile } from '../lifecycle/retention';
 
 /** How many problem rows a job or a dry run lists; the xlsx report has all of them. */
 export const KEPT_PROBLEMS = 500;
@@ -19,6 +20,7 @@ export async function writeReport(unionId: string, problems: RowProblem[], file:
     cloudPath: `imports/${unionId}/report-${Date.now()}.xlsx`,
     fileContent: textWorkbook('校验报告', table, [6, 12, 20, 22, 14, 24, 60]),
   });
+  await trackPiiFile(up.fileID, 'importReport', unionId);
   return up.fileID;
 }
 

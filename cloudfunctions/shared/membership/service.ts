@@ -17,6 +17,7 @@ import { typeName, unionView } from '../org/unions';
 import { blindIndex, decrypt, shownDocument } from '../security/pii';
 import type { ApplicationDoc } from '../workflow/kind';
 import type { Workflow } from '../workflow/service';
+import { trackPiiFile } from '../lifecycle/retention';
 
 const STATUS_NAMES: Record<MemberStatus, string> = { active: '在册', removed: '已移出', transferred: '已转出' };
 const MEMBER_KINDS = ['memberRegister', 'memberJoin', 'memberTransfer'];
@@ -216,6 +217,7 @@ export async function exportMembers(actor: Actor, unionId: string, realName: boo
   const buffer = textWorkbook('未实名会员', rows, [12, 16, 22, 14, 28, 12]);
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const up = await cloudApp().uploadFile({ cloudPath: `exports/${unionId}/unregistered-${stamp}.xlsx`, fileContent: buffer });
+  await trackPiiFile(up.fileID, 'export', unionId);
   const url = await cloudApp().getTempFileURL({ fileList: [up.fileID] });
   await audit({ actorUserId: actor.user._id, action: 'member:export', targetType: 'union', targetId: unionId, unionId, detail: { rows: rows.length - 1 } }, ctx);
   return { url: url.fileList[0]?.tempFileURL ?? '', fileId: up.fileID, rows: rows.length - 1 };
