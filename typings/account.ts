@@ -85,6 +85,8 @@ export interface AccountActions {
   /** 找回账号 (spec §七.4): after a passed face check on a registered ID, a new phone and this WeChat. */
   recover: ActionSpec<{ sessionId: string; phone: string; smsCode: string; newPassword?: string }, { account: AccountSummary }>;
   deleteAccount: ActionSpec<{ proof: OwnerProof }, { deleted: true; withdrawn: number }>;
+  /** What 注销账号 shows before the person confirms, and which proofs this account can give. */
+  deletionInfo: ActionSpec<Record<string, never>, { statement: typeof DELETION_STATEMENT; hasPassword: boolean; phoneMasked: string }>;
   changePassword: ActionSpec<{ oldPassword: string; newPassword: string }, { changed: true }>;
   resetPassword: ActionSpec<{ phone: string; smsCode: string; newPassword: string }, { changed: true }>;
   logout: ActionSpec<Record<string, never>, { loggedOut: true }>;

@@ -1,6 +1,6 @@
 import type { OwnerProof } from '../../typings/account';
 import type { DocumentType } from '../../typings/models';
-import { deleteAccount } from '../shared/account/deletion';
+import { DELETION_STATEMENT, deleteAccount } from '../shared/account/deletion';
 import { endOneSession, endSessions, listSessions } from '../shared/account/sessions';
 import * as account from '../shared/account/service';
 import { requireActor, userByPhone } from '../shared/actor';
@@ -64,6 +64,11 @@ export const actions: Record<string, ActionHandler> = {
     return { ended: true };
   },
   recover: (payload, ctx) => account.recover(parse({ sessionId: id('人脸核身记录'), phone, smsCode, newPassword: optional(password) }, payload), ctx),
+  deletionInfo: async (payload, ctx) => {
+    parse({}, payload);
+    const { user } = await requireActor(ctx);
+    return { statement: DELETION_STATEMENT, hasPassword: Boolean(user.passwordHash), phoneMasked: user.phone.masked };
+  },
   deleteAccount: (payload, ctx) => deleteAccount(parse({ proof: ownerProof }, payload).proof, ctx),
   startFace: (payload, ctx) => {
     const input = parse({ name: (v: unknown, f: string) => validateName(v, f), docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES), docNumber: str({ label: '证件号码', max: 30 }) }, payload);

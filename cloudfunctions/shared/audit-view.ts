@@ -13,11 +13,37 @@ const ACTION_VERBS: Record<string, string> = {
   withdraw: '撤回申请',
 };
 
-/** The action in words, for the log's reader: `approve:memberJoin` → 审核通过·会员入会. */
+/** Privileged calls as a refused row names them (`function.action`). */
+const CALL_NAMES: Record<string, string> = {
+  'member.list': '查看会员名单',
+  'member.remove': '移出会员',
+  'member.export': '导出会员信息',
+  'review.approve': '审核通过',
+  'review.reject': '审核驳回',
+  'review.batchApprove': '批量审核',
+  'review.detail': '查看申请详情',
+  'review.submit': '提交申请',
+  'review.withdraw': '撤回申请',
+  'admin.listRoles': '查看管理员',
+  'admin.appointSubordinate': '录入下级管理员',
+  'admin.auditLog': '查看操作日志',
+  'admin.setPhoneShown': '设置向申请人显示手机号',
+  'importer.template': '下载导入模板',
+  'importer.validate': '校验导入文件',
+  'importer.submit': '会员导入',
+  'importer.run': '继续会员导入',
+  'importer.jobs': '查看导入记录',
+  'org.detail': '查看工会详情',
+  'org.qr': '查看工会二维码',
+  'org.regenerateQr': '重新生成工会二维码',
+  'org.directory': '查看工会组织目录',
+};
+
+/** The action in words, for the log's reader: `approve:memberJoin` → 审核通过·会员入会; `member.export` → 导出会员信息. */
 export function actionName(action: string): string {
   const [verb, kind] = action.split(':');
   if (kind && verb in ACTION_VERBS) return `${ACTION_VERBS[verb]}·${APPLICATION_KIND_NAMES[kind as ApplicationKind] ?? kind}`;
-  return action;
+  return CALL_NAMES[action] ?? action;
 }
 
 async function byIds<T extends { _id: string }>(collection: string, ids: Iterable<string>, fields: Array<keyof T & string>): Promise<Map<string, T>> {

@@ -202,6 +202,7 @@ export const CASES: ActionCase[] = [
   { fn: 'account', action: 'endSession', allow: REGISTERED, payload: () => ({ key: 'nosuchlogin' }) },
   { fn: 'account', action: 'endOtherSessions', allow: REGISTERED, payload: () => ({}) },
   { fn: 'account', action: 'recover', allow: EVERYONE, payload: () => ({ sessionId: 'nonexistentsession', phone: '13700009995', smsCode: '123456' }) },
+  { fn: 'account', action: 'deletionInfo', allow: REGISTERED, payload: () => ({}) },
   { fn: 'account', action: 'deleteAccount', allow: REGISTERED, payload: () => ({ proof: { method: 'password', password: 'Wrong1234' } }) },
   { fn: 'account', action: 'changePassword', allow: REGISTERED, payload: () => ({ oldPassword: 'Wrong1234', newPassword: 'Union2027ok' }) },
   { fn: 'account', action: 'resetPassword', allow: EVERYONE, payload: () => ({ phone: '13700009997', smsCode: '123456', newPassword: 'Union2027ok' }) },

@@ -195,7 +195,7 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
     assert.ok(apps.querySelector('.withdraw'));
   });
 
-  it('account: the masked identity, a phone change by SMS, and logout after confirmation', async () => {
+  it('account: the masked identity, a phone change by SMS with the current password, and logout after confirmation', async () => {
     link.actAs('demo-member-rare');
     const page = openPage('pages/account/index');
     await until(page, () => pageText(page).includes('𠇔䶮·阿依古丽'), 'the rare-character name');
@@ -205,6 +205,7 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
     await tap(page, '#send-code');
     await until(page, () => wxCalls.toasts.some((t) => t.title === '验证码已发送'), 'the code');
     await type(page, '#smsCode', await lastSmsCode(world, '13700003009'));
+    await type(page, '#proofPassword', DEMO_PASSWORD);
     await tap(page, '#change-phone');
     await until(page, () => texts(page, '.phone')[0] === '137****3009', 'the new phone');
     wxCalls.modalAnswers.push(true);

@@ -4,7 +4,7 @@ import { bindField, confirm, run, toast } from '../../utils/ui';
 
 /** 账号与安全: change phone (verified by SMS), change password, log out of this WeChat. */
 Component({
-  data: { busy: false, error: '', account: null as AccountSummary | null, newPhone: '', smsCode: '', oldPassword: '', newPassword: '' },
+  data: { busy: false, error: '', account: null as AccountSummary | null, newPhone: '', smsCode: '', proofPassword: '', oldPassword: '', newPassword: '' },
   methods: {
     async onLoad() {
       const me = await run(this, () => call('account', 'me', {}));
@@ -17,9 +17,11 @@ Component({
       if (await run(this, () => call('account', 'sendSmsCode', { phone: this.data.newPhone, purpose: 'changePhone' }))) toast('验证码已发送');
     },
     async changePhone() {
-      const res = await run(this, () => call('account', 'changePhone', { newPhone: this.data.newPhone, smsCode: this.data.smsCode }));
+      // The owner's proof: a phone in someone else's hand is not enough to move the account.
+      const proof = { method: 'password' as const, password: this.data.proofPassword };
+      const res = await run(this, () => call('account', 'changePhone', { newPhone: this.data.newPhone, smsCode: this.data.smsCode, proof }));
       if (res) {
-        this.setData({ account: res.account, newPhone: '', smsCode: '' });
+        this.setData({ account: res.account, newPhone: '', smsCode: '', proofPassword: '' });
         toast('手机号已更换');
       }
     },
@@ -28,6 +30,9 @@ Component({
         this.setData({ oldPassword: '', newPassword: '' });
         toast('密码已修改');
       }
+    },
+    go(e: WechatMiniprogram.TouchEvent) {
+      wx.navigateTo({ url: String(e.currentTarget.dataset.url) });
     },
     async logout() {
       if (!(await confirm('退出登录', '退出后需重新登录才能办理业务，确定退出吗？', '退出'))) return;

@@ -1,9 +1,9 @@
 import type { RegisterResult } from '../../../typings/account';
 import type { DocumentType } from '../../../typings/models';
 import { call, newRequestId } from '../../api/client';
+import { verifyFace } from '../../utils/face';
 import { pickAndUploadImage } from '../../utils/files';
 import { bindField, run } from '../../utils/ui';
-import { faceVerifyUnsupported, type FaceApi } from '../../utils/base-library';
 
 const DOC_TYPES: Array<{ value: DocumentType; label: string }> = [
   { value: 'resident', label: '居民身份证' },
@@ -52,15 +52,10 @@ Component({
     },
     async startFace() {
       await run(this, async () => {
-        const started = await call('account', 'startFace', { name: this.data.name, docType: 'resident', docNumber: this.data.docNumber });
-        if (started.provider === 'wechat' && started.verifyId) {
-          const unsupported = faceVerifyUnsupported(wx as unknown as FaceApi);
-          if (unsupported) throw new Error(unsupported);
-          await facialVerify(started.verifyId);
-        }
-        // The server asks the provider for the outcome; the client's word is not taken.
-        await call('account', 'completeFace', { sessionId: started.sessionId });
-        this.setData({ sessionId: started.sessionId, step: 'account' });
+        const face = await verifyFace(this.data.name, this.data.docNumber);
+        // Only the person whose face matched learns that the ID is registered: offer recovery (spec §七.4).
+        if (face.registered) wx.redirectTo({ url: `/pages/recover/index?sessionId=${face.sessionId}` });
+        else this.setData({ sessionId: face.sessionId, step: 'account' });
       }, { loadingText: '人脸核身中' });
     },
     async sendCode() {
@@ -109,20 +104,11 @@ Component({
       const fileId = await run(this, () => pickAndUploadImage('documents'));
       if (fileId) this.setData({ photoFileId: fileId });
     },
+    goApplications() {
+      wx.navigateTo({ url: '/pages/applications/index' });
+    },
     goHome() {
       wx.reLaunch({ url: '/pages/index/index' });
     },
   },
 });
-
-function facialVerify(verifyId: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // wx.requestFacialVerify (人脸核身 v2); the result is read on the server by queryverifyinfo.
-    (wx as unknown as { requestFacialVerify(o: { verifyId: string; success(): void; fail(e: unknown): void }): void }).requestFacialVerify({
-      verifyId,
-      success: () => resolve(),
-      fail: () => resolve(), // cancelled or failed: the server says which when asked
-    });
-    void reject;
-  });
-}
