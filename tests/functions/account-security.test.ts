@@ -178,6 +178,41 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     });
   });
 
+  describe('recovery through the union admin and the province office (no face check possible)', () => {
+    const holder = { name: '𪚥找回', docNumber: demoResidentId(325), phone: '13900000325', password: 'Hold2026ok' };
+    before(async () => {
+      await registerPerson(world, 'wx-holder-old', holder);
+    });
+
+    const apply = async (over: Partial<typeof holder> = {}) => {
+      const up = await world.admin.uploadFile({ cloudPath: 'uploads/certificates/recover.png', fileContent: Buffer.from('stamped certificate') });
+      return world.as('demo-admin-grassroots').call('review', 'submit', {
+        kind: 'builtinAccount',
+        data: { unionId: world.union('grassroots'), name: over.name ?? holder.name, docType: 'resident', docNumber: holder.docNumber, phone: over.phone ?? '13900000326', reason: '原手机号已停用，人脸核身无法通过', certificateFileId: up.fileID },
+      });
+    };
+
+    it('refuses a name that does not match the registered account', async () => {
+      const res = await apply({ name: '别人' });
+      assert.ok(!res.ok);
+      if (!res.ok) assert.equal(res.error.message, '姓名与该证件已注册的账号不一致，请核对证明材料');
+    });
+
+    it('approval moves the account to the new phone and ends every old login', async () => {
+      const res = await apply();
+      assert.ok(res.ok);
+      if (!res.ok) return;
+      assert.match(res.data.application.title, /^账号找回（内置账号）：𪚥找回/);
+      await world.as('demo-province-office').ok('review', 'approve', { id: res.data.application.id });
+      assert.equal((await world.as('wx-holder-old').ok('account', 'me', {})).registered, false);
+      const code = await smsTo('wx-holder-new', '13900000326', 'login');
+      const logged = await world.as('wx-holder-new').ok('account', 'loginSms', { phone: '13900000326', smsCode: code });
+      assert.equal(logged.account.name, holder.name);
+      assert.equal(logged.account.verifiedBy, 'face', 'the same account, not a new one');
+      assert.equal((await world.docs('users', { name: holder.name })).length, 1);
+    });
+  });
+
   describe('account deletion', () => {
     const leaver = { name: '郑注销', docNumber: demoResidentId(330), phone: '13900000330', password: 'Leave2026ok' };
 

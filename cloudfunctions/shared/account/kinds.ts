@@ -2,7 +2,7 @@ import { DOCUMENT_TYPE_NAMES, type DocumentType } from '../../../typings/models'
 import { holdsRight, requireUnion, userByDocIndex, userByPhone } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { txGet } from '../db';
+import { findById, txGet } from '../db';
 import { newUser, PLATFORM_SCOPE, type SealedPii, type UserDoc } from '../documents';
 import { DOCUMENT_TYPES, validateDocument } from '../identity/documents';
 import { validateName, validatePassword, validatePhone } from '../identity/person';
@@ -10,8 +10,8 @@ import { hashPassword } from '../security/password';
 import { sealIdentity, sealPhone } from '../security/seal';
 import { oneOf, parse, str } from '../validate';
 import type { KindHandler } from '../workflow/kind';
-import { afterAccountCreated, ALREADY_REGISTERED, PHONE_TAKEN } from './service';
-import { bindingDoc } from './sessions';
+import { afterAccountCreated, ALREADY_REGISTERED, movePhone, PHONE_TAKEN } from './service';
+import { bindingDoc, dropStaleBindings, raiseEpochInTx } from './sessions';
 import { consumeSmsCode } from './sms';
 import { shownDocument } from '../security/pii';
 
@@ -25,6 +25,8 @@ interface AccountPayload {
   doc: SealedPii;
   phone: SealedPii;
   passwordHash: string | null;
+  /** Set when the ID already has an account: approval moves that account to the new phone (找回账号). */
+  recoverUserId?: string;
 }
 
 async function checkFree(docIndex: string, phone: string): Promise<void> {
@@ -50,9 +52,27 @@ async function createAccount(tx: Parameters<KindHandler['effect']>[0], p: Accoun
 }
 
 /**
+ * The person's ID already has an account and they lost its phone, with no face check possible:
+ * the admin's application recovers that account to the new phone instead of creating one. The name
+ * must match the account, and the new phone must be free (or already this account's).
+ */
+async function recoveryTarget(docIndex: string, name: string, phone: string): Promise<UserDoc | null> {
+  const existing = await userByDocIndex(docIndex);
+  if (!existing) {
+    if (await userByPhone(phone)) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
+    return null;
+  }
+  if (existing.name !== name) throw new AppError('INVALID_INPUT', '姓名与该证件已注册的账号不一致，请核对证明材料', 'name');
+  const owner = await userByPhone(phone);
+  if (owner && owner._id !== existing._id) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
+  return existing;
+}
+
+/**
  * 内置账号 (spec §一.4): for a person whose face check fails or whose name the provider cannot take.
  * Their union's admin applies with the stamped certificate; the province office decides; the person
- * then logs in with an SMS code.
+ * then logs in with an SMS code. For an ID that is already registered the same application recovers
+ * the account (spec §七.4): the new phone replaces the old one and every old login ends.
  */
 export const builtinAccount: KindHandler = {
   kind: 'builtinAccount',
@@ -75,23 +95,38 @@ export const builtinAccount: KindHandler = {
       throw new AppError('PERMISSION_DENIED', '内置账号须由本级工会管理员代为申请');
     }
     const doc = sealIdentity(validateDocument(input.docType, input.docNumber));
-    await checkFree(doc.index, input.phone);
-    const payload: AccountPayload = { name: input.name, docType: input.docType, doc, phone: sealPhone(input.phone), passwordHash: null };
+    const recover = await recoveryTarget(doc.index, input.name, input.phone);
+    const payload: AccountPayload = { name: input.name, docType: input.docType, doc, phone: sealPhone(input.phone), passwordHash: null, ...(recover ? { recoverUserId: recover._id } : {}) };
     return {
       reviewerUnionId: PLATFORM_SCOPE,
       unionId: union._id,
       payload: { ...payload, reason: input.reason, unionName: union.name },
-      title: `内置账号申请：${input.name}（${union.name}）`,
+      title: `${recover ? '账号找回（内置账号）' : '内置账号申请'}：${input.name}（${union.name}）`,
       lines: [...accountLines(payload), { label: '申请工会', value: union.name }, { label: '申请原因', value: input.reason }],
       attachments: [input.certificateFileId],
       locks: [{ key: `account-doc:${doc.index}`, message: '该证件已有待审核的账号申请，请勿重复提交' }],
     };
   },
   async effect(tx, app, reviewer, ctx) {
-    await createAccount(tx, app.payload as unknown as AccountPayload, 'builtin', reviewer.user._id, app._id, ctx);
+    const p = app.payload as unknown as AccountPayload;
+    if (!p.recoverUserId) {
+      await createAccount(tx, p, 'builtin', reviewer.user._id, app._id, ctx);
+      return;
+    }
+    const user = await txGet<UserDoc>(tx, 'users', p.recoverUserId);
+    if (!user || user.docIndex !== p.doc.index) throw new AppError('CONFLICT', '该账号已注销或已变更，请驳回后重新申请');
+    await raiseEpochInTx(tx, user, null, { phone: p.phone, phoneIndex: p.phone.index, failedLogins: 0, lockedUntil: null });
+    await movePhone(tx, user, p.phone, new Date());
+    await auditInTx(tx, { actorUserId: reviewer.user._id, actorName: reviewer.user.name, action: 'account:recover', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { to: p.phone.masked, via: app._id } }, ctx);
   },
   async afterApprove(app, ctx) {
-    await afterAccountCreated(`usr${app._id.slice(0, 24)}`, ctx);
+    const p = app.payload as unknown as AccountPayload;
+    if (!p.recoverUserId) {
+      await afterAccountCreated(`usr${app._id.slice(0, 24)}`, ctx);
+      return;
+    }
+    const user = await findById<UserDoc>('users', p.recoverUserId);
+    if (user) await dropStaleBindings(user._id, user.sessionEpoch ?? 0);
   },
 };
 

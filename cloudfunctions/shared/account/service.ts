@@ -267,7 +267,7 @@ export async function proveOwner(user: UserDoc, proof: OwnerProof, ctx: HandlerC
 }
 
 /** New phone and member row in one transaction; every other login ends (an intruder cannot stay). */
-async function movePhone(tx: Tx, user: UserDoc, phone: SealedPii, now: Date): Promise<void> {
+export async function movePhone(tx: Tx, user: UserDoc, phone: SealedPii, now: Date): Promise<void> {
   if (user.activeMemberId) {
     const m = await txGet<{ _id: string; userId: string | null }>(tx, 'members', user.activeMemberId);
     if (m && m.userId === user._id) await tx.collection('members').doc(m._id).update({ phone, phoneIndex: phone.index, updatedAt: now });
