@@ -88,9 +88,12 @@ describe('PII lifecycle: the timer-triggered cleanup function', () => {
     assert.equal((await world.docs('faceSessions', { _id: face.sessionId })).length, 0);
   });
 
-  it('a WeChat user cannot run it', async () => {
-    const res = await world.as('demo-member').raw('cleanup', {});
+  it('a WeChat user cannot run it, even with a timer-shaped event; other server calls run no sweep', async () => {
+    const res = await world.as('demo-member').raw('cleanup', { Type: 'Timer', TriggerName: 'hourly' });
     assert.equal(res.ok, false);
     if (!res.ok) assert.equal(res.error.code, 'PERMISSION_DENIED');
+    const server = await world.as().raw('cleanup', { action: 'sweep' });
+    assert.equal(server.ok, false);
+    if (!server.ok) assert.equal(server.error.code, 'UNKNOWN_ACTION');
   });
 });
