@@ -3,6 +3,7 @@
  * official wcc compiler, in a jsdom window that exists only while page suites run.
  */
 import path from 'node:path';
+import { demoWorld, type DemoWorld } from './api';
 
 export const MP_OUT = path.join(__dirname, '..', '..', 'dist', 'miniprogram');
 
@@ -238,5 +239,27 @@ export function connectToEmulator(emulator: { functions: { invoke(name: string, 
     actAs(id) {
       openid = id;
     },
+  };
+}
+
+/**
+ * A page suite against a fresh demo emulator: the page environment, the world, and the WeChat user
+ * the mini-program acts as. The world exists from the suite's `before` on.
+ */
+export function usePageWorld(): { readonly world: DemoWorld; actAs(openid: string | undefined): void } {
+  usePageEnvironment();
+  let world: DemoWorld | undefined;
+  let link: ReturnType<typeof connectToEmulator> | undefined;
+  before(async () => {
+    world = await demoWorld();
+    link = connectToEmulator(world.emulator);
+  });
+  after(() => world?.close());
+  return {
+    get world(): DemoWorld {
+      if (!world) throw new Error('the page world exists only inside the suite');
+      return world;
+    },
+    actAs: (openid) => link?.actAs(openid),
   };
 }

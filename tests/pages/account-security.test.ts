@@ -1,24 +1,21 @@
 import assert from 'node:assert/strict';
 import { demoResidentId } from '../../emulator/seed';
-import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
-import { connectToEmulator, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
+import { lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
+import { openPage, pageText, tap, texts, type, until, usePageWorld, wxCalls } from '../helpers/page';
 
 describe('pages: 账号与安全 — login devices, account deletion, recovery, the audit log', function () {
   this.timeout(120_000);
-  usePageEnvironment();
+  const pages = usePageWorld();
   let world: DemoWorld;
-  let link: ReturnType<typeof connectToEmulator>;
-  before(async () => {
-    world = await demoWorld();
-    link = connectToEmulator(world.emulator);
+  before(() => {
+    world = pages.world;
   });
-  after(() => world.close());
 
   it('login devices: this WeChat is marked 本机; another is ended after confirmation', async () => {
     const person = { name: '页设备', docNumber: demoResidentId(360), phone: '13900000360', password: 'Device2026ok' };
     await registerPerson(world, 'wx-page-dev-a', person);
     await world.as('wx-page-dev-b').ok('account', 'loginPassword', { phone: person.phone, password: person.password });
-    link.actAs('wx-page-dev-a');
+    pages.actAs('wx-page-dev-a');
     const page = openPage('pages/account/sessions');
     await until(page, () => page.querySelectorAll('.session').length === 2, 'two logins');
     assert.equal(page.querySelectorAll('.current').length, 1);
@@ -33,7 +30,7 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
   it('注销账号: states what is deleted and kept, verifies the owner, confirms, deletes', async () => {
     const person = { name: '页注销', docNumber: demoResidentId(361), phone: '13900000361', password: 'Delete2026ok' };
     await registerPerson(world, 'wx-page-delete', person);
-    link.actAs('wx-page-delete');
+    pages.actAs('wx-page-delete');
     const page = openPage('pages/account/delete');
     await until(page, () => pageText(page).includes('注销后将删除'), 'the statement');
     assert.match(pageText(page), /注销后将删除.*证件号码（加密存储的原文）.*所有微信登录绑定/);
@@ -55,7 +52,7 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
   it('找回账号 from registration: the face check finds the ID registered, a new phone is bound', async () => {
     const person = { name: '页找回', docNumber: demoResidentId(362), phone: '13900000362', password: 'Lost2026ok' };
     await registerPerson(world, 'wx-page-lost-old', person);
-    link.actAs('wx-page-lost-new');
+    pages.actAs('wx-page-lost-new');
     const reg = openPage('pages/register/index');
     await type(reg, '#name', person.name);
     await type(reg, '#docNumber', person.docNumber);
@@ -78,7 +75,7 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
 
   it('操作日志: names, roles, targets in words, refused attempts marked 已拒绝', async () => {
     await world.as('demo-member').fails('member', 'export', { unionId: world.union('grassroots'), realName: false });
-    link.actAs('demo-admin-grassroots');
+    pages.actAs('demo-admin-grassroots');
     const page = openPage('admin/audit/index');
     await until(page, () => page.querySelectorAll('.audit-row').length > 0, 'the log');
     const refused = page.querySelectorAll('.audit-row.refused');
