@@ -73,6 +73,31 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     assert.equal((await world.as('wx-page-lost-old').ok('account', 'me', {})).registered, false);
   });
 
+  it('a built-in account (no password) proves itself for a phone change with a code to its current phone', async () => {
+    const person = { name: '页内置', docType: 'resident' as const, docNumber: demoResidentId(364), phone: '13900000364' };
+    const up = await world.admin.uploadFile({ cloudPath: 'uploads/certificates/page-builtin.png', fileContent: Buffer.from('stamped certificate') });
+    const applied = await world.as('demo-admin-grassroots').ok('review', 'submit', { kind: 'builtinAccount', data: { unionId: world.union('grassroots'), ...person, reason: '姓名含生僻字', certificateFileId: up.fileID } });
+    await world.as('demo-province-office').ok('review', 'approve', { id: applied.application.id });
+    await world.rewindSms();
+    await world.as('wx-page-builtin').ok('account', 'sendSmsCode', { phone: person.phone, purpose: 'login' });
+    await world.as('wx-page-builtin').ok('account', 'loginSms', { phone: person.phone, smsCode: await lastSmsCode(world, person.phone) });
+
+    pages.actAs('wx-page-builtin');
+    const page = openPage('pages/account/index');
+    await until(page, () => Boolean(page.querySelector('#send-owner-code')), 'the code-to-current-phone proof');
+    assert.ok(!page.querySelector('#proofPassword'), 'no password to ask for');
+    await world.rewindSms();
+    await tap(page, '#send-owner-code');
+    await until(page, () => pageText(page).includes('已发送至 139****0364'), 'the owner code sent');
+    await type(page, '#ownerCode', await lastSmsCode(world, person.phone));
+    await type(page, '#newPhone', '13900000365');
+    await tap(page, '#send-code');
+    await until(page, () => wxCalls.toasts.some((t) => t.title === '验证码已发送'), 'the new-phone code');
+    await type(page, '#smsCode', await lastSmsCode(world, '13900000365'));
+    await tap(page, '#change-phone');
+    await until(page, () => texts(page, '.phone')[0] === '139****0365', 'the new phone');
+  });
+
   it('操作日志: names, roles, targets in words, refused attempts marked 已拒绝', async () => {
     await world.as('demo-member').fails('member', 'export', { unionId: world.union('grassroots'), realName: false });
     pages.actAs('demo-admin-grassroots');
