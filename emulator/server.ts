@@ -11,6 +11,7 @@ import { FaultInjector } from './faults';
 import { EmulatorError } from './errors';
 import { parseJson, readBody, sendJson } from './http-util';
 import { FunctionRuntime, type CallerIdentity } from './functions';
+import { consoleRoutes, CONSOLE_PATH } from './console-routes';
 import { inspectorRoutes } from './inspector/routes';
 import { useLocalKeys } from './local-keys';
 import { Outbox } from './outbox';
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
   /** Folders of built functions, one sub-folder with index.js each. Defaults to dist/cloudfunctions. */
   functionsDirs?: string[];
   functionTimeouts?: Record<string, number>;
+  /** The built back office served under /console/. Defaults to dist/console. */
+  consoleDir?: string;
 }
 
 export interface RunningEmulator {
@@ -43,6 +46,8 @@ export interface RunningEmulator {
   serviceUrl: string;
   gatewayUrl: string;
   inspectorUrl: string;
+  /** The PC back office; its /api/* calls reach the functions as HTTP-trigger events. */
+  consoleUrl: string;
   envId: string;
   store: DocumentStore;
   engine: DatabaseEngine;
@@ -83,6 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const ctx = { store, engine, storage, outbox, functions, actionCounts, envId, faults };
   const inspector = inspectorRoutes(ctx);
+  const backOffice = consoleRoutes(ctx, options.consoleDir ?? path.join(__dirname, '..', 'dist', 'console'));
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
@@ -104,7 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
       return void res.end(body);
     }
-    const handled = await inspector(method, url, req, res);
+    const handled = (await backOffice(method, url, req, res)) || (await inspector(method, url, req, res));
     if (!handled) sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个地址: ${method} ${url.pathname}` });
   }
 
@@ -169,6 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     serviceUrl: `${baseUrl}/admin`,
     gatewayUrl: `${baseUrl}/functions`,
     inspectorUrl: `${baseUrl}/`,
+    consoleUrl: `${baseUrl}${CONSOLE_PATH}`,
     envId,
     store,
     engine,

@@ -4,6 +4,7 @@ import { importBudgetMs } from '../shared/config';
 import { defineFunction, type ActionHandler } from '../shared/handler';
 import { listJobs, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
 import { id, parse, str } from '../shared/validate';
+import { importUploadTicket } from '../shared/web/upload';
 
 /** Work per call stays well inside the function timeout (CloudBase allows minutes; we use seconds). */
 const BUDGET_MS = importBudgetMs();
@@ -32,6 +33,10 @@ export const actions: Record<string, ActionHandler> = {
   jobs: async (payload, ctx) => {
     const input = parse({ unionId: id('工会') }, payload);
     return { jobs: await listJobs(await requireActor(ctx), input.unionId) };
+  },
+  uploadTicket: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会'), fileName: str({ label: '文件名', max: 200 }) }, payload);
+    return importUploadTicket(await requireActor(ctx), input.unionId, input.fileName);
   },
 };
 

@@ -1,8 +1,10 @@
+import path from 'node:path';
 import type { ApiRequest, ApiResponse } from '../../typings/api';
 import { AppError } from './app-error';
 import { callerOf, type Caller } from './cloud';
 import { ConfigError } from './config';
 import { compareVersions, MIN_CLIENT_VERSION } from './version';
+import { isHttpTriggerEvent, serveHttp, type HttpTriggerResult } from './web/http-door';
 
 /** Event size the functions accept; larger payloads are refused before any work. */
 export const MAX_EVENT_BYTES = 100 * 1024;
@@ -18,8 +20,8 @@ export type ActionHandler = (payload: unknown, ctx: HandlerContext) => Promise<u
  * Builds a cloud function's `main` from a table of actions. Shape checks, the client-version check
  * and error mapping live here once, so each action only does its own work.
  */
-export function defineFunction(handlers: Record<string, ActionHandler>) {
-  return async function main(event: unknown, context: unknown): Promise<ApiResponse<unknown>> {
+export function defineFunction(handlers: Record<string, ActionHandler>, name = functionNameOf()) {
+  async function run(event: unknown, caller: Caller): Promise<ApiResponse<unknown>> {
     try {
       const request = parseRequest(event);
       if (request.clientVersion !== undefined && compareVersions(request.clientVersion, MIN_CLIENT_VERSION) < 0) {
@@ -27,7 +29,7 @@ export function defineFunction(handlers: Record<string, ActionHandler>) {
       }
       const handler = Object.prototype.hasOwnProperty.call(handlers, request.action) ? handlers[request.action] : undefined;
       if (!handler) throw new AppError('UNKNOWN_ACTION');
-      const data = await handler(request.payload ?? {}, { caller: callerOf(context), requestId: request.requestId });
+      const data = await handler(request.payload ?? {}, { caller, requestId: request.requestId });
       return { ok: true, data };
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toApiError() };
@@ -41,6 +43,12 @@ export function defineFunction(handlers: Record<string, ActionHandler>) {
       console.error(`[function] unexpected error in ${String((event as { action?: unknown })?.action ?? '?')}:`, err instanceof Error ? err.name : typeof err, typeof code === 'string' ? code : '', where);
       return { ok: false, error: new AppError('INTERNAL').toApiError() };
     }
+  }
+  return async function main(event: unknown, context: unknown): Promise<ApiResponse<unknown> | HttpTriggerResult> {
+    const caller = callerOf(context);
+    // The console's door (HTTP access service): the caller is a web session instead of a WeChat context.
+    if (isHttpTriggerEvent(event, caller)) return serveHttp(name, event, run);
+    return run(event, caller);
   };
 }
 
@@ -51,6 +59,11 @@ function logConfigErrorOnce(err: ConfigError): void {
   if (reportedConfigErrors.has(err.message)) return;
   reportedConfigErrors.add(err.message);
   console.error(`[config] ${err.message}`);
+}
+
+/** The function's name as SCF sets it; the bundle's folder name otherwise (emulator, tests). */
+function functionNameOf(): string {
+  return process.env.SCF_FUNCTIONNAME || path.basename(__dirname);
 }
 
 function parseRequest(event: unknown): ApiRequest {

@@ -241,6 +241,7 @@ export const CASES: ActionCase[] = [
   { fn: 'importer', action: 'submit', perm: 'import', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, fileId: fx.fileId }) },
   { fn: 'importer', action: 'run', perm: 'import', allow: ['opWith', 'admin'], payload: (fx) => ({ jobId: fx.jobId }) },
   { fn: 'importer', action: 'jobs', perm: 'import', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T }) },
+  { fn: 'importer', action: 'uploadTicket', perm: 'import', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, fileName: '会员.xlsx' }) },
 ];
 
 /** The action name the function sees: `submit:kind` rows are review.submit. */
