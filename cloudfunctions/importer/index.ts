@@ -8,6 +8,8 @@ import { importUploadTicket } from '../shared/web/upload';
 
 /** Work per call stays well inside the function timeout (CloudBase allows minutes; we use seconds). */
 const BUDGET_MS = importBudgetMs();
+// Names as people give spreadsheets (中文, spaces, brackets); quotes and path characters are refused.
+const FILE_NAME = str({ label: '文件名', max: 120, pattern: /^[\p{L}\p{N} _()（）【】[\]\-.、，,#&+]+$/u, patternMessage: '文件名只能包含文字、数字、空格和 ()-_. 等常见符号，请重命名文件后重新上传' });
 const FILE_ID = str({ label: '文件', max: 500, pattern: /^cloud:\/\/\S+$/, patternMessage: '请先上传文件' });
 
 /** Excel member import (spec §四, §三.3): template, dry-run validation, resumable job. */
@@ -35,7 +37,7 @@ export const actions: Record<string, ActionHandler> = {
     return { jobs: await listJobs(await requireActor(ctx), input.unionId) };
   },
   uploadTicket: async (payload, ctx) => {
-    const input = parse({ unionId: id('工会'), fileName: str({ label: '文件名', max: 200 }) }, payload);
+    const input = parse({ unionId: id('工会'), fileName: FILE_NAME }, payload);
     return importUploadTicket(await requireActor(ctx), input.unionId, input.fileName);
   },
 };
