@@ -4,3 +4,10 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+
+declare module 'vue' {
+  interface ComponentCustomProperties {
+    vLabel: import('vue').Directive<HTMLElement, string>;
+  }
+}
+export {};

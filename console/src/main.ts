@@ -4,6 +4,7 @@ import App from './App.vue';
 import { router } from './router';
 import { whenSessionLost } from './api';
 import { clearSession } from './session';
+import { vLabel } from './a11y';
 import { MessagePlugin } from 'tdesign-vue-next';
 
 whenSessionLost((message) => {
@@ -12,4 +13,4 @@ whenSessionLost((message) => {
   if (router.currentRoute.value.path !== '/login') void router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } });
 });
 
-createApp(App).use(router).mount('#app');
+createApp(App).use(router).directive('label', vLabel).mount('#app');
