@@ -51,6 +51,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   { name: 'locks', indexes: [] },
   { name: 'faceSessions', indexes: [{ fields: ['openid', 'createdAt'] }] },
   { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at'] }, { fields: ['actorUserId', 'at'] }] },
+  // Back office QR logins (short-lived; `_id` is the code's id).
+  { name: 'webLogins', indexes: [] },
 ];
 
 export const COLLECTION_NAMES = COLLECTIONS.map((c) => c.name);

@@ -7,6 +7,8 @@ import { launchChromium } from '../helpers/browser';
 import { catalogueId } from '../helpers/catalogue';
 import { convertWithLibreOffice, flatOds } from '../helpers/files';
 import { requireOrSkip } from '../../scripts/system-packages';
+import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
+import type { QrLoginStart } from '../../typings/account';
 
 // Demo people by their seat in the seed (their login phone is demoPhone(seat)).
 const GRASSROOTS_ADMIN = demoPhone(4); // 王基管, admin of 广州示例科技有限公司工会委员会
@@ -37,6 +39,8 @@ describe('back office (后台系统) in headless Chromium', function () {
   }
 
   async function login(page: Page, phone: string, password = DEMO_PASSWORD): Promise<void> {
+    const tab = page.locator('.t-tabs__nav-item', { hasText: '密码登录' });
+    if (!(await tab.getAttribute('class'))?.includes('t-is-active')) await tab.click();
     await page.getByLabel('手机号').fill(phone);
     await page.getByLabel('密码', { exact: true }).fill(password);
     await page.getByRole('button', { name: '登录' }).click();
@@ -65,6 +69,25 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.reload();
     await page.getByTestId('user-name').waitFor();
     assert.match(page.url(), /#\/dashboard$/);
+    await context.close();
+  });
+
+  it('QR login: the console shows a code, an admin confirms it in the mini-program, and the console becomes that admin’s', async () => {
+    const { context, page } = await freshPage();
+    const started = await page.waitForResponse(async (r) => r.url().endsWith('/api/account') && (r.request().postData() ?? '').includes('qrLoginStart'));
+    const { qrId } = ((await started.json()) as { data: QrLoginStart }).data;
+    await page.getByAltText('后台系统登录二维码').waitFor();
+    // What the mini-program's scan page reads from the code, confirmed as the people who scan it.
+    const code = qrLoginUrl(qrId);
+    const member = await world.as('demo-member').fails('account', 'qrLoginConfirm', { code });
+    assert.equal(member.message, '您不是任何工会的管理员或操作员，无法登录后台系统');
+    await world.as('demo-admin-grassroots').ok('account', 'qrLoginConfirm', { code });
+    const again = await world.as('demo-admin-county').fails('account', 'qrLoginConfirm', { code });
+    assert.equal(again.code, 'ALREADY_PROCESSED');
+    await page.waitForURL(/#\/dashboard$/);
+    assert.equal(await page.getByTestId('user-name').innerText(), '王基管');
+    const sid = (await context.cookies()).find((c) => c.name === 'ump_sid');
+    assert.ok(sid?.httpOnly, 'the QR login ends in the same HttpOnly session cookie');
     await context.close();
   });
 

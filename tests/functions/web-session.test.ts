@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { DEMO_PASSWORD, demoPhone } from '../../emulator/seed';
 import { openidOfToken, SESSION_COOKIE } from '../../cloudfunctions/shared/web/session';
+import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import { demoWorld, type DemoWorld } from '../helpers/api';
 import { WebClient } from '../helpers/web';
 
@@ -154,5 +155,46 @@ describe('web sessions through the HTTP-trigger door', function () {
   it('a mini-program caller sending an HTTP-shaped event stays a WeChat caller', async () => {
     const res = await world.as('demo-admin-county').raw('org', { path: '/api/org', httpMethod: 'POST', headers: {}, action: 'myUnions', payload: {} });
     assert.ok(res.ok, JSON.stringify(res));
+  });
+});
+
+describe('QR login through the HTTP-trigger door', function () {
+  this.timeout(120_000);
+  let world: DemoWorld;
+  before(async () => {
+    world = await demoWorld();
+  });
+  after(() => world.close());
+
+  it('only the browser holding the poll token gets the session, once; an unconfirmed code expires', async () => {
+    const browser = new WebClient(world.emulator);
+    const start = await browser.call('account', 'qrLoginStart', {});
+    assert.ok(start.body.ok);
+    const { qrId, pollToken } = start.body.data;
+    const waiting = await browser.call('account', 'qrLoginPoll', { qrId, pollToken });
+    assert.deepEqual(waiting.body.ok && waiting.body.data, { status: 'waiting' });
+    assert.equal(waiting.setCookie, null, 'a waiting poll starts no session');
+    await world.as('demo-admin-county').ok('account', 'qrLoginConfirm', { code: qrLoginUrl(qrId) });
+    const thief = new WebClient(world.emulator);
+    const stolen = await thief.call('account', 'qrLoginPoll', { qrId, pollToken: 'guessed-token-000000000000' });
+    assert.ok(!stolen.body.ok && stolen.body.error.code === 'NOT_FOUND');
+    const done = await browser.call('account', 'qrLoginPoll', { qrId, pollToken });
+    assert.ok(done.body.ok && done.body.data.status === 'confirmed');
+    assert.ok((await browser.call('org', 'myUnions', {})).body.ok);
+    const replay = await new WebClient(world.emulator).call('account', 'qrLoginPoll', { qrId, pollToken });
+    assert.ok(!replay.body.ok && replay.body.error.code === 'ALREADY_PROCESSED');
+
+    const late = await browser.call('account', 'qrLoginStart', {});
+    assert.ok(late.body.ok);
+    await world.admin.database().collection('webLogins').doc(late.body.data.qrId).update({ expiresAt: new Date(Date.now() - 1000) });
+    const expired = await world.as('demo-admin-county').fails('account', 'qrLoginConfirm', { code: qrLoginUrl(late.body.data.qrId) });
+    assert.match(expired.message, /二维码已过期/);
+    const polled = await browser.call('account', 'qrLoginPoll', { qrId: late.body.data.qrId, pollToken: late.body.data.pollToken });
+    assert.deepEqual(polled.body.ok && polled.body.data, { status: 'expired' });
+  });
+
+  it('a mini-program caller cannot poll a console code into its own WeChat session', async () => {
+    const err = await world.as('demo-admin-county').fails('account', 'qrLoginPoll', { qrId: '0'.repeat(32), pollToken: 'x'.repeat(32) });
+    assert.equal(err.code, 'PERMISSION_DENIED');
   });
 });

@@ -151,7 +151,8 @@ export async function completeFace(sessionId: string, ctx: HandlerContext): Prom
   return { passed: true, name: s.name, docMasked: s.doc.masked };
 }
 
-async function bind(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: string): Promise<void> {
+/** Binds a caller (a WeChat openid, or a web session's id) to a user; every login ends here. */
+export async function bindOpenid(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: string): Promise<void> {
   const binding: Omit<BindingDoc, '_id'> = { userId: user._id, appid, boundAt: new Date() };
   await db().collection('bindings').doc(openid).set(binding);
   await auditAccount(user, `bind:${how}`, ctx);
@@ -207,7 +208,7 @@ export async function loginPassword(input: { phone: string; password: string }, 
     throw new AppError('LOGIN_FAILED');
   }
   if (user.failedLogins || user.lockedUntil) await db().collection('users').doc(user._id).update({ failedLogins: 0, lockedUntil: null });
-  await bind(ctx.caller.openid, ctx.caller.appid, user, ctx, 'password');
+  await bindOpenid(ctx.caller.openid, ctx.caller.appid, user, ctx, 'password');
   return { account: summary(user) };
 }
 
@@ -226,7 +227,7 @@ export async function loginSms(input: { phone: string; smsCode: string }, ctx: H
   const user = await userByPhone(input.phone);
   if (!user) throw new AppError('PHONE_NOT_REGISTERED');
   await consumeSmsCode(input.phone, 'login', input.smsCode);
-  await bind(ctx.caller.openid, ctx.caller.appid, user, ctx, 'sms');
+  await bindOpenid(ctx.caller.openid, ctx.caller.appid, user, ctx, 'sms');
   return { account: summary(user) };
 }
 

@@ -103,7 +103,8 @@ export async function serveHttp(
     const openid = openidOfToken(fresh);
     const result = await run(request, { openid, appid: WEB_APPID });
     if (!result.ok) return reply(200, result);
-    if (!(await completeWebLogin(openid, action))) return refusal(200, new AppError('NOT_LOGGED_IN', '登录未完成，请重试'));
+    // A QR poll that is still waiting bound nobody: it answers without a session.
+    if (!(await completeWebLogin(openid, action))) return reply(200, result);
     return reply(200, { ...result, csrfToken: csrfOf(fresh) }, sessionCookie(fresh, { secure }));
   }
 
