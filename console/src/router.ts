@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
-import { can, isProvinceOffice, loadSession, session } from './session';
+import { loadSession, mayOpen, session } from './session';
 import type { Permission } from '@typings/models';
 
 declare module 'vue-router' {
@@ -20,7 +20,7 @@ const children: RouteRecordRaw[] = [
   { path: 'member/real', component: () => import('./pages/member/MemberListPage.vue'), props: { realName: true }, meta: { group: '会员信息管理', title: '已实名会员', permission: 'manageMembers' } },
   { path: 'member/unreal', component: () => import('./pages/member/MemberListPage.vue'), props: { realName: false }, meta: { group: '会员信息管理', title: '未实名会员', permission: 'manageMembers' } },
   { path: 'member/import', component: () => import('./pages/member/ImportPage.vue'), meta: { group: '会员信息管理', title: '会员导入', permission: 'import' } },
-  { path: 'review', component: () => import('./pages/review/ReviewPage.vue'), meta: { title: '审核管理', permission: 'reviewMembers' } },
+  { path: 'review', component: () => import('./pages/review/ReviewPage.vue'), meta: { title: '审核管理', permission: 'reviewMembers', provinceOffice: true } },
   { path: 'admin/roles', component: () => import('./pages/admin/RolesPage.vue'), meta: { title: '管理员设置', permission: 'settings' } },
   { path: 'audit', component: () => import('./pages/admin/AuditPage.vue'), meta: { title: '操作日志', permission: 'settings' } },
   { path: 'forbidden', component: () => import('./pages/ForbiddenPage.vue'), meta: { title: '无权访问' } },
@@ -45,7 +45,7 @@ router.beforeEach(async (to) => {
   }
   if (to.path === '/login') return session.me ? '/dashboard' : true;
   if (!session.me) return { path: '/login', query: { next: to.fullPath } };
-  if (to.meta.permission && !can(to.meta.permission) && !(isProvinceOffice.value && to.meta.provinceOffice)) return '/forbidden';
+  if (to.path !== '/forbidden' && !mayOpen({ path: to.path, permission: to.meta.permission, provinceOffice: to.meta.provinceOffice })) return '/forbidden';
   return true;
 });
 

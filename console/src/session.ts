@@ -26,6 +26,15 @@ export function can(permission: Permission): boolean {
   return role.role === 'admin' || role.permissions.includes(permission);
 }
 
+/**
+ * Whether the current role may open a menu (or a route with the same meta). The province office
+ * works only on the platform's own reviews; union roles by the right each menu needs.
+ */
+export function mayOpen(item: { path?: string; permission?: Permission; provinceOffice?: boolean }): boolean {
+  if (currentRole.value?.role === 'provinceOffice') return item.provinceOffice === true || item.path === '/dashboard';
+  return item.permission ? can(item.permission) : true;
+}
+
 export function chooseUnion(unionId: string): void {
   session.unionId = unionId;
   sessionStorage.setItem(UNION_KEY, unionId);

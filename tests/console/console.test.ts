@@ -248,6 +248,32 @@ describe('back office (后台系统) in headless Chromium', function () {
     await context.close();
   });
 
+  it('下级工会会员: a superior opens a subordinate’s members from 工会详情, read-only', async () => {
+    const { context, page } = await freshPage();
+    await login(page, COUNTY_ADMIN);
+    await page.waitForURL(/#\/dashboard$/);
+    await page.goto(`${world.emulator.consoleUrl}#/org/detail/${world.union('grassroots')}`);
+    await page.getByRole('button', { name: '查看已实名会员' }).click();
+    await page.getByText('下级工会会员 · 仅可查看，信息已脱敏').waitFor();
+    await page.locator('.t-table tbody').getByText('刘会员').waitFor();
+    assert.equal(await page.locator('.t-table .t-checkbox').count(), 0, 'no selection: nothing can be changed from above');
+    assert.equal(await page.getByRole('button', { name: /移出会员/ }).count(), 0);
+    assert.match(await page.locator('.t-table tbody').innerText(), /\*{4}/);
+    await context.close();
+  });
+
+  it('the province office sees its review menu only', async () => {
+    const { context, page } = await freshPage();
+    await login(page, demoPhone(7)); // 吴审核, 省总智慧工会办公室
+    await page.waitForURL(/#\/dashboard$/);
+    assert.deepEqual(await menuItems(page), ['工作台', '审核管理']);
+    await page.locator('.t-menu__item', { hasText: '审核管理' }).click();
+    await page.getByText('暂无待审核的申请').waitFor();
+    await page.goto(`${world.emulator.consoleUrl}#/org/directory`);
+    await page.getByText('当前工会中您没有此菜单的权限').waitFor();
+    await context.close();
+  });
+
   it('someone without any union role is told why they cannot use the back office', async () => {
     const { context, page } = await freshPage();
     await login(page, demoPhone(8)); // 刘会员: a member, not an admin
