@@ -262,6 +262,32 @@ describe('back office (后台系统) in headless Chromium', function () {
     await context.close();
   });
 
+  it('管理员设置: a superior enters an operator for a subordinate directly; a wrong ID number is explained', async () => {
+    const { context, page } = await freshPage();
+    await login(page, COUNTY_ADMIN);
+    await page.waitForURL(/#\/dashboard$/);
+    await page.locator('.t-menu__item', { hasText: '管理员设置' }).click();
+    await page.locator('.t-table tbody').getByText('陈区管').waitFor();
+    await page.getByRole('button', { name: '下级工会权限设置' }).click();
+    const dialog = page.locator('.t-dialog');
+    await dialog.getByLabel('下级工会').click();
+    await page.locator('.t-select-option', { hasText: '天河区五山街道工会工作委员会' }).click();
+    await dialog.getByText('操作员', { exact: true }).click();
+    await dialog.getByText('会员审核').click();
+    await dialog.getByLabel('姓名').fill('新操作员');
+    await dialog.getByLabel('证件号码').fill('440106199001011234');
+    await dialog.getByLabel('手机号').fill('13700071234');
+    await dialog.getByRole('button', { name: '确认设置' }).click();
+    await dialog.getByRole('alert').waitFor();
+    assert.match(await dialog.getByRole('alert').innerText(), /身份证号码校验位不正确/);
+    await dialog.getByLabel('证件号码').fill(catalogueId(7300));
+    await dialog.getByRole('button', { name: '确认设置' }).click();
+    await page.locator('.t-message', { hasText: '已设置，对方实名注册后自动生效' }).waitFor();
+    const roles = await world.docs<{ role: string; permissions: string[]; userId: string | null }>('roles', { unionId: world.union('street'), role: 'operator' });
+    assert.deepEqual(roles.map((r) => [r.permissions, r.userId]), [[['reviewMembers'], null]]);
+    await context.close();
+  });
+
   it('the province office sees its review menu only', async () => {
     const { context, page } = await freshPage();
     await login(page, demoPhone(7)); // 吴审核, 省总智慧工会办公室
