@@ -65,6 +65,12 @@ describe('back office (后台系统) in headless Chromium', function () {
     const sid = cookies.find((c) => c.name === 'ump_sid');
     assert.ok(sid && sid.httpOnly && sid.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');
     assert.equal(await page.evaluate(() => document.cookie), '', 'page scripts cannot read the session cookie');
+    // The side menu works from the keyboard: Tab reaches its items, Enter opens one.
+    await page.locator('.t-menu__item', { hasText: '工会组织目录' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/org\/directory$/);
+    await page.goBack();
+    await page.waitForURL(/#\/dashboard$/);
     // A refresh keeps the session and the page.
     await page.reload();
     await page.getByTestId('user-name').waitFor();
