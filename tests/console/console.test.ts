@@ -268,6 +268,33 @@ describe('back office (后台系统) in headless Chromium', function () {
     await context.close();
   });
 
+  it('工会详情: a change goes to the superior for review and can be withdrawn; a deregistration without a reason is explained', async () => {
+    const { context, page } = await freshPage();
+    await login(page, demoPhone(3)); // 张街管, admin of the street union
+    await page.waitForURL(/#\/dashboard$/);
+    await page.goto(`${world.emulator.consoleUrl}#/org/detail/${world.union('street')}`);
+    await page.getByRole('button', { name: '变更信息' }).click();
+    const dialog = page.locator('.t-dialog', { hasText: '变更工会信息' });
+    await dialog.getByLabel('单位地址').fill('广州市天河区五山路 8 号');
+    await dialog.getByRole('button', { name: '提交变更申请' }).click();
+    await page.locator('.t-message', { hasText: '已提交变更申请，等待上级工会审核' }).waitFor();
+    const pending = page.locator('.pending', { hasText: '工会组织变更' });
+    await pending.waitFor();
+    const [app] = await world.docs<{ status: string; kind: string }>('applications', { kind: 'orgChange', reviewerUnionId: world.union('county') });
+    assert.equal(app.status, 'pending');
+    await pending.getByText('撤回申请').click();
+    await page.locator('.t-message', { hasText: '已撤回' }).waitFor();
+    assert.equal((await world.docs<{ status: string }>('applications', { kind: 'orgChange' }))[0].status, 'withdrawn');
+
+    await page.getByRole('button', { name: '申请注销' }).click();
+    const dereg = page.locator('.t-dialog', { hasText: '申请注销工会' });
+    await dereg.getByRole('button', { name: '提交注销申请' }).click();
+    await dereg.getByRole('alert').waitFor();
+    assert.match(await dereg.getByRole('alert').innerText(), /原因/);
+    assert.equal((await world.docs('applications', { kind: 'orgDeregister' })).length, 0);
+    await context.close();
+  });
+
   it('管理员设置: a superior enters an operator for a subordinate directly; a wrong ID number is explained', async () => {
     const { context, page } = await freshPage();
     await login(page, COUNTY_ADMIN);
