@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ApiRequest, ApiResponse } from '../../typings/api';
 import { AppError } from './app-error';
 import { callerOf, type Caller } from './cloud';
-import { ConfigError } from './config';
+import { ConfigError, scfFunctionName } from './config';
 import { compareVersions, MIN_CLIENT_VERSION } from './version';
 import { isHttpTriggerEvent, serveHttp, type HttpTriggerResult } from './web/http-door';
 
@@ -63,7 +63,7 @@ function logConfigErrorOnce(err: ConfigError): void {
 
 /** The function's name as SCF sets it; the bundle's folder name otherwise (emulator, tests). */
 function functionNameOf(): string {
-  return process.env.SCF_FUNCTIONNAME || path.basename(__dirname);
+  return scfFunctionName() ?? path.basename(__dirname);
 }
 
 function parseRequest(event: unknown): ApiRequest {
