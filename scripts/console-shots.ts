@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     };
     await page.goto(emulator.consoleUrl);
     await page.getByText('后台系统 · 工会管理员登录').waitFor();
+    await page.getByAltText('后台系统登录二维码').waitFor();
     await shot('login');
+    await page.locator('.t-tabs__nav-item', { hasText: '密码登录' }).click();
     await page.getByLabel('手机号').fill(demoPhone(4));
     await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();

@@ -61,6 +61,8 @@ describe('back office (后台系统) in headless Chromium', function () {
     // The roll-up counts: the seed has 王基管 and 刘会员 real-name, 钱导入 and 郑导入 imported.
     await page.waitForFunction(() => document.querySelector('[data-testid=stat-real]')?.textContent === '2');
     assert.equal(await page.getByTestId('stat-unreal').innerText(), '2');
+    // The trend chart (ECharts, loaded with the 工作台) draws the same members in this month.
+    await page.getByRole('img', { name: '近 12 个月新入会：已实名 2 人，未实名 2 人' }).locator('canvas').waitFor();
     const cookies = await context.cookies();
     const sid = cookies.find((c) => c.name === 'ump_sid');
     assert.ok(sid && sid.httpOnly && sid.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');

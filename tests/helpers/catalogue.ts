@@ -236,6 +236,7 @@ export const CASES: ActionCase[] = [
   { fn: 'member', action: 'list', perm: 'manageMembers', allow: ['opWith', 'admin', 'superior'], payload: (fx) => ({ unionId: fx.T, realName: false }) },
   { fn: 'member', action: 'remove', perm: 'manageMembers', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, memberIds: [fx.memberToRemove], reason: '测试移出' }) },
   { fn: 'member', action: 'export', perm: 'export', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, realName: false }) },
+  { fn: 'member', action: 'trend', perm: 'manageMembers', allow: ['opWith', 'admin', 'superior'], payload: (fx) => ({ unionId: fx.T }) },
 
   { fn: 'admin', action: 'listRoles', perm: 'settings', allow: ['opWith', 'admin', 'superior'], payload: (fx) => ({ unionId: fx.T }) },
   { fn: 'admin', action: 'appointSubordinate', perm: 'settings', allow: ['superior'], payload: (fx) => ({ person: { unionId: fx.T, role: 'operator', ...person(602), permissions: ['export'] } }) },
