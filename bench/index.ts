@@ -1,9 +1,11 @@
 /** `npm run bench -- <name>`: runs one benchmark, or all with no name. */
+import { runConsoleBench } from './console';
 import { runEmulatorBench } from './emulator';
 import { runImportBench } from './import';
 import { runLoadBench } from './load';
 
 const BENCHES: Record<string, () => Promise<void>> = {
+  console: runConsoleBench,
   emulator: runEmulatorBench,
   import: runImportBench,
   load: runLoadBench,

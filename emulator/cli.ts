@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     `  serviceUrl (tcb.init):   ${emulator.serviceUrl}`,
     `  function gateway:        ${emulator.gatewayUrl}/<name>   header x-emulator-openid: <openid>`,
     `  inspector:               ${emulator.inspectorUrl}`,
+    `  后台系统 (PC console):    ${emulator.consoleUrl}`,
     `  env id:                  ${emulator.envId}`,
     `  data folder:             ${dataDir}${demo.created ? '  (new demo data)' : '  (existing data kept; --reset for a fresh demo)'}`,
     '',

@@ -100,7 +100,8 @@ export function demoCreditCode(seq: number): string {
 }
 
 export async function seedDemo(emulator: Pick<RunningEmulator, 'engine' | 'store'>): Promise<{ created: boolean; identities: DemoIdentity[] }> {
-  const identities = PEOPLE.filter((p) => p.openid).map((p) => ({ openid: p.openid as string, description: `${p.name}：${p.description}` }));
+  // The phone is the back office's login name (phone + password).
+  const identities = PEOPLE.flatMap((p, seq) => (p.openid ? [{ openid: p.openid, description: `${p.name}（手机 ${demoPhone(seq)}）：${p.description}` }] : []));
   if (emulator.store.count('unions') > 0) return { created: false, identities };
 
   const now = new Date();

@@ -11,6 +11,7 @@ import { FaultInjector } from './faults';
 import { EmulatorError } from './errors';
 import { parseJson, readBody, sendJson } from './http-util';
 import { FunctionRuntime, type CallerIdentity } from './functions';
+import { consoleRoutes, CONSOLE_PATH } from './console-routes';
 import { inspectorRoutes } from './inspector/routes';
 import { TimerScheduler, timerTriggersOf } from './timers';
 import { useLocalKeys } from './local-keys';
@@ -39,6 +40,8 @@ export interface EmulatorOptions {
   cloudbaserc?: string;
   /** Run timer triggers on their schedule (default true); `POST /_/timers/<fn>/<trigger>` fires one either way. */
   scheduleTimers?: boolean;
+  /** The built back office served under /console/. Defaults to dist/console. */
+  consoleDir?: string;
 }
 
 export interface RunningEmulator {
@@ -48,6 +51,8 @@ export interface RunningEmulator {
   serviceUrl: string;
   gatewayUrl: string;
   inspectorUrl: string;
+  /** The PC back office; its /api/* calls reach the functions as HTTP-trigger events. */
+  consoleUrl: string;
   envId: string;
   store: DocumentStore;
   engine: DatabaseEngine;
@@ -91,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const ctx = { store, engine, storage, outbox, functions, actionCounts, envId, faults };
   const inspector = inspectorRoutes(ctx);
+  const backOffice = consoleRoutes(ctx, options.consoleDir ?? path.join(__dirname, '..', 'dist', 'console'));
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
@@ -118,7 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (!timers.triggers.some((t) => t.functionName === fn && t.name === trigger)) return sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个定时触发器: ${fn}/${trigger}` });
       return sendJson(res, 200, await timers.fire(fn, trigger));
     }
-    const handled = await inspector(method, url, req, res);
+    const handled = (await backOffice(method, url, req, res)) || (await inspector(method, url, req, res));
     if (!handled) sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个地址: ${method} ${url.pathname}` });
   }
 
@@ -183,6 +189,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     serviceUrl: `${baseUrl}/admin`,
     gatewayUrl: `${baseUrl}/functions`,
     inspectorUrl: `${baseUrl}/`,
+    consoleUrl: `${baseUrl}${CONSOLE_PATH}`,
     envId,
     store,
     engine,

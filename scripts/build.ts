@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildConsole } from './build-console';
 import { buildMiniprogram } from './build-miniprogram';
 import { declaredRuntime, esbuildTarget } from './lib/runtime';
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const quiet = process.argv.includes('--quiet');
   const functions = await buildFunctions();
   const mp = await buildMiniprogram();
+  const web = await buildConsole();
   if (quiet) return;
   console.log('cloud functions (dist/cloudfunctions):');
   for (const f of functions) console.log(`  ${f.name.padEnd(14)} ${kb(f.bytes)}`);
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
     console.log(`  ${p.root.padEnd(14)} ${kb(p.bytes).padStart(10)}  limit ${kb(p.limit)}${p.bytes > p.limit ? '  OVER LIMIT' : ''}`);
   }
   console.log(`  ${'total'.padEnd(14)} ${kb(mp.totalBytes).padStart(10)}  limit ${kb(mp.totalLimit)}`);
+  console.log(`back office (dist/console)${web.skipped ? ', unchanged' : ''}: initial JS ${kb(web.initialJsGzip)} gzipped, limit 500.0 KB; ${web.chunks.length} chunks`);
+  if (web.initialJsGzip > 500 * 1024) process.exitCode = 1;
   if (mp.packages.some((p) => p.bytes > p.limit) || mp.totalBytes > mp.totalLimit) process.exitCode = 1;
 }
 

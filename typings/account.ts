@@ -12,8 +12,9 @@ export interface LoginSession {
   /** Opaque handle for endSession; never the openid. */
   key: string;
   current: boolean;
-  channel: 'wechat';
-  via: 'register' | 'password' | 'sms' | 'recover' | 'document';
+  /** A WeChat login, or a back-office (PC) web session. */
+  channel: 'wechat' | 'web';
+  via: 'register' | 'password' | 'sms' | 'recover' | 'document' | 'qr';
   boundAt: string;
 }
 
@@ -67,6 +68,18 @@ export interface RegisterResult {
   rolesAttached: number;
 }
 
+/** The back office's QR login: the console shows `image`, an admin confirms in the mini-program. */
+export interface QrLoginStart {
+  qrId: string;
+  /** Kept in the browser's memory only; a poll without it is refused. */
+  pollToken: string;
+  /** PNG data URL of the code. */
+  image: string;
+  expiresIn: number;
+}
+
+export type QrLoginState = { status: 'waiting' } | { status: 'expired' } | { status: 'confirmed'; account: AccountSummary };
+
 export interface AccountActions {
   me: ActionSpec<Record<string, never>, MeResult>;
   sendSmsCode: ActionSpec<{ phone: string; purpose: SmsPurpose }, { sentTo: string; resendAfter: number }>;
@@ -90,4 +103,7 @@ export interface AccountActions {
   changePassword: ActionSpec<{ oldPassword: string; newPassword: string }, { changed: true }>;
   resetPassword: ActionSpec<{ phone: string; smsCode: string; newPassword: string }, { changed: true }>;
   logout: ActionSpec<Record<string, never>, { loggedOut: true }>;
+  qrLoginStart: ActionSpec<Record<string, never>, QrLoginStart>;
+  qrLoginConfirm: ActionSpec<{ code: string }, { confirmed: true }>;
+  qrLoginPoll: ActionSpec<{ qrId: string; pollToken: string }, QrLoginState>;
 }

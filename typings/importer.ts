@@ -39,10 +39,19 @@ export interface ImportJobView {
   finishedAt: string | null;
 }
 
+/** Where the back office PUTs a picked file (the request the SDK's uploadFile makes). */
+export interface UploadTicket {
+  url: string;
+  fileId: string;
+  headers: Record<string, string>;
+}
+
 export interface ImporterActions {
   template: ActionSpec<Record<string, never>, { url: string; fileId: string }>;
   validate: ActionSpec<{ unionId: string; fileId: string }, ValidationReport>;
   submit: ActionSpec<{ unionId: string; fileId: string }, ImportJobView>;
   run: ActionSpec<{ jobId: string }, ImportJobView>;
   jobs: ActionSpec<{ unionId: string }, { jobs: ImportJobView[] }>;
+  /** The back office's upload: a signed PUT for one import file of this union. */
+  uploadTicket: ActionSpec<{ unionId: string; fileName: string }, UploadTicket>;
 }

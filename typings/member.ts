@@ -54,6 +54,13 @@ export interface MemberRow {
   joinedAt: string;
 }
 
+/** Members who joined in one month (YYYY-MM, China time), for the back office's 工作台 chart. */
+export interface MemberTrendPoint {
+  month: string;
+  realName: number;
+  notRealName: number;
+}
+
 export interface MemberActions {
   searchUnions: ActionSpec<{ keyword: string }, UnionSearchResult>;
   my: ActionSpec<Record<string, never>, MyMembership>;
@@ -63,4 +70,6 @@ export interface MemberActions {
   >;
   remove: ActionSpec<{ unionId: string; memberIds: string[]; reason: string }, { results: BatchResult[] }>;
   export: ActionSpec<{ unionId: string; realName: boolean }, { url: string; fileId: string; rows: number }>;
+  /** The last twelve months of joins, oldest first (own union or a subordinate, as `list`). */
+  trend: ActionSpec<{ unionId: string }, { points: MemberTrendPoint[] }>;
 }

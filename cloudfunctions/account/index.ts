@@ -11,6 +11,7 @@ import { DOCUMENT_TYPES } from '../shared/identity/documents';
 import { validateName, validatePassword, validatePhone } from '../shared/identity/person';
 import { decrypt, maskPhone } from '../shared/security/pii';
 import { id, object, oneOf, optional, parse, str } from '../shared/validate';
+import { confirmQrLogin, parseQrLogin, pollQrLogin, startQrLogin } from '../shared/web/qr-login';
 
 const phone = (v: unknown, f: string) => validatePhone(v, f);
 const password = (v: unknown, f: string) => validatePassword(v, f);
@@ -85,6 +86,18 @@ export const actions: Record<string, ActionHandler> = {
     parse({}, payload);
     return account.logout(ctx);
   },
+  /** Back office QR login: the console asks (web), the admin confirms in WeChat, the console polls. */
+  qrLoginStart: (payload) => {
+    parse({}, payload);
+    return startQrLogin();
+  },
+  qrLoginConfirm: (payload, ctx) => {
+    const input = parse({ code: str({ label: '二维码内容', max: 600 }) }, payload);
+    const qrId = parseQrLogin(input.code);
+    if (!qrId) throw new AppError('INVALID_INPUT', '这不是后台系统的登录二维码，请扫描电脑屏幕上的登录二维码', 'code');
+    return confirmQrLogin(qrId, ctx);
+  },
+  qrLoginPoll: (payload, ctx) => pollQrLogin(parse({ qrId: str({ label: '二维码', max: 32, pattern: /^[a-f0-9]{32}$/, patternMessage: '二维码已失效，请刷新二维码' }), pollToken: str({ label: '登录凭据', max: 64 }) }, payload), ctx),
 };
 
 export const main = defineFunction(actions);

@@ -5,9 +5,12 @@ import { defineFunction, type ActionHandler } from '../shared/handler';
 import { listJobs, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
 import { id, parse, str } from '../shared/validate';
 import { trackPiiFile } from '../shared/lifecycle/retention';
+import { importUploadTicket } from '../shared/web/upload';
 
 /** Work per call stays well inside the function timeout (CloudBase allows minutes; we use seconds). */
 const BUDGET_MS = importBudgetMs();
+// Names as people give spreadsheets (中文, spaces, brackets); quotes and path characters are refused.
+const FILE_NAME = str({ label: '文件名', max: 120, pattern: /^[\p{L}\p{N} _()（）【】[\]\-.、，,#&+]+$/u, patternMessage: '文件名只能包含文字、数字、空格和 ()-_. 等常见符号，请重命名文件后重新上传' });
 const FILE_ID = str({ label: '文件', max: 500, pattern: /^cloud:\/\/\S+$/, patternMessage: '请先上传文件' });
 
 /** Excel member import (spec §四, §三.3): template, dry-run validation, resumable job. */
@@ -39,6 +42,10 @@ export const actions: Record<string, ActionHandler> = {
   jobs: async (payload, ctx) => {
     const input = parse({ unionId: id('工会') }, payload);
     return { jobs: await listJobs(await requireActor(ctx), input.unionId) };
+  },
+  uploadTicket: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会'), fileName: FILE_NAME }, payload);
+    return importUploadTicket(await requireActor(ctx), input.unionId, input.fileName);
   },
 };
 

@@ -1,4 +1,5 @@
 import { requireActor } from '../shared/actor';
+import { memberTrend } from '../shared/membership/trend';
 import { defineFunction, type ActionHandler } from '../shared/handler';
 import { exportMembers, listMembers, myMembership, removeMembers, searchUnions } from '../shared/membership/service';
 import { bool, id, list, optional, page, paging, parse, str } from '../shared/validate';
@@ -30,6 +31,10 @@ export const actions: Record<string, ActionHandler> = {
     const input = parse({ unionId: id('工会'), realName: bool('是否实名') }, payload);
     const actor = await requireActor(ctx);
     return exportMembers(actor, input.unionId, input.realName, ctx);
+  },
+  trend: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会') }, payload);
+    return memberTrend(await requireActor(ctx), input.unionId);
   },
 };
 

@@ -55,6 +55,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   // Stored files holding personal data and when they must be gone (lifecycle/retention); `_id` hashes the fileId.
   { name: 'piiFiles', indexes: [{ fields: ['deleteAfter'] }] },
   { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at'] }, { fields: ['actorUserId', 'at'] }] },
+  // Back office QR logins (short-lived; `_id` is the code's id).
+  { name: 'webLogins', indexes: [] },
 ];
 
 export const COLLECTION_NAMES = COLLECTIONS.map((c) => c.name);

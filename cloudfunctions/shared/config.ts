@@ -228,6 +228,11 @@ export function importBudgetMs(env: Env = process.env): number {
   return Number(v);
 }
 
+/** The running function's name as SCF sets it; unset where bundles run in-process (the emulator). */
+export function scfFunctionName(env: Env = process.env): string | undefined {
+  return read(env, 'SCF_FUNCTIONNAME');
+}
+
 /** Where the SDK goes: the current environment in the cloud, the emulator locally. */
 export function cloudbaseTarget(env: Env = process.env): { env: string | undefined; serviceUrl: string | undefined } {
   return { env: read(env, 'TCB_ENV'), serviceUrl: read(env, 'TCB_SERVICE_URL') };

@@ -90,7 +90,7 @@ export interface BindingDoc {
   /** The user's sessionEpoch when this login was made (missing = 0). */
   epoch?: number;
   /** How the login was proved, shown in 账号与安全. */
-  via?: 'register' | 'password' | 'sms' | 'recover' | 'document';
+  via?: 'register' | 'password' | 'sms' | 'recover' | 'document' | 'qr';
 }
 
 export interface UnionDoc {

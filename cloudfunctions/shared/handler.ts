@@ -1,9 +1,11 @@
+import path from 'node:path';
 import type { ApiRequest, ApiResponse } from '../../typings/api';
 import { AppError } from './app-error';
 import { callerOf, type Caller } from './cloud';
-import { ConfigError } from './config';
+import { ConfigError, scfFunctionName } from './config';
 import { recordRefused } from './refused';
 import { compareVersions, MIN_CLIENT_VERSION } from './version';
+import { isHttpTriggerEvent, serveHttp, type HttpTriggerResult } from './web/http-door';
 
 /** Event size the functions accept; larger payloads are refused before any work. */
 export const MAX_EVENT_BYTES = 100 * 1024;
@@ -19,8 +21,8 @@ export type ActionHandler = (payload: unknown, ctx: HandlerContext) => Promise<u
  * Builds a cloud function's `main` from a table of actions. Shape checks, the client-version check
  * and error mapping live here once, so each action only does its own work.
  */
-export function defineFunction(handlers: Record<string, ActionHandler>) {
-  return async function main(event: unknown, context: unknown): Promise<ApiResponse<unknown>> {
+export function defineFunction(handlers: Record<string, ActionHandler>, name = functionNameOf()) {
+  async function run(event: unknown, caller: Caller): Promise<ApiResponse<unknown>> {
     try {
       const request = parseRequest(event);
       if (request.clientVersion !== undefined && compareVersions(request.clientVersion, MIN_CLIENT_VERSION) < 0) {
@@ -28,13 +30,13 @@ export function defineFunction(handlers: Record<string, ActionHandler>) {
       }
       const handler = Object.prototype.hasOwnProperty.call(handlers, request.action) ? handlers[request.action] : undefined;
       if (!handler) throw new AppError('UNKNOWN_ACTION');
-      const ctx: HandlerContext = { caller: callerOf(context), requestId: request.requestId };
+      const ctx: HandlerContext = { caller, requestId: request.requestId };
       try {
         const data = await handler(request.payload ?? {}, ctx);
         return { ok: true, data };
       } catch (err) {
         // Refused privileged calls leave a trace (rate-capped), so an admin sees who tried what.
-        if (err instanceof AppError && err.code === 'PERMISSION_DENIED') await recordRefused(functionName(context), request.action, request.payload, err, ctx);
+        if (err instanceof AppError && err.code === 'PERMISSION_DENIED') await recordRefused(name, request.action, request.payload, err, ctx);
         throw err;
       }
     } catch (err) {
@@ -49,6 +51,12 @@ export function defineFunction(handlers: Record<string, ActionHandler>) {
       console.error(`[function] unexpected error in ${String((event as { action?: unknown })?.action ?? '?')}:`, err instanceof Error ? err.name : typeof err, typeof code === 'string' ? code : '', where);
       return { ok: false, error: new AppError('INTERNAL').toApiError() };
     }
+  }
+  return async function main(event: unknown, context: unknown): Promise<ApiResponse<unknown> | HttpTriggerResult> {
+    const caller = callerOf(context);
+    // The console's door (HTTP access service): the caller is a web session instead of a WeChat context.
+    if (isHttpTriggerEvent(event, caller)) return serveHttp(name, event, run);
+    return run(event, caller);
   };
 }
 
@@ -61,10 +69,9 @@ function logConfigErrorOnce(err: ConfigError): void {
   console.error(`[config] ${err.message}`);
 }
 
-/** SCF passes the function's name in the context (`function_name`); the emulator does the same. */
-function functionName(context: unknown): string {
-  const name = (context as { function_name?: unknown } | null)?.function_name;
-  return typeof name === 'string' ? name : '';
+/** The function's name as SCF sets it; the bundle's folder name otherwise (emulator, tests). */
+function functionNameOf(): string {
+  return scfFunctionName() ?? path.basename(__dirname);
 }
 
 function parseRequest(event: unknown): ApiRequest {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { requireOrSkip } from '../../scripts/system-packages';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
+import { launchChromium } from '../helpers/browser';
 import { catalogueId } from '../helpers/catalogue';
 
 /** The emulator's inspector page, driven in Debian's Chromium through playwright-core. */
@@ -12,18 +12,9 @@ describe('emulator inspector in headless Chromium', function () {
   let page: Page;
 
   before(async function () {
-    requireOrSkip(this, 'chromium', '/usr/bin/chromium');
+    browser = await launchChromium(this);
     world = await demoWorld();
     await registerPerson(world, 'wx-inspector', { name: '检查员', docNumber: catalogueId(6001), phone: '13700006001' });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { chromium } = require('playwright-core') as typeof import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      // This machine's network is closed: without these Chromium keeps dialling out at every start.
-      // playwright gives it a fresh, empty profile of its own.
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
     page = await browser.newPage();
     await page.goto(world.emulator.inspectorUrl);
   });

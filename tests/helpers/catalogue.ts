@@ -207,6 +207,11 @@ export const CASES: ActionCase[] = [
   { fn: 'account', action: 'changePassword', allow: REGISTERED, payload: () => ({ oldPassword: 'Wrong1234', newPassword: 'Union2027ok' }) },
   { fn: 'account', action: 'resetPassword', allow: EVERYONE, payload: () => ({ phone: '13700009997', smsCode: '123456', newPassword: 'Union2027ok' }) },
   { fn: 'account', action: 'logout', allow: REGISTERED, payload: () => ({}) },
+  { fn: 'account', action: 'qrLoginStart', allow: EVERYONE, payload: () => ({}) },
+  // Any role holder may confirm a console login; the code here is unknown, so the allowed get NOT_FOUND.
+  { fn: 'account', action: 'qrLoginConfirm', allow: ['opWith', 'opWithout', 'admin', 'sibling', 'superior', 'subordinate', 'office'], payload: () => ({ code: `https://union.example.cn/q?p=login&t=${'0'.repeat(32)}` }) },
+  // Only the console's door polls (its caller is a web session); WeChat callers are refused.
+  { fn: 'account', action: 'qrLoginPoll', allow: [], payload: () => ({ qrId: '0'.repeat(32), pollToken: 'x'.repeat(32) }) },
 
   { fn: 'review', action: 'submit:orgRegister', allow: REGISTERED, payload: (fx) => ({ kind: 'orgRegister', data: { code: fx.orgQr, name: '矩阵测试公司工会委员会', unitName: '矩阵测试公司', creditCode: demoCreditCode(901), category: 'grassroots', address: '广州市天河区', chairName: '张三', contactPhone: '020-87001111', declaredMembers: 10 } }) },
   { fn: 'review', action: 'submit:orgChange', perm: 'orgInfo', allow: ['opWith', 'admin'], payload: (fx) => ({ kind: 'orgChange', data: { unionId: fx.T, changes: { address: '广州市天河区五山路 2 号' } } }) },
@@ -238,6 +243,7 @@ export const CASES: ActionCase[] = [
   { fn: 'member', action: 'list', perm: 'manageMembers', allow: ['opWith', 'admin', 'superior'], payload: (fx) => ({ unionId: fx.T, realName: false }) },
   { fn: 'member', action: 'remove', perm: 'manageMembers', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, memberIds: [fx.memberToRemove], reason: '测试移出' }) },
   { fn: 'member', action: 'export', perm: 'export', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, realName: false }) },
+  { fn: 'member', action: 'trend', perm: 'manageMembers', allow: ['opWith', 'admin', 'superior'], payload: (fx) => ({ unionId: fx.T }) },
 
   { fn: 'admin', action: 'listRoles', perm: 'settings', allow: ['opWith', 'admin', 'superior'], payload: (fx) => ({ unionId: fx.T }) },
   { fn: 'admin', action: 'appointSubordinate', perm: 'settings', allow: ['superior'], payload: (fx) => ({ person: { unionId: fx.T, role: 'operator', ...person(602), permissions: ['export'] } }) },
@@ -249,6 +255,7 @@ export const CASES: ActionCase[] = [
   { fn: 'importer', action: 'submit', perm: 'import', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, fileId: fx.fileId }) },
   { fn: 'importer', action: 'run', perm: 'import', allow: ['opWith', 'admin'], payload: (fx) => ({ jobId: fx.jobId }) },
   { fn: 'importer', action: 'jobs', perm: 'import', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T }) },
+  { fn: 'importer', action: 'uploadTicket', perm: 'import', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, fileName: '会员.xlsx' }) },
 ];
 
 /** The action name the function sees: `submit:kind` rows are review.submit. */

@@ -164,7 +164,8 @@ async function passedFace(s: FaceSessionDoc): Promise<{ passed: true; name: stri
   return { passed: true, name: s.name, docMasked: shownDocument(s.doc, s.docType), registered: Boolean(await userByDocIndex(s.docIndex)) };
 }
 
-async function bind(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: NonNullable<BindingDoc['via']>): Promise<void> {
+/** Binds a caller (a WeChat openid, or a web session's id) to a user at the user's session epoch; every login ends here. */
+export async function bindOpenid(openid: string, appid: string, user: UserDoc, ctx: HandlerContext, how: NonNullable<BindingDoc['via']>): Promise<void> {
   await db().collection('bindings').doc(openid).set(bindingDoc(user, appid, how));
   await auditAccount(user, `bind:${how}`, ctx);
 }
@@ -219,7 +220,7 @@ export async function loginPassword(input: { phone: string; password: string }, 
     throw new AppError('LOGIN_FAILED');
   }
   if (user.failedLogins || user.lockedUntil) await db().collection('users').doc(user._id).update({ failedLogins: 0, lockedUntil: null });
-  await bind(ctx.caller.openid, ctx.caller.appid, user, ctx, 'password');
+  await bindOpenid(ctx.caller.openid, ctx.caller.appid, user, ctx, 'password');
   return { account: summary(user) };
 }
 
@@ -238,7 +239,7 @@ export async function loginSms(input: { phone: string; smsCode: string }, ctx: H
   const user = await userByPhone(input.phone);
   if (!user) throw new AppError('PHONE_NOT_REGISTERED');
   await consumeSmsCode(input.phone, 'login', input.smsCode);
-  await bind(ctx.caller.openid, ctx.caller.appid, user, ctx, 'sms');
+  await bindOpenid(ctx.caller.openid, ctx.caller.appid, user, ctx, 'sms');
   return { account: summary(user) };
 }
 

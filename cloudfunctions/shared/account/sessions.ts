@@ -5,6 +5,7 @@ import { auditInTx } from '../audit';
 import { db, findMany, transaction, txGet, type Tx } from '../db';
 import { PLATFORM_SCOPE, type BindingDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
+import { isWebOpenid } from '../web/session';
 
 /**
  * WeChat logins are bindings of an openid to a user, stamped with the user's session epoch at the
@@ -61,7 +62,7 @@ export async function endSessions(user: UserDoc, keep: { openid: string; appid: 
   return epoch;
 }
 
-/** The user's live WeChat logins, newest first; `current` marks the caller's own. */
+/** The user's live logins (WeChat and back-office web sessions), newest first; `current` marks the caller's own. */
 export async function listSessions(user: UserDoc, ctx: HandlerContext): Promise<LoginSession[]> {
   const bindings = (await findMany<BindingDoc>('bindings', { userId: user._id }, 100)).filter((b) => bindingValid(b, user));
   return bindings
@@ -69,7 +70,7 @@ export async function listSessions(user: UserDoc, ctx: HandlerContext): Promise<
     .map((b) => ({
       key: sessionKey(b._id),
       current: b._id === ctx.caller.openid,
-      channel: 'wechat' as const,
+      channel: isWebOpenid(b._id) ? ('web' as const) : ('wechat' as const),
       via: b.via ?? 'password',
       boundAt: new Date(b.boundAt).toISOString(),
     }));

@@ -2,14 +2,14 @@ import type { LoginSession } from '../../../typings/account';
 import { call } from '../../api/client';
 import { confirm, run, toast } from '../../utils/ui';
 
-const VIA_NAMES: Record<LoginSession['via'], string> = { register: '实名注册', password: '密码登录', sms: '短信验证码登录', recover: '找回账号', document: '证件注册' };
+const VIA_NAMES: Record<LoginSession['via'], string> = { register: '实名注册', password: '密码登录', sms: '短信验证码登录', recover: '找回账号', document: '证件注册', qr: '后台扫码登录' };
 
 type Row = LoginSession & { viaName: string; boundAtText: string };
 
 function row(s: LoginSession): Row {
   const at = new Date(s.boundAt);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return { ...s, viaName: VIA_NAMES[s.via], boundAtText: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}` };
+  return { ...s, viaName: s.channel === 'web' ? `后台系统·${VIA_NAMES[s.via]}` : VIA_NAMES[s.via], boundAtText: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}` };
 }
 
 /** 账号与安全 → 登录设备管理: the WeChat logins of this account; end one, or all but this one. */
