@@ -51,7 +51,7 @@ export interface OrgActions {
   qr: ActionSpec<{ unionId: string; purpose: QrPurpose }, QrInfo>;
   regenerateQr: ActionSpec<{ unionId: string; purpose: QrPurpose }, QrInfo>;
   directory: ActionSpec<
-    { unionId: string; category: UnionCategory; keyword?: string; page?: number; pageSize?: number },
+    { unionId: string; category: UnionCategory; keyword?: string; page?: number; pageSize?: number; cursor?: string },
     Page<UnionView> & { self: UnionView }
   >;
 }

@@ -8,7 +8,9 @@ import { defineFunction, type ActionHandler } from '../shared/handler';
 import { currentQr, resolveQr } from '../shared/org/qr';
 import { mayHoldMembers, unionView } from '../shared/org/unions';
 import { escapeRegExp } from '../shared/membership/service';
-import { id, oneOf, optional, page, paging, parse, str } from '../shared/validate';
+import { queryTokens } from '../shared/org/search-tokens';
+import { cappedCount, keysetPaging, keysetPage } from '../shared/paging';
+import { id, oneOf, optional, parse, str } from '../shared/validate';
 
 const PURPOSE = oneOf<QrPurpose>('二维码类型', ['org', 'member']);
 
@@ -79,18 +81,22 @@ export const actions: Record<string, ActionHandler> = {
   },
   /** 工会组织目录: the union itself and its subordinates, grassroots and above-grassroots apart. */
   directory: async (payload, ctx) => {
-    const input = parse({ unionId: id('工会'), category: oneOf<'above' | 'grassroots'>('工会类型', ['above', 'grassroots']), keyword: optional(str({ label: '关键字', max: 30 })), ...page }, payload);
+    const input = parse({ unionId: id('工会'), category: oneOf<'above' | 'grassroots'>('工会类型', ['above', 'grassroots']), keyword: optional(str({ label: '关键字', max: 30 })), ...keysetPaging }, payload);
     const actor = await requireActor(ctx);
     const self = await requireUnion(input.unionId, { active: false });
     if (!actor.roles.some((r) => r.unionId === self._id) && !superiorRightOver(actor, self, 'orgInfo')) {
       throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的目录');
     }
-    const p = paging(input);
+    // {ancestors, category, status, name, _id}: the subtree in name order, a page at a time.
     const where: Record<string, unknown> = { ancestors: self._id, category: input.category, status: 'active' };
-    if (input.keyword) where.name = db().RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' });
+    if (input.keyword) {
+      const tokens = queryTokens(input.keyword);
+      if (tokens.length) where.searchTokens = cmd().all(tokens);
+      where.name = db().RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' });
+    }
     const coll = db().collection('unions');
-    const [res, count] = await Promise.all([coll.where(where).orderBy('name', 'asc').skip(p.skip).limit(p.limit).get(), coll.where(where).count()]);
-    return { self: unionView(self, await parentName(self)), items: (res.data as UnionDoc[]).map((u) => unionView(u)), total: count.total, page: p.page, pageSize: p.pageSize };
+    const [res, count] = await Promise.all([keysetPage<UnionDoc>(coll, where, { field: 'name', dir: 'asc' }, input), cappedCount(coll, where)]);
+    return { self: unionView(self, await parentName(self)), ...res, items: res.items.map((u) => unionView(u)), ...count };
   },
 };
 

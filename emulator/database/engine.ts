@@ -4,7 +4,7 @@ import type { Options } from 'mingo/types/types';
 import { dbErrors } from '../errors';
 import { docKey, type DocumentStore } from '../store/document-store';
 import type { Doc } from '../store/ejson';
-import { execute } from '../store/planner';
+import { execute, executeCount } from '../store/planner';
 
 export type Filter = Record<string, unknown>;
 export type SortSpec = Record<string, 1 | -1>;
@@ -88,7 +88,11 @@ export class DatabaseEngine {
   count(collection: string, filter: Filter, txnId?: string): number {
     const txn = this.txn(txnId);
     if (Object.keys(filter).length === 0 && !txn) return this.store.count(collection);
-    if (!this.ownWrites(collection, txn)) return this.find(collection, filter, { projection: { _id: 1 } }, txnId, 'count').length;
+    if (!this.ownWrites(collection, txn)) {
+      if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
+      const query = new Query(filter, MINGO_OPTIONS);
+      return executeCount(this.store, 'count', collection, filter, undefined, (d) => query.test(d));
+    }
     const query = new Query(filter, MINGO_OPTIONS);
     return this.view(collection, filter, txn).filter((d) => query.test(d)).length;
   }
@@ -161,8 +165,15 @@ export class DatabaseEngine {
     if (pipeline[i] && '$sort' in pipeline[i]) pushed.sort = pipeline[i++].$sort as SortSpec;
     if (pipeline[i] && '$skip' in pipeline[i]) pushed.skip = Number(pipeline[i++].$skip);
     if (pipeline[i] && '$limit' in pipeline[i]) pushed.limit = Number(pipeline[i++].$limit);
-    const source = this.find(collection, filter, pushed, undefined, 'aggregate');
     const rest = pipeline.slice(i);
+    const countAs = rest.length === 1 && typeof rest[0].$count === 'string' ? rest[0].$count : undefined;
+    if (countAs && !pushed.sort && !pushed.skip) {
+      // match → limit → count: a capped count that reads index keys only when it can.
+      const query = new Query(filter, MINGO_OPTIONS);
+      const n = executeCount(this.store, 'aggregate', collection, filter, pushed.limit, (d) => query.test(d));
+      return n > 0 ? [{ [countAs]: n } as unknown as Doc] : [];
+    }
+    const source = this.find(collection, filter, pushed, undefined, 'aggregate');
     if (rest.length === 0) return source;
     const aggregator = new Aggregator(rest, {
       ...MINGO_OPTIONS,

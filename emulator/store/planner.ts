@@ -6,8 +6,9 @@
  *     "exploded" into one scan per point and merged by the sort key (MongoDB's SORT_MERGE);
  *   - arrays are multikey: `$all` bounds on one element (each element is a candidate plan);
  *   - a query no conjunctive index serves but whose `$or` branches each have one becomes an OR plan;
- *   - equally good candidates are raced step by step and the first to finish wins, as MongoDB's
- *     multi-planner does; everything else is a collection scan.
+ *   - the candidates are raced step by step and the first to fill its page (or finish) wins, as
+ *     MongoDB's multi-planner does (without its plan cache: every query races again, and explain
+ *     counts the losers' work too); a query no index serves is a collection scan.
  * Every query records what it examined (keys, documents, returned), as explain's executionStats.
  */
 import type { Doc } from './ejson';
@@ -43,6 +44,8 @@ export type Plan =
       /** Bounded point prefix length: the merge compares the keys after it. */
       prefix: number;
       score: number;
+      /** The bounds are the whole filter: a count can be answered from the keys (COUNT_SCAN). */
+      covered: boolean;
     }
   | { stage: 'OR'; branches: Plan[] };
 
@@ -133,21 +136,28 @@ function predicateOf(condition: unknown): FieldPredicate | undefined {
 }
 
 /** The conjunctive predicates per field (top level and nested $and) and the $or groups. */
-function analyse(filter: Filter): { fields: Map<string, FieldPredicate>; ors: Filter[][] } {
+function analyse(filter: Filter): { fields: Map<string, FieldPredicate>; ors: Filter[][]; residual: boolean } {
   const fields = new Map<string, FieldPredicate>();
   const ors: Filter[][] = [];
+  /** Some clause is not expressed by index bounds, so keys alone cannot answer a count. */
+  let residual = false;
   const collect = (q: Filter) => {
     for (const [key, value] of Object.entries(q)) {
       if (key === '$and' && Array.isArray(value)) {
         for (const sub of value) if (isPlainObject(sub)) collect(sub);
       } else if (key === '$or' && Array.isArray(value) && value.every(isPlainObject)) {
         ors.push(value as Filter[]);
-      } else if (!key.startsWith('$')) {
+        residual = true;
+      } else if (key.startsWith('$')) {
+        residual = true;
+      } else {
         const pred = predicateOf(value);
+        if (!pred || pred.all || (pred.points && pred.range) || Object.keys(isPlainObject(value) ? value : {}).some((op) => !['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op))) residual = true;
         if (!pred) continue;
         const prev = fields.get(key);
         if (!prev) fields.set(key, pred);
         else {
+          residual = true;
           // Several clauses on one field: keep the tightest points, intersect ranges.
           if (pred.points && (!prev.points || pred.points.length < prev.points.length)) prev.points = pred.points;
           if (pred.range) prev.range = intersect(prev.range, pred.range);
@@ -157,7 +167,7 @@ function analyse(filter: Filter): { fields: Map<string, FieldPredicate>; ors: Fi
     }
   };
   collect(filter);
-  return { fields, ors };
+  return { fields, ors, residual };
 }
 
 function cartesian(lists: KeyPart[][]): KeyPart[][] {
@@ -167,7 +177,7 @@ function cartesian(lists: KeyPart[][]): KeyPart[][] {
 }
 
 /** Plans one index can offer: one per choice of `$all` element on a multikey field. */
-function indexPlans(index: IndexInfo, fields: Map<string, FieldPredicate>, sort: SortSpec): Plan[] {
+function indexPlans(index: IndexInfo, fields: Map<string, FieldPredicate>, sort: SortSpec, residual: boolean): Plan[] {
   const variants: Array<{ points: KeyPart[][]; range?: Range }> = [{ points: [] }];
   let stopped = false;
   for (const field of index.fields) {
@@ -199,31 +209,47 @@ function indexPlans(index: IndexInfo, fields: Map<string, FieldPredicate>, sort:
     if (bounded === 0 && !(providesSort && wanted.length > 0)) return [];
     const score = prefix * 10 + (v.range ? 6 : 0) + (providesSort && wanted.length > 0 ? 8 : 0) + (index.unique && prefix === index.fields.length ? 100 : 0);
     const direction = (wanted[0]?.[1] ?? 1) as 1 | -1;
-    return [{ stage: 'IXSCAN', index, scans, direction, providesSort, prefix, score }];
+    const boundedFields = index.fields.slice(0, bounded);
+    const covered = !residual && [...fields.keys()].every((f) => boundedFields.includes(f));
+    return [{ stage: 'IXSCAN', index, scans, direction, providesSort, prefix, score, covered }];
   });
 }
 
 /** Candidate plans, best first; several only when they tie and must be raced. */
 export function candidatePlans(indexes: readonly IndexInfo[], filter: Filter, sort: SortSpec | undefined): Plan[] {
-  const { fields, ors } = analyse(filter);
+  const { fields, ors, residual } = analyse(filter);
   const id = fields.get('_id');
   if (id?.points && id.points.every((p) => p[0] === 2 || p[0] === 3)) return [{ stage: 'IDHACK', ids: id.points.map((p) => String(p[1])) }];
-  const plans = indexes.flatMap((ix) => indexPlans(ix, fields, sort ?? {}));
-  if (plans.length) {
-    const top = Math.max(...plans.map(score));
-    return plans.filter((p) => score(p) === top).slice(0, MAX_RACE);
-  }
+  const plans: Plan[] = indexes.flatMap((ix) => indexPlans(ix, fields, sort ?? {}, residual));
   if (ors.length) {
-    // A contained $or: each branch is planned together with the predicates outside it.
-    const rest = Object.fromEntries(Object.entries(filter).filter(([k]) => k !== '$or'));
+    // A contained $or: each branch is planned together with the predicates outside it, and the OR
+    // plan competes with the conjunctive ones (it scores as its weakest branch).
+    const rest = withoutOr(filter, ors[0]);
     const branches = ors[0].map((branch) => candidatePlans(indexes, { $and: [rest, branch] }, undefined)[0]);
-    if (branches.every((b) => b.stage !== 'COLLSCAN')) return [{ stage: 'OR', branches }];
+    if (branches.every((b) => b.stage !== 'COLLSCAN' && b.stage !== 'OR')) plans.push({ stage: 'OR', branches });
   }
-  return [{ stage: 'COLLSCAN' }];
+  if (plans.length === 0) return [{ stage: 'COLLSCAN' }];
+  // Every candidate races (MongoDB's multi-planner); the score only orders them, so a tie in the
+  // race goes to the plan that bounds more fields or yields the sort.
+  return plans.sort((a, b) => score(b) - score(a)).slice(0, MAX_RACE);
 }
 
 function score(p: Plan): number {
-  return p.stage === 'IXSCAN' ? p.score : 0;
+  if (p.stage === 'IXSCAN') return p.score;
+  if (p.stage === 'IDHACK') return 1000;
+  if (p.stage === 'OR') return Math.min(...p.branches.map(score));
+  return 0;
+}
+
+/** The filter without one of its $or groups (top level or inside a top-level $and). */
+function withoutOr(filter: Filter, group: Filter[]): Filter {
+  const out: Filter = {};
+  for (const [k, v] of Object.entries(filter)) {
+    if (k === '$or' && v === group) continue;
+    if (k === '$and' && Array.isArray(v)) out.$and = v.filter((c) => !(isPlainObject(c) && c.$or === group && Object.keys(c).length === 1)).map((c) => (isPlainObject(c) ? withoutOr(c, group) : c));
+    else out[k] = v;
+  }
+  return out;
 }
 
 export function chooseQueryPlan(indexes: readonly IndexInfo[], filter: Filter, sort: SortSpec | undefined): Plan {
@@ -311,6 +337,52 @@ export interface ExecuteOptions {
   sort?: SortSpec;
   skip?: number;
   limit?: number;
+}
+
+/**
+ * Counts matches (up to `limit`): from the index keys alone when the bounds are the whole filter, as
+ * MongoDB's COUNT_SCAN, otherwise by reading and testing each candidate.
+ */
+export function executeCount(
+  store: DocumentStore,
+  op: string,
+  collection: string,
+  filter: Filter,
+  limit: number | undefined,
+  matches: (doc: Doc) => boolean,
+): number {
+  const plan = candidatePlans(store.indexes(collection), filter, undefined)[0];
+  if (plan.stage !== 'IXSCAN' || !plan.covered) {
+    return execute(store, op, collection, filter, { limit }, matches, (d) => d).docs.length;
+  }
+  const started = process.hrtime.bigint();
+  const counter: ScanCounter = { keysExamined: 0, docsExamined: 0 };
+  const seen = new Set<string>();
+  const cap = limit ?? Infinity;
+  const scans = concatScans(store, plan, counter);
+  try {
+    for (const { id } of scans) {
+      if (seen.size >= cap) break;
+      seen.add(id);
+    }
+  } finally {
+    scans.return(undefined);
+  }
+  store.queryLog.add({
+    op,
+    collection,
+    filter: summarise(filter),
+    ...(limit !== undefined ? { limit } : {}),
+    plan: `COUNT_SCAN ${describePlan(plan).slice('IXSCAN '.length)}`,
+    stage: 'COUNT_SCAN',
+    keysExamined: counter.keysExamined,
+    docsExamined: 0,
+    nReturned: seen.size,
+    inMemorySort: false,
+    rejectedPlans: 0,
+    ms: Number(process.hrtime.bigint() - started) / 1e6,
+  });
+  return seen.size;
 }
 
 /**

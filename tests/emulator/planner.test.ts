@@ -96,8 +96,10 @@ describe('emulator query planner and explain', () => {
       .limit(20)
       .get();
     const q = await lastQuery('people', before);
+    // The sorted index scan wins the race against the $or plan (which could only win by finishing).
     assert.equal(q.inMemorySort, false);
-    assert.ok(q.keysExamined <= 21, `examined ${q.keysExamined}`);
+    assert.equal(q.stage, 'IXSCAN');
+    assert.ok(q.keysExamined <= 2 * 21, `examined ${q.keysExamined}`);
     const all = (await db.collection('people').where({ unionId: 'u4', status: 'active' }).orderBy('joinedAt', 'desc').orderBy('_id', 'desc').limit(40).get()).data as Array<{ _id: string }>;
     assert.deepEqual(next.data.map((d: { _id: string }) => d._id), all.slice(20, 40).map((d) => d._id));
   });

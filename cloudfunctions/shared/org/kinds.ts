@@ -9,6 +9,7 @@ import { object, optional, parse, str, type Parser } from '../validate';
 import type { ApplicationDoc, KindHandler } from '../workflow/kind';
 import { resolveQr } from './qr';
 import { CATEGORY_FIELDS, CHANGEABLE_FIELDS, FIELD_LABELS, FORM_FIELDS, checkCategory, superiorOf, typeName, type UnionForm } from './unions';
+import { unionSearchTokens } from './search-tokens';
 
 async function assertCreditCodeFree(code: string, exceptUnionId?: string): Promise<void> {
   const holder = await findOne<UnionDoc>('unions', { creditCode: code, status: 'active' });
@@ -130,6 +131,7 @@ export const orgChange: KindHandler = {
     const before = Object.fromEntries(Object.keys(after).map((k) => [k, (union as unknown as Record<string, unknown>)[k]]));
     await tx.collection('unions').doc(union._id).update({
       ...after,
+      searchTokens: unionSearchTokens({ name: String(after.name ?? union.name), unitName: String(after.unitName ?? union.unitName) }),
       changeLog: [...(union.changeLog ?? []), { at: now, applicationId: app._id, before, after }],
       updatedAt: now,
       version: union.version + 1,
