@@ -2,11 +2,13 @@
 import { runEmulatorBench } from './emulator';
 import { runImportBench } from './import';
 import { runLoadBench } from './load';
+import { runScaleBench } from './scale';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   emulator: runEmulatorBench,
   import: runImportBench,
   load: runLoadBench,
+  scale: runScaleBench,
 };
 
 async function main(): Promise<void> {

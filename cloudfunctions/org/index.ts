@@ -1,4 +1,4 @@
-import type { QrPurpose } from '../../typings/org';
+import type { QrPurpose, UnionStatsRow } from '../../typings/org';
 import { holdsRight, requireActor, requireUnion, rightInOrAbove, superiorRightOver } from '../shared/actor';
 import { AppError } from '../shared/app-error';
 import { audit } from '../shared/audit';
@@ -22,6 +22,14 @@ function assertHasQr(union: UnionDoc, purpose: QrPurpose): void {
 
 async function parentName(u: UnionDoc): Promise<string> {
   return u.parentId ? ((await findById<UnionDoc>('unions', u.parentId))?.name ?? '') : '';
+}
+
+/** A street can have hundreds of grassroots unions; the 工作台 shows the first ones and says so. */
+const STATS_CHILDREN = 500;
+
+function statsRow(u: UnionDoc): UnionStatsRow {
+  const s = u.stats;
+  return { id: u._id, name: u.name, realName: s?.realName ?? 0, notRealName: s?.notRealName ?? 0, subtreeRealName: s?.subtreeRealName ?? 0, subtreeNotRealName: s?.subtreeNotRealName ?? 0 };
 }
 
 /** Union organisations: QR codes, the admin's own unions and the directory (spec §二, §五). */
@@ -95,8 +103,28 @@ export const actions: Record<string, ActionHandler> = {
       where.name = db().RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' });
     }
     const coll = db().collection('unions');
-    const [res, count] = await Promise.all([keysetPage<UnionDoc>(coll, where, { field: 'name', dir: 'asc' }, input), cappedCount(coll, where)]);
+    const rollup = input.category === 'above' ? self.stats?.subtreeAbove : self.stats?.subtreeGrassroots;
+    const [res, count] = await Promise.all([
+      keysetPage<UnionDoc>(coll, where, { field: 'name', dir: 'asc' }, input),
+      input.keyword ? cappedCount(coll, where) : { total: rollup ?? 0 },
+    ]);
     return { self: unionView(self, await parentName(self)), ...res, items: res.items.map((u) => unionView(u)), ...count };
+  },
+  /** 工作台: roll-up counts of the union and its direct subordinates (a few documents, never the members). */
+  stats: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会') }, payload);
+    const actor = await requireActor(ctx);
+    const self = await requireUnion(input.unionId, { active: false });
+    if (!actor.roles.some((r) => r.unionId === self._id) && !superiorRightOver(actor, self, 'orgInfo')) {
+      throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的统计');
+    }
+    const res = await db().collection('unions').where({ parentId: self._id, status: 'active' }).limit(STATS_CHILDREN + 1).get();
+    const children = res.data as UnionDoc[];
+    return {
+      self: statsRow(self),
+      children: children.slice(0, STATS_CHILDREN).map(statsRow),
+      ...(children.length > STATS_CHILDREN ? { childrenCapped: true } : {}),
+    };
   },
 };
 

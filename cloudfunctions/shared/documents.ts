@@ -95,6 +95,16 @@ export interface BindingDoc {
   via?: 'register' | 'password' | 'sms' | 'recover' | 'document';
 }
 
+export interface UnionStats {
+  realName: number;
+  notRealName: number;
+  subtreeRealName: number;
+  subtreeNotRealName: number;
+  /** Active unions below this one (not itself), by category: the 工会组织目录 totals. */
+  subtreeAbove?: number;
+  subtreeGrassroots?: number;
+}
+
 export interface UnionDoc {
   _id: string;
   name: string;
@@ -118,6 +128,8 @@ export interface UnionDoc {
   childCount: number;
   /** Active admins: a revoke that would leave none is refused. */
   adminCount: number;
+  /** Roll-up member counts (org/rollup.ts); missing until the first change, read as zeros. */
+  stats?: UnionStats;
   /** Bigrams of name and unitName for union search (org/search-tokens.ts); rewritten with either name. */
   searchTokens: string[];
   /** The current registration-QR tokens; regenerating replaces (and revokes) them. */

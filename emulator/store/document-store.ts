@@ -34,6 +34,8 @@ export interface ScanCounter {
 
 interface CollectionInfo {
   table: string;
+  /** Document count kept with every write (MongoDB answers a whole-collection count from metadata). */
+  size?: number;
   indexes: IndexInfo[];
   stmts: {
     get: Database.Statement;
@@ -203,7 +205,9 @@ export class DocumentStore {
   }
 
   count(collection: string): number {
-    return (this.info(collection).stmts.count.get() as { n: number }).n;
+    const info = this.info(collection);
+    info.size ??= (info.stmts.count.get() as { n: number }).n;
+    return info.size;
   }
 
   /** Inserts all or none; a duplicate _id or unique-index value fails the whole batch. */
@@ -219,6 +223,7 @@ export class DocumentStore {
         }
         this.noteWrite(collection, doc._id);
       }
+      if (info.size !== undefined) info.size += docs.length;
     });
   }
 
@@ -226,9 +231,10 @@ export class DocumentStore {
   put(collection: string, doc: Doc): void {
     const info = this.info(collection);
     this.atomic(() => {
-      const before = info.indexes.length ? this.get(collection, doc._id) : undefined;
+      const before = this.get(collection, doc._id);
       try {
         info.stmts.replace.run(doc._id, encodeStored(doc));
+        if (!before && info.size !== undefined) info.size += 1;
         for (const ix of info.indexes) this.writeKeys(ix, doc._id, indexKeys(before, ix.fields), indexKeys(doc, ix.fields));
       } catch (err) {
         throw asDuplicate(err, collection, doc._id);
@@ -242,7 +248,9 @@ export class DocumentStore {
     const changed = this.atomic(() => {
       const before = info.indexes.length ? this.get(collection, id) : undefined;
       for (const ix of info.indexes) this.writeKeys(ix, id, indexKeys(before, ix.fields), []);
-      return info.stmts.remove.run(id).changes > 0;
+      const removed = info.stmts.remove.run(id).changes > 0;
+      if (removed && info.size !== undefined) info.size -= 1;
+      return removed;
     });
     if (changed) this.noteWrite(collection, id);
     return changed;
@@ -251,7 +259,13 @@ export class DocumentStore {
   /** Runs fn in one SQLite transaction: every write in it lands, or none does. */
   atomic<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      // Rolled back: the kept counts may include writes that did not land, so count afresh.
+      for (const info of this.collections.values()) info.size = undefined;
+      throw err;
+    }
   }
 
   get currentSeq(): number {

@@ -31,6 +31,9 @@ describe('hot reads examine in proportion to their page, not to the province', f
       async (collection, docs) => {
         await db.collection(collection).add(docs);
       },
+      async (unionId, inc) => {
+        await db.collection('unions').doc(unionId).update(Object.fromEntries(Object.entries(inc).map(([k, v]) => [k, db.command.inc(v)])));
+      },
     );
   });
   after(() => world.close());

@@ -21,6 +21,8 @@ export interface ProvinceTargets {
 }
 
 type Insert = (collection: string, docs: Array<Record<string, unknown>>) => Promise<void>;
+/** Adds to roll-up fields (e.g. `stats.realName`) of an existing union, as org/rollup.ts would. */
+type Bump = (unionId: string, inc: Record<string, number>) => Promise<void>;
 
 const BATCH = 1000;
 const SURNAMES = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜';
@@ -39,8 +41,44 @@ function sealedLike(i: number, masked: string) {
   return { ciphertext: `synthetic-${i}`, iv: '', tag: '', index: `synthetic-index-${i}`, masked };
 }
 
-export async function loadProvince(size: ProvinceSize, targets: ProvinceTargets, parents: { street: UnionDoc; county: UnionDoc }, insert: Insert): Promise<void> {
+const streetOf = (i: number, streets: number) => (i % 3 === 0 ? null : i % streets);
+const memberUnion = (i: number, size: ProvinceSize, grassroots: string) => (i % 2 === 0 ? grassroots : `scale-union-${i % size.unions}`);
+const isRealName = (i: number) => i % 4 !== 0;
+const isActive = (i: number) => i % 17 !== 0;
+
+export async function loadProvince(size: ProvinceSize, targets: ProvinceTargets, parents: { street: UnionDoc; county: UnionDoc }, insert: Insert, bump: Bump): Promise<void> {
   const streets = Math.max(1, Math.ceil(size.unions / 60));
+  // Roll-ups first, as the changes would have left them: per union id, field → amount.
+  const rollups = new Map<string, Record<string, number>>();
+  const add = (ids: string[], field: string, n = 1) => {
+    for (const id of ids) {
+      const r = rollups.get(id) ?? {};
+      r[field] = (r[field] ?? 0) + n;
+      rollups.set(id, r);
+    }
+  };
+  const countyChain = [parents.county._id, ...parents.county.ancestors];
+  const chainOf = (unionId: string): string[] => {
+    if (unionId === targets.grassroots) return [unionId, parents.street._id, ...parents.street.ancestors];
+    const i = Number(unionId.slice('scale-union-'.length));
+    const s = streetOf(i, streets);
+    return [unionId, ...(s === null ? [parents.street._id, ...parents.street.ancestors] : [`scale-street-${s}`, ...countyChain])];
+  };
+  add(countyChain, 'stats.subtreeAbove', streets);
+  for (let i = 0; i < size.unions; i++) add(chainOf(`scale-union-${i}`).slice(1), 'stats.subtreeGrassroots');
+  for (let i = 0; i < size.members; i++) {
+    if (!isActive(i)) continue;
+    const chain = chainOf(memberUnion(i, size, targets.grassroots));
+    add([chain[0]], isRealName(i) ? 'stats.realName' : 'stats.notRealName');
+    add(chain, isRealName(i) ? 'stats.subtreeRealName' : 'stats.subtreeNotRealName');
+  }
+  const withStats = (u: UnionDoc) => {
+    const r = rollups.get(u._id) ?? {};
+    rollups.delete(u._id);
+    const stats = Object.fromEntries(Object.entries(r).map(([k, v]) => [k.slice('stats.'.length), v]));
+    return { ...u, stats: { realName: 0, notRealName: 0, subtreeRealName: 0, subtreeNotRealName: 0, ...stats } } as unknown as Record<string, unknown>;
+  };
+
   const streetDocs: UnionDoc[] = [];
   await inBatches(insert, 'unions', streets, (s) => {
     const street = newUnion(
@@ -49,27 +87,31 @@ export async function loadProvince(size: ProvinceSize, targets: ProvinceTargets,
       parents.county,
     );
     streetDocs.push(street);
-    return street as unknown as Record<string, unknown>;
+    return withStats(street);
   });
   // A third of the grassroots unions sit under the demo street (its admin's directory); the rest under new streets.
   await inBatches(insert, 'unions', size.unions, (i) => {
-    const parent = i % 3 === 0 ? parents.street : streetDocs[i % streetDocs.length];
+    const s = streetOf(i, streets);
+    const parent = s === null ? parents.street : streetDocs[s];
     const trade = TRADES[i % TRADES.length];
-    return newUnion(
-      `scale-union-${i}`,
-      { name: `广州第${i}号${trade}有限公司工会委员会`, unitName: `广州第${i}号${trade}有限公司`, creditCode: `SCALE-U-${i}`, category: 'grassroots', subtype: null, address: '', chairName: '', contactPhone: '', declaredMembers: 0 },
-      parent,
-    ) as unknown as Record<string, unknown>;
+    return withStats(
+      newUnion(
+        `scale-union-${i}`,
+        { name: `广州第${i}号${trade}有限公司工会委员会`, unitName: `广州第${i}号${trade}有限公司`, creditCode: `SCALE-U-${i}`, category: 'grassroots', subtype: null, address: '', chairName: '', contactPhone: '', declaredMembers: 0 },
+        parent,
+      ),
+    );
   });
+  // What is left are the demo unions the province was grafted onto.
+  for (const [id, inc] of rollups) await bump(id, inc);
   const start = Date.UTC(2020, 0, 1);
   await inBatches(insert, 'members', size.members, (i) => {
-    const big = i % 2 === 0;
     return {
       _id: `scale-member-${i}`,
       userId: null,
-      unionId: big ? targets.grassroots : `scale-union-${i % size.unions}`,
-      realName: i % 4 !== 0,
-      status: i % 17 === 0 ? 'removed' : 'active',
+      unionId: memberUnion(i, size, targets.grassroots),
+      realName: isRealName(i),
+      status: isActive(i) ? 'active' : 'removed',
       name: `${SURNAMES[i % SURNAMES.length]}测${i}`,
       docType: 'resident',
       doc: sealedLike(i, '4401**********1234'),

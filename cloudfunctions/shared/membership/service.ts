@@ -13,6 +13,7 @@ import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { documentIndexKeys } from '../identity/documents';
 import { textWorkbook } from '../importer/text-book';
+import { rollupMembers } from '../org/rollup';
 import { queryTokens } from '../org/search-tokens';
 import { typeName, unionView } from '../org/unions';
 import { cappedCount, keysetPage } from '../paging';
@@ -156,8 +157,13 @@ export async function listMembers(
   const base = { unionId: union._id, status: 'active', realName: input.realName };
   const where = input.keyword ? (_.and([base, keywordFilter(input.keyword)]) as unknown as Record<string, unknown>) : base;
   const coll = db().collection('members');
-  // Newest first on the index {unionId, status, realName, joinedAt, _id}: a page reads a page.
-  const [res, count] = await Promise.all([keysetPage<MemberDoc>(coll, where, { field: 'joinedAt', dir: 'desc' }, input), cappedCount(coll, where)]);
+  // Newest first on the index {unionId, status, realName, joinedAt, _id}: a page reads a page. The
+  // whole list's total is the union's roll-up; only a keyword search counts (capped).
+  const rollup = input.realName ? union.stats?.realName : union.stats?.notRealName;
+  const [res, count] = await Promise.all([
+    keysetPage<MemberDoc>(coll, where, { field: 'joinedAt', dir: 'desc' }, input),
+    input.keyword ? cappedCount(coll, where) : { total: rollup ?? 0 },
+  ]);
   const items = res.items.map(
     (m): MemberRow => ({
       id: m._id,
@@ -181,7 +187,7 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
   const results = [];
   for (const id of memberIds) {
     try {
-      await transaction(async (tx) => {
+      const removed = await transaction(async (tx) => {
         const m = await txGet<MemberDoc>(tx, 'members', id);
         if (!m || m.unionId !== unionId) throw new AppError('NOT_FOUND', '该会员不在本工会');
         if (m.status !== 'active') throw new AppError('ALREADY_PROCESSED', '该会员已被移出');
@@ -194,7 +200,9 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
         }
         if (union) await tx.collection('unions').doc(unionId).update({ memberCount: Math.max(0, union.memberCount - 1) });
         await auditInTx(tx, { actorUserId: actor.user._id, action: m.realName ? 'member:remove' : 'member:deleteUnregistered', targetType: 'member', targetId: id, unionId, detail: { reason } }, ctx);
+        return m;
       });
+      await rollupMembers(unionId, removed.realName ? { realName: -1 } : { notRealName: -1 });
       results.push({ id, ok: true, message: '已移出' });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -2,7 +2,7 @@ import { ALL_PERMISSIONS } from '../../../typings/models';
 import { requireRight, requireUnion } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { db, findOne, txGet, type Tx } from '../db';
+import { db, findById, findOne, txGet, type Tx } from '../db';
 import { newUnion, type RoleDoc, type UnionDoc, type UserDoc } from '../documents';
 import { roleId } from '../roles/grants';
 import { object, optional, parse, str, type Parser } from '../validate';
@@ -10,6 +10,7 @@ import type { ApplicationDoc, KindHandler } from '../workflow/kind';
 import { resolveQr } from './qr';
 import { CATEGORY_FIELDS, CHANGEABLE_FIELDS, FIELD_LABELS, FORM_FIELDS, checkCategory, superiorOf, typeName, type UnionForm } from './unions';
 import { unionSearchTokens } from './search-tokens';
+import { rollupUnions } from './rollup';
 
 async function assertCreditCodeFree(code: string, exceptUnionId?: string): Promise<void> {
   const holder = await findOne<UnionDoc>('unions', { creditCode: code, status: 'active' });
@@ -60,6 +61,9 @@ export const orgRegister: KindHandler = {
   },
   async beforeApprove(app) {
     await assertCreditCodeFree((app.payload.form as UnionForm).creditCode);
+  },
+  async afterApprove(app) {
+    await rollupUnions(String(app.payload.parentId), (app.payload.form as UnionForm).category, 1);
   },
   async effect(tx, app, reviewer, ctx) {
     const form = app.payload.form as UnionForm;
@@ -172,6 +176,10 @@ export const orgDeregister: KindHandler = {
   async beforeApprove(app: ApplicationDoc) {
     const blocker = await deregisterBlockers(app.unionId as string);
     if (blocker) throw new AppError('CONFLICT', blocker);
+  },
+  async afterApprove(app) {
+    const union = await findById<UnionDoc>('unions', app.unionId as string);
+    if (union?.parentId) await rollupUnions(union.parentId, union.category, -1);
   },
   async effect(tx, app) {
     const union = await txUnion(tx, app.unionId as string);
