@@ -150,9 +150,15 @@ export class DocumentStore {
 
   /** Every document in _id order, counted as a collection scan examines them. */
   *scanCollection(collection: string, counter: ScanCounter): Generator<Doc> {
-    for (const row of this.statementFor(`SELECT doc FROM ${quote(this.info(collection).table)}`).iterate() as Iterable<{ doc: string }>) {
-      counter.docsExamined += 1;
-      yield decodeStored(row.doc);
+    const sql = `SELECT doc FROM ${quote(this.info(collection).table)}`;
+    const stmt = this.statementFor(sql);
+    try {
+      for (const row of stmt.iterate() as Iterable<{ doc: string }>) {
+        counter.docsExamined += 1;
+        yield decodeStored(row.doc);
+      }
+    } finally {
+      this.releaseStatement(sql, stmt);
     }
   }
 
