@@ -3,12 +3,14 @@ import { runConsoleBench } from './console';
 import { runEmulatorBench } from './emulator';
 import { runImportBench } from './import';
 import { runLoadBench } from './load';
+import { runScaleBench } from './scale';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   console: runConsoleBench,
   emulator: runEmulatorBench,
   import: runImportBench,
   load: runLoadBench,
+  scale: runScaleBench,
 };
 
 async function main(): Promise<void> {

@@ -187,6 +187,25 @@ export async function seedDemo(emulator: Pick<RunningEmulator, 'engine' | 'store
     }
   });
 
+  // Roll-ups as org/rollup.ts keeps them: own counts, and subtree counts up the ancestors.
+  const zero = () => ({ realName: 0, notRealName: 0, subtreeRealName: 0, subtreeNotRealName: 0, subtreeAbove: 0, subtreeGrassroots: 0 });
+  for (const u of unions) {
+    u.stats ??= zero();
+    for (const a of unions.filter((x) => u.ancestors.includes(x._id))) {
+      a.stats ??= zero();
+      if (u.category === 'above') a.stats.subtreeAbove = (a.stats.subtreeAbove ?? 0) + 1;
+      else a.stats.subtreeGrassroots = (a.stats.subtreeGrassroots ?? 0) + 1;
+    }
+  }
+  for (const m of members) {
+    const u = unions.find((x) => x._id === m.unionId) as UnionDoc;
+    const field = m.realName ? 'RealName' : 'NotRealName';
+    for (const target of unions.filter((x) => x._id === u._id || u.ancestors.includes(x._id))) {
+      target.stats ??= zero();
+      target.stats[`subtree${field}`] += 1;
+      if (target === u) target.stats[m.realName ? 'realName' : 'notRealName'] += 1;
+    }
+  }
   const { engine } = emulator;
   emulator.store.atomic(() => {
     engine.insert('unions', unions as unknown as Array<Record<string, unknown>>);

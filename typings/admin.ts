@@ -52,5 +52,5 @@ export interface AdminActions {
   listRoles: ActionSpec<{ unionId: string }, { roles: RoleRow[]; adminCount: number }>;
   appointSubordinate: ActionSpec<{ person: PersonForRole }, { roleId: string; attached: boolean }>;
   setPhoneShown: ActionSpec<{ unionId: string; shown: boolean }, { phoneShown: boolean }>;
-  auditLog: ActionSpec<{ unionId?: string; page?: number; pageSize?: number }, Page<AuditRow>>;
+  auditLog: ActionSpec<{ unionId?: string; page?: number; pageSize?: number; cursor?: string }, Page<AuditRow>>;
 }

@@ -65,7 +65,7 @@ export interface MemberActions {
   searchUnions: ActionSpec<{ keyword: string }, UnionSearchResult>;
   my: ActionSpec<Record<string, never>, MyMembership>;
   list: ActionSpec<
-    { unionId: string; realName: boolean; keyword?: string; page?: number; pageSize?: number },
+    { unionId: string; realName: boolean; keyword?: string; page?: number; pageSize?: number; cursor?: string },
     Page<MemberRow> & { union: UnionView; scope: 'own' | 'subordinate' }
   >;
   remove: ActionSpec<{ unionId: string; memberIds: string[]; reason: string }, { results: BatchResult[] }>;

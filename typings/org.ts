@@ -51,7 +51,19 @@ export interface OrgActions {
   qr: ActionSpec<{ unionId: string; purpose: QrPurpose }, QrInfo>;
   regenerateQr: ActionSpec<{ unionId: string; purpose: QrPurpose }, QrInfo>;
   directory: ActionSpec<
-    { unionId: string; category: UnionCategory; keyword?: string; page?: number; pageSize?: number },
+    { unionId: string; category: UnionCategory; keyword?: string; page?: number; pageSize?: number; cursor?: string },
     Page<UnionView> & { self: UnionView }
   >;
+  /** 工作台 statistics from roll-up counts: the union and its direct subordinates, no member counting. */
+  stats: ActionSpec<{ unionId: string }, { self: UnionStatsRow; children: UnionStatsRow[]; childrenCapped?: boolean }>;
+}
+
+/** Active members of one union and of its whole subtree, real-name and not. */
+export interface UnionStatsRow {
+  id: string;
+  name: string;
+  realName: number;
+  notRealName: number;
+  subtreeRealName: number;
+  subtreeNotRealName: number;
 }

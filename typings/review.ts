@@ -48,6 +48,10 @@ export interface Page<T> {
   total: number;
   page: number;
   pageSize: number;
+  /** Opaque position after the last item: send it back as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+  /** `total` is a cap (e.g. 1000), not the exact count: show it as "1000+". */
+  totalCapped?: boolean;
 }
 
 export interface BatchResult {
@@ -62,7 +66,7 @@ export interface ReviewActions {
   approve: ActionSpec<{ id: string }, { application: ApplicationView }>;
   reject: ActionSpec<{ id: string; reason: string }, { application: ApplicationView }>;
   batchApprove: ActionSpec<{ ids: string[] }, { results: BatchResult[] }>;
-  listInbox: ActionSpec<{ kind?: ApplicationKind; page?: number; pageSize?: number }, Page<ApplicationView> & { counts: Partial<Record<ApplicationKind, number>> }>;
+  listInbox: ActionSpec<{ kind?: ApplicationKind; page?: number; pageSize?: number; cursor?: string }, Page<ApplicationView> & { counts: Partial<Record<ApplicationKind, number>> }>;
   listMine: ActionSpec<{ status?: ApplicationStatus; page?: number; pageSize?: number }, Page<ApplicationView>>;
   detail: ActionSpec<{ id: string }, { application: ApplicationView }>;
 }

@@ -8,7 +8,8 @@ import type { RoleDoc } from '../shared/documents';
 import { PLATFORM_SCOPE } from '../shared/documents';
 import { defineFunction, type ActionHandler } from '../shared/handler';
 import { appointSubordinate } from '../shared/roles/grants';
-import { bool, id, optional, page, paging, parse, record } from '../shared/validate';
+import { keysetPaging, keysetPage, cappedCount } from '../shared/paging';
+import { bool, id, optional, parse, record } from '../shared/validate';
 
 /** Admins and operators (spec §六): who holds which rights, direct entry for subordinates, the audit log. */
 export const actions: Record<string, ActionHandler> = {
@@ -54,9 +55,8 @@ export const actions: Record<string, ActionHandler> = {
   },
   /** Union admins read their own union's log; the province office reads everything. */
   auditLog: async (payload, ctx) => {
-    const input = parse({ unionId: optional(id('工会')), ...page }, payload);
+    const input = parse({ unionId: optional(id('工会')), ...keysetPaging }, payload);
     const actor = await requireActor(ctx);
-    const p = paging(input);
     let where: Record<string, unknown>;
     if (isProvinceOffice(actor)) where = input.unionId ? { unionId: input.unionId } : {};
     else {
@@ -66,13 +66,12 @@ export const actions: Record<string, ActionHandler> = {
     }
     if (where.unionId === PLATFORM_SCOPE && !isProvinceOffice(actor)) throw new AppError('PERMISSION_DENIED');
     const coll = db().collection('auditLogs');
-    const [res, count] = await Promise.all([coll.where(where).orderBy('at', 'desc').skip(p.skip).limit(p.limit).get(), coll.where(where).count()]);
-    return {
-      items: await describeAudit(res.data as AuditEntry[]),
-      total: count.total,
-      page: p.page,
-      pageSize: p.pageSize,
-    };
+    // Newest first on {unionId, at, _id} or, for the whole province, {at, _id}.
+    const [res, count] = await Promise.all([
+      keysetPage<AuditEntry & { _id: string }>(coll, where, { field: 'at', dir: 'desc' }, input),
+      Object.keys(where).length ? cappedCount(coll, where) : coll.count().then((c) => ({ total: c.total as number })),
+    ]);
+    return { ...res, items: await describeAudit(res.items), ...count };
   },
 };
 

@@ -2,7 +2,8 @@ import { requireActor } from '../shared/actor';
 import { memberTrend } from '../shared/membership/trend';
 import { defineFunction, type ActionHandler } from '../shared/handler';
 import { exportMembers, listMembers, myMembership, removeMembers, searchUnions } from '../shared/membership/service';
-import { bool, id, list, optional, page, paging, parse, str } from '../shared/validate';
+import { keysetPaging } from '../shared/paging';
+import { bool, id, list, optional, parse, str } from '../shared/validate';
 import { workflow } from '../shared/workflow/registry';
 
 /** Membership: union search, the member's own card and the admin's member management (spec §三, §五). */
@@ -17,10 +18,9 @@ export const actions: Record<string, ActionHandler> = {
     return myMembership(ctx, workflow);
   },
   list: async (payload, ctx) => {
-    const input = parse({ unionId: id('工会'), realName: bool('是否实名'), keyword: optional(str({ label: '关键字', max: 30 })), ...page }, payload);
+    const input = parse({ unionId: id('工会'), realName: bool('是否实名'), keyword: optional(str({ label: '关键字', max: 30 })), ...keysetPaging }, payload);
     const actor = await requireActor(ctx);
-    const p = paging(input);
-    return { ...(await listMembers(actor, input, p.skip, p.limit)), page: p.page, pageSize: p.pageSize };
+    return listMembers(actor, input);
   },
   remove: async (payload, ctx) => {
     const input = parse({ unionId: id('工会'), memberIds: list('会员', id('会员'), 100, 1), reason: str({ label: '移出原因', min: 2, max: 200, multiline: true }) }, payload);

@@ -1,4 +1,4 @@
-import type { QrPurpose } from '../../typings/org';
+import type { QrPurpose, UnionStatsRow } from '../../typings/org';
 import { holdsRight, requireActor, requireUnion, rightInOrAbove, superiorRightOver } from '../shared/actor';
 import { AppError } from '../shared/app-error';
 import { audit } from '../shared/audit';
@@ -8,7 +8,9 @@ import { defineFunction, type ActionHandler } from '../shared/handler';
 import { currentQr, resolveQr } from '../shared/org/qr';
 import { mayHoldMembers, unionView } from '../shared/org/unions';
 import { escapeRegExp } from '../shared/membership/service';
-import { id, oneOf, optional, page, paging, parse, str } from '../shared/validate';
+import { queryTokens } from '../shared/org/search-tokens';
+import { cappedCount, keysetPaging, keysetPage } from '../shared/paging';
+import { id, oneOf, optional, parse, str } from '../shared/validate';
 
 const PURPOSE = oneOf<QrPurpose>('二维码类型', ['org', 'member']);
 
@@ -20,6 +22,14 @@ function assertHasQr(union: UnionDoc, purpose: QrPurpose): void {
 
 async function parentName(u: UnionDoc): Promise<string> {
   return u.parentId ? ((await findById<UnionDoc>('unions', u.parentId))?.name ?? '') : '';
+}
+
+/** A street can have hundreds of grassroots unions; the 工作台 shows the first ones and says so. */
+const STATS_CHILDREN = 500;
+
+function statsRow(u: UnionDoc): UnionStatsRow {
+  const s = u.stats;
+  return { id: u._id, name: u.name, realName: s?.realName ?? 0, notRealName: s?.notRealName ?? 0, subtreeRealName: s?.subtreeRealName ?? 0, subtreeNotRealName: s?.subtreeNotRealName ?? 0 };
 }
 
 /** Union organisations: QR codes, the admin's own unions and the directory (spec §二, §五). */
@@ -79,18 +89,42 @@ export const actions: Record<string, ActionHandler> = {
   },
   /** 工会组织目录: the union itself and its subordinates, grassroots and above-grassroots apart. */
   directory: async (payload, ctx) => {
-    const input = parse({ unionId: id('工会'), category: oneOf<'above' | 'grassroots'>('工会类型', ['above', 'grassroots']), keyword: optional(str({ label: '关键字', max: 30 })), ...page }, payload);
+    const input = parse({ unionId: id('工会'), category: oneOf<'above' | 'grassroots'>('工会类型', ['above', 'grassroots']), keyword: optional(str({ label: '关键字', max: 30 })), ...keysetPaging }, payload);
     const actor = await requireActor(ctx);
     const self = await requireUnion(input.unionId, { active: false });
     if (!actor.roles.some((r) => r.unionId === self._id) && !superiorRightOver(actor, self, 'orgInfo')) {
       throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的目录');
     }
-    const p = paging(input);
+    // {ancestors, category, status, name, _id}: the subtree in name order, a page at a time.
     const where: Record<string, unknown> = { ancestors: self._id, category: input.category, status: 'active' };
-    if (input.keyword) where.name = db().RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' });
+    if (input.keyword) {
+      const tokens = queryTokens(input.keyword);
+      if (tokens.length) where.searchTokens = cmd().all(tokens);
+      where.name = db().RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' });
+    }
     const coll = db().collection('unions');
-    const [res, count] = await Promise.all([coll.where(where).orderBy('name', 'asc').skip(p.skip).limit(p.limit).get(), coll.where(where).count()]);
-    return { self: unionView(self, await parentName(self)), items: (res.data as UnionDoc[]).map((u) => unionView(u)), total: count.total, page: p.page, pageSize: p.pageSize };
+    const rollup = input.category === 'above' ? self.stats?.subtreeAbove : self.stats?.subtreeGrassroots;
+    const [res, count] = await Promise.all([
+      keysetPage<UnionDoc>(coll, where, { field: 'name', dir: 'asc' }, input),
+      input.keyword ? cappedCount(coll, where) : { total: rollup ?? 0 },
+    ]);
+    return { self: unionView(self, await parentName(self)), ...res, items: res.items.map((u) => unionView(u)), ...count };
+  },
+  /** 工作台: roll-up counts of the union and its direct subordinates (a few documents, never the members). */
+  stats: async (payload, ctx) => {
+    const input = parse({ unionId: id('工会') }, payload);
+    const actor = await requireActor(ctx);
+    const self = await requireUnion(input.unionId, { active: false });
+    if (!actor.roles.some((r) => r.unionId === self._id) && !superiorRightOver(actor, self, 'orgInfo')) {
+      throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的统计');
+    }
+    const res = await db().collection('unions').where({ parentId: self._id, status: 'active' }).limit(STATS_CHILDREN + 1).get();
+    const children = res.data as UnionDoc[];
+    return {
+      self: statsRow(self),
+      children: children.slice(0, STATS_CHILDREN).map(statsRow),
+      ...(children.length > STATS_CHILDREN ? { childrenCapped: true } : {}),
+    };
   },
 };
 

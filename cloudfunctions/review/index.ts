@@ -1,5 +1,6 @@
 import { APPLICATION_KIND_NAMES, APPLICATION_STATUS_NAMES, type ApplicationKind, type ApplicationStatus } from '../../typings/models';
 import { defineFunction, type ActionHandler } from '../shared/handler';
+import { keysetPaging } from '../shared/paging';
 import { id, list, oneOf, optional, page, paging, parse, record, str } from '../shared/validate';
 import { workflow } from '../shared/workflow/registry';
 
@@ -29,9 +30,8 @@ export const actions: Record<string, ActionHandler> = {
     return { results: await workflow.batchApprove([...new Set(input.ids)], ctx) };
   },
   listInbox: async (payload, ctx) => {
-    const input = parse({ kind: optional(KIND), ...page }, payload);
-    const p = paging(input);
-    return { ...(await workflow.listInbox(input.kind, p.skip, p.limit, ctx)), page: p.page, pageSize: p.pageSize };
+    const input = parse({ kind: optional(KIND), ...keysetPaging }, payload);
+    return workflow.listInbox(input.kind, input, ctx);
   },
   listMine: async (payload, ctx) => {
     const input = parse({ status: optional(STATUS), ...page }, payload);

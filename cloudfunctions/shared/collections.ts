@@ -1,7 +1,8 @@
 /**
  * The database schema in one place: every collection the functions use and the indexes they need.
- * The emulator creates these at start; scripts/create-indexes.ts applies the same list to a real
- * CloudBase environment, so local and cloud never drift apart.
+ * The emulator creates these at start; scripts/cloud-setup.ts applies the same list to a real
+ * CloudBase environment, so local and cloud never drift apart. Every hot list has an index whose
+ * fields are its equality filter, then its sort key, then `_id` (the keyset cursor's tie-break).
  */
 export interface IndexSpec {
   /** Dotted field paths, in index order. */
@@ -24,12 +25,22 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   { name: 'bindings', indexes: [{ fields: ['userId'] }] },
   {
     name: 'unions',
-    indexes: [{ fields: ['parentId', 'status'] }, { fields: ['status', 'category'] }, { fields: ['creditCode'] }],
+    indexes: [
+      { fields: ['parentId', 'status'] },
+      { fields: ['creditCode'] },
+      // 工会组织目录: a subtree by category in name order, paged by (name, _id).
+      { fields: ['ancestors', 'category', 'status', 'name', '_id'] },
+      // Union search: bigram tokens of name and unitName (multikey), exact names first.
+      { fields: ['searchTokens', 'status', 'category'] },
+      { fields: ['name'] },
+      { fields: ['unitName'] },
+    ],
   },
   {
     name: 'members',
     indexes: [
-      { fields: ['unionId', 'status', 'realName'] },
+      // 会员列表: newest first, paged by (joinedAt, _id).
+      { fields: ['unionId', 'status', 'realName', 'joinedAt', '_id'] },
       { fields: ['userId', 'status'] },
       { fields: ['docIndex', 'status'] },
       { fields: ['phoneIndex'] },
@@ -38,6 +49,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'applications',
     indexes: [
+      // 审核: the oldest pending first per reviewing union, merged across the reviewer's unions.
+      { fields: ['reviewerUnionId', 'status', 'createdAt', '_id'] },
+      // Pending counts per kind, answered from index keys alone (COUNT_SCAN).
       { fields: ['reviewerUnionId', 'status', 'kind'] },
       { fields: ['applicantUserId', 'status'] },
     ],
@@ -54,7 +68,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   { name: 'rateCounters', indexes: [{ fields: ['expiresAt'] }] },
   // Stored files holding personal data and when they must be gone (lifecycle/retention); `_id` hashes the fileId.
   { name: 'piiFiles', indexes: [{ fields: ['deleteAfter'] }] },
-  { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at'] }, { fields: ['actorUserId', 'at'] }] },
+  // Newest first per union, or across the province, paged by (at, _id).
+  { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at', '_id'] }, { fields: ['at', '_id'] }, { fields: ['actorUserId', 'at'] }] },
   // Back office QR logins (short-lived; `_id` is the code's id).
   { name: 'webLogins', indexes: [] },
 ];

@@ -9,6 +9,7 @@ import type {
   UnionCategory,
   UnionStatus,
 } from '../../typings/models';
+import { unionSearchTokens } from './org/search-tokens';
 
 /** An ID number or phone as stored: ciphertext, blind index and the masked form lists show. */
 export interface SealedPii {
@@ -52,6 +53,7 @@ export function newUnion(id: string, fields: UnionFields, parent: Pick<UnionDoc,
     memberCount: 0,
     childCount: counts.childCount ?? 0,
     adminCount: counts.adminCount ?? 0,
+    searchTokens: unionSearchTokens(fields),
     qrTokens: {},
     changeLog: [],
     createdAt: now,
@@ -93,6 +95,16 @@ export interface BindingDoc {
   via?: 'register' | 'password' | 'sms' | 'recover' | 'document' | 'qr';
 }
 
+export interface UnionStats {
+  realName: number;
+  notRealName: number;
+  subtreeRealName: number;
+  subtreeNotRealName: number;
+  /** Active unions below this one (not itself), by category: the 工会组织目录 totals. */
+  subtreeAbove?: number;
+  subtreeGrassroots?: number;
+}
+
 export interface UnionDoc {
   _id: string;
   name: string;
@@ -116,6 +128,10 @@ export interface UnionDoc {
   childCount: number;
   /** Active admins: a revoke that would leave none is refused. */
   adminCount: number;
+  /** Roll-up member counts (org/rollup.ts); missing until the first change, read as zeros. */
+  stats?: UnionStats;
+  /** Bigrams of name and unitName for union search (org/search-tokens.ts); rewritten with either name. */
+  searchTokens: string[];
   /** The current registration-QR tokens; regenerating replaces (and revokes) them. */
   qrTokens: { org?: string; member?: string };
   /** Old values of every approved change (spec: the history keeps them). */

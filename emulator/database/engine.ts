@@ -4,6 +4,7 @@ import type { Options } from 'mingo/types/types';
 import { dbErrors } from '../errors';
 import { docKey, type DocumentStore } from '../store/document-store';
 import type { Doc } from '../store/ejson';
+import { execute, executeCount } from '../store/planner';
 
 export type Filter = Record<string, unknown>;
 export type SortSpec = Record<string, 1 | -1>;
@@ -64,10 +65,21 @@ export class DatabaseEngine {
     });
   }
 
-  find(collection: string, filter: Filter, options: FindOptions = {}, txnId?: string): Doc[] {
+  find(collection: string, filter: Filter, options: FindOptions = {}, txnId?: string, op = 'find'): Doc[] {
     const txn = this.txn(txnId);
-    let cursor = new Query(filter, MINGO_OPTIONS).find<Doc>(this.view(collection, filter, txn), options.projection ? withId(options.projection) : undefined);
-    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort);
+    const projection = options.projection ? withId(options.projection) : undefined;
+    const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
+    if (!this.ownWrites(collection, txn)) {
+      // Planned like MongoDB: an index scan that can stop at the page when it yields the sort order.
+      if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
+      const query = new Query(filter, MINGO_OPTIONS);
+      const { docs } = execute(this.store, op, collection, filter, { sort, skip: options.skip, limit: options.limit }, (d) => query.test(d), (all) =>
+        sort ? new Query({}, MINGO_OPTIONS).find<Doc>(all).sort(sort).all() : all,
+      );
+      return projection ? new Query({}, MINGO_OPTIONS).find<Doc>(docs, projection).all() : docs;
+    }
+    let cursor = new Query(filter, MINGO_OPTIONS).find<Doc>(this.view(collection, filter, txn), projection);
+    if (sort) cursor = cursor.sort(sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit !== undefined) cursor = cursor.limit(options.limit);
     return cursor.all();
@@ -76,6 +88,11 @@ export class DatabaseEngine {
   count(collection: string, filter: Filter, txnId?: string): number {
     const txn = this.txn(txnId);
     if (Object.keys(filter).length === 0 && !txn) return this.store.count(collection);
+    if (!this.ownWrites(collection, txn)) {
+      if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
+      const query = new Query(filter, MINGO_OPTIONS);
+      return executeCount(this.store, 'count', collection, filter, undefined, (d) => query.test(d));
+    }
     const query = new Query(filter, MINGO_OPTIONS);
     return this.view(collection, filter, txn).filter((d) => query.test(d)).length;
   }
@@ -139,9 +156,26 @@ export class DatabaseEngine {
   }
 
   aggregate(collection: string, pipeline: Array<Record<string, unknown>>): Doc[] {
-    const first = pipeline[0];
-    const source = first && '$match' in first ? this.store.candidates(collection, first.$match as Filter) : this.store.candidates(collection, undefined);
-    const aggregator = new Aggregator(pipeline, {
+    // Leading $match, $sort, $skip and $limit run in the planner (MongoDB pushes them into the query
+    // layer too), so `match → limit → count` reads only up to the limit.
+    let i = 0;
+    const pushed: FindOptions = {};
+    let filter: Filter = {};
+    if (pipeline[i] && '$match' in pipeline[i]) filter = pipeline[i++].$match as Filter;
+    if (pipeline[i] && '$sort' in pipeline[i]) pushed.sort = pipeline[i++].$sort as SortSpec;
+    if (pipeline[i] && '$skip' in pipeline[i]) pushed.skip = Number(pipeline[i++].$skip);
+    if (pipeline[i] && '$limit' in pipeline[i]) pushed.limit = Number(pipeline[i++].$limit);
+    const rest = pipeline.slice(i);
+    const countAs = rest.length === 1 && typeof rest[0].$count === 'string' ? rest[0].$count : undefined;
+    if (countAs && !pushed.sort && !pushed.skip) {
+      // match → limit → count: a capped count that reads index keys only when it can.
+      const query = new Query(filter, MINGO_OPTIONS);
+      const n = executeCount(this.store, 'aggregate', collection, filter, pushed.limit, (d) => query.test(d));
+      return n > 0 ? [{ [countAs]: n } as unknown as Doc] : [];
+    }
+    const source = this.find(collection, filter, pushed, undefined, 'aggregate');
+    if (rest.length === 0) return source;
+    const aggregator = new Aggregator(rest, {
       ...MINGO_OPTIONS,
       collectionResolver: (name: string) => this.store.candidates(name, undefined),
     });
@@ -208,6 +242,13 @@ export class DatabaseEngine {
     this.store.atomic(() => {
       for (const doc of docs) this.store.put(collection, doc);
     });
+  }
+
+  /** Whether the transaction has written to this collection, so reads must overlay its writes. */
+  private ownWrites(collection: string, txn: Transaction | undefined): boolean {
+    if (!txn) return false;
+    for (const w of txn.writes.values()) if (w.collection === collection) return true;
+    return false;
   }
 
   /** The documents a query runs over: committed rows, overlaid with the transaction's own writes. */

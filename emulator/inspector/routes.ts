@@ -58,6 +58,27 @@ export function inspectorRoutes(ctx: EmulatorContext) {
       sendJson(res, 200, { total, offset, limit, docs: docs.map((d) => EJSON.serialize(d, { relaxed: true })) });
       return true;
     }
+    // GET /_/queries?since=<seq>&collection=<name>: recent queries with what each examined (explain).
+    if (method === 'GET' && parts[0] === 'queries') {
+      const since = Number(url.searchParams.get('since')) || 0;
+      const collection = url.searchParams.get('collection');
+      const queries = ctx.store.queryLog.since(since).filter((q) => !collection || q.collection === collection);
+      sendJson(res, 200, { lastSeq: ctx.store.queryLog.lastSeq, queries });
+      return true;
+    }
+    // POST /_/explain {collection, filter, sort, skip, limit}: runs the read and answers its executionStats.
+    if (method === 'POST' && parts[0] === 'explain') {
+      const body = await jsonObject(req);
+      const collection = typeof body.collection === 'string' ? body.collection : '';
+      if (!ctx.store.hasCollection(collection)) throw new EmulatorError('INVALID_PARAM', `集合不存在: ${collection || '（未填写）'}`, 400);
+      const filter = parseFilter(body.filter === undefined ? null : JSON.stringify(body.filter));
+      const sort = (body.sort ?? undefined) as Record<string, 1 | -1> | undefined;
+      const limit = body.limit === undefined ? undefined : Math.min(Math.max(Number(body.limit) || 0, 0), 1000);
+      const before = ctx.store.queryLog.lastSeq;
+      ctx.engine.find(collection, filter, { sort, skip: Number(body.skip) || 0, limit }, undefined, 'explain');
+      sendJson(res, 200, { executionStats: ctx.store.queryLog.since(before).at(-1) });
+      return true;
+    }
     if (parts[0] === 'outbox') {
       return outboxRoute(ctx, method, parts, url, req, res);
     }

@@ -2,22 +2,41 @@ import Database from 'better-sqlite3';
 import type { IndexSpec } from '../../cloudfunctions/shared/collections';
 import { dbErrors } from '../errors';
 import { decodeStored, encodeStored, type Doc } from './ejson';
+import { indexKeys, NULL_KEY, sameKeys, type KeyPart } from './index-keys';
+import { chooseQueryPlan, QueryLog, runPlan } from './planner';
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-type Scalar = string | number | boolean | null;
+/** One index as the planner sees it: a SQLite table of (rank, value) key columns plus the document id. */
+export interface IndexInfo {
+  name: string;
+  fields: string[];
+  unique: boolean;
+  table: string;
+  /** Fields seen holding an array: MongoDB cannot use such an index to provide a sort on them. */
+  multikeyFields: Set<string>;
+  insert: Database.Statement;
+  remove: Database.Statement;
+}
 
-/** How a query narrows the rows SQLite reads before mingo applies the full MongoDB semantics. */
-interface Plan {
-  sql: string;
-  params: unknown[];
+/** Bounds of one index scan: one point per leading field, then at most one range. */
+export interface ScanBounds {
+  points: KeyPart[];
+  range?: { rank: number; lo?: { v: string | number; incl: boolean }; hi?: { v: string | number; incl: boolean } };
+}
+
+/** What a query examined, as MongoDB's explain executionStats reports it. */
+export interface ScanCounter {
+  keysExamined: number;
+  docsExamined: number;
 }
 
 interface CollectionInfo {
   table: string;
-  /** First field of every index, the fields the planner can narrow by. */
-  indexedFields: Set<string>;
+  /** Document count kept with every write (MongoDB answers a whole-collection count from metadata). */
+  size?: number;
+  indexes: IndexInfo[];
   stmts: {
     get: Database.Statement;
     insert: Database.Statement;
@@ -34,9 +53,10 @@ export interface StoreOptions {
 }
 
 /**
- * A durable document store: one SQLite table per collection holding EJSON documents, with expression
- * indexes on the fields the domain queries. Matching, sorting and updating are mingo's job; this class
- * only finds candidate rows fast and writes them atomically.
+ * A durable document store: one SQLite table per collection holding EJSON documents, and one SQLite
+ * table per declared index holding MongoDB-style index keys (multikey for arrays, compound in field
+ * order). Matching, sorting and updating are mingo's job; the planner (planner.ts) chooses index
+ * scans, and this class runs them and counts what they examined.
  */
 export class DocumentStore {
   readonly db: Database.Database;
@@ -44,12 +64,16 @@ export class DocumentStore {
   /** Incremented on every committed write; transactions use it to detect conflicts. */
   private writeSeq = 0;
   private readonly writeListeners: Array<(key: string, seq: number) => void> = [];
+  private readonly scanStmts = new Map<string, Database.Statement[]>();
+  /** Recent queries with what they examined (explain), newest last. */
+  readonly queryLog = new QueryLog();
 
   constructor(options: StoreOptions = {}) {
     this.db = new Database(options.file ?? ':memory:');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS _indexes (name TEXT PRIMARY KEY, collection TEXT NOT NULL, fields TEXT NOT NULL, is_unique INTEGER NOT NULL, multikey TEXT NOT NULL)');
     for (const row of this.db.prepare('SELECT name FROM _collections').all() as Array<{ name: string }>) {
       this.attach(row.name);
     }
@@ -77,15 +101,40 @@ export class DocumentStore {
     return true;
   }
 
+  /** Creates the index (and fills it from the documents already stored) unless it exists. */
   ensureIndex(collection: string, spec: IndexSpec): void {
     const info = this.info(collection);
     for (const field of spec.fields) {
       if (!FIELD_PATH.test(field)) throw dbErrors.invalidParam(`索引字段不合法: ${field}`);
     }
-    const name = `ix:${collection}:${spec.fields.join(',')}${spec.unique ? ':u' : ''}`;
-    const columns = spec.fields.map(extractExpr).join(', ');
-    this.db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quote(name)} ON ${quote(info.table)} (${columns})`);
-    info.indexedFields.add(spec.fields[0]);
+    const name = indexName(collection, spec);
+    if (info.indexes.some((ix) => ix.name === name)) return;
+    const table = `k:${name}`;
+    const keyCols = spec.fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
+    this.atomic(() => {
+      this.db.exec(`CREATE TABLE ${quote(table)} (${keyCols.join(', ')}, id TEXT NOT NULL, PRIMARY KEY (${keyCols.join(', ')}, id)) WITHOUT ROWID`);
+      if (spec.unique) {
+        // Unique over documents that have every field: null/missing keys (rank 1) are not compared.
+        const present = spec.fields.map((_, i) => `t${i} <> ${NULL_KEY[0]}`).join(' AND ');
+        this.db.exec(`CREATE UNIQUE INDEX ${quote(`u:${name}`)} ON ${quote(table)} (${keyCols.join(', ')}) WHERE ${present}`);
+      }
+      this.db.prepare('INSERT INTO _indexes (name, collection, fields, is_unique, multikey) VALUES (?, ?, ?, ?, ?)').run(name, collection, JSON.stringify(spec.fields), spec.unique ? 1 : 0, '[]');
+      const ix = this.indexInfo(name, table, spec.fields, Boolean(spec.unique), []);
+      info.indexes.push(ix);
+      for (const row of info.stmts.all.iterate() as Iterable<{ doc: string }>) {
+        const doc = decodeStored(row.doc);
+        try {
+          this.writeKeys(ix, doc._id, [], indexKeys(doc, ix.fields));
+        } catch (err) {
+          info.indexes.pop();
+          throw asDuplicate(err, collection, doc._id);
+        }
+      }
+    });
+  }
+
+  indexes(collection: string): readonly IndexInfo[] {
+    return this.info(collection).indexes;
   }
 
   get(collection: string, id: string): Doc | undefined {
@@ -93,18 +142,78 @@ export class DocumentStore {
     return row ? decodeStored(row.doc) : undefined;
   }
 
-  /** Candidate documents for a MongoDB query: a superset of the matches, narrowed by _id or an index. */
+  /** Reads one document for a query plan, counting it as examined. */
+  fetch(collection: string, id: string, counter: ScanCounter): Doc | undefined {
+    counter.docsExamined += 1;
+    return this.get(collection, id);
+  }
+
+  /** Every document in _id order, counted as a collection scan examines them. */
+  *scanCollection(collection: string, counter: ScanCounter): Generator<Doc> {
+    const sql = `SELECT doc FROM ${quote(this.info(collection).table)}`;
+    const stmt = this.statementFor(sql);
+    try {
+      for (const row of stmt.iterate() as Iterable<{ doc: string }>) {
+        counter.docsExamined += 1;
+        yield decodeStored(row.doc);
+      }
+    } finally {
+      this.releaseStatement(sql, stmt);
+    }
+  }
+
+  /**
+   * Walks one index between bounds, in key order (then _id order) or the reverse, yielding the id and
+   * the key of each entry. Several scans may be open at once (a merge of $in points).
+   */
+  *scan(index: IndexInfo, bounds: ScanBounds, direction: 1 | -1, counter: ScanCounter): Generator<{ id: string; key: KeyPart[] }> {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    bounds.points.forEach((p, i) => {
+      where.push(`t${i} = ? AND v${i} = ?`);
+      params.push(p[0], p[1]);
+    });
+    const r = bounds.range;
+    if (r) {
+      const i = bounds.points.length;
+      where.push(`t${i} = ?`);
+      params.push(r.rank);
+      if (r.lo) {
+        where.push(`v${i} ${r.lo.incl ? '>=' : '>'} ?`);
+        params.push(r.lo.v);
+      }
+      if (r.hi) {
+        where.push(`v${i} ${r.hi.incl ? '<=' : '<'} ?`);
+        params.push(r.hi.v);
+      }
+    }
+    const dir = direction === 1 ? 'ASC' : 'DESC';
+    const order = [...index.fields.flatMap((_, i) => (i < bounds.points.length ? [] : [`t${i} ${dir}`, `v${i} ${dir}`])), `id ${dir}`];
+    const cols = index.fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
+    const sql = `SELECT ${cols.join(', ')}, id FROM ${quote(index.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')}`;
+    const stmt = this.statementFor(sql);
+    try {
+      for (const row of stmt.raw(true).iterate(...params) as Iterable<Array<string | number>>) {
+        counter.keysExamined += 1;
+        const key: KeyPart[] = index.fields.map((_, i) => [row[2 * i] as number, row[2 * i + 1]]);
+        yield { id: String(row[row.length - 1]), key };
+      }
+    } finally {
+      this.releaseStatement(sql, stmt);
+    }
+  }
+
+  /** Candidate documents for a MongoDB query: a superset of the matches, found by the best plan. */
   candidates(collection: string, query: Record<string, unknown> | undefined): Doc[] {
-    const info = this.info(collection);
-    const plan = planQuery(query, info.indexedFields);
-    const rows = plan
-      ? (this.db.prepare(`SELECT doc FROM ${quote(info.table)} WHERE ${plan.sql}`).all(...plan.params) as Array<{ doc: string }>)
-      : (info.stmts.all.all() as Array<{ doc: string }>);
-    return rows.map((r) => decodeStored(r.doc));
+    const counter: ScanCounter = { keysExamined: 0, docsExamined: 0 };
+    const plan = chooseQueryPlan(this.indexes(collection), query ?? {}, undefined);
+    return [...runPlan(this, collection, plan, counter)];
   }
 
   count(collection: string): number {
-    return (this.info(collection).stmts.count.get() as { n: number }).n;
+    const info = this.info(collection);
+    info.size ??= (info.stmts.count.get() as { n: number }).n;
+    return info.size;
   }
 
   /** Inserts all or none; a duplicate _id or unique-index value fails the whole batch. */
@@ -114,27 +223,41 @@ export class DocumentStore {
       for (const doc of docs) {
         try {
           info.stmts.insert.run(doc._id, encodeStored(doc));
+          for (const ix of info.indexes) this.writeKeys(ix, doc._id, [], indexKeys(doc, ix.fields));
         } catch (err) {
           throw asDuplicate(err, collection, doc._id);
         }
         this.noteWrite(collection, doc._id);
       }
+      if (info.size !== undefined) info.size += docs.length;
     });
   }
 
   /** Writes a document whole, creating it if absent. */
   put(collection: string, doc: Doc): void {
     const info = this.info(collection);
-    try {
-      info.stmts.replace.run(doc._id, encodeStored(doc));
-    } catch (err) {
-      throw asDuplicate(err, collection, doc._id);
-    }
+    this.atomic(() => {
+      const before = this.get(collection, doc._id);
+      try {
+        info.stmts.replace.run(doc._id, encodeStored(doc));
+        if (!before && info.size !== undefined) info.size += 1;
+        for (const ix of info.indexes) this.writeKeys(ix, doc._id, indexKeys(before, ix.fields), indexKeys(doc, ix.fields));
+      } catch (err) {
+        throw asDuplicate(err, collection, doc._id);
+      }
+    });
     this.noteWrite(collection, doc._id);
   }
 
   remove(collection: string, id: string): boolean {
-    const changed = this.info(collection).stmts.remove.run(id).changes > 0;
+    const info = this.info(collection);
+    const changed = this.atomic(() => {
+      const before = info.indexes.length ? this.get(collection, id) : undefined;
+      for (const ix of info.indexes) this.writeKeys(ix, id, indexKeys(before, ix.fields), []);
+      const removed = info.stmts.remove.run(id).changes > 0;
+      if (removed && info.size !== undefined) info.size -= 1;
+      return removed;
+    });
     if (changed) this.noteWrite(collection, id);
     return changed;
   }
@@ -142,7 +265,13 @@ export class DocumentStore {
   /** Runs fn in one SQLite transaction: every write in it lands, or none does. */
   atomic<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      // Rolled back: the kept counts may include writes that did not land, so count afresh.
+      for (const info of this.collections.values()) info.size = undefined;
+      throw err;
+    }
   }
 
   get currentSeq(): number {
@@ -151,6 +280,31 @@ export class DocumentStore {
 
   onWrite(listener: (key: string, seq: number) => void): void {
     this.writeListeners.push(listener);
+  }
+
+  private writeKeys(ix: IndexInfo, id: string, before: KeyPart[][], after: KeyPart[][]): void {
+    if (sameKeys(before, after)) return;
+    for (const key of before) ix.remove.run(...key.flat(), id);
+    for (const key of after) ix.insert.run(...key.flat(), id);
+    if (after.length > 1) {
+      const fresh = ix.fields.filter((f, i) => !ix.multikeyFields.has(f) && new Set(after.map((k) => `${k[i][0]}\u0000${k[i][1]}`)).size > 1);
+      if (fresh.length) {
+        for (const f of fresh) ix.multikeyFields.add(f);
+        this.db.prepare('UPDATE _indexes SET multikey = ? WHERE name = ?').run(JSON.stringify([...ix.multikeyFields]), ix.name);
+      }
+    }
+  }
+
+  /** A prepared statement for this SQL that is not in the middle of another scan. */
+  private statementFor(sql: string): Database.Statement {
+    const pool = this.scanStmts.get(sql) ?? [];
+    this.scanStmts.set(sql, pool);
+    return pool.pop() ?? this.db.prepare(sql);
+  }
+
+  private releaseStatement(sql: string, stmt: Database.Statement): void {
+    const pool = this.scanStmts.get(sql);
+    if (pool && pool.length < 4) pool.push(stmt);
   }
 
   private noteWrite(collection: string, id: string): void {
@@ -165,17 +319,27 @@ export class DocumentStore {
     return info;
   }
 
+  private indexInfo(name: string, table: string, fields: string[], unique: boolean, multikey: string[]): IndexInfo {
+    const t = quote(table);
+    const keyCols = fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
+    return {
+      name,
+      fields,
+      unique,
+      table,
+      multikeyFields: new Set(multikey),
+      insert: this.db.prepare(`INSERT INTO ${t} (${keyCols.join(', ')}, id) VALUES (${[...keyCols, 'id'].map(() => '?').join(', ')})`),
+      remove: this.db.prepare(`DELETE FROM ${t} WHERE ${[...keyCols, 'id'].map((c) => `${c} = ?`).join(' AND ')}`),
+    };
+  }
+
   private attach(name: string): void {
     const table = `c:${name}`;
     const t = quote(table);
-    const indexedFields = new Set<string>();
-    const indexes = this.db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE 'ix:%'")
-      .all(table) as Array<{ name: string }>;
-    for (const { name: ix } of indexes) indexedFields.add(ix.split(':')[2].split(',')[0]);
+    const rows = this.db.prepare('SELECT name, fields, is_unique, multikey FROM _indexes WHERE collection = ? ORDER BY rowid').all(name) as Array<{ name: string; fields: string; is_unique: number; multikey: string }>;
     this.collections.set(name, {
       table,
-      indexedFields,
+      indexes: rows.map((r) => this.indexInfo(r.name, `k:${r.name}`, JSON.parse(r.fields) as string[], r.is_unique === 1, JSON.parse(r.multikey) as string[])),
       stmts: {
         get: this.db.prepare(`SELECT doc FROM ${t} WHERE id = ?`),
         insert: this.db.prepare(`INSERT INTO ${t} (id, doc) VALUES (?, ?)`),
@@ -192,12 +356,12 @@ export function docKey(collection: string, id: string): string {
   return `${collection}\u0000${id}`;
 }
 
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
+function indexName(collection: string, spec: IndexSpec): string {
+  return `${collection}:${spec.fields.join(',')}${spec.unique ? ':u' : ''}`;
 }
 
-function extractExpr(field: string): string {
-  return `json_extract(doc, '$.${field}')`;
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
 }
 
 function asDuplicate(err: unknown, collection: string, id: string): unknown {
@@ -205,57 +369,4 @@ function asDuplicate(err: unknown, collection: string, id: string): unknown {
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return dbErrors.duplicateWrite(`collection ${collection} index: _id dup key: ${id}`);
   if (code === 'SQLITE_CONSTRAINT_UNIQUE') return dbErrors.duplicateWrite(`collection ${collection} unique index (document ${id})`);
   return err;
-}
-
-function isScalar(v: unknown): v is Scalar {
-  return v === null || ['string', 'number', 'boolean'].includes(typeof v);
-}
-
-function sqlValue(v: Scalar): unknown {
-  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
-}
-
-/** Values a condition on one field pins the field to, if it is a plain equality or $in. */
-function pinnedValues(condition: unknown): Scalar[] | undefined {
-  if (isScalar(condition)) return condition === null ? undefined : [condition];
-  if (condition && typeof condition === 'object' && !Array.isArray(condition) && !(condition instanceof RegExp) && !(condition instanceof Date)) {
-    const c = condition as Record<string, unknown>;
-    if ('$eq' in c && isScalar(c.$eq) && c.$eq !== null) return [c.$eq];
-    if ('$in' in c && Array.isArray(c.$in) && c.$in.length > 0 && c.$in.every((v) => isScalar(v) && v !== null)) {
-      return c.$in as Scalar[];
-    }
-  }
-  return undefined;
-}
-
-/**
- * Picks one equality on _id or on an indexed field, searching the top level and top-level $and.
- * mingo re-checks every candidate, so the plan only has to be a superset of the matches.
- */
-export function planQuery(query: Record<string, unknown> | undefined, indexed: Set<string>): Plan | undefined {
-  if (!query) return undefined;
-  const clauses: Array<[string, unknown]> = [];
-  const collect = (q: Record<string, unknown>) => {
-    for (const [key, value] of Object.entries(q)) {
-      if (key === '$and' && Array.isArray(value)) {
-        for (const sub of value) if (sub && typeof sub === 'object') collect(sub as Record<string, unknown>);
-      } else if (!key.startsWith('$')) {
-        clauses.push([key, value]);
-      }
-    }
-  };
-  collect(query);
-  let best: Plan | undefined;
-  for (const [field, condition] of clauses) {
-    const values = pinnedValues(condition);
-    if (!values) continue;
-    const marks = values.map(() => '?').join(', ');
-    if (field === '_id') {
-      return { sql: `id IN (${marks})`, params: values.map((v) => String(v)) };
-    }
-    if (!best && indexed.has(field) && FIELD_PATH.test(field)) {
-      best = { sql: `${extractExpr(field)} IN (${marks})`, params: values.map(sqlValue) };
-    }
-  }
-  return best;
 }

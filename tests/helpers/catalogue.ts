@@ -237,6 +237,7 @@ export const CASES: ActionCase[] = [
   { fn: 'org', action: 'qr', allow: ['opWith', 'opWithout', 'admin'], payload: (fx) => ({ unionId: fx.T, purpose: 'member' }) },
   { fn: 'org', action: 'regenerateQr', perm: 'orgInfo', allow: ['opWith', 'admin'], payload: (fx) => ({ unionId: fx.T, purpose: 'org' }) },
   { fn: 'org', action: 'directory', perm: 'orgInfo', allow: ['opWith', 'opWithout', 'admin', 'superior'], payload: (fx) => ({ unionId: fx.T, category: 'grassroots' }) },
+  { fn: 'org', action: 'stats', perm: 'orgInfo', allow: ['opWith', 'opWithout', 'admin', 'superior'], payload: (fx) => ({ unionId: fx.T }) },
 
   { fn: 'member', action: 'searchUnions', allow: REGISTERED, payload: () => ({ keyword: '示例' }) },
   { fn: 'member', action: 'my', allow: REGISTERED, payload: () => ({}) },

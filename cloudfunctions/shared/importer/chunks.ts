@@ -1,12 +1,13 @@
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { cmd, db, findById, findMany, isDuplicate, txGet } from '../db';
+import { cmd, db, findById, findMany, isDuplicate, newId, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { sealIdentity, sealPhone } from '../security/seal';
 import { KEPT_PROBLEMS, writeReport } from './report';
 import { retriedTransaction, retrying } from './retry';
 import { heldProblem, identityProblem, lookupHolders, type CheckedRow, type FileCheck, type RowProblem } from './validate-rows';
+import { rollupMembers } from '../org/rollup';
 
 /**
  * The chunks of an import job. A chunk is a fixed slice of the file's valid rows, so any call can
@@ -55,6 +56,8 @@ interface ChunkMarker {
   imported: number;
   autoJoined: number;
   skipped: RowProblem[];
+  /** Which call wrote it: a retry after a lost answer knows the chunk's roll-up is its own to add. */
+  writer?: string;
 }
 
 const markerId = (jobId: string, chunk: number) => `${jobId}:${chunk}`;
@@ -196,12 +199,18 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
   const reportFileId = job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, file, skipped)) : job.reportFileId;
   // A retry after a lost answer finds this chunk's marker and reads the job back; so does a worker
   // whose marker insert lost the race to another's.
-  return retriedTransaction(async (tx) => {
+  const writer = newId();
+  let committed = false;
+  const after = await retriedTransaction(async (tx) => {
     const j = (await txGet<ImportJobDoc>(tx, 'importJobs', job._id)) as ImportJobDoc;
-    if (await txGet(tx, 'importChunks', markerId(job._id, plan.chunk))) return j;
+    const existing = await txGet<ChunkMarker>(tx, 'importChunks', markerId(job._id, plan.chunk));
+    if (existing) {
+      committed = existing.writer === writer;
+      return j;
+    }
     const union = await txGet<UnionDoc>(tx, 'unions', job.unionId);
     const done = j.chunksDone + 1 === j.chunks;
-    const marker: ChunkMarker = { _id: markerId(job._id, plan.chunk), jobId: job._id, chunk: plan.chunk, imported, autoJoined, skipped };
+    const marker: ChunkMarker = { _id: markerId(job._id, plan.chunk), jobId: job._id, chunk: plan.chunk, imported, autoJoined, skipped, writer };
     await tx.collection('importChunks').add(marker);
     const changes: Partial<ImportJobDoc> = {
       chunksDone: j.chunksDone + 1,
@@ -222,9 +231,13 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
         ctx,
       );
     }
+    committed = true;
     return { ...j, ...changes };
   }).catch(async (err) => {
     if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err;
     return (await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) as ImportJobDoc;
   });
+  // Only the worker whose marker landed counts the chunk, so a retried chunk is rolled up once.
+  if (committed) await rollupMembers(job.unionId, { notRealName: imported, realName: autoJoined });
+  return after;
 }

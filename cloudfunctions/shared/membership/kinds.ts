@@ -9,6 +9,7 @@ import { resolveQr } from '../org/qr';
 import { mayHoldMembers } from '../org/unions';
 import { optional, orgName, parse, str } from '../validate';
 import type { Applicant, ApplicationDoc, KindHandler, Prepared } from '../workflow/kind';
+import { rollupMembers } from '../org/rollup';
 import { shownDocument } from '../security/pii';
 
 /** 会员登记 (already a member offline), 会员入会 (joining) and 会籍转移, all reviewed by the receiving union. */
@@ -71,6 +72,9 @@ function applyKind(kind: 'memberRegister' | 'memberJoin'): KindHandler {
     },
     async effect(tx, app, reviewer, ctx) {
       await createMembership(tx, app, String(app.payload.unionId), String(app.payload.unitName), kind === 'memberRegister' ? 'register' : 'join', reviewer.user._id, ctx);
+    },
+    async afterApprove(app) {
+      await rollupMembers(String(app.payload.unionId), { realName: 1 });
     },
   };
 }
@@ -153,5 +157,9 @@ export const memberTransfer: KindHandler = {
     await tx.collection('members').doc(fromId).update({ status: 'transferred', endedAt: now, endReason: `会籍转移至 ${toUnion?.name ?? ''}`, updatedAt: now, version: old.version + 1 });
     if (fromUnion) await tx.collection('unions').doc(fromUnion._id).update({ memberCount: Math.max(0, fromUnion.memberCount - 1) });
     await createMembership(tx, app, String(app.payload.toUnionId), String(app.payload.unitName), 'transfer', reviewer.user._id, ctx);
+  },
+  async afterApprove(app) {
+    await rollupMembers(String(app.payload.fromUnionId), { realName: -1 });
+    await rollupMembers(String(app.payload.toUnionId), { realName: 1 });
   },
 };

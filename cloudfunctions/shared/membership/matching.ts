@@ -3,6 +3,7 @@ import { findById, findMany, transaction, txGet } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { nameKey } from '../importer/normalise';
+import { rollupMembers } from '../org/rollup';
 
 /**
  * Import matching (spec §三.3 method 2): a `realName: false` row with the person's document becomes
@@ -37,7 +38,10 @@ export async function claimImportedMembership(userId: string, ctx: HandlerContex
       await auditInTx(tx, { actorUserId: user._id, action: 'member:autoJoin', targetType: 'member', targetId: row._id, unionId: current.unionId, detail: { importJobId: current.importJobId ?? null } }, ctx);
       return { memberId: row._id, unionId: current.unionId };
     });
-    if (claimed) return claimed;
+    if (claimed) {
+      await rollupMembers(claimed.unionId, { realName: 1, notRealName: -1 });
+      return claimed;
+    }
   }
   return null;
 }

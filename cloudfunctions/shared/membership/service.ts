@@ -13,7 +13,10 @@ import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { documentIndexKeys } from '../identity/documents';
 import { textWorkbook } from '../importer/text-book';
+import { rollupMembers } from '../org/rollup';
+import { queryTokens } from '../org/search-tokens';
 import { typeName, unionView } from '../org/unions';
+import { cappedCount, keysetPage } from '../paging';
 import { blindIndex, decrypt, shownDocument } from '../security/pii';
 import type { ApplicationDoc } from '../workflow/kind';
 import type { Workflow } from '../workflow/service';
@@ -36,26 +39,37 @@ function like(keyword: string) {
   return db().RegExp({ regexp: escapeRegExp(keyword), options: 'i' });
 }
 
-/** Union and unit search for 会员登记 / 入会 / 会籍转移, offering only unions that may hold members. */
+const HOLDING_SUBTYPES = ['group', 'federation', 'organ', 'other'];
+const SEARCH_LIMIT = 30;
+
+/**
+ * Union and unit search for 会员登记 / 入会 / 会籍转移, offering only unions that may hold members.
+ * Exact names come first (an equality on `name` / `unitName`), then unions whose bigram tokens hold
+ * every bigram of the keyword (a multikey index lookup), checked against the name itself.
+ */
 export async function searchUnions(keyword: string): Promise<UnionSearchResult> {
   const _ = cmd();
+  const unions = db().collection('unions');
   const re = like(keyword);
-  const holding = _.or([{ category: 'grassroots' }, { subtype: _.in(['group', 'federation', 'organ', 'other']) }]);
-  const direct = await db()
-    .collection('unions')
-    .where(_.and([{ status: 'active' }, holding, _.or([{ name: re }, { unitName: re }])]))
-    .limit(30)
-    .get();
+  // Tokens narrow the candidates through the index; the regex then checks the name itself.
+  const tokens = queryTokens(keyword);
+  const contains = _.or([{ name: re }, { unitName: re }]);
+  const holding = _.or([{ category: 'grassroots' }, { subtype: _.in(HOLDING_SUBTYPES) }]);
+  const [exact, direct, parents] = await Promise.all([
+    unions.where(_.and([_.or([{ name: keyword }, { unitName: keyword }]), { status: 'active' }, holding])).limit(10).get(),
+    unions.where(_.and([{ searchTokens: _.all(tokens), status: 'active' }, holding, contains])).limit(SEARCH_LIMIT).get(),
+    // 其他 / 集团公司 / 工联会 are also found by the name of the union they belong to (spec §三.4).
+    unions.where(_.and([{ searchTokens: _.all(tokens), status: 'active', category: 'above' }, { name: re }])).limit(20).get(),
+  ]);
   const hits = new Map<string, UnionSearchHit>();
-  for (const u of direct.data as UnionDoc[]) hits.set(u._id, { id: u._id, name: u.name, unitName: u.unitName, typeName: typeName(u) });
-  // 其他 / 集团公司 / 工联会 are also found by the name of the union they belong to (spec §三.4).
-  const parents = await db().collection('unions').where({ status: 'active', category: 'above', name: re }).limit(20).get();
+  for (const u of [...(exact.data as UnionDoc[]), ...(direct.data as UnionDoc[])]) {
+    if (!hits.has(u._id)) hits.set(u._id, { id: u._id, name: u.name, unitName: u.unitName, typeName: typeName(u) });
+  }
   const parentIds = (parents.data as UnionDoc[]).map((p) => p._id);
   if (parentIds.length) {
-    const children = await db()
-      .collection('unions')
-      .where({ status: 'active', parentId: _.in(parentIds), subtype: _.in(['group', 'federation', 'other']) })
-      .limit(30)
+    const children = await unions
+      .where({ parentId: _.in(parentIds), status: 'active', subtype: _.in(['group', 'federation', 'other']) })
+      .limit(SEARCH_LIMIT)
       .get();
     for (const c of children.data as UnionDoc[]) {
       if (!hits.has(c._id)) {
@@ -136,17 +150,21 @@ function keywordFilter(keyword: string): Record<string, unknown> {
 
 export async function listMembers(
   actor: Actor,
-  input: { unionId: string; realName: boolean; keyword?: string },
-  skip: number,
-  limit: number,
-): Promise<Omit<Page<MemberRow>, 'page' | 'pageSize'> & { union: ReturnType<typeof unionView>; scope: 'own' | 'subordinate' }> {
+  input: { unionId: string; realName: boolean; keyword?: string; cursor?: string; page?: number; pageSize?: number },
+): Promise<Page<MemberRow> & { union: ReturnType<typeof unionView>; scope: 'own' | 'subordinate' }> {
   const { union, scope } = await memberScope(actor, input.unionId);
   const _ = cmd();
   const base = { unionId: union._id, status: 'active', realName: input.realName };
-  const where = input.keyword ? _.and([base, keywordFilter(input.keyword)]) : base;
+  const where = input.keyword ? (_.and([base, keywordFilter(input.keyword)]) as unknown as Record<string, unknown>) : base;
   const coll = db().collection('members');
-  const [res, count] = await Promise.all([coll.where(where).orderBy('joinedAt', 'desc').skip(skip).limit(limit).get(), coll.where(where).count()]);
-  const items = (res.data as MemberDoc[]).map(
+  // Newest first on the index {unionId, status, realName, joinedAt, _id}: a page reads a page. The
+  // whole list's total is the union's roll-up; only a keyword search counts (capped).
+  const rollup = input.realName ? union.stats?.realName : union.stats?.notRealName;
+  const [res, count] = await Promise.all([
+    keysetPage<MemberDoc>(coll, where, { field: 'joinedAt', dir: 'desc' }, input),
+    input.keyword ? cappedCount(coll, where) : { total: rollup ?? 0 },
+  ]);
+  const items = res.items.map(
     (m): MemberRow => ({
       id: m._id,
       name: m.name,
@@ -160,7 +178,7 @@ export async function listMembers(
       joinedAt: new Date(m.joinedAt).toISOString(),
     }),
   );
-  return { items, total: count.total as number, union: unionView(union), scope };
+  return { ...res, items, ...count, union: unionView(union), scope };
 }
 
 /** Removal keeps the row (status removed, who, when, why) and ends the user's active membership. */
@@ -169,7 +187,7 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
   const results = [];
   for (const id of memberIds) {
     try {
-      await transaction(async (tx) => {
+      const removed = await transaction(async (tx) => {
         const m = await txGet<MemberDoc>(tx, 'members', id);
         if (!m || m.unionId !== unionId) throw new AppError('NOT_FOUND', '该会员不在本工会');
         if (m.status !== 'active') throw new AppError('ALREADY_PROCESSED', '该会员已被移出');
@@ -182,7 +200,9 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
         }
         if (union) await tx.collection('unions').doc(unionId).update({ memberCount: Math.max(0, union.memberCount - 1) });
         await auditInTx(tx, { actorUserId: actor.user._id, action: m.realName ? 'member:remove' : 'member:deleteUnregistered', targetType: 'member', targetId: id, unionId, detail: { reason } }, ctx);
+        return m;
       });
+      await rollupMembers(unionId, removed.realName ? { realName: -1 } : { notRealName: -1 });
       results.push({ id, ok: true, message: '已移出' });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -2,13 +2,15 @@ import { ALL_PERMISSIONS } from '../../../typings/models';
 import { requireRight, requireUnion } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { db, findOne, txGet, type Tx } from '../db';
+import { db, findById, findOne, txGet, type Tx } from '../db';
 import { newUnion, type RoleDoc, type UnionDoc, type UserDoc } from '../documents';
 import { roleId } from '../roles/grants';
 import { object, optional, parse, str, type Parser } from '../validate';
 import type { ApplicationDoc, KindHandler } from '../workflow/kind';
 import { resolveQr } from './qr';
 import { CATEGORY_FIELDS, CHANGEABLE_FIELDS, FIELD_LABELS, FORM_FIELDS, checkCategory, superiorOf, typeName, type UnionForm } from './unions';
+import { unionSearchTokens } from './search-tokens';
+import { rollupUnions } from './rollup';
 
 async function assertCreditCodeFree(code: string, exceptUnionId?: string): Promise<void> {
   const holder = await findOne<UnionDoc>('unions', { creditCode: code, status: 'active' });
@@ -59,6 +61,9 @@ export const orgRegister: KindHandler = {
   },
   async beforeApprove(app) {
     await assertCreditCodeFree((app.payload.form as UnionForm).creditCode);
+  },
+  async afterApprove(app) {
+    await rollupUnions(String(app.payload.parentId), (app.payload.form as UnionForm).category, 1);
   },
   async effect(tx, app, reviewer, ctx) {
     const form = app.payload.form as UnionForm;
@@ -130,6 +135,7 @@ export const orgChange: KindHandler = {
     const before = Object.fromEntries(Object.keys(after).map((k) => [k, (union as unknown as Record<string, unknown>)[k]]));
     await tx.collection('unions').doc(union._id).update({
       ...after,
+      searchTokens: unionSearchTokens({ name: String(after.name ?? union.name), unitName: String(after.unitName ?? union.unitName) }),
       changeLog: [...(union.changeLog ?? []), { at: now, applicationId: app._id, before, after }],
       updatedAt: now,
       version: union.version + 1,
@@ -170,6 +176,10 @@ export const orgDeregister: KindHandler = {
   async beforeApprove(app: ApplicationDoc) {
     const blocker = await deregisterBlockers(app.unionId as string);
     if (blocker) throw new AppError('CONFLICT', blocker);
+  },
+  async afterApprove(app) {
+    const union = await findById<UnionDoc>('unions', app.unionId as string);
+    if (union?.parentId) await rollupUnions(union.parentId, union.category, -1);
   },
   async effect(tx, app) {
     const union = await txUnion(tx, app.unionId as string);

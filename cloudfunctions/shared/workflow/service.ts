@@ -11,6 +11,8 @@ import { sendSubscribeMessage } from '../providers/messaging';
 import type { Applicant, ApplicationDoc, KindHandler, StoredTimelineEntry } from './kind';
 import { decrypt } from '../security/pii';
 import { releaseLocks, takeLocks } from './locks';
+import { cappedCount, keysetPage } from '../paging';
+import { paging } from '../validate';
 import { routeReviewer } from './routing';
 
 /**
@@ -196,28 +198,36 @@ export class Workflow {
     return results;
   }
 
-  async listInbox(kind: ApplicationKind | undefined, skip: number, limit: number, ctx: HandlerContext) {
+  async listInbox(kind: ApplicationKind | undefined, input: { cursor?: string; page?: number; pageSize?: number }, ctx: HandlerContext) {
     const actor = await requireActor(ctx);
     const _ = cmd();
     const clauses: Array<Record<string, unknown>> = [];
+    const reviewers = new Set<string>();
     const kinds = (Object.keys(this.kinds) as ApplicationKind[]).filter((k) => !kind || k === kind);
     for (const k of kinds) {
       const perm = this.kinds[k].reviewPermission;
       const unions = perm === 'platform' ? (isProvinceOffice(actor) ? [PLATFORM_SCOPE] : []) : unionsWithRight(actor, perm);
       if (unions.length) clauses.push({ kind: k, reviewerUnionId: _.in(unions) });
+      for (const u of unions) reviewers.add(u);
     }
-    if (clauses.length === 0) return { items: [], total: 0, counts: {} };
-    const where = _.and([{ status: 'pending' }, _.or(clauses)]);
+    const p = paging(input);
+    if (clauses.length === 0) return { items: [], total: 0, counts: {}, page: p.page, pageSize: p.pageSize };
+    // The reviewer unions bound the index {reviewerUnionId, status, createdAt, _id}: one ordered scan
+    // per union, merged, so a page of the oldest pending reads about a page whatever the backlog.
+    const where = _.and([{ status: 'pending', reviewerUnionId: _.in([...reviewers]) }, _.or(clauses)]) as unknown as Record<string, unknown>;
     const coll = db().collection('applications');
-    const [res, groups] = await Promise.all([
-      coll.where(where).orderBy('createdAt', 'asc').skip(skip).limit(limit).get(),
-      // Per-kind counts however many are pending: one grouped query, not a capped listing.
-      coll.aggregate().match(where).group({ _id: '$kind', n: db().command.aggregate.sum(1) }).end(),
+    const [res, ...perKind] = await Promise.all([
+      keysetPage<ApplicationDoc>(coll, where, { field: 'createdAt', dir: 'asc' }, input),
+      // Per-kind counts from the keys of {reviewerUnionId, status, kind} alone, each capped.
+      ...clauses.map((c) => cappedCount(coll, { ...c, status: 'pending' })),
     ]);
     const counts: Partial<Record<ApplicationKind, number>> = {};
-    for (const g of groups.data as Array<{ _id: ApplicationKind; n: number }>) counts[g._id] = g.n;
-    const items = await this.views(res.data as ApplicationDoc[], actor.user._id);
-    return { items, total: Object.values(counts).reduce((a, b) => a + b, 0), counts };
+    clauses.forEach((c, i) => {
+      if (perKind[i].total) counts[c.kind as ApplicationKind] = perKind[i].total;
+    });
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const items = await this.views(res.items, actor.user._id);
+    return { ...res, items, total, ...(perKind.some((c) => c.totalCapped) ? { totalCapped: true } : {}), counts };
   }
 
   async listMine(status: ApplicationStatus | undefined, skip: number, limit: number, ctx: HandlerContext): Promise<Omit<Page<ApplicationView>, 'page' | 'pageSize'>> {

@@ -102,7 +102,21 @@
     });
   }
 
-  var loaders = { db: loadInfo, outbox: loadOutbox, calls: loadCalls, files: loadFiles };
+  var OPS = { find: '查询', count: '计数', aggregate: '聚合', explain: '分析' };
+  function loadQueries() {
+    api('/_/queries').then(function (r) {
+      var rows = r.queries.slice(-200).reverse();
+      fillTable('queries', 'queries-empty', rows, function (q) {
+        var plan = q.plan + (q.inMemorySort ? ' + 内存排序' : '');
+        return [new Date(q.at).toLocaleTimeString('zh-CN'), q.collection, OPS[q.op] || q.op, q.filter + (q.sort ? ' 排序 ' + q.sort : '') + (q.limit !== undefined ? ' 限 ' + q.limit : ''), plan, String(q.keysExamined), String(q.docsExamined), String(q.nReturned)];
+      });
+      Array.prototype.forEach.call($('queries').rows, function (tr, i) {
+        if (rows[i].stage === 'COLLSCAN' || rows[i].inMemorySort) tr.className = 'warn';
+      });
+    });
+  }
+
+  var loaders = { db: loadInfo, outbox: loadOutbox, calls: loadCalls, files: loadFiles, queries: loadQueries };
   document.querySelectorAll('nav button').forEach(function (button) {
     button.addEventListener('click', function () {
       document.querySelectorAll('nav button').forEach(function (b) { b.classList.toggle('active', b === button); });
@@ -117,5 +131,6 @@
   $('outbox-refresh').addEventListener('click', loadOutbox);
   $('calls-refresh').addEventListener('click', loadCalls);
   $('files-refresh').addEventListener('click', loadFiles);
+  $('queries-refresh').addEventListener('click', loadQueries);
   loadInfo();
 })();

@@ -1,0 +1,48 @@
+import { cmd, db, findById } from '../db';
+import type { UnionCategory } from '../../../typings/models';
+import type { UnionDoc } from '../documents';
+
+/**
+ * Roll-up counts for statistics (the back office's 工作台) and list totals: per union its own active
+ * members, real-name and not, the same over its whole subtree, and the active unions below it by
+ * category, so a dashboard over a city or the province reads a few union documents instead of
+ * counting millions of members, and 工作台 / 工会组织目录 totals need no count.
+ *
+ * The one place membership changes (join, leave, transfer, import, import claim) and union
+ * registrations and deregistrations reach the roll-ups.
+ * Called after the change committed, as atomic `$inc` updates outside the transaction: every join in
+ * the province touches the province document, and inside transactions those writes would conflict
+ * with each other. A crash between the commit and this call leaves a roll-up short by that change;
+ * the counts can be recomputed from the member rows (they are statistics, not limits).
+ */
+export interface MemberDelta {
+  realName?: number;
+  notRealName?: number;
+}
+
+export async function rollupMembers(unionId: string, delta: MemberDelta): Promise<void> {
+  const r = delta.realName ?? 0;
+  const n = delta.notRealName ?? 0;
+  if (r === 0 && n === 0) return;
+  const union = await findById<UnionDoc>('unions', unionId);
+  if (!union) return;
+  const _ = cmd();
+  const subtree = { 'stats.subtreeRealName': _.inc(r), 'stats.subtreeNotRealName': _.inc(n) };
+  await db()
+    .collection('unions')
+    .doc(unionId)
+    .update({ 'stats.realName': _.inc(r), 'stats.notRealName': _.inc(n), ...subtree });
+  if (union.ancestors.length) await db().collection('unions').where({ _id: _.in(union.ancestors) }).update(subtree);
+}
+
+/** A union registered (+1) or deregistered (-1) under `parentId`: counted by every union above it. */
+export async function rollupUnions(parentId: string, category: UnionCategory, delta: number): Promise<void> {
+  const parent = await findById<UnionDoc>('unions', parentId);
+  if (!parent) return;
+  const _ = cmd();
+  const field = category === 'above' ? 'stats.subtreeAbove' : 'stats.subtreeGrassroots';
+  await db()
+    .collection('unions')
+    .where({ _id: _.in([parent._id, ...parent.ancestors]) })
+    .update({ [field]: _.inc(delta) });
+}
