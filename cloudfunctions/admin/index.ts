@@ -6,12 +6,13 @@ import { describeAudit } from '../shared/audit-view';
 import { db } from '../shared/db';
 import type { RoleDoc } from '../shared/documents';
 import { PLATFORM_SCOPE } from '../shared/documents';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { appointSubordinate } from '../shared/roles/grants';
 import { bool, id, optional, page, paging, parse, record } from '../shared/validate';
 
 /** Admins and operators (spec §六): who holds which rights, direct entry for subordinates, the audit log. */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   listRoles: async (payload, ctx) => {
     const input = parse({ unionId: id('工会') }, payload);
     const actor = await requireActor(ctx);
@@ -74,6 +75,6 @@ export const actions: Record<string, ActionHandler> = {
       pageSize: p.pageSize,
     };
   },
-};
+} satisfies Handlers<'admin'>;
 
 export const main = defineFunction(actions);

@@ -1,7 +1,8 @@
 import { requireActor, unionsWithRight } from '../shared/actor';
 import { AppError } from '../shared/app-error';
 import { importBudgetMs } from '../shared/config';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { listJobs, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
 import { id, parse, str } from '../shared/validate';
 import { trackPiiFile } from '../shared/lifecycle/retention';
@@ -11,7 +12,7 @@ const BUDGET_MS = importBudgetMs();
 const FILE_ID = str({ label: '文件', max: 500, pattern: /^cloud:\/\/\S+$/, patternMessage: '请先上传文件' });
 
 /** Excel member import (spec §四, §三.3): template, dry-run validation, resumable job. */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   template: async (payload, ctx) => {
     parse({}, payload);
     const actor = await requireActor(ctx);
@@ -40,6 +41,6 @@ export const actions: Record<string, ActionHandler> = {
     const input = parse({ unionId: id('工会') }, payload);
     return { jobs: await listJobs(await requireActor(ctx), input.unionId) };
   },
-};
+} satisfies Handlers<'importer'>;
 
 export const main = defineFunction(actions);

@@ -1,11 +1,12 @@
 import { requireActor } from '../shared/actor';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { exportMembers, listMembers, myMembership, removeMembers, searchUnions } from '../shared/membership/service';
 import { bool, id, list, optional, page, paging, parse, str } from '../shared/validate';
 import { workflow } from '../shared/workflow/registry';
 
 /** Membership: union search, the member's own card and the admin's member management (spec §三, §五). */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   searchUnions: async (payload, ctx) => {
     const input = parse({ keyword: str({ label: '工会或单位名称', min: 2, max: 30 }) }, payload);
     await requireActor(ctx);
@@ -31,6 +32,6 @@ export const actions: Record<string, ActionHandler> = {
     const actor = await requireActor(ctx);
     return exportMembers(actor, input.unionId, input.realName, ctx);
   },
-};
+} satisfies Handlers<'member'>;
 
 export const main = defineFunction(actions);
