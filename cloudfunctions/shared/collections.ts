@@ -1,6 +1,6 @@
 /**
  * The database schema in one place: every collection the functions use and the indexes they need.
- * The emulator creates these at start; scripts/create-indexes.ts applies the same list to a real
+ * The emulator creates these at start; scripts/cloud-setup.ts (`npm run cloud:setup`) applies the same list to a real
  * CloudBase environment, so local and cloud never drift apart.
  */
 export interface IndexSpec {

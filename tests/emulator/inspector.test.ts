@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { requireOrSkip } from '../../scripts/system-packages';
+import { requireOrSkip } from '../helpers/system-packages';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 import { catalogueId } from '../helpers/catalogue';
 

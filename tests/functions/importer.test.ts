@@ -6,19 +6,18 @@ import * as XLSX from 'xlsx';
 import type { MemberDoc, UnionDoc } from '../../cloudfunctions/shared/documents';
 import type { ImportJobView } from '../../typings/importer';
 import { demoResidentId } from '../../emulator/seed';
-import { requireOrSkip } from '../../scripts/system-packages';
+import { requireOrSkip } from '../helpers/system-packages';
 import { grassrootsWorld, uploadImport } from '../helpers/importer';
 import { demoWorld, type Caller, type DemoWorld } from '../helpers/api';
 import { convertWithLibreOffice, flatOds, passwordProtected, xlsxOf, zipBomb, type Cell } from '../helpers/files';
-import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
+import { residentIdCheckChar, syntheticResidentId } from '../../cloudfunctions/shared/identity/resident-id';
 import { CHUNK_ROWS } from '../../cloudfunctions/shared/importer/chunks';
 
 const HEADER = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'];
 
 /** Valid resident IDs born 1960–1969, apart from the demo people (born 1980–1999). */
 function personId(seq: number): string {
-  const body = `440106${1960 + Math.floor(seq / 1000)}0101${String(seq % 1000).padStart(3, '0')}`;
-  return body + residentIdCheckChar(body);
+  return syntheticResidentId(`${1960 + Math.floor(seq / 1000)}0101`, seq % 1000);
 }
 
 /** A file of `count` different people, named `mark` + a CJK character, from person `firstSeq` on. */
