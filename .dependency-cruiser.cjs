@@ -39,6 +39,24 @@ const KNOWN = {
   ],
 };
 
+/** A client (mini-program, back office) uses typings/ for types only and nothing else outside its folder. */
+function clientRules(folder, who) {
+  return [
+    {
+      name: `${folder}-types-only`,
+      comment: `${who} may import only its own files, typings/ and libraries.`,
+      from: { path: `^${folder}/` },
+      to: { pathNot: [`^${folder}/`, '^typings/', '^node_modules/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: `${folder}-typings-types-only`,
+      comment: `A value import from typings/ would pull contract code into ${who}'s bundle: \`import type\` only.`,
+      from: { path: `^${folder}/` },
+      to: { path: '^typings/', dependencyTypesNot: ['type-only'] },
+    },
+  ];
+}
+
 const rules = [
   {
     name: 'typings-import-nothing',
@@ -48,9 +66,9 @@ const rules = [
   },
   {
     name: 'shared-is-below-functions',
-    comment: 'cloudfunctions/shared is the domain core: it imports typings and libraries, never a function or a tool.',
+    comment: 'cloudfunctions/shared is the domain core: functions build on it, never the other way (tools: next rules).',
     from: { path: '^cloudfunctions/shared/' },
-    to: { path: '^(cloudfunctions/(?!shared/)|emulator/|tests/|bench/|scripts/|miniprogram/|console/)' },
+    to: { path: '^cloudfunctions/(?!shared/)' },
   },
   {
     name: 'function-not-other-function',
@@ -60,7 +78,7 @@ const rules = [
   },
   {
     name: 'functions-not-tools',
-    comment: 'Function code ships to the cloud: it never imports the emulator, tests, bench, scripts or a client.',
+    comment: 'Function code, shared/ included, ships to the cloud: it never imports the emulator, tests, bench, scripts or a client.',
     from: { path: '^cloudfunctions/' },
     to: { path: '^(emulator/|tests/|bench/|scripts/|miniprogram/|console/)' },
   },
@@ -70,30 +88,8 @@ const rules = [
     from: { path: '^emulator/' },
     to: { path: '^(cloudfunctions/|typings/|miniprogram/|console/|tests/|bench/)' },
   },
-  {
-    name: 'miniprogram-types-only',
-    comment: 'The mini-program uses typings/ for types only, and nothing else outside its folder.',
-    from: { path: '^miniprogram/' },
-    to: { pathNot: ['^miniprogram/', '^typings/', '^node_modules/'], dependencyTypesNot: ['core'] },
-  },
-  {
-    name: 'miniprogram-typings-types-only',
-    comment: 'A value import from typings/ would pull contract code into the mini-program bundle: `import type` only.',
-    from: { path: '^miniprogram/' },
-    to: { path: '^typings/', dependencyTypesNot: ['type-only'] },
-  },
-  {
-    name: 'console-types-only',
-    comment: 'The PC back office uses typings/ for types only, and nothing else outside its folder.',
-    from: { path: '^console/' },
-    to: { pathNot: ['^console/', '^typings/', '^node_modules/'], dependencyTypesNot: ['core'] },
-  },
-  {
-    name: 'console-typings-types-only',
-    comment: 'Same as the mini-program: `import type` from typings/ only.',
-    from: { path: '^console/' },
-    to: { path: '^typings/', dependencyTypesNot: ['type-only'] },
-  },
+  ...clientRules('miniprogram', 'the mini-program'),
+  ...clientRules('console', 'the PC back office'),
   {
     name: 'bench-not-tests',
     comment: 'Benchmarks use the emulator and the functions directly, not the test helpers.',
