@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as XLSX from 'xlsx';
-import { residentIdCheckChar } from '../cloudfunctions/shared/identity/resident-id';
+import { syntheticResidentId } from '../cloudfunctions/shared/identity/resident-id';
 import { demoUnionId, seedDemo } from '../emulator/seed';
 import { startEmulator } from '../emulator/server';
 import { sdkFor } from '../tests/helpers/emulator';
@@ -22,8 +22,7 @@ const SIZES = (process.env.BENCH_IMPORT_ROWS ?? '10000,100000,200000').split(','
 const BUDGET_MS = process.env.BENCH_IMPORT_BUDGET_MS ?? '20000';
 
 function idFor(i: number): string {
-  const body = `4401${String(10 + (i % 80)).padStart(2, '0')}${1950 + Math.floor(i / 10000)}0${1 + (Math.floor(i / 1000) % 9)}1${i % 10}${String(i % 1000).padStart(3, '0')}`;
-  return body + residentIdCheckChar(body);
+  return syntheticResidentId(`${1950 + Math.floor(i / 10000)}0${1 + (Math.floor(i / 1000) % 9)}1${i % 10}`, i % 1000, `4401${String(10 + (i % 80)).padStart(2, '0')}`);
 }
 
 function workbook(rows: number): Buffer {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { newUser, type MemberDoc, type UserDoc } from '../cloudfunctions/shared/documents';
-import { residentIdCheckChar } from '../cloudfunctions/shared/identity/resident-id';
+import { syntheticResidentId } from '../cloudfunctions/shared/identity/resident-id';
 import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
 import type { ApplicationDoc } from '../cloudfunctions/shared/workflow/kind';
 import { demoUnionId, seedDemo } from '../emulator/seed';
@@ -36,8 +36,7 @@ export async function runLoadBench(): Promise<void> {
     const now = new Date();
     const users: UserDoc[] = [];
     for (let i = 0; i < PEOPLE; i++) {
-      const body = `440106${1940 + Math.floor(i / 1000)}0303${String(i % 1000).padStart(3, '0')}`;
-      const doc = sealDocument(body + residentIdCheckChar(body));
+      const doc = sealDocument(syntheticResidentId(`${1940 + Math.floor(i / 1000)}0303`, i % 1000));
       const phone = sealPhone(`135${String(10000000 + i)}`);
       users.push(newUser({ name: `负载${String.fromCodePoint(0x4e00 + i)}`, docType: 'resident', doc, phone, passwordHash: null, verifiedBy: 'face' }, `load-user-${i}`));
     }

@@ -109,6 +109,7 @@ export class FunctionRuntime {
     }
     // A fresh module per emulator, as a fresh SCF container: no SDK instance survives from another run.
     delete require.cache[require.resolve(file)];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module per emulator after clearing the cache
     const mod = require(file) as { main?: CloudFunctionMain };
     if (typeof mod.main !== 'function') throw new EmulatorError('FUNCTIONS_NOT_FOUND', `云函数 ${name} 没有导出 main`);
     this.loaded.set(name, mod.main);

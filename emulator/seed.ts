@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { BindingDoc, MemberDoc, RoleDoc, UnionDoc, UserDoc } from '../cloudfunctions/shared/documents';
 import { newUnion, newUser, PLATFORM_SCOPE } from '../cloudfunctions/shared/documents';
-import { residentIdCheckChar } from '../cloudfunctions/shared/identity/resident-id';
+import { syntheticResidentId } from '../cloudfunctions/shared/identity/resident-id';
 import { hashPassword } from '../cloudfunctions/shared/security/password';
 import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
 import { ALL_PERMISSIONS, type AboveSubtype } from '../typings/models';
@@ -68,8 +68,7 @@ const PEOPLE: PersonSeed[] = [
 
 /** A valid resident ID made from a stable seed, so demo data is the same on every machine. */
 export function demoResidentId(seq: number): string {
-  const body = `440106${1980 + (seq % 20)}${String((seq % 12) + 1).padStart(2, '0')}${String((seq % 28) + 1).padStart(2, '0')}${String(100 + seq).padStart(3, '0')}`;
-  return body + residentIdCheckChar(body);
+  return syntheticResidentId(`${1980 + (seq % 20)}${String((seq % 12) + 1).padStart(2, '0')}${String((seq % 28) + 1).padStart(2, '0')}`, 100 + seq);
 }
 
 export function demoPhone(seq: number): string {

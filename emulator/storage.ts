@@ -135,6 +135,7 @@ export class LocalStorage {
 /** Cloud paths are relative, slash-separated and may not climb out of the bucket. */
 function cleanPath(p: string): string {
   const parts = p.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a cloud path must not contain
   if (parts.length === 0 || parts.some((s) => s === '..' || /[\u0000-\u001f%?#]/.test(s))) {
     throw new EmulatorError('INVALID_PARAM', `非法的云端路径: ${p}`);
   }

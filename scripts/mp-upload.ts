@@ -120,6 +120,7 @@ function miniprogramCi(): unknown {
     fs.mkdirSync(prefix, { recursive: true });
     execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `miniprogram-ci@${MINIPROGRAM_CI_VERSION}`], { stdio: 'inherit' });
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- installed at run time, so it cannot be a static import
   return require(entry) as unknown;
 }
 

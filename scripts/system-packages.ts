@@ -1,7 +1,7 @@
 /**
  * Debian packages some tests need (Chromium for the inspector, LibreOffice for files we did not
  * write). The tests install them on first use, so a clean machine needs no manual step. Offline
- * and without root, the caller decides: in CI a missing package fails; elsewhere it skips loudly.
+ * and without root, the caller decides (tests: `requireOrSkip` in tests/helpers/system-packages.ts).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,13 +25,4 @@ export function ensureDebianPackage(pkg: string, binary: string): { ok: boolean;
     attempted.set(pkg, ok);
   }
   return fs.existsSync(binary) ? { ok: true, reason: '' } : { ok: false, reason: `${pkg} is not installed and apt-get could not install it (${binary} missing)` };
-}
-
-/** In CI a missing tool is a failure, not a skip: a green run must mean the test ran. */
-export function requireOrSkip(ctx: Mocha.Context, pkg: string, binary: string): void {
-  const r = ensureDebianPackage(pkg, binary);
-  if (r.ok) return;
-  if (process.env.CI) throw new Error(r.reason);
-  console.warn(`  skipped: ${r.reason}`);
-  ctx.skip();
 }

@@ -40,3 +40,19 @@ export type FunctionName = keyof FunctionActions;
 export type ActionName<F extends FunctionName> = keyof FunctionActions[F] & string;
 export type ActionReq<F extends FunctionName, A extends ActionName<F>> = FunctionActions[F][A] extends ActionSpec<infer R, unknown> ? R : never;
 export type ActionRes<F extends FunctionName, A extends ActionName<F>> = FunctionActions[F][A] extends ActionSpec<unknown, infer R> ? R : never;
+
+/** What the server hands every action besides its payload: who WeChat says is calling, and the retry id. */
+export interface ActionContext {
+  /** `openid` is empty for server-side calls, which carry no WeChat identity. */
+  caller: { openid: string; appid: string };
+  requestId?: string;
+}
+
+/**
+ * One function's action table on the server. `satisfies Handlers<'member'>` makes the compiler check
+ * that every declared action is implemented, none is extra, and each returns its declared response.
+ * The payload stays `unknown`: each action validates it at runtime before use.
+ */
+export type Handlers<F extends FunctionName> = {
+  [A in ActionName<F>]: (payload: unknown, ctx: ActionContext) => ActionRes<F, A> | Promise<ActionRes<F, A>>;
+};

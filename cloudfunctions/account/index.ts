@@ -6,7 +6,8 @@ import * as account from '../shared/account/service';
 import { requireActor, userByPhone } from '../shared/actor';
 import { issueSmsCode, type SmsPurpose } from '../shared/account/sms';
 import { AppError } from '../shared/app-error';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { DOCUMENT_TYPES } from '../shared/identity/documents';
 import { validateName, validatePassword, validatePhone } from '../shared/identity/person';
 import { decrypt, maskPhone } from '../shared/security/pii';
@@ -29,7 +30,7 @@ function ownerProof(v: unknown, field: string): OwnerProof {
 }
 
 /** Accounts and real-name identity: registration, login/binding and account security (spec §一, §七). */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   me: (payload, ctx) => {
     parse({}, payload);
     return account.me(ctx);
@@ -98,6 +99,6 @@ export const actions: Record<string, ActionHandler> = {
     return confirmQrLogin(qrId, ctx);
   },
   qrLoginPoll: (payload, ctx) => pollQrLogin(parse({ qrId: str({ label: '二维码', max: 32, pattern: /^[a-f0-9]{32}$/, patternMessage: '二维码已失效，请刷新二维码' }), pollToken: str({ label: '登录凭据', max: 64 }) }, payload), ctx),
-};
+} satisfies Handlers<'account'>;
 
 export const main = defineFunction(actions);

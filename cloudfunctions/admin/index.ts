@@ -6,13 +6,14 @@ import { describeAudit } from '../shared/audit-view';
 import { db } from '../shared/db';
 import type { RoleDoc } from '../shared/documents';
 import { PLATFORM_SCOPE } from '../shared/documents';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { appointSubordinate } from '../shared/roles/grants';
 import { keysetPaging, keysetPage, cappedCount } from '../shared/paging';
 import { bool, id, optional, parse, record } from '../shared/validate';
 
 /** Admins and operators (spec §六): who holds which rights, direct entry for subordinates, the audit log. */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   listRoles: async (payload, ctx) => {
     const input = parse({ unionId: id('工会') }, payload);
     const actor = await requireActor(ctx);
@@ -73,6 +74,6 @@ export const actions: Record<string, ActionHandler> = {
     ]);
     return { ...res, items: await describeAudit(res.items), ...count };
   },
-};
+} satisfies Handlers<'admin'>;
 
 export const main = defineFunction(actions);

@@ -1,7 +1,8 @@
 import { requireActor, unionsWithRight } from '../shared/actor';
 import { AppError } from '../shared/app-error';
 import { importBudgetMs } from '../shared/config';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { listJobs, runImport, submitImport, templateUrl, validateImport } from '../shared/importer/jobs';
 import { id, parse, str } from '../shared/validate';
 import { trackPiiFile } from '../shared/lifecycle/retention';
@@ -14,7 +15,7 @@ const FILE_NAME = str({ label: '文件名', max: 120, pattern: /^[\p{L}\p{N} _()
 const FILE_ID = str({ label: '文件', max: 500, pattern: /^cloud:\/\/\S+$/, patternMessage: '请先上传文件' });
 
 /** Excel member import (spec §四, §三.3): template, dry-run validation, resumable job. */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   template: async (payload, ctx) => {
     parse({}, payload);
     const actor = await requireActor(ctx);
@@ -47,6 +48,6 @@ export const actions: Record<string, ActionHandler> = {
     const input = parse({ unionId: id('工会'), fileName: FILE_NAME }, payload);
     return importUploadTicket(await requireActor(ctx), input.unionId, input.fileName);
   },
-};
+} satisfies Handlers<'importer'>;
 
 export const main = defineFunction(actions);

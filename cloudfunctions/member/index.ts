@@ -1,13 +1,14 @@
 import { requireActor } from '../shared/actor';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { memberTrend } from '../shared/membership/trend';
-import { defineFunction, type ActionHandler } from '../shared/handler';
 import { exportMembers, listMembers, myMembership, removeMembers, searchUnions } from '../shared/membership/service';
 import { keysetPaging } from '../shared/paging';
 import { bool, id, list, optional, parse, str } from '../shared/validate';
 import { workflow } from '../shared/workflow/registry';
 
 /** Membership: union search, the member's own card and the admin's member management (spec §三, §五). */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   searchUnions: async (payload, ctx) => {
     const input = parse({ keyword: str({ label: '工会或单位名称', min: 2, max: 30 }) }, payload);
     await requireActor(ctx);
@@ -36,6 +37,6 @@ export const actions: Record<string, ActionHandler> = {
     const input = parse({ unionId: id('工会') }, payload);
     return memberTrend(await requireActor(ctx), input.unionId);
   },
-};
+} satisfies Handlers<'member'>;
 
 export const main = defineFunction(actions);

@@ -1,10 +1,11 @@
-import type { QrPurpose, UnionStatsRow } from '../../typings/org';
+import type { MyUnion, QrPurpose, UnionStatsRow } from '../../typings/org';
 import { holdsRight, requireActor, requireUnion, rightInOrAbove, superiorRightOver } from '../shared/actor';
 import { AppError } from '../shared/app-error';
 import { audit } from '../shared/audit';
 import { cmd, db, findById, findMany } from '../shared/db';
-import { PLATFORM_SCOPE, type UnionDoc } from '../shared/documents';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import { PLATFORM_SCOPE, type RoleDoc, type UnionDoc } from '../shared/documents';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { currentQr, resolveQr } from '../shared/org/qr';
 import { mayHoldMembers, unionView } from '../shared/org/unions';
 import { escapeRegExp } from '../shared/membership/service';
@@ -33,7 +34,7 @@ function statsRow(u: UnionDoc): UnionStatsRow {
 }
 
 /** Union organisations: QR codes, the admin's own unions and the directory (spec §二, §五). */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   /** Anyone may scan; what the code leads to is decided here, not by the client. */
   scan: async (payload) => {
     const input = parse({ code: str({ label: '二维码内容', max: 600 }) }, payload);
@@ -48,7 +49,10 @@ export const actions: Record<string, ActionHandler> = {
   myUnions: async (payload, ctx) => {
     parse({}, payload);
     const actor = await requireActor(ctx);
-    const roles = actor.roles.filter((r) => r.unionId !== PLATFORM_SCOPE);
+    // provinceOffice is only ever granted on PLATFORM_SCOPE; the guard says so to the compiler too.
+    const roles = actor.roles.filter(
+      (r): r is RoleDoc & { role: MyUnion['role'] } => r.unionId !== PLATFORM_SCOPE && r.role !== 'provinceOffice',
+    );
     const unions = roles.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(roles.map((r) => r.unionId)) }, roles.length) : [];
     return {
       unions: roles.flatMap((r) => {
@@ -126,6 +130,6 @@ export const actions: Record<string, ActionHandler> = {
       ...(children.length > STATS_CHILDREN ? { childrenCapped: true } : {}),
     };
   },
-};
+} satisfies Handlers<'org'>;
 
 export const main = defineFunction(actions);

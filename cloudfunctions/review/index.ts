@@ -1,5 +1,6 @@
 import { APPLICATION_KIND_NAMES, APPLICATION_STATUS_NAMES, type ApplicationKind, type ApplicationStatus } from '../../typings/models';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { keysetPaging } from '../shared/paging';
 import { id, list, oneOf, optional, page, paging, parse, record, str } from '../shared/validate';
 import { workflow } from '../shared/workflow/registry';
@@ -8,7 +9,7 @@ const KIND = oneOf<ApplicationKind>('申请类型', Object.keys(APPLICATION_KIND
 const STATUS = oneOf<ApplicationStatus>('申请状态', Object.keys(APPLICATION_STATUS_NAMES) as ApplicationStatus[]);
 
 /** The single application workflow: every kind is submitted, reviewed and withdrawn here. */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   submit: async (payload, ctx) => {
     const input = parse({ kind: KIND, data: record('申请内容') }, payload);
     return workflow.submit(input.kind, input.data, ctx);
@@ -42,6 +43,6 @@ export const actions: Record<string, ActionHandler> = {
     const input = parse({ id: id('申请') }, payload);
     return { application: await workflow.detail(input.id, ctx) };
   },
-};
+} satisfies Handlers<'review'>;
 
 export const main = defineFunction(actions);

@@ -1,7 +1,7 @@
 /**
  * The database schema in one place: every collection the functions use and the indexes they need.
- * The emulator creates these at start; scripts/cloud-setup.ts applies the same list to a real
- * CloudBase environment, so local and cloud never drift apart. Every hot list has an index whose
+ * The emulator creates these at start; scripts/cloud-setup.ts (`npm run cloud:setup`) applies the same list
+ * to a real CloudBase environment, so local and cloud never drift apart. Every hot list has an index whose
  * fields are its equality filter, then its sort key, then `_id` (the keyset cursor's tie-break).
  */
 export interface IndexSpec {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ApiRequest, ApiResponse } from '../../typings/api';
+import type { ActionContext, ApiRequest, ApiResponse } from '../../typings/api';
 import { AppError } from './app-error';
 import { callerOf, type Caller } from './cloud';
 import { ConfigError, scfFunctionName } from './config';
@@ -10,10 +10,8 @@ import { isHttpTriggerEvent, serveHttp, type HttpTriggerResult } from './web/htt
 /** Event size the functions accept; larger payloads are refused before any work. */
 export const MAX_EVENT_BYTES = 100 * 1024;
 
-export interface HandlerContext {
-  caller: Caller;
-  requestId?: string;
-}
+/** The context contract lives in typings so `Handlers<F>` can name it; `Caller` is the same shape. */
+export type HandlerContext = ActionContext & { caller: Caller };
 
 export type ActionHandler = (payload: unknown, ctx: HandlerContext) => Promise<unknown> | unknown;
 

@@ -9,6 +9,7 @@ export type Parser<T> = (value: unknown, field: string) => T;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // C0/C1 controls except tab/newline in multi-line fields, plus bidi overrides that disguise text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 function fail(field: string, message: string): never {
@@ -64,7 +65,7 @@ export function bool(label: string): Parser<boolean> {
 }
 
 /** Names of unions and workplaces: the characters real names use, nothing that reads as code. */
-export const ORG_NAME = /^[\p{Script=Han}\p{L}\p{N}\p{M}·（）()\-—、&＆.．　 ]+$/u;
+export const ORG_NAME = /^[\p{Script=Han}\p{L}\p{N}\p{M}·（）()\-—、&＆.．\u3000 ]+$/u;
 export const orgName = (label: string, min = 2): Parser<string> =>
   str({ label, min, max: 60, pattern: ORG_NAME, patternMessage: `${label}只能包含汉字、字母、数字、空格和括号等常用符号` });
 

@@ -2,12 +2,13 @@ import type { PingResult, StatusResult } from '../../typings/system';
 import { AppError } from '../shared/app-error';
 import { db } from '../shared/db';
 import { PLATFORM_SCOPE, type UnionDoc } from '../shared/documents';
-import { defineFunction, type ActionHandler } from '../shared/handler';
+import type { Handlers } from '../../typings/api';
+import { defineFunction } from '../shared/handler';
 import { parse } from '../shared/validate';
 import { MIN_CLIENT_VERSION } from '../shared/version';
 
 /** Health and version: the mini-program's first call, which also tells an old client to update. */
-export const actions: Record<string, ActionHandler> = {
+export const actions = {
   ping: (payload, { caller }): PingResult => {
     parse({}, payload);
     return { serverTime: new Date().toISOString(), minClientVersion: MIN_CLIENT_VERSION, hasIdentity: caller.openid !== '' };
@@ -26,6 +27,6 @@ export const actions: Record<string, ActionHandler> = {
       waitingRoles: Number(waiting.total),
     };
   },
-};
+} satisfies Handlers<'system'>;
 
 export const main = defineFunction(actions);

@@ -6,7 +6,7 @@ import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpe
 import { launchChromium } from '../helpers/browser';
 import { catalogueId } from '../helpers/catalogue';
 import { convertWithLibreOffice, flatOds } from '../helpers/files';
-import { requireOrSkip } from '../../scripts/system-packages';
+import { requireOrSkip } from '../helpers/system-packages';
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import type { QrLoginStart } from '../../typings/account';
 

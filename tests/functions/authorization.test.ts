@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { APPLICATION_KIND_NAMES, type ApplicationKind } from '../../typings/models';
-import { COLLECTION_NAMES } from '../../cloudfunctions/shared/collections';
-import type { RunningEmulator } from '../../emulator/server';
 import { CASES, declaredActions, matrixWorld, OPENIDS, ROLES, wireAction, type MatrixWorld } from '../helpers/catalogue';
-
-/** The whole database as the server holds it, to prove a refusal changed nothing. */
-export function snapshot(emulator: RunningEmulator): string {
-  // A refusal may add only its own trace: a refused audit row and the counters that cap them.
-  const data = COLLECTION_NAMES.filter((c) => c !== 'rateCounters').map((c) =>
-    emulator.engine.find(c, {}, { sort: { _id: 1 } }).filter((d) => !(c === 'auditLogs' && (d as { result?: string }).result === 'refused')),
-  );
-  return JSON.stringify(data);
-}
+import { snapshot } from '../helpers/snapshot';
 
 describe('authorization matrix: every action × every role', function () {
   this.timeout(300_000);

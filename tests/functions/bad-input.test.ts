@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CASES, matrixWorld, OPENIDS, wireAction, type MatrixWorld } from '../helpers/catalogue';
-import { snapshot } from './authorization.test';
+import { snapshot } from '../helpers/snapshot';
 
 /**
  * A corpus of bad input sent to every action, as a caller who is allowed to use it. Every case must

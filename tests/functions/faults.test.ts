@@ -4,7 +4,7 @@ import { demoCreditCode } from '../../emulator/seed';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';
-import { snapshot } from './authorization.test';
+import { snapshot } from '../helpers/snapshot';
 
 /**
  * Multi-document effects under injected database faults: each attempt either completes or leaves

@@ -3,7 +3,7 @@ import iconv from 'iconv-lite';
 import * as XLSX from 'xlsx';
 import type { MemberDoc } from '../../cloudfunctions/shared/documents';
 import { demoResidentId } from '../../emulator/seed';
-import { requireOrSkip } from '../../scripts/system-packages';
+import { requireOrSkip } from '../helpers/system-packages';
 import { grassrootsWorld, uploadImport } from '../helpers/importer';
 import { registerPerson } from '../helpers/api';
 import { catalogueId } from '../helpers/catalogue';

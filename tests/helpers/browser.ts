@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { requireOrSkip } from '../../scripts/system-packages';
+import { requireOrSkip } from './system-packages';
 
 /** Debian's Chromium, headless, through playwright-core (installed on first use). */
 export async function launchChromium(ctx: Mocha.Context): Promise<Browser> {

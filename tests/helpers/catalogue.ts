@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ALL_PERMISSIONS, type Permission } from '../../typings/models';
 import { newUnion, newUser, type RoleDoc, type UnionDoc, type UserDoc } from '../../cloudfunctions/shared/documents';
-import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
+import { syntheticResidentId } from '../../cloudfunctions/shared/identity/resident-id';
 import { sealDocument, sealPhone } from '../../cloudfunctions/shared/security/seal';
 import { demoCreditCode } from '../../emulator/seed';
 import { demoWorld, registerPerson, type DemoWorld } from './api';
@@ -30,8 +30,7 @@ export const OPENIDS: Record<Role, string> = {
 };
 
 export function catalogueId(seq: number): string {
-  const body = `440106${1950 + Math.floor(seq / 1000)}0202${String(seq % 1000).padStart(3, '0')}`;
-  return body + residentIdCheckChar(body);
+  return syntheticResidentId(`${1950 + Math.floor(seq / 1000)}0202`, seq % 1000);
 }
 
 export interface Fixtures {

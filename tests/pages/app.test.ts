@@ -21,6 +21,7 @@ describe('app shell: version prompts', () => {
     g.App = (o) => (app = o);
     const file = path.join(MP_OUT, 'app.js');
     delete require.cache[file];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the built app after clearing the cache
     require(file);
     app?.onLaunch();
     return { ready: () => onReady(), failed: () => onFailed(), applied: () => applied };

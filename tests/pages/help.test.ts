@@ -30,6 +30,7 @@ describe('page: help center (pages/help)', () => {
     });
     // §一 has 5 numbered questions, §二 7, §三 9, §四 2, §五 6, §六 3, §七 7.
     assert.deepEqual(counts, [5, 7, 9, 2, 6, 3, 7]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built bundle, loaded at run time
     const { FAQ } = require('../../dist/miniprogram/pages/help/faq') as { FAQ: Array<{ id: string }> };
     const perSection = [1, 2, 3, 4, 5, 6, 7].map((n) => FAQ.filter((f) => f.id.startsWith(`${n}.`)).length);
     // §七.3 (App Store download code) has no mini-program counterpart; §七.4 is split out as the SMS question.

@@ -8,3 +8,12 @@ export function residentIdCheckChar(first17: string): string {
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
   return CHECK_CHARS[sum % 11];
 }
+
+/**
+ * A valid resident ID for demo, test and benchmark people: area + birth date (YYYYMMDD) + 3-digit
+ * serial + check character. Each caller keeps its people apart by its own birth years.
+ */
+export function syntheticResidentId(birthDate: string, serial: number, area = '440106'): string {
+  const body = `${area}${birthDate}${String(serial).padStart(3, '0')}`;
+  return body + residentIdCheckChar(body);
+}
