@@ -44,6 +44,7 @@ export const CONFIG_VARIABLES: readonly VariableDoc[] = [
   { name: 'WX_APP_SECRET', groups: ['face', 'subscribe'], secret: true, when: 'FACE_PROVIDER=wechat or SUBSCRIBE_PROVIDER=wechat', doc: 'The mini-program AppSecret (32 hex), same page; for the server API access token.' },
   { name: 'TENCENTCLOUD_API_SECRET_ID', groups: ['sms', 'face'], secret: true, when: 'SMS_PROVIDER=tencent or FACE_PROVIDER=faceid', doc: 'SecretId of a CAM sub-user allowed only SMS SendSms and FaceID (AKID…).' },
   { name: 'TENCENTCLOUD_API_SECRET_KEY', groups: ['sms', 'face'], secret: true, when: 'SMS_PROVIDER=tencent or FACE_PROVIDER=faceid', doc: 'SecretKey of that sub-user.' },
+  { name: 'SMS_GLOBAL_PER_MINUTE', groups: ['sms'], secret: false, doc: 'Most SMS codes the whole platform sends in a minute (default 300): a cap against SMS pumping, sized to the SMS package bought.' },
   { name: 'IMPORT_BUDGET_MS', groups: ['import'], secret: false, doc: 'Milliseconds of import work per call, below the importer\'s timeout (default 2500).' },
   { name: 'TCB_SERVICE_URL', groups: ['runtime'], secret: false, doc: 'Local only: the emulator\'s SDK endpoint. Unset in the cloud.' },
   { name: 'TCB_EMULATOR_URL', groups: ['runtime'], secret: false, doc: 'Local only: the emulator, where the local providers record their outbox.' },
@@ -225,6 +226,13 @@ export const subscribeConfig = memo(['SUBSCRIBE_PROVIDER', 'SUBSCRIBE_TEMPLATE_R
 export function importBudgetMs(env: Env = process.env): number {
   const v = read(env, 'IMPORT_BUDGET_MS') ?? '2500';
   if (!/^\d+$/.test(v)) throw new ConfigError('IMPORT_BUDGET_MS', 'must be a whole number of milliseconds');
+  return Number(v);
+}
+
+/** The platform-wide SMS rate (codes a minute); see SMS_GLOBAL_PER_MINUTE above. */
+export function smsGlobalPerMinute(env: Env = process.env): number {
+  const v = read(env, 'SMS_GLOBAL_PER_MINUTE') ?? '300';
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new ConfigError('SMS_GLOBAL_PER_MINUTE', 'must be a whole number of SMS codes a minute, at least 1');
   return Number(v);
 }
 

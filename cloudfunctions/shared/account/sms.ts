@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { AppError } from '../app-error';
-import { piiConfig } from '../config';
+import { piiConfig, smsGlobalPerMinute } from '../config';
 import { cmd, db, isDuplicate } from '../db';
 import { sendSmsCode } from '../providers/messaging';
 import type { SmsPurpose } from '../../../typings/account';
@@ -15,12 +15,6 @@ export type { SmsPurpose };
  * day across all phones, and the whole platform at most `SMS_GLOBAL_PER_MINUTE` a minute.
  */
 export const SMS_LIMITS = { perDay: 10, intervalSeconds: 60, validSeconds: 300, maxAttempts: 5, callerPerHour: 5, callerPerDay: 10 };
-
-/** The platform-wide rate; configurable because it depends on the SMS package bought. */
-function globalPerMinute(): number {
-  const n = Number(process.env.SMS_GLOBAL_PER_MINUTE ?? '');
-  return Number.isInteger(n) && n > 0 ? n : 300;
-}
 
 interface SmsCodeDoc {
   _id: string;
@@ -48,7 +42,7 @@ function startOfChinaDay(now: Date): Date {
 async function takeSendSlots(openid: string): Promise<void> {
   await requireSlot({ key: `sms:caller-hour:${openid}`, limit: SMS_LIMITS.callerPerHour, seconds: 3600 }, `当前微信获取验证码过于频繁（每小时最多 ${SMS_LIMITS.callerPerHour} 条），请 1 小时后再试`);
   await requireSlot({ key: `sms:caller-day:${openid}`, limit: SMS_LIMITS.callerPerDay, ...CHINA_DAY }, `当前微信今日获取验证码已达 ${SMS_LIMITS.callerPerDay} 条，请明天再试`);
-  await requireSlot({ key: 'sms:global', limit: globalPerMinute(), seconds: 60 }, '短信发送繁忙，请 1 分钟后再试');
+  await requireSlot({ key: 'sms:global', limit: smsGlobalPerMinute(), seconds: 60 }, '短信发送繁忙，请 1 分钟后再试');
 }
 
 export async function issueSmsCode(phone: string, purpose: SmsPurpose, openid: string): Promise<{ resendAfter: number }> {
