@@ -32,4 +32,6 @@ export interface CleanupReport {
   faceSessions: number;
   smsCodes: number;
   rateCounters: number;
+  /** Expired back-office QR login codes. */
+  webLogins: number;
 }

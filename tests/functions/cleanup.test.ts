@@ -61,7 +61,7 @@ describe('PII lifecycle: the timer-triggered cleanup function', () => {
     assert.ok(!stored().has(jobDoc.reportFileId) && !stored().has(exported.fileId));
     const jobs = await admin.ok('importer', 'jobs', { unionId: world.union('grassroots') });
     assert.equal(jobs.jobs.find((j) => j.jobId === job.jobId)?.reportUrl, '', 'the job no longer offers a report that is gone');
-    assert.deepEqual(await fire(), { uploads: 0, reports: 0, files: 0, faceSessions: 0, smsCodes: 0, rateCounters: 0 }, 'nothing is deleted twice');
+    assert.deepEqual(await fire(), { uploads: 0, reports: 0, files: 0, faceSessions: 0, smsCodes: 0, rateCounters: 0, webLogins: 0 }, 'nothing is deleted twice');
   });
 
   it('deletes an upload that was checked but never submitted, 24 hours later', async () => {
@@ -76,16 +76,20 @@ describe('PII lifecycle: the timer-triggered cleanup function', () => {
     assert.ok(!stored().has(up.fileID));
   });
 
-  it('deletes expired face sessions (they hold the ID cipher), old SMS codes and spent counters', async () => {
+  it('deletes expired face sessions (they hold the ID cipher), old SMS codes, spent counters and expired QR login codes', async () => {
     const me = world.as('wx-cleanup-face');
     const face = await me.ok('account', 'startFace', { name: '过期测', docType: 'resident', docNumber: catalogueId(952) });
     await world.admin.database().collection('faceSessions').doc(face.sessionId).update({ expiresAt: hoursAgo(25) });
     await me.ok('account', 'sendSmsCode', { phone: '13700000952', purpose: 'register' });
     await world.admin.database().collection('smsCodes').where({ used: false }).update({ expiresAt: hoursAgo(49) });
     await world.admin.database().collection('rateCounters').where({ n: world.admin.database().command.gte(0) }).update({ expiresAt: hoursAgo(1) });
+    const logins = world.admin.database().collection('webLogins');
+    await logins.add({ _id: 'cleanup-old-qr', status: 'expired', expiresAt: hoursAgo(2) });
+    await logins.add({ _id: 'cleanup-live-qr', status: 'waiting', expiresAt: new Date(Date.now() + 120_000) });
     const run = await fire();
-    assert.ok(run.faceSessions >= 1 && run.smsCodes >= 1 && run.rateCounters >= 1);
+    assert.ok(run.faceSessions >= 1 && run.smsCodes >= 1 && run.rateCounters >= 1 && run.webLogins >= 1);
     assert.equal((await world.docs('faceSessions', { _id: face.sessionId })).length, 0);
+    assert.deepEqual((await world.docs<{ _id: string }>('webLogins', {})).map((d) => d._id).filter((id) => id.startsWith('cleanup-')), ['cleanup-live-qr'], 'an expired QR login code goes, a live one stays');
   });
 
   it('a WeChat user cannot run it, even with a timer-shaped event; other server calls run no sweep', async () => {

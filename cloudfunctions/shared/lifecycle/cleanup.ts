@@ -24,7 +24,7 @@ type JobFiles = Pick<ImportJobDoc, '_id' | 'fileId' | 'reportFileId' | 'status' 
 export async function sweep(now = new Date()): Promise<CleanupReport> {
   const _ = cmd();
   const jobs = db().collection('importJobs');
-  const report: CleanupReport = { uploads: 0, reports: 0, files: 0, faceSessions: 0, smsCodes: 0, rateCounters: 0 };
+  const report: CleanupReport = { uploads: 0, reports: 0, files: 0, faceSessions: 0, smsCodes: 0, rateCounters: 0, webLogins: 0 };
 
   // Uploaded spreadsheets: when the job has ended, or abandoned after RETENTION.uploadHours.
   const uploadCutoff = new Date(now.getTime() - RETENTION.uploadHours * 3600_000);
@@ -61,5 +61,7 @@ export async function sweep(now = new Date()): Promise<CleanupReport> {
   const smsCutoff = new Date(now.getTime() - RETENTION.smsCodeHours * 3600_000);
   report.smsCodes = Number((await db().collection('smsCodes').where({ expiresAt: _.lt(smsCutoff) }).remove()).deleted ?? 0);
   report.rateCounters = Number((await db().collection('rateCounters').where({ expiresAt: _.lt(now) }).remove()).deleted ?? 0);
+  const webLoginCutoff = new Date(now.getTime() - RETENTION.webLoginHours * 3600_000);
+  report.webLogins = Number((await db().collection('webLogins').where({ expiresAt: _.lt(webLoginCutoff) }).remove()).deleted ?? 0);
   return report;
 }

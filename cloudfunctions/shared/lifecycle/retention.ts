@@ -14,6 +14,8 @@ export const RETENTION = {
   faceSessionHours: 24,
   /** SMS code records after they expire (the per-phone daily limit needs today's). */
   smsCodeHours: 48,
+  /** Back-office QR login codes after they expire (they live two minutes; kept an hour for the poll's answer). */
+  webLoginHours: 1,
 } as const;
 
 export type PiiFileKind = 'importUpload' | 'importReport' | 'export';
