@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { IndexSpec } from '../../cloudfunctions/shared/collections';
 import { dbErrors } from '../errors';
 import { decodeStored, encodeStored, type Doc } from './ejson';
+import { VersionLog } from './versions';
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -41,9 +42,10 @@ export interface StoreOptions {
 export class DocumentStore {
   readonly db: Database.Database;
   private readonly collections = new Map<string, CollectionInfo>();
-  /** Incremented on every committed write; transactions use it to detect conflicts. */
+  /** Incremented on every committed write; a snapshot is the sequence at its start. */
   private writeSeq = 0;
-  private readonly writeListeners: Array<(key: string, seq: number) => void> = [];
+  /** What documents looked like before each write, kept while a snapshot is open. */
+  private readonly versions = new VersionLog();
 
   constructor(options: StoreOptions = {}) {
     this.db = new Database(options.file ?? ':memory:');
@@ -117,7 +119,7 @@ export class DocumentStore {
         } catch (err) {
           throw asDuplicate(err, collection, doc._id);
         }
-        this.noteWrite(collection, doc._id);
+        this.noteWrite(collection, doc._id, undefined);
       }
     });
   }
@@ -125,38 +127,75 @@ export class DocumentStore {
   /** Writes a document whole, creating it if absent. */
   put(collection: string, doc: Doc): void {
     const info = this.info(collection);
+    const before = this.versions.active ? this.get(collection, doc._id) : undefined;
     try {
       info.stmts.replace.run(doc._id, encodeStored(doc));
     } catch (err) {
       throw asDuplicate(err, collection, doc._id);
     }
-    this.noteWrite(collection, doc._id);
+    this.noteWrite(collection, doc._id, before);
   }
 
   remove(collection: string, id: string): boolean {
+    const before = this.versions.active ? this.get(collection, id) : undefined;
     const changed = this.info(collection).stmts.remove.run(id).changes > 0;
-    if (changed) this.noteWrite(collection, id);
+    if (changed) this.noteWrite(collection, id, before);
     return changed;
   }
 
   /** Runs fn in one SQLite transaction: every write in it lands, or none does. */
   atomic<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    const seq = this.writeSeq;
+    const retained = this.versions.retained;
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      // Rolled back: the versions it recorded never happened, so they must not cause conflicts.
+      this.writeSeq = seq;
+      this.versions.truncate(retained);
+      throw err;
+    }
   }
 
   get currentSeq(): number {
     return this.writeSeq;
   }
 
-  onWrite(listener: (key: string, seq: number) => void): void {
-    this.writeListeners.push(listener);
+  /** Pins the current state for snapshot reads; returns the snapshot's sequence. */
+  openSnapshot(): number {
+    this.versions.pin(this.writeSeq);
+    return this.writeSeq;
   }
 
-  private noteWrite(collection: string, id: string): void {
+  closeSnapshot(seq: number): void {
+    this.versions.release(seq);
+  }
+
+  /** Sequence of the document's last write, when that is newer than the oldest open snapshot (else 0). */
+  lastWrite(collection: string, id: string): number {
+    return this.versions.lastWrite(collection, id);
+  }
+
+  /** One document as of an open snapshot. */
+  getAt(collection: string, id: string, seq: number): Doc | undefined {
+    const old = this.versions.at(collection, id, seq);
+    return old === 'current' ? this.get(collection, id) : old;
+  }
+
+  /** Candidates (a superset of the matches) as of an open snapshot. */
+  candidatesAt(collection: string, query: Record<string, unknown> | undefined, seq: number): Doc[] {
+    const changed = this.versions.changedSince(collection, seq);
+    const current = this.candidates(collection, query);
+    if (changed.size === 0) return current;
+    const out = current.filter((d) => !changed.has(String(d._id)));
+    for (const doc of changed.values()) if (doc) out.push(doc);
+    return out;
+  }
+
+  private noteWrite(collection: string, id: string, before: Doc | undefined): void {
     this.writeSeq += 1;
-    const key = docKey(collection, id);
-    for (const listener of this.writeListeners) listener(key, this.writeSeq);
+    if (this.versions.active) this.versions.record(collection, id, this.writeSeq, before);
   }
 
   private info(collection: string): CollectionInfo {
