@@ -5,6 +5,7 @@ import { audit } from '../shared/audit';
 import { cmd, db, findById, findMany } from '../shared/db';
 import { PLATFORM_SCOPE, type UnionDoc } from '../shared/documents';
 import { defineFunction, type ActionHandler } from '../shared/handler';
+import { withPendingMembers } from '../shared/org/member-count';
 import { currentQr, resolveQr } from '../shared/org/qr';
 import { mayHoldMembers, unionView } from '../shared/org/unions';
 import { escapeRegExp } from '../shared/membership/service';
@@ -39,7 +40,7 @@ export const actions: Record<string, ActionHandler> = {
     parse({}, payload);
     const actor = await requireActor(ctx);
     const roles = actor.roles.filter((r) => r.unionId !== PLATFORM_SCOPE);
-    const unions = roles.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(roles.map((r) => r.unionId)) }, roles.length) : [];
+    const unions = roles.length ? await withPendingMembers(await findMany<UnionDoc>('unions', { _id: cmd().in(roles.map((r) => r.unionId)) }, roles.length)) : [];
     return {
       unions: roles.flatMap((r) => {
         const u = unions.find((x) => x._id === r.unionId);
@@ -50,7 +51,7 @@ export const actions: Record<string, ActionHandler> = {
   detail: async (payload, ctx) => {
     const input = parse({ unionId: id('工会') }, payload);
     const actor = await requireActor(ctx);
-    const union = await requireUnion(input.unionId, { active: false });
+    const [union] = await withPendingMembers([await requireUnion(input.unionId, { active: false })]);
     if (!rightInOrAbove(actor, union, 'orgInfo') && !actor.roles.some((r) => r.unionId === union._id)) {
       throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的信息');
     }
@@ -90,7 +91,8 @@ export const actions: Record<string, ActionHandler> = {
     if (input.keyword) where.name = db().RegExp({ regexp: escapeRegExp(input.keyword), options: 'i' });
     const coll = db().collection('unions');
     const [res, count] = await Promise.all([coll.where(where).orderBy('name', 'asc').skip(p.skip).limit(p.limit).get(), coll.where(where).count()]);
-    return { self: unionView(self, await parentName(self)), items: (res.data as UnionDoc[]).map((u) => unionView(u)), total: count.total, page: p.page, pageSize: p.pageSize };
+    const [counted, ...items] = await withPendingMembers([self, ...(res.data as UnionDoc[])]);
+    return { self: unionView(counted, await parentName(self)), items: items.map((u) => unionView(u)), total: count.total, page: p.page, pageSize: p.pageSize };
   },
 };
 

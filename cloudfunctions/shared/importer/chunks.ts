@@ -1,6 +1,7 @@
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, db, findById, findMany, isDuplicate, txGet } from '../db';
+import { addMembers, foldMemberCount } from '../org/member-count';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { sealIdentity, sealPhone } from '../security/seal';
@@ -196,7 +197,7 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
   const reportFileId = job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, file, skipped)) : job.reportFileId;
   // A retry after a lost answer finds this chunk's marker and reads the job back; so does a worker
   // whose marker insert lost the race to another's.
-  return retriedTransaction(async (tx) => {
+  const after = await retriedTransaction(async (tx) => {
     const j = (await txGet<ImportJobDoc>(tx, 'importJobs', job._id)) as ImportJobDoc;
     if (await txGet(tx, 'importChunks', markerId(job._id, plan.chunk))) return j;
     const union = await txGet<UnionDoc>(tx, 'unions', job.unionId);
@@ -214,7 +215,7 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
       ...(done ? { status: 'done', finishedAt: new Date(), reportFileId } : {}),
     };
     await tx.collection('importJobs').doc(j._id).update(changes);
-    if (union) await tx.collection('unions').doc(union._id).update({ memberCount: union.memberCount + imported + autoJoined });
+    if (union) await addMembers(tx, union._id, imported + autoJoined);
     if (done) {
       await auditInTx(
         tx,
@@ -227,4 +228,6 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
     if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err;
     return (await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) as ImportJobDoc;
   });
+  await foldMemberCount(job.unionId);
+  return after;
 }

@@ -1,0 +1,23 @@
+import { newUser, type UserDoc } from '../../cloudfunctions/shared/documents';
+import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
+import { sealDocument, sealPhone } from '../../cloudfunctions/shared/security/seal';
+import type { RunningEmulator } from '../../emulator/server';
+
+/**
+ * Registered people bound to WeChat openids `${prefix}-openid-<i>`, written straight to the store:
+ * for tests and benchmarks of what happens after registration, at a scale the face flow would make slow.
+ * `yearOffset` keeps the ID numbers of different batches apart.
+ */
+export function insertRegisteredPeople(emulator: Pick<RunningEmulator, 'engine'>, count: number, prefix: string, yearOffset = 0): UserDoc[] {
+  const now = new Date();
+  const users: UserDoc[] = [];
+  for (let i = 0; i < count; i++) {
+    const body = `440106${1940 + yearOffset + Math.floor(i / 1000)}0303${String(i % 1000).padStart(3, '0')}`;
+    const doc = sealDocument(body + residentIdCheckChar(body));
+    const phone = sealPhone(`13${String(5 + (yearOffset % 5))}${String(10000000 + i)}`);
+    users.push(newUser({ name: `测试${String.fromCodePoint(0x4e00 + yearOffset * 1000 + i)}`, docType: 'resident', doc, phone, passwordHash: null, verifiedBy: 'face' }, `${prefix}-user-${i}`));
+  }
+  emulator.engine.insert('users', users as unknown as Array<Record<string, unknown>>);
+  emulator.engine.insert('bindings', users.map((u, i) => ({ _id: `${prefix}-openid-${i}`, userId: u._id, appid: 'wx-test', boundAt: now })));
+  return users;
+}
