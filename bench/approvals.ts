@@ -47,6 +47,7 @@ export async function runApprovalBench(emulator: RunningEmulator): Promise<void>
       declaredMembers: 100,
     };
     emulator.engine.insert('unions', [newUnion(id, fields, street, { adminCount: admins.length }) as unknown as Record<string, unknown>]);
+    emulator.engine.modify({ collection: 'unions', query: { _id: street._id }, data: { $inc: { childCount: 1 } }, multi: false, merge: true, upsert: false });
     const roles: RoleDoc[] = admins.map((u) => ({
       _id: `bench-role-${id}-${u._id}`,
       userId: u._id,

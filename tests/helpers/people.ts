@@ -14,7 +14,7 @@ export function insertRegisteredPeople(emulator: Pick<RunningEmulator, 'engine'>
   for (let i = 0; i < count; i++) {
     const body = `440106${1940 + yearOffset + Math.floor(i / 1000)}0303${String(i % 1000).padStart(3, '0')}`;
     const doc = sealDocument(body + residentIdCheckChar(body));
-    const phone = sealPhone(`13${String(5 + (yearOffset % 5))}${String(10000000 + i)}`);
+    const phone = sealPhone(`1${3_510_000_000 + yearOffset * 100_000 + i}`);
     users.push(newUser({ name: `测试${String.fromCodePoint(0x4e00 + yearOffset * 1000 + i)}`, docType: 'resident', doc, phone, passwordHash: null, verifiedBy: 'face' }, `${prefix}-user-${i}`));
   }
   emulator.engine.insert('users', users as unknown as Array<Record<string, unknown>>);

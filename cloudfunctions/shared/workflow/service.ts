@@ -103,18 +103,23 @@ export class Workflow {
     return app;
   }
 
+  async decide(id: string, decision: 'approved' | 'rejected', reason: string | null, ctx: HandlerContext): Promise<ApplicationView> {
+    const actor = await requireActor(ctx);
+    return this.view(await this.decideOne(id, decision, reason, ctx, actor), actor.user._id);
+  }
+
   /**
-   * `reviewer` and `app` are passed by a batch that has already resolved them; a single decision
-   * resolves them here. A batch also collects the unions whose counts to fold once at its end.
+   * A batch passes the application it has already loaded and collects the unions whose counts to
+   * fold once at its end; a single decision loads it here and folds at once.
    */
-  async decide(
+  private async decideOne(
     id: string,
     decision: 'approved' | 'rejected',
     reason: string | null,
     ctx: HandlerContext,
-    batch?: { reviewer: Actor; app: ApplicationDoc; counted: Set<string> },
-  ): Promise<ApplicationView> {
-    const actor = batch?.reviewer ?? (await requireActor(ctx));
+    actor: Actor,
+    batch?: { app: ApplicationDoc; counted: Set<string> },
+  ): Promise<ApplicationDoc> {
     const app = batch?.app ?? (await this.load(id));
     if (!this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED', '您不是该申请的审核人，无权审核');
     if (app.status !== 'pending') throw new AppError('ALREADY_PROCESSED');
@@ -160,7 +165,7 @@ export class Workflow {
       }
     }
     await this.notify(decided);
-    return this.view(decided, actor.user._id);
+    return decided;
   }
 
   async withdraw(id: string, ctx: HandlerContext): Promise<ApplicationView> {
@@ -216,7 +221,7 @@ export class Workflow {
         const i = next++;
         const id = ids[i];
         try {
-          await this.decide(id, 'approved', null, ctx, { reviewer: actor, app: apps.get(id) as ApplicationDoc, counted });
+          await this.decideOne(id, 'approved', null, ctx, actor, { app: apps.get(id) as ApplicationDoc, counted });
           results[i] = { id, ok: true, message: '已通过' };
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
