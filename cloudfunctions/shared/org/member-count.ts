@@ -1,4 +1,3 @@
-import { AppError } from '../app-error';
 import { cmd, db, transaction, txGet, type Tx } from '../db';
 import type { UnionDoc } from '../documents';
 
@@ -28,14 +27,16 @@ export function shardId(unionId: string, k: number): string {
   return `${unionId}#${k}`;
 }
 
-/** Inside the caller's transaction: the union gains (or loses) `delta` members. */
+/**
+ * Inside the caller's transaction: the union gains (or loses) `delta` members. The caller has checked
+ * that the union is active; a deregistration racing with it writes this shard too, so one of them
+ * conflicts. One request when the shard exists, which after a union's first approvals it does.
+ */
 export async function addMembers(tx: Tx, unionId: string, delta: number): Promise<void> {
   if (delta === 0) return;
   const id = shardId(unionId, Math.floor(Math.random() * SHARDS));
-  const shard = await txGet<CounterShardDoc>(tx, 'counterShards', id);
-  if (shard?.closed) throw new AppError('CONFLICT', '该工会已注销，不能通过此申请');
-  if (shard) await tx.collection('counterShards').doc(id).update({ memberCount: cmd().inc(delta) });
-  else await tx.collection('counterShards').doc(id).set({ unionId, memberCount: delta });
+  const res = (await tx.collection('counterShards').doc(id).update({ memberCount: cmd().inc(delta) })) as { updated?: number };
+  if (Number(res.updated) !== 1) await tx.collection('counterShards').doc(id).set({ unionId, memberCount: delta });
 }
 
 /** The exact count as this transaction sees it: the folded base plus every shard. */

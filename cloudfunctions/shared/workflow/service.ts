@@ -110,7 +110,7 @@ export class Workflow {
 
   /**
    * A batch passes the application it has already loaded and collects the unions whose counts to
-   * fold once at its end; a single decision loads it here and folds at once.
+   * fold once at its end; a single decision loads it here.
    */
   private async decideOne(
     id: string,
@@ -159,10 +159,9 @@ export class Workflow {
     });
     if (decision === 'approved') {
       await handler.afterApprove?.(decided, ctx);
-      for (const unionId of handler.countedUnions?.(decided) ?? []) {
-        if (batch) batch.counted.add(unionId);
-        else await foldMemberCount(unionId);
-      }
+      // A single approval leaves its shard unfolded: folding writes the union's shards, so parallel
+      // approvals on one union would conflict with each other's folds. Views add the shards anyway.
+      for (const unionId of handler.countedUnions?.(decided) ?? []) batch?.counted.add(unionId);
     }
     await this.notify(decided);
     return decided;
