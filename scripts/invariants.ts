@@ -34,30 +34,40 @@ export interface CheckReport {
   drifts: Drift[];
 }
 
-/** A running emulator (or CloudBase itself) through the admin SDK, paged by _id. */
+/**
+ * A running emulator (or CloudBase itself) through the admin SDK, paged by _id. Every read is inside
+ * one transaction, so all collections are seen at one snapshot even while writers are busy (a recount
+ * from reads taken at different moments would report drift that is not there). A transaction lives
+ * at most 30 seconds, which bounds how much this source can read.
+ */
 export function sdkSource(serviceUrl: string, env = 'local-dev'): RowSource {
   const app = tcb.init({ env, serviceUrl, secretId: 'check', secretKey: 'check', timeout: 120_000 });
   const db = app.database();
+  const snapshot = db.startTransaction();
   return {
     describe: serviceUrl,
     async all(collection) {
+      const tx = await snapshot;
       const rows: Row[] = [];
       let last = '';
       for (;;) {
-        const page = await db.collection(collection).where({ _id: db.command.gt(last) }).orderBy('_id', 'asc').limit(1000).get();
+        const page = await tx.collection(collection).where({ _id: db.command.gt(last) }).orderBy('_id', 'asc').limit(1000).get();
         const data = page.data as Row[];
         rows.push(...data);
         if (data.length < 1000) return rows;
         last = data[data.length - 1]._id;
       }
     },
-    async close() {},
+    async close() {
+      await (await snapshot).rollback();
+    },
   };
 }
 
-/** An emulator data folder, read-only. */
+/** An emulator data folder, read-only, in one SQLite read transaction (one snapshot of every collection). */
 export function folderSource(dataDir: string): RowSource {
   const db = new Database(path.join(dataDir, 'emulator.sqlite'), { readonly: true, fileMustExist: true });
+  db.exec('BEGIN');
   return {
     describe: path.resolve(dataDir),
     async all(collection) {
@@ -66,6 +76,7 @@ export function folderSource(dataDir: string): RowSource {
       return (db.prepare(`SELECT doc FROM "c:${collection}"`).all() as Array<{ doc: string }>).map((r) => decodeStored(r.doc) as Row);
     },
     async close() {
+      db.exec('COMMIT');
       db.close();
     },
   };
