@@ -15,7 +15,7 @@ describe('limits hold under parallel requests (through the SDK)', () => {
   });
   after(() => world.close());
 
-  it(`${PARALLEL} parallel wrong passwords: exactly 5 are checked, the rest are refused as locked, and the right password is locked out`, async () => {
+  it(`${PARALLEL} parallel wrong passwords: exactly 5 are answered as wrong, the rest as locked, and the right password is locked out`, async () => {
     const phone = demoPhone(10); // demo-user 孙注册
     const answers = await Promise.all(
       Array.from({ length: PARALLEL }, (_, i) => world.as(`wx-burst-${i}`).fails('account', 'loginPassword', { phone, password: `Wrong${1000 + i}` })),

@@ -215,20 +215,18 @@ export async function loginPassword(input: { phone: string; password: string }, 
   if (minutes > 0) {
     throw new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请 ${minutes} 分钟后再试或使用短信验证码登录`);
   }
-  await takePasswordTry(user);
-  if (!user.passwordHash || !(await verifyPassword(input.password, user.passwordHash))) throw new AppError('LOGIN_FAILED');
-  await db().collection('users').doc(user._id).update({ failedLogins: 0, lockedUntil: null });
+  if (!user.passwordHash || !(await verifyPassword(input.password, user.passwordHash))) await countWrongPassword(user, new AppError('LOGIN_FAILED'));
+  await passwordAccepted(user);
   await bindOpenid(ctx.caller.openid, ctx.caller.appid, user, ctx, 'password');
   return { account: summary(user) };
 }
 
 /**
- * Five failures lock the password login for 15 minutes; SMS login stays open. A guess is checked only
- * after it has taken one of the five tries with a guarded $inc, so a burst of parallel guesses gets
- * five evaluations, not one per request; the try that takes the last one locks at once, and a right
- * password unlocks again.
+ * Five failures lock the password login for 15 minutes; SMS login stays open. A wrong guess counts
+ * with a guarded $inc and is answered "wrong" only while it is one of the five; beyond them it is
+ * answered "locked", so a burst of parallel guesses gets five "wrong" answers, not one per request.
  */
-async function takePasswordTry(user: UserDoc): Promise<void> {
+async function countWrongPassword(user: UserDoc, wrong: AppError): Promise<never> {
   const _ = cmd();
   const users = db().collection('users');
   const now = new Date();
@@ -238,14 +236,24 @@ async function takePasswordTry(user: UserDoc): Promise<void> {
   }
   const hasTry = _.or([{ failedLogins: _.lt(LOCKOUT.maxFailures) }, { failedLogins: _.exists(false) }]);
   const taken = await users.where(_.and([{ _id: user._id }, hasTry])).updateAndReturn({ failedLogins: _.inc(1) });
-  if (Number(taken.updated) !== 1) {
-    const fresh = await findById<UserDoc>('users', user._id);
-    const minutes = (fresh && lockMinutesLeft(fresh)) || LOCKOUT.minutes;
-    throw new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请 ${minutes} 分钟后再试或使用短信验证码登录`);
-  }
+  if (Number(taken.updated) !== 1) throw await lockedError(user._id);
   if ((taken.doc as UserDoc).failedLogins >= LOCKOUT.maxFailures) {
     await users.doc(user._id).update({ lockedUntil: new Date(Date.now() + LOCKOUT.minutes * 60_000) });
   }
+  throw wrong;
+}
+
+/** A right password: refused if parallel wrong guesses locked the account meanwhile, else the count starts again. */
+async function passwordAccepted(user: UserDoc): Promise<void> {
+  const fresh = await findById<UserDoc>('users', user._id);
+  if (fresh && lockMinutesLeft(fresh) > 0) throw await lockedError(user._id);
+  if (fresh?.failedLogins || fresh?.lockedUntil) await db().collection('users').doc(user._id).update({ failedLogins: 0, lockedUntil: null });
+}
+
+async function lockedError(userId: string): Promise<AppError> {
+  const fresh = await findById<UserDoc>('users', userId);
+  const minutes = (fresh && lockMinutesLeft(fresh)) || LOCKOUT.minutes;
+  return new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请 ${minutes} 分钟后再试或使用短信验证码登录`);
 }
 
 export async function loginSms(input: { phone: string; smsCode: string }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
@@ -264,12 +272,10 @@ export async function loginSms(input: { phone: string; smsCode: string }, ctx: H
 export async function proveOwner(user: UserDoc, proof: OwnerProof, ctx: HandlerContext): Promise<void> {
   if (proof.method === 'password') {
     if (lockMinutesLeft(user) > 0) throw new AppError('ACCOUNT_LOCKED');
-    await takePasswordTry(user);
     if (!user.passwordHash || !(await verifyPassword(proof.password, user.passwordHash))) {
-      throw new AppError('LOGIN_FAILED', user.passwordHash ? '当前密码不正确' : '该账号未设置密码，请改用短信验证码或人脸核身验证', 'proof');
+      await countWrongPassword(user, new AppError('LOGIN_FAILED', user.passwordHash ? '当前密码不正确' : '该账号未设置密码，请改用短信验证码或人脸核身验证', 'proof'));
     }
-    // The right password gives back the try it took, as a login does.
-    await db().collection('users').doc(user._id).update({ failedLogins: 0, lockedUntil: null });
+    await passwordAccepted(user);
     return;
   }
   if (proof.method === 'sms') {
@@ -349,10 +355,10 @@ export async function changePassword(input: { oldPassword: string; newPassword: 
   const actor = await requireActor(ctx);
   const user = actor.user;
   if (lockMinutesLeft(user) > 0) throw new AppError('ACCOUNT_LOCKED');
-  await takePasswordTry(user);
   if (!user.passwordHash || !(await verifyPassword(input.oldPassword, user.passwordHash))) {
-    throw new AppError('LOGIN_FAILED', '原密码不正确', 'oldPassword');
+    await countWrongPassword(user, new AppError('LOGIN_FAILED', '原密码不正确', 'oldPassword'));
   }
+  await passwordAccepted(user);
   return setPassword(user, input.newPassword, 'changePassword', ctx, actor.openid);
 }
 
