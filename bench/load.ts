@@ -1,18 +1,21 @@
 /**
  * `npm run bench -- load`: 50 concurrent clients on 127.0.0.1 for a bounded time — members applying
  * to join, admins approving what arrives — through the real SDK and functions. Prints throughput,
- * p50/p99 latency and errors, then checks the invariants on the data left behind.
+ * p50/p99 latency and errors, then approval throughput on one union against many (bench/approvals.ts),
+ * then checks the invariants on the data left behind, including `npm run check`'s counter recount.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { newUser, type MemberDoc, type UserDoc } from '../cloudfunctions/shared/documents';
-import { syntheticResidentId } from '../cloudfunctions/shared/identity/resident-id';
-import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
+import type { MemberDoc, UserDoc } from '../cloudfunctions/shared/documents';
 import type { ApplicationDoc } from '../cloudfunctions/shared/workflow/kind';
 import { demoUnionId, seedDemo } from '../emulator/seed';
 import { startEmulator } from '../emulator/server';
+import { printReport } from '../scripts/check';
+import { checkInvariants, sdkSource } from '../scripts/invariants';
 import { sdkFor } from '../tests/helpers/emulator';
+import { insertRegisteredPeople } from '../tests/helpers/people';
+import { runApprovalBench } from './approvals';
 import { peakRssMb, percentile, printTable } from './table';
 
 const CLIENTS = Number(process.env.BENCH_LOAD_CLIENTS ?? 50);
@@ -33,15 +36,7 @@ export async function runLoadBench(): Promise<void> {
   try {
     await seedDemo(emulator);
     // Registered people, written straight to the store: registration is not what is measured here.
-    const now = new Date();
-    const users: UserDoc[] = [];
-    for (let i = 0; i < PEOPLE; i++) {
-      const doc = sealDocument(syntheticResidentId(`${1940 + Math.floor(i / 1000)}0303`, i % 1000));
-      const phone = sealPhone(`135${String(10000000 + i)}`);
-      users.push(newUser({ name: `负载${String.fromCodePoint(0x4e00 + i)}`, docType: 'resident', doc, phone, passwordHash: null, verifiedBy: 'face' }, `load-user-${i}`));
-    }
-    emulator.engine.insert('users', users as unknown as Array<Record<string, unknown>>);
-    emulator.engine.insert('bindings', users.map((u, i) => ({ _id: `load-openid-${i}`, userId: u._id, appid: 'wx-load', boundAt: now })));
+    insertRegisteredPeople(emulator, PEOPLE, 'load');
 
     const latencies: number[] = [];
     const errors = new Map<string, number>();
@@ -132,6 +127,13 @@ export async function runLoadBench(): Promise<void> {
       { check: 'one active membership per person, approvals ↔ member rows, one pending application per person, locks ↔ pending', result: violations.length === 0 ? 'all hold' : `${violations.length} VIOLATIONS: ${violations.slice(0, 5).join('; ')}` },
     ]);
     if (violations.length) process.exitCode = 1;
+
+    await runApprovalBench(emulator);
+
+    // The same recount `npm run check -- --url` does, through the SDK, over everything left behind.
+    const report = await checkInvariants(sdkSource(emulator.serviceUrl, emulator.envId));
+    printReport(report);
+    if (report.drifts.length) process.exitCode = 1;
   } finally {
     await emulator.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -4,10 +4,12 @@
  *   --data <dir>   data folder (default .data)
  *   --reset        start again from a fresh demo
  */
-import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { DataFolderLock, resetDataFolder } from './data-lock';
 import { DEMO_PASSWORD, seedDemo } from './seed';
-import { startEmulator } from './server';
+import { listen, startEmulator } from './server';
 
 interface CliOptions {
   port: number;
@@ -38,8 +40,29 @@ function parseArgs(argv: string[]): CliOptions {
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const dataDir = path.resolve(opts.dataDir);
-  if (opts.reset) fs.rmSync(dataDir, { recursive: true, force: true });
-  const emulator = await startEmulator({ port: opts.port, dataDir });
+  // Folder lock, then port, then --reset: a start that is refused or cannot bind deletes nothing.
+  const lock = DataFolderLock.acquire(dataDir);
+  const server = http.createServer();
+  await listen(server, opts.port).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'EADDRINUSE' ? new Error(`端口 ${opts.port} 已被占用，请用 --port <端口> 换一个（--port 0 自动选择空闲端口）`) : err;
+  });
+  lock.setPort((server.address() as AddressInfo).port);
+  if (opts.reset) resetDataFolder(lock, dataDir);
+  const emulator = await startEmulator({ port: opts.port, dataDir, listening: server });
+  // Before anything is printed: a stop signal at any moment from now on closes the store cleanly.
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\n正在停止模拟器…');
+    await emulator.close();
+    lock.release();
+    console.log('已停止，数据已保存。');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
   const demo = await seedDemo(emulator);
 
   const lines = [
@@ -58,18 +81,6 @@ async function main(): Promise<void> {
     'Ctrl-C stops the emulator; the next start keeps the data.',
   ];
   console.log(lines.join('\n'));
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\n正在停止模拟器…');
-    await emulator.close();
-    console.log('已停止，数据已保存。');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((err: unknown) => {

@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   scheduleTimers?: boolean;
   /** The built back office served under /console/. Defaults to dist/console. */
   consoleDir?: string;
+  /** A server the caller has already bound (the CLI holds its port before it touches the data folder). */
+  listening?: http.Server;
 }
 
 export interface RunningEmulator {
@@ -89,7 +91,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const timers = new TimerScheduler(timerTriggersOf(options.cloudbaserc ?? path.join(__dirname, '..', 'cloudbaserc.json')), functions);
   if (options.scheduleTimers !== false) timers.start();
 
-  const server = http.createServer((req, res) => {
+  const server = options.listening ?? http.createServer();
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     route(req, res).catch((err: unknown) => sendError(res, err));
   });
   server.keepAliveTimeout = 10_000;
@@ -174,10 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  if (!server.listening) await listen(server, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   storage.setBaseUrl(baseUrl);
@@ -209,6 +209,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (options.inMemory) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export function listen(server: http.Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /**

@@ -19,7 +19,7 @@ import { userByDocIndex } from '../cloudfunctions/shared/actor';
 import { AppError } from '../cloudfunctions/shared/app-error';
 import { auditInTx } from '../cloudfunctions/shared/audit';
 import { ConfigError, piiConfig } from '../cloudfunctions/shared/config';
-import { db, transaction, txGet, type Tx } from '../cloudfunctions/shared/db';
+import { cmd, db, transaction, txGet, type Tx } from '../cloudfunctions/shared/db';
 import { newUnion, PLATFORM_SCOPE, type RoleDoc, type UnionDoc } from '../cloudfunctions/shared/documents';
 import { DOCUMENT_TYPES, validateDocument } from '../cloudfunctions/shared/identity/documents';
 import { validateName, validatePhone } from '../cloudfunctions/shared/identity/person';
@@ -175,7 +175,7 @@ export async function bootstrap(file: unknown, opts: { dryRun?: boolean; log?: (
         const { _id, ...fresh } = newUnion(u.id, u.fields, null, { adminCount: added.length });
         await tx.collection('unions').doc(_id).set(fresh);
       } else if (added.length) {
-        await tx.collection('unions').doc(u.id).update({ adminCount: current.adminCount + added.length });
+        await tx.collection('unions').doc(u.id).update({ adminCount: cmd().inc(added.length) });
       }
       for (const i of added) await grant(tx, u.id, 'admin', missing[i], docs[i]);
     });

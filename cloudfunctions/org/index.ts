@@ -6,6 +6,7 @@ import { cmd, db, findById, findMany } from '../shared/db';
 import { PLATFORM_SCOPE, type RoleDoc, type UnionDoc } from '../shared/documents';
 import type { Handlers } from '../../typings/api';
 import { defineFunction } from '../shared/handler';
+import { withPendingMembers } from '../shared/org/member-count';
 import { currentQr, resolveQr } from '../shared/org/qr';
 import { mayHoldMembers, unionView } from '../shared/org/unions';
 import { escapeRegExp } from '../shared/membership/service';
@@ -53,7 +54,7 @@ export const actions = {
     const roles = actor.roles.filter(
       (r): r is RoleDoc & { role: MyUnion['role'] } => r.unionId !== PLATFORM_SCOPE && r.role !== 'provinceOffice',
     );
-    const unions = roles.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(roles.map((r) => r.unionId)) }, roles.length) : [];
+    const unions = roles.length ? await withPendingMembers(await findMany<UnionDoc>('unions', { _id: cmd().in(roles.map((r) => r.unionId)) }, roles.length)) : [];
     return {
       unions: roles.flatMap((r) => {
         const u = unions.find((x) => x._id === r.unionId);
@@ -64,7 +65,7 @@ export const actions = {
   detail: async (payload, ctx) => {
     const input = parse({ unionId: id('工会') }, payload);
     const actor = await requireActor(ctx);
-    const union = await requireUnion(input.unionId, { active: false });
+    const [union] = await withPendingMembers([await requireUnion(input.unionId, { active: false })]);
     if (!rightInOrAbove(actor, union, 'orgInfo') && !actor.roles.some((r) => r.unionId === union._id)) {
       throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的信息');
     }
@@ -112,7 +113,9 @@ export const actions = {
       keysetPage<UnionDoc>(coll, where, { field: 'name', dir: 'asc' }, input),
       input.keyword ? cappedCount(coll, where) : { total: rollup ?? 0 },
     ]);
-    return { self: unionView(self, await parentName(self)), ...res, items: res.items.map((u) => unionView(u)), ...count };
+    // Member counts include approvals not yet folded into the union documents (org/member-count).
+    const [counted, ...items] = await withPendingMembers([self, ...res.items]);
+    return { self: unionView(counted, await parentName(self)), ...res, items: items.map((u) => unionView(u)), ...count };
   },
   /** 工作台: roll-up counts of the union and its direct subordinates (a few documents, never the members). */
   stats: async (payload, ctx) => {

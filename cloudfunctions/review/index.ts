@@ -27,7 +27,7 @@ export const actions = {
     return { application: await workflow.decide(input.id, 'rejected', input.reason, ctx) };
   },
   batchApprove: async (payload, ctx) => {
-    const input = parse({ ids: list('申请', id('申请'), 50, 1) }, payload);
+    const input = parse({ ids: list('申请', id('申请'), 1000, 1) }, payload);
     return { results: await workflow.batchApprove([...new Set(input.ids)], ctx) };
   },
   listInbox: async (payload, ctx) => {

@@ -63,6 +63,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   { name: 'smsCodes', indexes: [{ fields: ['phoneIndex', 'createdAt'] }] },
   // Held while an application is pending (e.g. one membership application per person); `_id` is the key.
   { name: 'locks', indexes: [] },
+  // Shards of each union's member count: approvals on one union add to different documents (org/member-count.ts).
+  { name: 'counterShards', indexes: [{ fields: ['unionId'] }] },
   { name: 'faceSessions', indexes: [{ fields: ['openid', 'createdAt'] }] },
   // Fixed-window abuse counters (security/rate-limit); `_id` is key + window start, expired ones are swept by cleanup.
   { name: 'rateCounters', indexes: [{ fields: ['expiresAt'] }] },

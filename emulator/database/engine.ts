@@ -31,7 +31,7 @@ export const TRANSACTION_TTL_MS = 30_000;
 
 interface Transaction {
   id: string;
-  /** Store write sequence when the transaction started: later writes to a doc it touches conflict. */
+  /** Store write sequence at the start: reads see this snapshot, and a later write to a doc it writes conflicts. */
   snapshotSeq: number;
   /** Buffered writes; null is a delete. */
   writes: Map<string, { collection: string; id: string; doc: Doc | null }>;
@@ -45,10 +45,17 @@ export function newDocId(): string {
 }
 
 /**
- * MongoDB semantics over the document store, with CloudBase-style transactions: writes are buffered
- * per transaction, a document written by two open transactions (or written outside a transaction
- * after one started) makes the later writer fail with DATABASE_TRANSACTION_CONFLICT, and commit
- * applies every buffered write in one SQLite transaction.
+ * MongoDB semantics over the document store, with MongoDB's (so CloudBase's) snapshot isolation:
+ * - reads in a transaction see the committed state at its start plus its own buffered writes;
+ * - a write to a document that another open transaction has written, or that anyone committed after
+ *   the snapshot, fails at once with DATABASE_TRANSACTION_CONFLICT and aborts the transaction
+ *   (MongoDB's WriteConflict), judged against the snapshot, so writing the value another writer has
+ *   just committed still conflicts;
+ * - a write outside transactions that lands after a transaction buffered the same document makes
+ *   that transaction's commit conflict;
+ * - commit applies every buffered write in one SQLite transaction.
+ * As in MongoDB, transactions that write disjoint documents never conflict (write skew is possible):
+ * invariants across documents must be guarded by writing a common document.
  */
 export class DatabaseEngine {
   private readonly transactions = new Map<string, Transaction>();
@@ -56,21 +63,16 @@ export class DatabaseEngine {
   private readonly locks = new Map<string, string>();
   /** Transactions ended by a conflict: aborting one again is a no-op, as the SDK's rollback expects. */
   private readonly abortedByConflict = new Set<string>();
-  /** Sequence of the last write per document, kept only while a transaction is open. */
-  private readonly recentWrites = new Map<string, number>();
 
-  constructor(readonly store: DocumentStore) {
-    store.onWrite((key, seq) => {
-      if (this.transactions.size > 0) this.recentWrites.set(key, seq);
-    });
-  }
+  constructor(readonly store: DocumentStore) {}
 
   find(collection: string, filter: Filter, options: FindOptions = {}, txnId?: string, op = 'find'): Doc[] {
     const txn = this.txn(txnId);
     const projection = options.projection ? withId(options.projection) : undefined;
     const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
-    if (!this.ownWrites(collection, txn)) {
+    if (!txn) {
       // Planned like MongoDB: an index scan that can stop at the page when it yields the sort order.
+      // Inside a transaction, reads come from its snapshot (view) instead.
       if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
       const query = new Query(filter, MINGO_OPTIONS);
       const { docs } = execute(this.store, op, collection, filter, { sort, skip: options.skip, limit: options.limit }, (d) => query.test(d), (all) =>
@@ -88,7 +90,7 @@ export class DatabaseEngine {
   count(collection: string, filter: Filter, txnId?: string): number {
     const txn = this.txn(txnId);
     if (Object.keys(filter).length === 0 && !txn) return this.store.count(collection);
-    if (!this.ownWrites(collection, txn)) {
+    if (!txn) {
       if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
       const query = new Query(filter, MINGO_OPTIONS);
       return executeCount(this.store, 'count', collection, filter, undefined, (d) => query.test(d));
@@ -186,14 +188,19 @@ export class DatabaseEngine {
     const id = `txn-${newDocId()}`;
     const timer = setTimeout(() => this.endTransaction(id), TRANSACTION_TTL_MS);
     timer.unref();
-    this.transactions.set(id, { id, snapshotSeq: this.store.currentSeq, writes: new Map(), timer });
+    this.transactions.set(id, { id, snapshotSeq: this.store.openSnapshot(), writes: new Map(), timer });
     return id;
   }
 
   commitTransaction(txnId: string): void {
     const txn = this.requireTxn(txnId);
     try {
-      for (const key of txn.writes.keys()) this.assertNoLaterWrite(txn, key);
+      for (const w of txn.writes.values()) this.assertNoLaterWrite(txn, w.collection, w.id);
+    } catch (err) {
+      this.endByConflict(txn);
+      throw err;
+    }
+    try {
       this.store.atomic(() => {
         for (const w of txn.writes.values()) {
           if (w.doc) this.store.put(w.collection, w.doc);
@@ -217,18 +224,27 @@ export class DatabaseEngine {
 
   /** Reads one document as the given transaction sees it. */
   readOne(collection: string, id: string, txn?: Transaction): Doc | undefined {
-    const staged = txn?.writes.get(docKey(collection, id));
+    if (!txn) return this.store.get(collection, id);
+    const staged = txn.writes.get(docKey(collection, id));
     if (staged) return staged.doc ?? undefined;
-    return this.store.get(collection, id);
+    return this.store.getAt(collection, id, txn.snapshotSeq);
   }
 
   txnReadOne(collection: string, id: string, txnId: string): Doc | undefined {
     return this.readOne(collection, id, this.requireTxn(txnId));
   }
 
+  /** Applies update operators the way MongoDB does; undefined when nothing changes. */
   private applyOperators(doc: Doc, operators: Record<string, unknown>): Doc | undefined {
+    assertNumericTargets(doc, operators);
     const next = structuredClone(doc);
-    const changed = applyUpdate(next, operators as never, undefined, undefined, { queryOptions: MINGO_OPTIONS });
+    let changed: string[];
+    try {
+      changed = applyUpdate(next, operators as never, undefined, undefined, { queryOptions: MINGO_OPTIONS });
+    } catch (err) {
+      // mingo refuses unknown operators and bad arguments: the request is malformed, as MongoDB's FailedToParse.
+      throw dbErrors.invalidParam(`[InvalidParameter] ${err instanceof Error ? err.message : String(err)}`);
+    }
     if (changed.length === 0) return undefined;
     if (next._id !== doc._id) throw dbErrors.invalidParam('不能更新_id的值');
     return next;
@@ -244,17 +260,11 @@ export class DatabaseEngine {
     });
   }
 
-  /** Whether the transaction has written to this collection, so reads must overlay its writes. */
-  private ownWrites(collection: string, txn: Transaction | undefined): boolean {
-    if (!txn) return false;
-    for (const w of txn.writes.values()) if (w.collection === collection) return true;
-    return false;
-  }
-
-  /** The documents a query runs over: committed rows, overlaid with the transaction's own writes. */
+  /** The documents a query runs over: committed rows (at the snapshot), overlaid with the transaction's own writes. */
   private view(collection: string, filter: Filter, txn: Transaction | undefined): Doc[] {
-    const committed = this.store.candidates(collection, filter);
-    if (!txn || txn.writes.size === 0) return committed;
+    if (!txn) return this.store.candidates(collection, filter);
+    const committed = this.store.candidatesAt(collection, filter, txn.snapshotSeq);
+    if (txn.writes.size === 0) return committed;
     const own = [...txn.writes.values()].filter((w) => w.collection === collection);
     if (own.length === 0) return committed;
     const ownIds = new Set(own.map((w) => w.id));
@@ -269,22 +279,28 @@ export class DatabaseEngine {
       if (holder && holder !== txn.id) {
         throw dbErrors.transactionConflict(`document ${collection}/${id} is being written by another transaction`);
       }
-      this.assertNoLaterWrite(txn, key);
+      this.assertNoLaterWrite(txn, collection, id);
     } catch (err) {
-      // Like MongoDB's WriteConflict: the losing transaction is aborted, so its locks do not block
-      // the retry that runTransaction starts without rolling back.
-      this.endTransaction(txn.id);
-      this.abortedByConflict.add(txn.id);
-      if (this.abortedByConflict.size > 10_000) this.abortedByConflict.clear();
+      this.endByConflict(txn);
       throw err;
     }
     this.locks.set(key, txn.id);
     txn.writes.set(key, { collection, id, doc });
   }
 
-  private assertNoLaterWrite(txn: Transaction, key: string): void {
-    if ((this.recentWrites.get(key) ?? 0) > txn.snapshotSeq) {
-      throw dbErrors.transactionConflict(`document ${key.replace('\u0000', '/')} was written after the transaction started`);
+  /**
+   * Like MongoDB's WriteConflict: the losing transaction is aborted, so its locks do not block the
+   * retry that runTransaction starts without rolling back.
+   */
+  private endByConflict(txn: Transaction): void {
+    this.endTransaction(txn.id);
+    this.abortedByConflict.add(txn.id);
+    if (this.abortedByConflict.size > 10_000) this.abortedByConflict.clear();
+  }
+
+  private assertNoLaterWrite(txn: Transaction, collection: string, id: string): void {
+    if (this.store.lastWrite(collection, id) > txn.snapshotSeq) {
+      throw dbErrors.transactionConflict(`document ${collection}/${id} was written after the transaction started`);
     }
   }
 
@@ -304,7 +320,27 @@ export class DatabaseEngine {
     clearTimeout(txn.timer);
     for (const key of txn.writes.keys()) if (this.locks.get(key) === txnId) this.locks.delete(key);
     this.transactions.delete(txnId);
-    if (this.transactions.size === 0) this.recentWrites.clear();
+    this.store.closeSnapshot(txn.snapshotSeq);
+  }
+}
+
+/**
+ * MongoDB refuses $inc/$mul on a field holding a non-number (null included); mingo would silently
+ * skip it, which turns a counter bug into a quiet no-op.
+ */
+function assertNumericTargets(doc: Doc, operators: Record<string, unknown>): void {
+  for (const op of ['$inc', '$mul']) {
+    const fields = operators[op];
+    if (!fields || typeof fields !== 'object') continue;
+    for (const path of Object.keys(fields)) {
+      const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), doc);
+      if (value !== undefined && typeof value !== 'number') {
+        const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+        throw dbErrors.requestFailed(
+          `[FailedOperation] Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} has the field '${path}' of non-numeric type ${type}`,
+        );
+      }
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { dbErrors } from '../errors';
 import { decodeStored, encodeStored, type Doc } from './ejson';
 import { indexKeys, NULL_KEY, sameKeys, type KeyPart } from './index-keys';
 import { chooseQueryPlan, QueryLog, runPlan } from './planner';
+import { VersionLog } from './versions';
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -61,12 +62,13 @@ export interface StoreOptions {
 export class DocumentStore {
   readonly db: Database.Database;
   private readonly collections = new Map<string, CollectionInfo>();
-  /** Incremented on every committed write; transactions use it to detect conflicts. */
+  /** Incremented on every committed write; a snapshot is the sequence at its start. */
   private writeSeq = 0;
-  private readonly writeListeners: Array<(key: string, seq: number) => void> = [];
   private readonly scanStmts = new Map<string, Database.Statement[]>();
   /** Recent queries with what they examined (explain), newest last. */
   readonly queryLog = new QueryLog();
+  /** What documents looked like before each write, kept while a snapshot is open. */
+  private readonly versions = new VersionLog();
 
   constructor(options: StoreOptions = {}) {
     this.db = new Database(options.file ?? ':memory:');
@@ -227,7 +229,7 @@ export class DocumentStore {
         } catch (err) {
           throw asDuplicate(err, collection, doc._id);
         }
-        this.noteWrite(collection, doc._id);
+        this.noteWrite(collection, doc._id, undefined);
       }
       if (info.size !== undefined) info.size += docs.length;
     });
@@ -245,31 +247,35 @@ export class DocumentStore {
       } catch (err) {
         throw asDuplicate(err, collection, doc._id);
       }
+      this.noteWrite(collection, doc._id, before);
     });
-    this.noteWrite(collection, doc._id);
   }
 
   remove(collection: string, id: string): boolean {
     const info = this.info(collection);
-    const changed = this.atomic(() => {
-      const before = info.indexes.length ? this.get(collection, id) : undefined;
+    return this.atomic(() => {
+      const before = info.indexes.length || this.versions.active ? this.get(collection, id) : undefined;
       for (const ix of info.indexes) this.writeKeys(ix, id, indexKeys(before, ix.fields), []);
       const removed = info.stmts.remove.run(id).changes > 0;
       if (removed && info.size !== undefined) info.size -= 1;
+      if (removed) this.noteWrite(collection, id, before);
       return removed;
     });
-    if (changed) this.noteWrite(collection, id);
-    return changed;
   }
 
   /** Runs fn in one SQLite transaction: every write in it lands, or none does. */
   atomic<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
+    const seq = this.writeSeq;
+    const retained = this.versions.retained;
     try {
       return this.db.transaction(fn)();
     } catch (err) {
-      // Rolled back: the kept counts may include writes that did not land, so count afresh.
+      // Rolled back: the kept counts may include writes that did not land, so count afresh; and the
+      // versions it recorded never happened, so they must not cause conflicts.
       for (const info of this.collections.values()) info.size = undefined;
+      this.writeSeq = seq;
+      this.versions.truncate(retained);
       throw err;
     }
   }
@@ -278,8 +284,10 @@ export class DocumentStore {
     return this.writeSeq;
   }
 
-  onWrite(listener: (key: string, seq: number) => void): void {
-    this.writeListeners.push(listener);
+  /** Pins the current state for snapshot reads; returns the snapshot's sequence. */
+  openSnapshot(): number {
+    this.versions.pin(this.writeSeq);
+    return this.writeSeq;
   }
 
   private writeKeys(ix: IndexInfo, id: string, before: KeyPart[][], after: KeyPart[][]): void {
@@ -307,10 +315,34 @@ export class DocumentStore {
     if (pool && pool.length < 4) pool.push(stmt);
   }
 
-  private noteWrite(collection: string, id: string): void {
+  closeSnapshot(seq: number): void {
+    this.versions.release(seq);
+  }
+
+  /** Sequence of the document's last write, when that is newer than the oldest open snapshot (else 0). */
+  lastWrite(collection: string, id: string): number {
+    return this.versions.lastWrite(collection, id);
+  }
+
+  /** One document as of an open snapshot. */
+  getAt(collection: string, id: string, seq: number): Doc | undefined {
+    const old = this.versions.at(collection, id, seq);
+    return old === 'current' ? this.get(collection, id) : old;
+  }
+
+  /** Candidates (a superset of the matches) as of an open snapshot. */
+  candidatesAt(collection: string, query: Record<string, unknown> | undefined, seq: number): Doc[] {
+    const changed = this.versions.changedSince(collection, seq);
+    const current = this.candidates(collection, query);
+    if (changed.size === 0) return current;
+    const out = current.filter((d) => !changed.has(String(d._id)));
+    for (const doc of changed.values()) if (doc) out.push(doc);
+    return out;
+  }
+
+  private noteWrite(collection: string, id: string, before: Doc | undefined): void {
     this.writeSeq += 1;
-    const key = docKey(collection, id);
-    for (const listener of this.writeListeners) listener(key, this.writeSeq);
+    if (this.versions.active) this.versions.record(collection, id, this.writeSeq, before);
   }
 
   private info(collection: string): CollectionInfo {

@@ -215,23 +215,45 @@ export async function loginPassword(input: { phone: string; password: string }, 
   if (minutes > 0) {
     throw new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请 ${minutes} 分钟后再试或使用短信验证码登录`);
   }
-  if (!user.passwordHash || !(await verifyPassword(input.password, user.passwordHash))) {
-    await recordFailure(user);
-    throw new AppError('LOGIN_FAILED');
-  }
-  if (user.failedLogins || user.lockedUntil) await db().collection('users').doc(user._id).update({ failedLogins: 0, lockedUntil: null });
+  if (!user.passwordHash || !(await verifyPassword(input.password, user.passwordHash))) await countWrongPassword(user, new AppError('LOGIN_FAILED'));
+  await passwordAccepted(user);
   await bindOpenid(ctx.caller.openid, ctx.caller.appid, user, ctx, 'password');
   return { account: summary(user) };
 }
 
-/** Five failures lock the password login for 15 minutes; SMS login stays open. */
-async function recordFailure(user: UserDoc): Promise<void> {
-  const failures = (user.failedLogins ?? 0) + 1;
-  const lock = failures >= LOCKOUT.maxFailures;
-  await db()
-    .collection('users')
-    .doc(user._id)
-    .update(lock ? { failedLogins: 0, lockedUntil: new Date(Date.now() + LOCKOUT.minutes * 60_000) } : { failedLogins: failures });
+/**
+ * Five failures lock the password login for 15 minutes; SMS login stays open. A wrong guess counts
+ * with a guarded $inc and is answered "wrong" only while it is one of the five; beyond them it is
+ * answered "locked", so a burst of parallel guesses gets five "wrong" answers, not one per request.
+ */
+async function countWrongPassword(user: UserDoc, wrong: AppError): Promise<never> {
+  const _ = cmd();
+  const users = db().collection('users');
+  const now = new Date();
+  // A lock that has run out gives the tries back; of parallel callers, the first one does it.
+  if (user.lockedUntil && new Date(user.lockedUntil).getTime() <= now.getTime()) {
+    await users.where({ _id: user._id, lockedUntil: _.lte(now) }).update({ failedLogins: 0, lockedUntil: null });
+  }
+  const hasTry = _.or([{ failedLogins: _.lt(LOCKOUT.maxFailures) }, { failedLogins: _.exists(false) }]);
+  const taken = await users.where(_.and([{ _id: user._id }, hasTry])).updateAndReturn({ failedLogins: _.inc(1) });
+  if (Number(taken.updated) !== 1) throw await lockedError(user._id);
+  if ((taken.doc as UserDoc).failedLogins >= LOCKOUT.maxFailures) {
+    await users.doc(user._id).update({ lockedUntil: new Date(Date.now() + LOCKOUT.minutes * 60_000) });
+  }
+  throw wrong;
+}
+
+/** A right password: refused if parallel wrong guesses locked the account meanwhile, else the count starts again. */
+async function passwordAccepted(user: UserDoc): Promise<void> {
+  const fresh = await findById<UserDoc>('users', user._id);
+  if (fresh && lockMinutesLeft(fresh) > 0) throw await lockedError(user._id);
+  if (fresh?.failedLogins || fresh?.lockedUntil) await db().collection('users').doc(user._id).update({ failedLogins: 0, lockedUntil: null });
+}
+
+async function lockedError(userId: string): Promise<AppError> {
+  const fresh = await findById<UserDoc>('users', userId);
+  const minutes = (fresh && lockMinutesLeft(fresh)) || LOCKOUT.minutes;
+  return new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请 ${minutes} 分钟后再试或使用短信验证码登录`);
 }
 
 export async function loginSms(input: { phone: string; smsCode: string }, ctx: HandlerContext): Promise<{ account: AccountSummary }> {
@@ -251,9 +273,9 @@ export async function proveOwner(user: UserDoc, proof: OwnerProof, ctx: HandlerC
   if (proof.method === 'password') {
     if (lockMinutesLeft(user) > 0) throw new AppError('ACCOUNT_LOCKED');
     if (!user.passwordHash || !(await verifyPassword(proof.password, user.passwordHash))) {
-      await recordFailure(user);
-      throw new AppError('LOGIN_FAILED', user.passwordHash ? '当前密码不正确' : '该账号未设置密码，请改用短信验证码或人脸核身验证', 'proof');
+      await countWrongPassword(user, new AppError('LOGIN_FAILED', user.passwordHash ? '当前密码不正确' : '该账号未设置密码，请改用短信验证码或人脸核身验证', 'proof'));
     }
+    await passwordAccepted(user);
     return;
   }
   if (proof.method === 'sms') {
@@ -334,9 +356,9 @@ export async function changePassword(input: { oldPassword: string; newPassword: 
   const user = actor.user;
   if (lockMinutesLeft(user) > 0) throw new AppError('ACCOUNT_LOCKED');
   if (!user.passwordHash || !(await verifyPassword(input.oldPassword, user.passwordHash))) {
-    await recordFailure(user);
-    throw new AppError('LOGIN_FAILED', '原密码不正确', 'oldPassword');
+    await countWrongPassword(user, new AppError('LOGIN_FAILED', '原密码不正确', 'oldPassword'));
   }
+  await passwordAccepted(user);
   return setPassword(user, input.newPassword, 'changePassword', ctx, actor.openid);
 }
 

@@ -80,20 +80,28 @@ export async function issueSmsCode(phone: string, purpose: SmsPurpose, openid: s
   return { resendAfter: SMS_LIMITS.intervalSeconds };
 }
 
-/** Consumes the code if it is right; a wrong code counts towards the 5 tries. */
+/**
+ * Consumes the code if it is right. Every guess first takes one of the 5 tries with a guarded $inc,
+ * so parallel guesses get 5 evaluations per code, never one per request.
+ */
 export async function consumeSmsCode(phone: string, purpose: SmsPurpose, code: string, field = 'smsCode'): Promise<void> {
   const phoneIndex = blindIndex('phone', phone);
+  const _ = cmd();
   const coll = db().collection('smsCodes');
   const res = await coll.where({ phoneIndex, purpose, used: false }).orderBy('createdAt', 'desc').limit(1).get();
   const doc = (res.data as SmsCodeDoc[])[0];
   if (!doc || new Date(doc.expiresAt).getTime() < Date.now()) throw new AppError('SMS_CODE_INVALID', '验证码已过期或未获取，请重新获取验证码', field);
-  if (doc.attempts >= SMS_LIMITS.maxAttempts) throw new AppError('SMS_CODE_INVALID', '验证码错误次数过多，请重新获取验证码', field);
+  const tooMany = new AppError('SMS_CODE_INVALID', '验证码错误次数过多，请重新获取验证码', field);
+  const taken = await coll.where({ _id: doc._id, used: false, attempts: _.lt(SMS_LIMITS.maxAttempts) }).updateAndReturn({ attempts: _.inc(1) });
+  if (Number(taken.updated) !== 1) {
+    const now = (await coll.doc(doc._id).get()).data[0] as SmsCodeDoc | undefined;
+    throw now?.used ? new AppError('SMS_CODE_INVALID', '验证码已使用，请重新获取验证码', field) : tooMany;
+  }
   if (!/^\d{6}$/.test(code) || codeHash(phone, purpose, code) !== doc.codeHash) {
-    await coll.where({ _id: doc._id, used: false }).update({ attempts: cmd().inc(1) });
-    const left = SMS_LIMITS.maxAttempts - doc.attempts - 1;
-    throw new AppError('SMS_CODE_INVALID', left > 0 ? `验证码不正确，还可以尝试 ${left} 次` : '验证码错误次数过多，请重新获取验证码', field);
+    const left = SMS_LIMITS.maxAttempts - (taken.doc as SmsCodeDoc).attempts;
+    throw left > 0 ? new AppError('SMS_CODE_INVALID', `验证码不正确，还可以尝试 ${left} 次`, field) : tooMany;
   }
   // Conditional: of two concurrent uses of one code, only one succeeds.
-  const used = await coll.where({ _id: doc._id, used: false, attempts: cmd().lt(SMS_LIMITS.maxAttempts) }).update({ used: true });
+  const used = await coll.where({ _id: doc._id, used: false }).update({ used: true });
   if (Number(used.updated) !== 1) throw new AppError('SMS_CODE_INVALID', '验证码已使用，请重新获取验证码', field);
 }

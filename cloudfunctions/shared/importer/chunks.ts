@@ -1,6 +1,7 @@
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, db, findById, findMany, isDuplicate, newId, txGet } from '../db';
+import { addMembers, foldMemberCount } from '../org/member-count';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { sealIdentity, sealPhone } from '../security/seal';
@@ -223,7 +224,7 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
       ...(done ? { status: 'done', finishedAt: new Date(), reportFileId } : {}),
     };
     await tx.collection('importJobs').doc(j._id).update(changes);
-    if (union) await tx.collection('unions').doc(union._id).update({ memberCount: union.memberCount + imported + autoJoined });
+    if (union) await addMembers(tx, union._id, imported + autoJoined);
     if (done) {
       await auditInTx(
         tx,
@@ -239,5 +240,6 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
   });
   // Only the worker whose marker landed counts the chunk, so a retried chunk is rolled up once.
   if (committed) await rollupMembers(job.unionId, { notRealName: imported, realName: autoJoined });
+  await foldMemberCount(job.unionId);
   return after;
 }

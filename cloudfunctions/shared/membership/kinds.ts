@@ -5,6 +5,7 @@ import { auditInTx } from '../audit';
 import { findById, txGet, type Tx } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
+import { addMembers } from '../org/member-count';
 import { resolveQr } from '../org/qr';
 import { mayHoldMembers } from '../org/unions';
 import { optional, orgName, parse, str } from '../validate';
@@ -76,6 +77,7 @@ function applyKind(kind: 'memberRegister' | 'memberJoin'): KindHandler {
     async afterApprove(app) {
       await rollupMembers(String(app.payload.unionId), { realName: 1 });
     },
+    countedUnions: (app) => [String(app.payload.unionId)],
   };
 }
 
@@ -118,7 +120,7 @@ async function createMembership(
   };
   await tx.collection('members').add(member);
   await tx.collection('users').doc(user._id).update({ activeMemberId: memberId, updatedAt: now });
-  await tx.collection('unions').doc(unionId).update({ memberCount: union.memberCount + 1 });
+  await addMembers(tx, unionId, 1);
   await auditInTx(tx, { actorUserId: reviewerId, action: `member:${source}`, targetType: 'member', targetId: memberId, unionId, detail: { via: app._id } }, ctx);
   return memberId;
 }
@@ -155,11 +157,12 @@ export const memberTransfer: KindHandler = {
     const now = new Date();
     // The old row stays, marked transferred: the history keeps where the member was.
     await tx.collection('members').doc(fromId).update({ status: 'transferred', endedAt: now, endReason: `会籍转移至 ${toUnion?.name ?? ''}`, updatedAt: now, version: old.version + 1 });
-    if (fromUnion) await tx.collection('unions').doc(fromUnion._id).update({ memberCount: Math.max(0, fromUnion.memberCount - 1) });
+    if (fromUnion) await addMembers(tx, fromUnion._id, -1);
     await createMembership(tx, app, String(app.payload.toUnionId), String(app.payload.unitName), 'transfer', reviewer.user._id, ctx);
   },
   async afterApprove(app) {
     await rollupMembers(String(app.payload.fromUnionId), { realName: -1 });
     await rollupMembers(String(app.payload.toUnionId), { realName: 1 });
   },
+  countedUnions: (app) => [String(app.payload.fromUnionId), String(app.payload.toUnionId)],
 };

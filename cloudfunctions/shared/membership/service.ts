@@ -9,6 +9,7 @@ import { audit, auditInTx } from '../audit';
 import { cloudApp } from '../cloud';
 import { qrConfig } from '../config';
 import { cmd, db, findMany, transaction, txGet } from '../db';
+import { addMembers, foldMemberCount, withPendingMembers } from '../org/member-count';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { documentIndexKeys } from '../identity/documents';
@@ -178,7 +179,8 @@ export async function listMembers(
       joinedAt: new Date(m.joinedAt).toISOString(),
     }),
   );
-  return { ...res, items, ...count, union: unionView(union), scope };
+  const [counted] = await withPendingMembers([union]);
+  return { ...res, items, ...count, union: unionView(counted), scope };
 }
 
 /** Removal keeps the row (status removed, who, when, why) and ends the user's active membership. */
@@ -198,7 +200,7 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
           const user = await txGet<UserDoc>(tx, 'users', m.userId);
           if (user && user.activeMemberId === id) await tx.collection('users').doc(user._id).update({ activeMemberId: null, updatedAt: now });
         }
-        if (union) await tx.collection('unions').doc(unionId).update({ memberCount: Math.max(0, union.memberCount - 1) });
+        if (union) await addMembers(tx, unionId, -1);
         await auditInTx(tx, { actorUserId: actor.user._id, action: m.realName ? 'member:remove' : 'member:deleteUnregistered', targetType: 'member', targetId: id, unionId, detail: { reason } }, ctx);
         return m;
       });
@@ -209,6 +211,7 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
       results.push({ id, ok: false, message: err.message });
     }
   }
+  await foldMemberCount(unionId);
   return results;
 }
 

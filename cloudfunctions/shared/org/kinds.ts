@@ -2,7 +2,8 @@ import { ALL_PERMISSIONS } from '../../../typings/models';
 import { requireRight, requireUnion } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { db, findById, findOne, txGet, type Tx } from '../db';
+import { cmd, db, findById, findOne, txGet, type Tx } from '../db';
+import { closeShards, txMemberCount } from './member-count';
 import { newUnion, type RoleDoc, type UnionDoc, type UserDoc } from '../documents';
 import { roleId } from '../roles/grants';
 import { object, optional, parse, str, type Parser } from '../validate';
@@ -73,7 +74,7 @@ export const orgRegister: KindHandler = {
     const now = new Date();
     const union = newUnion(unionId, form, parent, { adminCount: 1 });
     await tx.collection('unions').add(union);
-    await tx.collection('unions').doc(parent._id).update({ childCount: parent.childCount + 1, updatedAt: now });
+    await tx.collection('unions').doc(parent._id).update({ childCount: cmd().inc(1), updatedAt: now });
     // The approved registrant becomes the new union's first admin (spec §六.1).
     const applicant = await txGet<UserDoc>(tx, 'users', app.applicantUserId as string);
     if (!applicant) throw new AppError('CONFLICT', '申请人账号不存在，无法设置管理员');
@@ -183,8 +184,10 @@ export const orgDeregister: KindHandler = {
   },
   async effect(tx, app) {
     const union = await txUnion(tx, app.unionId as string);
-    // The counters move in the same transactions as joins and registrations, so this check is exact.
-    if (union.memberCount > 0 || union.childCount > 0) throw new AppError('CONFLICT', '该工会仍有会员或下级工会，不能注销');
+    // Exact: a join in flight writes a member-count shard and a registration writes this union, and
+    // closing every shard below writes both, so either of them conflicts with this transaction.
+    if ((await txMemberCount(tx, union)) > 0 || union.childCount > 0) throw new AppError('CONFLICT', '该工会仍有会员或下级工会，不能注销');
+    await closeShards(tx, union._id);
     const now = new Date();
     await tx.collection('unions').doc(union._id).update({ status: 'deregistered', updatedAt: now, version: union.version + 1 });
     for (const tokenId of Object.values(union.qrTokens ?? {})) {
@@ -192,7 +195,7 @@ export const orgDeregister: KindHandler = {
     }
     if (union.parentId) {
       const parent = await txUnion(tx, union.parentId);
-      await tx.collection('unions').doc(parent._id).update({ childCount: Math.max(0, parent.childCount - 1), updatedAt: now });
+      await tx.collection('unions').doc(parent._id).update({ childCount: cmd().inc(-1), updatedAt: now });
     }
   },
 };

@@ -3,7 +3,7 @@ import { ALL_PERMISSIONS, DOCUMENT_TYPE_NAMES, PERMISSION_NAMES, type DocumentTy
 import { requireRight, requireUnion, superiorRightOver, userByDocIndex, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { db, findById, transaction, txGet, type Tx } from '../db';
+import { cmd, db, findById, transaction, txGet, type Tx } from '../db';
 import type { RoleDoc, SealedPii, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { DOCUMENT_TYPES, validateDocument } from '../identity/documents';
@@ -93,7 +93,8 @@ async function applyGrant(tx: Tx, p: GrantPayload, grantedBy: string, ctx: Handl
   await tx.collection('roles').doc(id).set(role);
   const wasAdmin = before?.status === 'active' && before.role === 'admin';
   const isAdmin = p.role === 'admin';
-  if (wasAdmin !== isAdmin) await tx.collection('unions').doc(union._id).update({ adminCount: union.adminCount + (isAdmin ? 1 : -1) });
+  // Written inside the transaction: a concurrent grant, revoke or demotion on this union conflicts with it.
+  if (wasAdmin !== isAdmin) await tx.collection('unions').doc(union._id).update({ adminCount: cmd().inc(isAdmin ? 1 : -1) });
   if (wasAdmin && !isAdmin && union.adminCount <= 1) throw new AppError('CONFLICT', '这样设置后该工会将没有管理员，请先添加新的管理员');
   await auditInTx(tx, { actorUserId: grantedBy, action: 'role:grant', targetType: 'role', targetId: id, unionId: p.unionId, detail: { role: p.role, permissions: p.permissions, via } }, ctx);
 }
@@ -157,9 +158,10 @@ export const roleRevoke: KindHandler = {
     const union = await txGet<UnionDoc>(tx, 'unions', role.unionId);
     if (!union) throw new AppError('NOT_FOUND', '工会组织不存在');
     if (role.role === 'admin') {
-      // Counted inside the transaction, so two concurrent revokes cannot both pass.
+      // Checked on this transaction's snapshot and written to the union document: of two crossing
+      // revokes, the second writer conflicts and its retry sees one admin left.
       if (union.adminCount <= 1) throw new AppError('CONFLICT', '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过');
-      await tx.collection('unions').doc(union._id).update({ adminCount: union.adminCount - 1 });
+      await tx.collection('unions').doc(union._id).update({ adminCount: cmd().inc(-1) });
     }
     await tx.collection('roles').doc(role._id).update({ status: 'revoked', revokedAt: new Date(), revokedBy: reviewer.user._id });
     await auditInTx(tx, { actorUserId: reviewer.user._id, action: 'role:revoke', targetType: 'role', targetId: role._id, unionId: role.unionId, detail: { via: app._id } }, ctx);

@@ -70,4 +70,6 @@ export interface KindHandler {
   effect(tx: Tx, app: ApplicationDoc, reviewer: Actor, ctx: HandlerContext): Promise<void>;
   /** Idempotent follow-up after commit (e.g. matching imported rows). */
   afterApprove?(app: ApplicationDoc, ctx: HandlerContext): Promise<void>;
+  /** Unions whose member count the effect moved: a batch folds their count shards once at its end. */
+  countedUnions?(app: ApplicationDoc): string[];
 }

@@ -4,9 +4,10 @@ import type { ApplicationView, BatchResult, Page, TimelineEntry } from '../../..
 import { actorOf, holdsRight, isProvinceOffice, openidsOf, requireActor, unionsWithRight, userOfOpenid, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { cmd, db, findById, transaction, txGet } from '../db';
+import { cmd, db, findById, findMany, transaction, txGet } from '../db';
 import { PLATFORM_SCOPE, type RoleDoc, type UnionDoc } from '../documents';
 import type { HandlerContext } from '../handler';
+import { foldMemberCount } from '../org/member-count';
 import { sendSubscribeMessage } from '../providers/messaging';
 import type { Applicant, ApplicationDoc, KindHandler, StoredTimelineEntry } from './kind';
 import { decrypt } from '../security/pii';
@@ -19,6 +20,9 @@ import { routeReviewer } from './routing';
  * The one review service every application kind goes through. A transition is a transaction that
  * re-reads the status, so of N concurrent decisions exactly one wins and the effect runs once.
  */
+/** Approvals of one batch in flight at once. */
+const BATCH_PARALLEL = 8;
+
 const ACTION_NAMES: Record<TimelineEntry['action'], string> = { submitted: '提交申请', approved: '审核通过', rejected: '审核驳回', withdrawn: '申请人撤回' };
 
 export class Workflow {
@@ -101,10 +105,24 @@ export class Workflow {
     return app;
   }
 
-  /** `reviewer` is passed by a batch that has already resolved it; a single decision resolves it here. */
-  async decide(id: string, decision: 'approved' | 'rejected', reason: string | null, ctx: HandlerContext, reviewer?: Actor): Promise<ApplicationView> {
-    const actor = reviewer ?? (await requireActor(ctx));
-    const app = await this.load(id);
+  async decide(id: string, decision: 'approved' | 'rejected', reason: string | null, ctx: HandlerContext): Promise<ApplicationView> {
+    const actor = await requireActor(ctx);
+    return this.view(await this.decideOne(id, decision, reason, ctx, actor), actor.user._id);
+  }
+
+  /**
+   * A batch passes the application it has already loaded and collects the unions whose counts to
+   * fold once at its end; a single decision loads it here.
+   */
+  private async decideOne(
+    id: string,
+    decision: 'approved' | 'rejected',
+    reason: string | null,
+    ctx: HandlerContext,
+    actor: Actor,
+    batch?: { app: ApplicationDoc; counted: Set<string> },
+  ): Promise<ApplicationDoc> {
+    const app = batch?.app ?? (await this.load(id));
     if (!this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED', '您不是该申请的审核人，无权审核');
     if (app.status !== 'pending') throw new AppError('ALREADY_PROCESSED');
     const handler = this.handler(app.kind);
@@ -141,9 +159,14 @@ export class Workflow {
       );
       return { ...current, ...change } as ApplicationDoc;
     });
-    if (decision === 'approved') await handler.afterApprove?.(decided, ctx);
+    if (decision === 'approved') {
+      await handler.afterApprove?.(decided, ctx);
+      // A single approval leaves its shard unfolded: folding writes the union's shards, so parallel
+      // approvals on one union would conflict with each other's folds. Views add the shards anyway.
+      for (const unionId of handler.countedUnions?.(decided) ?? []) batch?.counted.add(unionId);
+    }
     await this.notify(decided);
-    return this.view(decided, actor.user._id);
+    return decided;
   }
 
   async withdraw(id: string, ctx: HandlerContext): Promise<ApplicationView> {
@@ -179,22 +202,36 @@ export class Workflow {
   async batchApprove(ids: string[], ctx: HandlerContext): Promise<BatchResult[]> {
     const actor = await requireActor(ctx);
     // Authorised as a whole before anything changes: a batch holding one foreign id is refused.
+    const apps = new Map<string, ApplicationDoc>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const found = await findMany<ApplicationDoc>('applications', { _id: cmd().in(ids.slice(i, i + 1000)) });
+      for (const app of found) apps.set(app._id, app);
+    }
     for (const id of ids) {
-      const app = await findById<ApplicationDoc>('applications', id);
+      const app = apps.get(id);
       if (!app) throw new AppError('NOT_FOUND', '申请不存在或已被删除');
       if (!this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED', '批量审核中包含您无权审核的申请');
     }
-    const results: BatchResult[] = [];
-    // One after another: each approval is its own transaction, and one failure must not stop the rest.
-    for (const id of ids) {
-      try {
-        await this.decide(id, 'approved', null, ctx, actor);
-        results.push({ id, ok: true, message: '已通过' });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        results.push({ id, ok: false, message: err.message });
+    // Each approval is its own transaction and one failure must not stop the rest. A few run at once:
+    // they write different documents (member counts go to random shards), so they rarely conflict.
+    const counted = new Set<string>();
+    const results: BatchResult[] = new Array(ids.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const i = next++;
+        const id = ids[i];
+        try {
+          await this.decideOne(id, 'approved', null, ctx, actor, { app: apps.get(id) as ApplicationDoc, counted });
+          results[i] = { id, ok: true, message: '已通过' };
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          results[i] = { id, ok: false, message: err.message };
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_PARALLEL, ids.length) }, worker));
+    for (const unionId of counted) await foldMemberCount(unionId, 10);
     return results;
   }
 
