@@ -3,6 +3,7 @@
  * official wcc compiler, in a jsdom window that exists only while page suites run.
  */
 import path from 'node:path';
+import { resolveComponent } from '../../scripts/build-miniprogram';
 import { demoWorld, type DemoWorld } from './api';
 
 export const MP_OUT = path.join(__dirname, '..', '..', 'dist', 'miniprogram');
@@ -68,6 +69,10 @@ const tempFiles = new Map<string, Buffer>();
 
 function installWx(): void {
   const wx = (global as unknown as { wx: Record<string, unknown> }).wx;
+  // TDesign's components read getApp() when they are created; pages are tested without the App.
+  const g = global as unknown as Record<string, unknown>;
+  const app = { globalData: {} };
+  if (typeof g.getApp !== 'function') g.getApp = () => app;
   type Callbacks = { success?: (r: unknown) => void; complete?: () => void };
   const ok = (opts: object | undefined, res: unknown = {}) => {
     (opts as Callbacks | undefined)?.success?.(res);
@@ -127,6 +132,32 @@ function installWx(): void {
   });
 }
 
+/**
+ * miniprogram-simulate resolves `usingComponents` only relative to the page, so `tdesign-miniprogram/…`
+ * would render as an empty unknown tag. Resolve package paths from miniprogram_npm as WeChat does,
+ * handing simulate the root-absolute path of the built component.
+ */
+let npmResolution = false;
+function resolveNpmComponents(): void {
+  if (npmResolution) return;
+  npmResolution = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const utils = require('miniprogram-simulate/src/utils') as { readJson(file: string): Record<string, unknown> | null };
+  const readJson = utils.readJson;
+  utils.readJson = (file: string) => {
+    const json = readJson(file);
+    const using = json?.usingComponents as Record<string, string> | undefined;
+    if (!json || !using || !file.startsWith(MP_OUT)) return json;
+    for (const [tag, spec] of Object.entries(using)) {
+      if (spec.startsWith('.') || spec.startsWith('/')) continue;
+      const hit = resolveComponent(file, spec, MP_OUT);
+      if (!hit) throw new Error(`${path.relative(MP_OUT, file)}: component ${tag} = ${spec} does not resolve in dist/miniprogram`);
+      using[tag] = `/${path.relative(MP_OUT, hit).split(path.sep).join('/')}`;
+    }
+    return json;
+  };
+}
+
 /** Call inside a describe(): sets up jsdom and miniprogram-simulate for that suite only. */
 export function usePageEnvironment(): void {
   before(function () {
@@ -153,6 +184,7 @@ export function usePageEnvironment(): void {
     g.CustomEvent = (g.window as Record<string, unknown>).CustomEvent;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     simulate ??= require('miniprogram-simulate') as Simulate;
+    resolveNpmComponents();
     installWx();
   });
   beforeEach(() => {
@@ -188,9 +220,47 @@ export function settle(ms = 0): Promise<void> {
   return simulate.sleep(ms);
 }
 
+/** exparser's node behind a j-component wrapper (the simulate API keeps it private). */
+interface ExNode {
+  $$?: Node;
+  __virtual?: boolean;
+  __wxSlotChildren?: ExNode[];
+  shadowRoot?: ExNode & { querySelector(sel: string): ExNode | null };
+  childNodes?: ExNode[];
+  is?: string;
+}
+const exNode = (c: PageComponent): ExNode => (c as unknown as { _exparserNode: ExNode })._exparserNode;
+
+/**
+ * The DOM nodes a component shows. TDesign components are virtual hosts (no element of their own),
+ * so their text and their tappable root are found in what they render.
+ */
+function rendered(node: ExNode): ExNode[] {
+  if (!node.__virtual && node.$$) return [node];
+  return (node.__wxSlotChildren ?? []).flatMap(rendered);
+}
+
+/** Visible text of a page element or a TDesign component. */
+export function textOf(c: PageComponent): string {
+  if (c.dom) return (c.dom.textContent ?? '').trim();
+  return rendered(exNode(c))
+    .map((n) => n.$$?.textContent ?? '')
+    .join('')
+    .trim();
+}
+
 /** Visible text of every element matching the selector, in document order. */
 export function texts(page: PageComponent, selector: string): string[] {
-  return page.querySelectorAll(selector).map((c) => (c.dom.textContent ?? '').trim());
+  return page.querySelectorAll(selector).map(textOf);
+}
+
+/** The element a finger lands on: the element itself, or the root a TDesign component renders. */
+function touchTarget(el: PageComponent): PageComponent {
+  if (el.dom) return el;
+  const root = rendered(exNode(el)).find((n) => n.$$ && n.$$.nodeType === 1);
+  if (!root) throw new Error('the component renders nothing to tap');
+  const Wrapper = el.constructor as new (n: ExNode) => PageComponent;
+  return new Wrapper(root);
 }
 
 /** Taps an element (by selector) as the user would. */
@@ -199,15 +269,47 @@ export async function tap(page: PageComponent, selector: string): Promise<void> 
   await until(page, () => !page.data.busy, `the page to finish loading before tapping ${selector}`);
   const el = page.querySelector(selector);
   if (!el) throw new Error(`nothing to tap at ${selector}`);
-  el.dispatchEvent('tap');
+  touchTarget(el).dispatchEvent('tap');
   await settle();
 }
 
-/** Types into an input (bindinput) or picks in a picker / checkbox group (bindchange). */
+/** The native input inside a TDesign field (t-input, t-search, t-textarea). */
+function nativeField(el: PageComponent): PageComponent | undefined {
+  const walk = (n: ExNode): ExNode | undefined => {
+    if (n.is === 'input' || n.is === 'textarea') return n;
+    for (const c of [...(n.shadowRoot ? [n.shadowRoot] : []), ...(n.childNodes ?? [])]) {
+      const hit = walk(c);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const hit = walk(exNode(el));
+  const Wrapper = el.constructor as new (n: ExNode) => PageComponent;
+  return hit ? new Wrapper(hit) : undefined;
+}
+
+/**
+ * Types into a field: a TDesign t-input / t-search / t-textarea gets the keystrokes in its own native
+ * input, as on a phone; a native input or picker gets the event directly. `event` names the event for
+ * natives (picker / checkbox-group use change).
+ */
 export async function type(page: PageComponent, selector: string, value: unknown, event = 'input'): Promise<void> {
   const el = page.querySelector(selector);
   if (!el) throw new Error(`no field at ${selector}`);
-  el.dispatchEvent(event, { detail: { value } });
+  const field = el.dom ? el : nativeField(el);
+  if (!field) throw new Error(`${selector} has no input to type into`);
+  field.dispatchEvent(field === el ? event : 'input', { detail: { value, cursor: String(value).length } });
+  await settle();
+}
+
+/**
+ * What a TDesign component itself announces (a picker's confirm, a tab change, a popup's close): the
+ * component instance triggers the event, so the page's handler runs as in WeChat.
+ */
+export async function emit(page: PageComponent, selector: string, event: string, detail: Record<string, unknown>): Promise<void> {
+  const el = page.querySelector(selector);
+  if (!el) throw new Error(`no component at ${selector}`);
+  (el.instance as unknown as { triggerEvent(name: string, detail: unknown): void }).triggerEvent(event, detail);
   await settle();
 }
 
