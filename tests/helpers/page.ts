@@ -141,6 +141,12 @@ let npmResolution = false;
 function resolveNpmComponents(): void {
   if (npmResolution) return;
   npmResolution = true;
+  // simulate turns 1rpx into 1px; on a 375 px wide phone 750rpx is the screen, so 1rpx is 0.5px.
+  const rpx = (style: string) => style.replace(/(-?\d*\.?\d+)rpx/gi, (_m, n: string) => `${Number(n) / 2}px`);
+  for (const mod of ['miniprogram-simulate/src/utils', 'j-component/src/tool/utils']) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(mod) as { transformRpx(s: string): string }).transformRpx = rpx;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const utils = require('miniprogram-simulate/src/utils') as { readJson(file: string): Record<string, unknown> | null };
   const readJson = utils.readJson;
@@ -158,57 +164,69 @@ function resolveNpmComponents(): void {
   };
 }
 
+/** Sets up jsdom and miniprogram-simulate (outside mocha too, for `npm run shots`); answers the teardown. */
+export function setupPageEnvironment(): () => void {
+  const g = global as unknown as Record<string, unknown>;
+  // jsdom-global overwrites globals and deletes them on cleanup; keep Node's own for the emulator,
+  // the SDK and fetch (undici rejects a jsdom AbortSignal), and put everything back afterwards.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const keys = [...(require('jsdom-global/keys') as string[]), 'document', 'window'];
+  const saved = new Map(keys.map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cleanup = (require('jsdom-global') as (html?: string, opts?: object) => () => void)(undefined, { pretendToBeVisual: true, url: 'http://localhost/' });
+  for (const k of NODE_OWN) {
+    const d = saved.get(k);
+    if (d) Object.defineProperty(globalThis, k, d);
+  }
+  g.CustomEvent = (g.window as Record<string, unknown>).CustomEvent;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  simulate ??= require('miniprogram-simulate') as Simulate;
+  resolveNpmComponents();
+  installWx();
+  return () => {
+    cleanup();
+    for (const [k, d] of saved) {
+      if (d) Object.defineProperty(globalThis, k, d);
+      else delete g[k];
+    }
+  };
+}
+
+/** Forgets what the previous test's pages asked of WeChat. */
+export function resetWxCalls(): void {
+  wxCalls.toasts.length = 0;
+  wxCalls.modals.length = 0;
+  wxCalls.navigations.length = 0;
+  wxCalls.phoneCalls.length = 0;
+  wxCalls.modalAnswers.length = 0;
+  wxCalls.modalTexts.length = 0;
+  wxCalls.storage.clear();
+  wxCalls.clipboard.length = 0;
+  wxCalls.subscribeRequests.length = 0;
+  wxCalls.savedImages.length = 0;
+  wxCalls.scanResults.length = 0;
+  wxCalls.pickFiles.length = 0;
+}
+
 /** Call inside a describe(): sets up jsdom and miniprogram-simulate for that suite only. */
 export function usePageEnvironment(): void {
   before(function () {
     this.timeout(120_000);
-    const g = global as unknown as Record<string, unknown>;
-    // jsdom-global overwrites globals and deletes them on cleanup; keep Node's own for the emulator,
-    // the SDK and fetch (undici rejects a jsdom AbortSignal), and put everything back afterwards.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const keys = [...(require('jsdom-global/keys') as string[]), 'document', 'window'];
-    const saved = new Map(keys.map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cleanup = (require('jsdom-global') as (html?: string, opts?: object) => () => void)(undefined, { pretendToBeVisual: true, url: 'http://localhost/' });
-    for (const k of NODE_OWN) {
-      const d = saved.get(k);
-      if (d) Object.defineProperty(globalThis, k, d);
-    }
-    cleanupJsdom = () => {
-      cleanup();
-      for (const [k, d] of saved) {
-        if (d) Object.defineProperty(globalThis, k, d);
-        else delete g[k];
-      }
-    };
-    g.CustomEvent = (g.window as Record<string, unknown>).CustomEvent;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    simulate ??= require('miniprogram-simulate') as Simulate;
-    resolveNpmComponents();
-    installWx();
+    cleanupJsdom = setupPageEnvironment();
   });
-  beforeEach(() => {
-    wxCalls.toasts.length = 0;
-    wxCalls.modals.length = 0;
-    wxCalls.navigations.length = 0;
-    wxCalls.phoneCalls.length = 0;
-    wxCalls.modalAnswers.length = 0;
-    wxCalls.modalTexts.length = 0;
-    wxCalls.storage.clear();
-    wxCalls.clipboard.length = 0;
-    wxCalls.subscribeRequests.length = 0;
-    wxCalls.savedImages.length = 0;
-    wxCalls.scanResults.length = 0;
-    wxCalls.pickFiles.length = 0;
-  });
+  beforeEach(resetWxCalls);
   after(() => cleanupJsdom?.());
 }
+
+/** The <style> simulate inserted for each rendered page (its WXSS, class names prefixed). */
+export const pageStyleIds = new WeakMap<PageComponent, string>();
 
 /** Renders a page (written with Component()) and runs its onLoad with the given query. */
 export function openPage(pagePath: string, query: Record<string, string> = {}): PageComponent {
   if (!simulate) throw new Error('usePageEnvironment() must run first');
   const id = simulate.load(path.join(MP_OUT, pagePath), { rootPath: MP_OUT, compiler: 'official' });
   const page = simulate.render(id);
+  pageStyleIds.set(page, id);
   page.attach(document.createElement('parent-wrapper'));
   const onLoad = page.instance.onLoad;
   if (typeof onLoad === 'function') onLoad.call(page.instance, query);
