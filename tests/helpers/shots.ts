@@ -62,8 +62,8 @@ type Simulated = { __wxElement?: { _vt?: { attrs: Array<{ name: string; value: u
 
 /** What a native control shows, which simulate keeps in attributes rather than in the DOM. */
 function showNativeState(original: Element, copy: Element): void {
-  const from = [original, ...original.querySelectorAll('*')];
-  const to = [copy, ...copy.querySelectorAll('*')];
+  const from = [original, ...Array.from(original.querySelectorAll('*'))];
+  const to = [copy, ...Array.from(copy.querySelectorAll('*'))];
   from.forEach((el, i) => {
     const attrs = new Map(((el as unknown as Simulated).__wxElement?._vt?.attrs ?? []).map((a) => [a.name, a.value]));
     const target = to[i];
@@ -130,24 +130,24 @@ export async function layoutFaults(tab: Page): Promise<LayoutFault[]> {
         if (!(n.textContent ?? '').trim()) continue;
         const range = document.createRange();
         range.selectNodeContents(n);
-        for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+        for (const r of Array.from(range.getClientRects())) if (r.width > 0) tops.add(Math.round(r.top));
       }
       return tops.size;
     };
-    for (const el of document.body.querySelectorAll('*')) {
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
       if (!shown(el) || scrolls(el)) continue;
       const r = el.getBoundingClientRect();
       if (r.width > 0 && (r.right > width + 0.5 || r.left < -0.5)) faults.push({ kind: 'overflow', what: `${describe(el)} spans ${Math.round(r.left)}–${Math.round(r.right)} px` });
       const s = getComputedStyle(el);
-      const ownText = [...el.childNodes].some((c) => c.nodeType === 3 && (c.textContent ?? '').trim());
+      const ownText = Array.from(el.childNodes).some((c) => c.nodeType === 3 && (c.textContent ?? '').trim());
       if (ownText && (s.overflowX === 'hidden' || s.overflow === 'hidden') && s.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1 && !el.tagName.startsWith('WX-INPUT')) {
         faults.push({ kind: 'clipped-text', what: `${describe(el)} needs ${el.scrollWidth} px, shows ${el.clientWidth} px` });
       }
       // A short label (a word or two) broken across lines reads as two labels.
-      const label = [...el.childNodes].filter((c) => c.nodeType === 3).map((c) => (c.textContent ?? '').trim()).join('');
+      const label = Array.from(el.childNodes).filter((c) => c.nodeType === 3).map((c) => (c.textContent ?? '').trim()).join('');
       if (label && [...label].length <= 8 && !/\s/.test(label) && lines(el) > 1) faults.push({ kind: 'broken-label', what: `${describe(el)} breaks across ${lines(el)} lines` });
     }
-    for (const b of document.querySelectorAll('wx-button')) {
+    for (const b of Array.from(document.querySelectorAll('wx-button'))) {
       if (shown(b) && lines(b) > 1) faults.push({ kind: 'wrapped-button', what: `${describe(b)} wraps onto ${lines(b)} lines` });
     }
     return faults;
