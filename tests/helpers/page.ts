@@ -22,6 +22,8 @@ export interface WxRecorder {
   clipboard: string[];
   subscribeRequests: string[][];
   savedImages: string[];
+  /** Files opened in WeChat's document viewer (wx.openDocument), by the URL they were downloaded from. */
+  documents: Array<{ url: string; fileType?: string; showMenu?: boolean }>;
   /** What wx.scanCode reads next. */
   scanResults: string[];
   /** Files the user picks next (chooseMessageFile / chooseMedia), by name. */
@@ -62,6 +64,7 @@ export const wxCalls: WxRecorder = {
   clipboard: [],
   subscribeRequests: [],
   savedImages: [],
+  documents: [],
   scanResults: [],
   pickFiles: [],
 };
@@ -73,6 +76,7 @@ function installWx(): void {
   const g = global as unknown as Record<string, unknown>;
   const app = { globalData: {} };
   if (typeof g.getApp !== 'function') g.getApp = () => app;
+  if (typeof g.getCurrentPages !== 'function') g.getCurrentPages = () => [];
   type Callbacks = { success?: (r: unknown) => void; complete?: () => void };
   const ok = (opts: object | undefined, res: unknown = {}) => {
     (opts as Callbacks | undefined)?.success?.(res);
@@ -112,6 +116,10 @@ function installWx(): void {
     },
     downloadFile: (o: { url: string }) => ok(o, { tempFilePath: o.url, statusCode: 200 }),
     saveImageToPhotosAlbum: (o: { filePath: string }) => (wxCalls.savedImages.push(o.filePath), ok(o)),
+    // downloadFile answers the URL itself as the temp path, so the opened document names what was downloaded.
+    openDocument: (o: { filePath: string; fileType?: string; showMenu?: boolean }) => (wxCalls.documents.push({ url: o.filePath, fileType: o.fileType, showMenu: o.showMenu }), ok(o)),
+    stopPullDownRefresh: (o?: unknown) => ok(o as never),
+    setNavigationBarTitle: (o: unknown) => ok(o as never),
     cloud: {
       init: () => undefined,
       uploadFile: (o: { cloudPath: string; filePath: string; success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
@@ -204,6 +212,7 @@ export function resetWxCalls(): void {
   wxCalls.clipboard.length = 0;
   wxCalls.subscribeRequests.length = 0;
   wxCalls.savedImages.length = 0;
+  wxCalls.documents.length = 0;
   wxCalls.scanResults.length = 0;
   wxCalls.pickFiles.length = 0;
 }
@@ -267,9 +276,24 @@ export function textOf(c: PageComponent): string {
     .trim();
 }
 
+/**
+ * Elements by selector; `a >>> b` looks for b inside component a's own tree (a custom component such
+ * as the union picker, or a TDesign component), as WeChat's selector query does.
+ */
+export function findAll(page: PageComponent, selector: string): PageComponent[] {
+  const [first, ...rest] = selector.split('>>>').map((s) => s.trim());
+  let found = page.querySelectorAll(first);
+  for (const part of rest) found = found.flatMap((c) => c.querySelectorAll(part));
+  return found;
+}
+
+export function find(page: PageComponent, selector: string): PageComponent | null {
+  return findAll(page, selector)[0] ?? null;
+}
+
 /** Visible text of every element matching the selector, in document order. */
 export function texts(page: PageComponent, selector: string): string[] {
-  return page.querySelectorAll(selector).map(textOf);
+  return findAll(page, selector).map(textOf);
 }
 
 /** The element a finger lands on: the element itself, or the root a TDesign component renders. */
@@ -281,12 +305,12 @@ function touchTarget(el: PageComponent): PageComponent {
   return new Wrapper(root);
 }
 
-/** Taps an element (by selector) as the user would. */
-export async function tap(page: PageComponent, selector: string): Promise<void> {
+/** Taps an element (by selector; `index` for the n-th match, e.g. the second tab) as the user would. */
+export async function tap(page: PageComponent, selector: string, index = 0): Promise<void> {
   // A person waits for the loading mask to go before tapping again.
   await until(page, () => !page.data.busy, `the page to finish loading before tapping ${selector}`);
-  const el = page.querySelector(selector);
-  if (!el) throw new Error(`nothing to tap at ${selector}`);
+  const el = findAll(page, selector)[index];
+  if (!el) throw new Error(`nothing to tap at ${selector}${index ? ` #${index}` : ''}`);
   touchTarget(el).dispatchEvent('tap');
   await settle();
 }
@@ -312,7 +336,7 @@ function nativeField(el: PageComponent): PageComponent | undefined {
  * natives (picker / checkbox-group use change).
  */
 export async function type(page: PageComponent, selector: string, value: unknown, event = 'input'): Promise<void> {
-  const el = page.querySelector(selector);
+  const el = find(page, selector);
   if (!el) throw new Error(`no field at ${selector}`);
   const field = el.dom ? el : nativeField(el);
   if (!field) throw new Error(`${selector} has no input to type into`);
@@ -325,7 +349,7 @@ export async function type(page: PageComponent, selector: string, value: unknown
  * component instance triggers the event, so the page's handler runs as in WeChat.
  */
 export async function emit(page: PageComponent, selector: string, event: string, detail: Record<string, unknown>): Promise<void> {
-  const el = page.querySelector(selector);
+  const el = find(page, selector);
   if (!el) throw new Error(`no component at ${selector}`);
   (el.instance as unknown as { triggerEvent(name: string, detail: unknown): void }).triggerEvent(event, detail);
   await settle();

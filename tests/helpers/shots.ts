@@ -34,8 +34,9 @@ body { width: ${VIEWPORT.width}px; font-family: 'Noto Sans CJK SC', 'PingFang SC
 wx-view, wx-scroll-view, wx-swiper, wx-form, wx-navigator, wx-movable-area, wx-cover-view, wx-rich-text, wx-picker, wx-checkbox-group, wx-radio-group { display: block; }
 wx-text, wx-label, wx-icon { display: inline; white-space: pre-wrap; }
 wx-image { display: inline-block; width: 320px; height: 240px; overflow: hidden; background: center / contain no-repeat; }
-wx-input { display: block; height: 1.4em; min-height: 1.4em; line-height: 1.4em; overflow: hidden; white-space: nowrap; cursor: text; }
-wx-input[data-placeholder]::before { content: attr(data-placeholder); color: #bbb; }
+wx-input { display: block; position: relative; height: 1.4em; min-height: 1.4em; line-height: 1.4em; overflow: hidden; white-space: nowrap; cursor: text; }
+/* A native input's placeholder never widens the input: keep it out of the layout. */
+wx-input[data-placeholder]::before { content: attr(data-placeholder); color: #bbb; position: absolute; left: 0; right: 0; overflow: hidden; text-overflow: ellipsis; }
 wx-textarea { display: block; width: 300px; height: 150px; white-space: pre-wrap; }
 wx-textarea[data-placeholder]::before { content: attr(data-placeholder); color: #bbb; }
 wx-button { display: block; position: relative; margin: 0 auto; padding: 0 14px; box-sizing: border-box; font-size: 18px; text-align: center;
@@ -45,6 +46,19 @@ wx-scroll-view[scroll-x] { overflow-x: auto; white-space: nowrap; }
 wx-checkbox, wx-radio { display: inline-block; width: 22px; height: 22px; border: 1px solid #d1d1d1; border-radius: 3px; vertical-align: middle; margin-right: 5px; }
 wx-radio { border-radius: 50%; }
 main { display: block; }
+/* TDesign draws icons with a web font from its CDN, which a test machine cannot reach: show the
+   common ones as plain glyphs and the rest as nothing, rather than as missing-glyph boxes. */
+[class*="t-icon--t-icon-"]::before { content: '' !important; font-family: 'Noto Sans CJK SC', sans-serif !important; }
+.t-icon--t-icon-chevron-right::before { content: '›' !important; }
+.t-icon--t-icon-chevron-down::before { content: '⌄' !important; }
+.t-icon--t-icon-check::before, .t-icon--t-icon-check-circle-filled::before { content: '✓' !important; }
+.t-icon--t-icon-close::before, .t-icon--t-icon-close-circle-filled::before { content: '×' !important; }
+.t-icon--t-icon-search::before { content: '⌕' !important; }
+.t-icon--t-icon-error-circle::before, .t-icon--t-icon-info-circle::before { content: 'ⓘ' !important; }
+.t-icon--t-icon-home::before { content: '⌂' !important; }
+.t-icon--t-icon-user::before, .t-icon--t-icon-user-add::before { content: '☺' !important; }
+.t-icon--t-icon-control-platform::before { content: '☰' !important; }
+.t-icon--t-icon-lock-on::before { content: '⚿' !important; }
 `;
 
 /** WXSS → CSS: rpx at a 375 px screen, WeChat tags as the wx-* elements simulate renders. */

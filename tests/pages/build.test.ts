@@ -81,5 +81,8 @@ describe('build: dist/miniprogram is complete', () => {
     const { files } = closure();
     const esm = [...files].filter((f) => f.endsWith('.js') && /(^|[;}])\s*(import\s*[\w{*$][\w{}*$\s,]*from\s*["']|import\s*["']|export\s*(default|const|let|var|function|class|[{*]))/m.test(fs.readFileSync(f, 'utf8')));
     assert.deepEqual(esm.map((f) => path.relative(MP_OUT, f)), []);
+    // Bare package names are rewritten to the file WeChat resolves, so Node (page tests) loads that same file.
+    const bare = [...files].filter((f) => f.includes('miniprogram_npm') && f.endsWith('.js') && scriptSpecifiers(fs.readFileSync(f, 'utf8')).some((s) => !s.startsWith('.') && !s.startsWith('/')));
+    assert.deepEqual(bare.map((f) => path.relative(MP_OUT, f)), []);
   });
 });

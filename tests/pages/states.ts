@@ -5,13 +5,14 @@
  */
 import { catalogueId } from '../helpers/catalogue';
 import { registerPerson, type DemoWorld } from '../helpers/api';
-import { connectToEmulator, openPage, tap, type, until, type PageComponent } from '../helpers/page';
+import { connectToEmulator, findAll, openPage, tap, type, until, wxCalls, type PageComponent } from '../helpers/page';
 
 export interface PageState {
   /** File name of the picture: page-state. */
   name: string;
   page: string;
-  query?: Record<string, string>;
+  /** The page's query; a function when it depends on what `prepare` made. */
+  query?: Record<string, string> | (() => Record<string, string>);
   /** Who is using WeChat (undefined: nobody is registered under this openid). */
   as?: string;
   /** Set up the data the state needs, through the real functions. */
@@ -22,13 +23,19 @@ export interface PageState {
   network?: 'hang' | 'fail';
 }
 
+let orgCode = '';
 const quiet = (page: PageComponent) => until(page, () => !page.data.busy, 'the page to finish loading');
 
 export const PAGE_STATES: PageState[] = [
   { name: 'home-stranger', page: 'pages/index/index', as: 'wx-shot-stranger' },
   { name: 'home-member', page: 'pages/index/index', as: 'demo-member' },
   { name: 'home-registered', page: 'pages/index/index', as: 'demo-user' },
-  { name: 'home-admin', page: 'pages/index/index', as: 'demo-admin-grassroots', act: (p) => tap(p, '#admin-tab') },
+  { name: 'manage-admin', page: 'pages/manage/index', as: 'demo-admin-grassroots' },
+  { name: 'manage-member', page: 'pages/manage/index', as: 'demo-member' },
+  { name: 'mine-member', page: 'pages/mine/index', as: 'demo-member' },
+  { name: 'mine-stranger', page: 'pages/mine/index', as: 'wx-shot-stranger' },
+  { name: 'tabbar-admin', page: 'custom-tab-bar/index', as: 'demo-admin-grassroots', prepare: async () => void wxCalls.storage.set('tabbar.showAdmin', true) },
+  { name: 'legal-privacy', page: 'pages/legal/index', query: { doc: 'privacy' } },
   { name: 'home-loading', page: 'pages/index/index', as: 'demo-member', network: 'hang' },
   { name: 'home-error', page: 'pages/index/index', as: 'demo-member', network: 'fail' },
   { name: 'register-identity', page: 'pages/register/index', as: 'wx-shot-register' },
@@ -39,23 +46,28 @@ export const PAGE_STATES: PageState[] = [
     act: async (p) => {
       await type(p, '#name', '图示甲');
       await type(p, '#docNumber', catalogueId(6001));
+      await tap(p, '#consent-rules');
+      await tap(p, '#consent-sensitive');
       await tap(p, '#start-face');
       await until(p, () => Boolean(p.querySelector('#phone')), 'the account step');
     },
   },
   { name: 'login', page: 'pages/login/index', as: 'wx-shot-login' },
+  { name: 'login-reset', page: 'pages/login/index', as: 'wx-shot-login', act: (p) => tap(p, '#forgot') },
   { name: 'account', page: 'pages/account/index', as: 'demo-member' },
   { name: 'account-stranger', page: 'pages/account/index', as: 'wx-shot-stranger' },
+  { name: 'account-phone', page: 'pages/account/index', as: 'demo-member', act: (p) => tap(p, '#open-phone') },
+  { name: 'org-register', page: 'pages/org-register/index', as: 'demo-user', prepare: async (world) => void (orgCode = (await world.as('demo-admin-street').ok('org', 'qr', { unionId: world.union('street'), purpose: 'org' })).url), query: () => ({ code: encodeURIComponent(orgCode) }) },
   { name: 'scan', page: 'pages/scan/index', as: 'demo-user' },
   {
     name: 'apply-search',
     page: 'pages/membership/apply',
     as: 'demo-user',
     act: async (p) => {
-      await type(p, '#keyword', '示例');
-      await tap(p, '#search');
-      await until(p, () => (p.data.hits as unknown[]).length > 0, 'hits');
-      await tap(p, '#hit-0');
+      await type(p, '#union-picker >>> #keyword', '示例');
+      await tap(p, '#union-picker >>> #keyword >>> .t-search__search-action');
+      await until(p, () => findAll(p, '#union-picker >>> .hit').length > 0, 'hits');
+      await tap(p, '#union-picker >>> #hit-0');
     },
   },
   {
@@ -63,9 +75,9 @@ export const PAGE_STATES: PageState[] = [
     page: 'pages/membership/apply',
     as: 'demo-user',
     act: async (p) => {
-      await type(p, '#keyword', '不存在的单位');
-      await tap(p, '#search');
-      await until(p, () => Boolean(p.data.searched), 'the search');
+      await type(p, '#union-picker >>> #keyword', '不存在的单位');
+      await tap(p, '#union-picker >>> #keyword >>> .t-search__search-action');
+      await until(p, () => findAll(p, '#union-picker >>> .reason').length > 0, 'the search');
     },
   },
   {
@@ -105,7 +117,7 @@ export async function walkStates(world: DemoWorld, visit: (state: PageState, pag
     await state.prepare?.(world);
     if (state.network === 'hang') transport.setTransport(() => new Promise(() => undefined));
     if (state.network === 'fail') transport.setTransport(() => Promise.reject(new Error('socket hang up')));
-    const page = openPage(state.page, state.query);
+    const page = openPage(state.page, typeof state.query === 'function' ? state.query() : state.query);
     if (state.network === 'hang') await new Promise((r) => setTimeout(r, 50));
     else await quiet(page);
     await state.act?.(page, world);
