@@ -72,7 +72,7 @@ export function wxssToCss(wxss: string): string {
   });
 }
 
-type Simulated = { __wxElement?: { _vt?: { attrs: Array<{ name: string; value: unknown }> } } };
+type Simulated = { __wxElement?: { _vt?: { attrs: Array<{ name: string; value: unknown }> }; __wxEvents?: Record<string, unknown> } };
 
 /** What a native control shows, which simulate keeps in attributes rather than in the DOM. */
 function showNativeState(original: Element, copy: Element): void {
@@ -82,6 +82,12 @@ function showNativeState(original: Element, copy: Element): void {
     const attrs = new Map(((el as unknown as Simulated).__wxElement?._vt?.attrs ?? []).map((a) => [a.name, a.value]));
     const target = to[i];
     const tag = el.tagName.toLowerCase();
+    // What a finger is meant to tap, for the 44 px target check: buttons, elements announcing an
+    // interactive role, and the page's own tap handlers (TDesign also listens inside tags and icons).
+    const events = (el as unknown as Simulated).__wxElement?.__wxEvents ?? {};
+    const role = String(attrs.get('aria-role') ?? '');
+    const interactive = tag === 'wx-button' || ['button', 'link', 'tab', 'checkbox', 'radio'].includes(role) || /(^|\s)main--/.test(el.getAttribute('class') ?? '');
+    if ((events.tap || events.touchstart) && interactive) target.setAttribute('data-tap', '');
     if (tag === 'wx-input' || tag === 'wx-textarea') {
       const value = String(attrs.get('value') ?? '');
       const password = attrs.has('password') && attrs.get('password') !== false;
@@ -117,14 +123,14 @@ export function pageHtml(page: PageComponent): string {
 }
 
 export interface LayoutFault {
-  kind: 'overflow' | 'wrapped-button' | 'clipped-text' | 'broken-label';
+  kind: 'overflow' | 'wrapped-button' | 'clipped-text' | 'broken-label' | 'small-target';
   what: string;
 }
 
 /** Faults a person would notice on a 375 px phone, measured by Chromium's layout. */
 export async function layoutFaults(tab: Page): Promise<LayoutFault[]> {
   return tab.evaluate((width: number) => {
-    const faults: Array<{ kind: 'overflow' | 'wrapped-button' | 'clipped-text' | 'broken-label'; what: string }> = [];
+    const faults: Array<{ kind: 'overflow' | 'wrapped-button' | 'clipped-text' | 'broken-label' | 'small-target'; what: string }> = [];
     const describe = (el: Element) => `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> “${(el.textContent ?? '').trim().slice(0, 30)}”`;
     const shown = (el: Element) => {
       const s = getComputedStyle(el);
@@ -160,6 +166,12 @@ export async function layoutFaults(tab: Page): Promise<LayoutFault[]> {
       // A short label (a word or two) broken across lines reads as two labels.
       const label = Array.from(el.childNodes).filter((c) => c.nodeType === 3).map((c) => (c.textContent ?? '').trim()).join('');
       if (label && [...label].length <= 8 && !/\s/.test(label) && lines(el) > 1) faults.push({ kind: 'broken-label', what: `${describe(el)} breaks across ${lines(el)} lines` });
+    }
+    // WeChat's design guide: tap targets at least 44 × 44 px (88rpx).
+    for (const t of Array.from(document.querySelectorAll('[data-tap]'))) {
+      if (t.parentElement?.closest('[data-tap]')) continue; // the outer element is what the finger hits
+      const r = t.getBoundingClientRect();
+      if (shown(t) && (r.height < 43.5 || r.width < 43.5)) faults.push({ kind: 'small-target', what: `${describe(t)} is ${Math.round(r.width)} × ${Math.round(r.height)} px` });
     }
     for (const b of Array.from(document.querySelectorAll('wx-button'))) {
       if (shown(b) && lines(b) > 1) faults.push({ kind: 'wrapped-button', what: `${describe(b)} wraps onto ${lines(b)} lines` });

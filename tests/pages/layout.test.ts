@@ -7,7 +7,8 @@ import { PAGE_STATES, walkStates } from './states';
 
 /**
  * Every page state laid out by Chromium on a 375 px wide phone: nothing may stick out of the screen,
- * no button label may wrap, no text may be cut off, no short label may break across lines.
+ * no button label may wrap, no text may be cut off, no short label may break across lines, and
+ * every tap target is at least 44 × 44 px.
  */
 describe('pages in Chromium at 375 px: every state lays out cleanly', function () {
   this.timeout(300_000);
@@ -29,7 +30,7 @@ describe('pages in Chromium at 375 px: every state lays out cleanly', function (
     await world?.close();
   });
 
-  it(`walks ${PAGE_STATES.length} page states and finds no overflow, wrapped button, clipped text or broken label`, async () => {
+  it(`walks ${PAGE_STATES.length} page states and finds no overflow, wrapped button, clipped text, broken label or small tap target`, async () => {
     const faults: string[] = [];
     const seen: string[] = [];
     await walkStates(world, async (state, page) => {
