@@ -42,6 +42,7 @@ wx-textarea[data-placeholder]::before { content: attr(data-placeholder); color: 
 wx-button { display: block; position: relative; margin: 0 auto; padding: 0 14px; box-sizing: border-box; font-size: 18px; text-align: center;
   line-height: 2.55555556; border-radius: 5px; color: #000; background: #f8f8f8; overflow: hidden; border: 1px solid rgba(0,0,0,.2); }
 wx-button[size="mini"] { display: inline-block; line-height: 2.3; font-size: 13px; padding: 0 1.34em; }
+wx-scroll-view { width: 100%; }
 wx-scroll-view[scroll-x] { overflow-x: auto; white-space: nowrap; }
 wx-checkbox, wx-radio { display: inline-block; width: 22px; height: 22px; border: 1px solid #d1d1d1; border-radius: 3px; vertical-align: middle; margin-right: 5px; }
 wx-radio { border-radius: 50%; }
