@@ -1,3 +1,6 @@
+import type { Page } from '../../typings/review';
+import { loadList, type Paging } from '../utils/paging';
+
 /**
  * What every page that calls the server shares: the busy flag that blocks a second tap, the page's
  * error line, each field's own message, whether the first load finished, and pull-down refresh
@@ -22,12 +25,25 @@ export const requestState = Behavior({
   },
 });
 
-/** Lists that load the next page when the user reaches the bottom (the page's `loadMore`). */
-export const reachBottom = Behavior({
+type Lister = { fetch(paging: Paging): Promise<Page<unknown> & { nextCursor?: string }>; refresh(): Promise<unknown> };
+
+/**
+ * Paged lists (utils/paging): the next page when the user reaches the bottom, from the page's
+ * `fetch(paging)`; a search keyword with clear. The page's `refresh` loads the first page.
+ */
+export const pagedList = Behavior({
+  data: { keyword: '' },
   methods: {
     onReachBottom() {
-      const self = this as unknown as { loadMore?: () => Promise<unknown> };
-      if (self.loadMore) void self.loadMore();
+      const self = this as unknown as Lister & { setData(d: Record<string, unknown>): void; data: Record<string, unknown> };
+      return loadList(self, (p) => self.fetch(p), true);
+    },
+    onKeyword(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ keyword: e.detail.value });
+    },
+    onClear() {
+      this.setData({ keyword: '' });
+      return (this as unknown as Lister).refresh();
     },
   },
 });

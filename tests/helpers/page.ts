@@ -202,19 +202,21 @@ export function setupPageEnvironment(): () => void {
 
 /** Forgets what the previous test's pages asked of WeChat. */
 export function resetWxCalls(): void {
-  wxCalls.toasts.length = 0;
-  wxCalls.modals.length = 0;
-  wxCalls.navigations.length = 0;
-  wxCalls.phoneCalls.length = 0;
-  wxCalls.modalAnswers.length = 0;
-  wxCalls.modalTexts.length = 0;
-  wxCalls.storage.clear();
-  wxCalls.clipboard.length = 0;
-  wxCalls.subscribeRequests.length = 0;
-  wxCalls.savedImages.length = 0;
-  wxCalls.documents.length = 0;
-  wxCalls.scanResults.length = 0;
-  wxCalls.pickFiles.length = 0;
+  for (const value of Object.values(wxCalls)) {
+    if (Array.isArray(value)) value.length = 0;
+    else if (value instanceof Map) value.clear();
+  }
+}
+
+/** Runs the built app.js as WeChat does at launch (App() then onLaunch), with the wx the test set up. */
+export function launchApp(): void {
+  const g = global as unknown as { App: (o: { onLaunch(): void }) => void };
+  let app: { onLaunch(): void } | undefined;
+  g.App = (o) => (app = o);
+  const file = path.join(MP_OUT, 'app.js');
+  delete require.cache[file];
+  require(file);
+  app?.onLaunch();
 }
 
 /** Call inside a describe(): sets up jsdom and miniprogram-simulate for that suite only. */

@@ -1,14 +1,14 @@
 import type { UnionView } from '../../../typings/org';
 import { call } from '../../api/client';
 import { currentUnion, loadCurrentUnion, unionFromPicker } from '../../behaviors/current-union';
-import { reachBottom, requestState } from '../../behaviors/request-state';
+import { pagedList, requestState } from '../../behaviors/request-state';
 import { listData, loadList, type Paging } from '../../utils/paging';
 
 type Category = 'grassroots' | 'above';
 
 /** 工会组织目录: the admin's union and its subordinates, grassroots and above-grassroots apart, paged. */
 Component({
-  behaviors: [requestState, reachBottom, currentUnion],
+  behaviors: [requestState, pagedList, currentUnion],
   data: { ...listData<UnionView>(), category: 'grassroots' as Category, keyword: '', self: null as UnionView | null },
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
@@ -22,16 +22,6 @@ Component({
       if (!this.data.unionId) return;
       const res = await loadList(this, (p) => this.fetch(p));
       if (res) this.setData({ self: res.self });
-    },
-    loadMore() {
-      return loadList(this, (p) => this.fetch(p), true);
-    },
-    onKeyword(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ keyword: e.detail.value });
-    },
-    onClear() {
-      this.setData({ keyword: '' });
-      return this.refresh();
     },
     onCategory(e: WechatMiniprogram.CustomEvent<{ value: Category }>) {
       this.setData({ category: e.detail.value });

@@ -1,7 +1,7 @@
 import type { ApplicationKind } from '../../../typings/models';
 import type { ApplicationView } from '../../../typings/review';
 import { call } from '../../api/client';
-import { reachBottom, requestState } from '../../behaviors/request-state';
+import { pagedList, requestState } from '../../behaviors/request-state';
 import { APPLICATION_KIND_NAMES } from '../../generated/labels';
 import { beijingTime } from '../../utils/format';
 import { listData, loadList, type Paging } from '../../utils/paging';
@@ -15,7 +15,7 @@ type Counts = Partial<Record<ApplicationKind, number>>;
  * with something waiting for this reviewer (with the count); approve, reject with a reason, batch approve.
  */
 Component({
-  behaviors: [requestState, reachBottom],
+  behaviors: [requestState, pagedList],
   data: {
     ...listData<InboxItem>(),
     kind: '' as ApplicationKind | '',
@@ -36,9 +36,6 @@ Component({
     async refresh() {
       const res = await loadList(this, (p) => this.fetch(p));
       if (res) this.setData({ selected: [], kinds: this.tabsFor(res.counts) });
-    },
-    loadMore() {
-      return loadList(this, (p) => this.fetch(p), true);
     },
     /** 全部, then the kinds waiting for this reviewer; the kind asked for stays even when empty. */
     tabsFor(counts: Counts) {

@@ -2,7 +2,7 @@ import type { MemberRow } from '../../../typings/member';
 import type { UnionView } from '../../../typings/org';
 import { call } from '../../api/client';
 import { loadCurrentUnion } from '../../behaviors/current-union';
-import { reachBottom, requestState } from '../../behaviors/request-state';
+import { pagedList, requestState } from '../../behaviors/request-state';
 import { openSheet } from '../../utils/files';
 import { listData, loadList, type Paging } from '../../utils/paging';
 import { askReason, confirm, run, toast } from '../../utils/ui';
@@ -13,7 +13,7 @@ import { askReason, confirm, run, toast } from '../../utils/ui';
  * a document to forward to a PC). A subordinate union's members are view-only and masked.
  */
 Component({
-  behaviors: [requestState, reachBottom],
+  behaviors: [requestState, pagedList],
   data: {
     ...listData<MemberRow>(),
     unionId: '',
@@ -38,16 +38,6 @@ Component({
       if (!this.data.unionId) return;
       const res = await loadList(this, (p) => this.fetch(p));
       if (res) this.setData({ union: res.union, scope: res.scope, selected: [] });
-    },
-    loadMore() {
-      return loadList(this, (p) => this.fetch(p), true);
-    },
-    onKeyword(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ keyword: e.detail.value });
-    },
-    onClear() {
-      this.setData({ keyword: '' });
-      return this.refresh();
     },
     onTab(e: WechatMiniprogram.CustomEvent<{ value: 'true' | 'false' }>) {
       this.setData({ realName: e.detail.value });

@@ -1,23 +1,23 @@
 import type { ApplicationView } from '../../../typings/review';
 import { call } from '../../api/client';
-import { reachBottom, requestState } from '../../behaviors/request-state';
+import { pagedList, requestState } from '../../behaviors/request-state';
 import { STATUS_TAG_THEMES } from '../../utils/format';
-import { listData, loadList } from '../../utils/paging';
+import { listData, loadList, type Paging } from '../../utils/paging';
 import { confirm, run, toast } from '../../utils/ui';
 
 /** 我的申请: every application with its timeline, newest first, loading more at the bottom; pending ones can be withdrawn. */
 Component({
-  behaviors: [requestState, reachBottom],
+  behaviors: [requestState, pagedList],
   data: { ...listData<ApplicationView>(), tagThemes: STATUS_TAG_THEMES },
   methods: {
     onLoad() {
       void this.refresh();
     },
-    refresh() {
-      return loadList(this, (paging) => call('review', 'listMine', paging));
+    fetch(paging: Paging) {
+      return call('review', 'listMine', paging);
     },
-    loadMore() {
-      return loadList(this, (paging) => call('review', 'listMine', paging), true);
+    refresh() {
+      return loadList(this, (p) => this.fetch(p));
     },
     async withdraw(e: WechatMiniprogram.TouchEvent) {
       const app = (this.data.items as ApplicationView[]).find((a) => a.id === e.currentTarget.dataset.id);
