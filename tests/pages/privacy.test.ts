@@ -15,8 +15,8 @@ describe('privacy: consent popup, declarations, sitemap', () => {
     const g = global as unknown as { wx: Record<string, unknown> };
     g.wx.onNeedPrivacyAuthorization = (cb: typeof ask) => (ask = cb);
     launchApp();
-    // These pages are opened for their popup only: their calls wait forever instead of reaching a server.
-    (require(path.join(MP_OUT, 'api', 'transport.js')) as { setTransport(t: () => Promise<unknown>): void }).setTransport(() => new Promise(() => undefined));
+    // These pages are opened for their popup only: their calls fail at once instead of reaching a server.
+    (require(path.join(MP_OUT, 'api', 'transport.js')) as { setTransport(t: () => Promise<unknown>): void }).setTransport(() => Promise.reject(new Error('offline')));
     assert.ok(ask, 'the app listens for WeChat’s privacy requests');
   });
 
