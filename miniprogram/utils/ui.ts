@@ -37,17 +37,14 @@ export function confirm(title: string, content: string, confirmText = '确定'):
   });
 }
 
-/** A modal with a text box, for reasons (reject, remove, deregister). Empty means cancelled. */
-export function askReason(title: string, placeholder: string): Promise<string> {
-  return new Promise((resolve) => {
-    wx.showModal({
-      title,
-      editable: true,
-      placeholderText: placeholder,
-      success: (r) => resolve(r.confirm ? String((r as { content?: string }).content ?? '').trim() : ''),
-      fail: () => resolve(''),
-    });
-  });
+/**
+ * Asks for a reason (reject, remove, deregister, revoke) in the page's `<reason-dialog id="reason-dialog">`.
+ * Empty means cancelled.
+ */
+export function askReason(page: { selectComponent(selector: string): unknown }, title: string, placeholder: string, confirmText?: string): Promise<string> {
+  const dialog = page.selectComponent('#reason-dialog') as { open(o: { title: string; placeholder: string; confirmText?: string }): Promise<string> } | null;
+  if (!dialog) throw new Error('this page has no reason-dialog');
+  return dialog.open({ title, placeholder, confirmText });
 }
 
 export function toast(title: string): void {

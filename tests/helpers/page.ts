@@ -357,6 +357,13 @@ export async function emit(page: PageComponent, selector: string, event: string,
   await settle();
 }
 
+/** Writes a reason into the page's reason dialog (reject, remove, revoke) once it opens, and confirms. */
+export async function answerReason(page: PageComponent, reason: string): Promise<void> {
+  await until(page, () => Boolean(find(page, '#reason-dialog')?.data.visible), 'the reason dialog');
+  await type(page, '#reason-dialog >>> #reason-input', reason);
+  await tap(page, '#reason-dialog >>> #reason-confirm');
+}
+
 /** Waits until the page shows what the test expects (calls are asynchronous), or fails with what it shows. */
 export async function until(page: PageComponent, check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const started = Date.now();

@@ -4,7 +4,7 @@ import { demoResidentId } from '../../emulator/seed';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';
-import { connectToEmulator, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
+import { answerReason, connectToEmulator, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
 
 const tabs = (sel: string) => `${sel} >>> .t-tabs__item`;
 const searchAction = (sel: string) => `${sel} >>> .t-search__search-action`;
@@ -40,8 +40,10 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     wxCalls.modalAnswers.push(true);
     await tap(page, '.approve');
     await until(page, () => page.querySelectorAll('.application').length === 2, 'one approved');
-    wxCalls.modalTexts.push('单位名称与实际不符');
     await tap(page, '.reject');
+    await tap(page, '#reason-dialog >>> #reason-confirm');
+    assert.match(texts(page, '#reason-dialog >>> .reason-error')[0] ?? '', /请填写驳回原因/, 'an empty reason is asked for, not sent');
+    await answerReason(page, '单位名称与实际不符');
     await until(page, () => page.querySelectorAll('.application').length === 1, 'one rejected');
     const rejected = (await world.as('wx-inbox-2').ok('review', 'listMine', {})).items.concat((await world.as('wx-inbox-1').ok('review', 'listMine', {})).items);
     assert.ok(rejected.some((a) => a.rejectReason === '单位名称与实际不符'));
@@ -117,8 +119,8 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await tap(page, searchAction('#keyword'));
     await until(page, () => texts(page, '.member-name').join() === '刘会员', 'the search hit');
     wxCalls.modalAnswers.push(true);
-    wxCalls.modalTexts.push('本人离职');
     await tap(page, '.remove');
+    await answerReason(page, '本人离职');
     await until(page, () => wxCalls.toasts.some((t) => t.title === '已移出'), 'removed');
     assert.ok(wxCalls.modals.some((m) => m.title === '移出会员'), 'confirmed first');
     await tap(page, tabs('#real-name'), 1);
@@ -134,8 +136,8 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await tap(page, '.pick', 0);
     await tap(page, '.pick', 1);
     wxCalls.modalAnswers.push(true);
-    wxCalls.modalTexts.push('导入有误');
     await tap(page, '#remove-selected');
+    await answerReason(page, '导入有误');
     await until(page, () => pageText(page).includes('没有未实名的导入会员'), 'the empty list');
   });
 
@@ -197,8 +199,8 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await until(fed, () => fed.querySelectorAll('.role').length === 2, 'federation roles');
     assert.equal(fed.querySelectorAll('.revoke').length, 1, 'one cannot revoke oneself from the list');
     wxCalls.modalAnswers.push(true);
-    wxCalls.modalTexts.push('岗位调整');
     await tap(fed, '.revoke');
+    await answerReason(fed, '岗位调整');
     await until(fed, () => wxCalls.toasts.filter((t) => t.title === '已提交，待上级审核').length === 2, 'the revoke submitted');
     const revokes = await world.as('demo-admin-street').ok('review', 'listInbox', { kind: 'roleRevoke' });
     assert.match(revokes.items[0].title, /撤销管理员：新基管/);

@@ -96,6 +96,16 @@ export const PAGE_STATES: PageState[] = [
   { name: 'help', page: 'pages/help/index' },
   { name: 'help-empty', page: 'pages/help/index', query: { q: encodeURIComponent('量子纠缠') } },
   { name: 'admin-inbox', page: 'admin/inbox/index', as: 'demo-admin-grassroots' },
+  {
+    name: 'admin-inbox-reject',
+    page: 'admin/inbox/index',
+    as: 'demo-admin-grassroots',
+    prepare: async (world) => {
+      await registerPerson(world, 'wx-shot-reject', { name: '图示丙', docNumber: catalogueId(6003), phone: '13700006003' });
+      await world.as('wx-shot-reject').ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
+    },
+    act: (p) => tap(p, '.reject'),
+  },
   { name: 'admin-inbox-empty', page: 'admin/inbox/index', as: 'demo-admin-federation' },
   { name: 'admin-inbox-county', page: 'admin/inbox/index', as: 'demo-admin-county' },
   { name: 'admin-unions', page: 'admin/unions/index', as: 'demo-admin-federation' },

@@ -59,7 +59,7 @@ Component({
     },
     async reject(e: WechatMiniprogram.TouchEvent) {
       const id = String(e.currentTarget.dataset.id);
-      const reason = await askReason('驳回原因', '请填写驳回原因，申请人会看到');
+      const reason = await askReason(this, '驳回原因', '请填写驳回原因，申请人会看到');
       if (!reason) return;
       if (await run(this, () => call('review', 'reject', { id, reason }))) {
         toast('已驳回');

@@ -56,7 +56,7 @@ Component({
       if (ids.length === 0) return;
       const what = this.data.realName === 'true' ? '移出' : '删除';
       if (!(await confirm(`${what}会员`, `确定${what}选中的 ${ids.length} 名会员吗？操作会记录在日志中。`, what))) return;
-      const reason = await askReason(`${what}原因`, `请填写${what}原因`);
+      const reason = await askReason(this, `${what}原因`, `请填写${what}原因`);
       if (!reason) return;
       const res = await run(this, () => call('member', 'remove', { unionId: this.data.unionId, memberIds: ids, reason }));
       if (!res) return;

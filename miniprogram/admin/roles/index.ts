@@ -85,7 +85,7 @@ Component({
     async revoke(e: WechatMiniprogram.TouchEvent) {
       const role = this.data.roles.find((r) => r.id === e.currentTarget.dataset.id);
       if (!role || !(await confirm('撤销权限', `撤销“${role.name}”的${role.role === 'admin' ? '管理员' : '操作员'}权限需上级审核。确定吗？`, '申请撤销'))) return;
-      const reason = await askReason('撤销原因', '如：工作调动');
+      const reason = await askReason(this, '撤销原因', '如：工作调动');
       if (!reason) return;
       if (await run(this, () => call('review', 'submit', { kind: 'roleRevoke', data: { unionId: this.data.unionId, roleId: role.id, reason } }, newRequestId()))) toast('已提交，待上级审核');
     },

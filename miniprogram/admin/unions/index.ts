@@ -66,7 +66,7 @@ Component({
     async deregister() {
       const u = this.data.current;
       if (!u || !(await confirm('注销工会', `注销“${u.name}”需上级工会审核，通过后不可恢复。确定申请注销吗？`, '申请注销'))) return;
-      const reason = await askReason('注销原因', '请填写注销原因');
+      const reason = await askReason(this, '注销原因', '请填写注销原因');
       if (!reason) return;
       if (await run(this, () => call('review', 'submit', { kind: 'orgDeregister', data: { unionId: u.id, reason } }, newRequestId()))) toast('已提交，待上级审核');
     },
