@@ -24,6 +24,12 @@ export interface PageState {
 }
 
 let orgCode = '';
+
+/** A registered person waiting on a 会员入会 application to the demo grassroots union. */
+async function pendingApplicant(world: DemoWorld, openid: string, name: string, seq: number): Promise<void> {
+  await registerPerson(world, openid, { name, docNumber: catalogueId(seq), phone: `1370000${seq}` });
+  await world.as(openid).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
+}
 const quiet = (page: PageComponent) => until(page, () => !page.data.busy, 'the page to finish loading');
 
 export const PAGE_STATES: PageState[] = [
@@ -84,10 +90,7 @@ export const PAGE_STATES: PageState[] = [
     name: 'status-pending',
     page: 'pages/membership/status',
     as: 'wx-shot-pending',
-    prepare: async (world) => {
-      await registerPerson(world, 'wx-shot-pending', { name: '图示乙', docNumber: catalogueId(6002), phone: '13700006002' });
-      await world.as('wx-shot-pending').ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
-    },
+    prepare: (world) => pendingApplicant(world, 'wx-shot-pending', '图示乙', 6002),
   },
   { name: 'status-none', page: 'pages/membership/status', as: 'demo-user' },
   { name: 'transfer', page: 'pages/membership/transfer', as: 'demo-member' },
@@ -100,10 +103,7 @@ export const PAGE_STATES: PageState[] = [
     name: 'admin-inbox-reject',
     page: 'admin/inbox/index',
     as: 'demo-admin-grassroots',
-    prepare: async (world) => {
-      await registerPerson(world, 'wx-shot-reject', { name: '图示丙', docNumber: catalogueId(6003), phone: '13700006003' });
-      await world.as('wx-shot-reject').ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
-    },
+    prepare: (world) => pendingApplicant(world, 'wx-shot-reject', '图示丙', 6003),
     act: (p) => tap(p, '.reject'),
   },
   { name: 'admin-inbox-empty', page: 'admin/inbox/index', as: 'demo-admin-federation' },
