@@ -5,6 +5,10 @@ import { requestState } from '../../behaviors/request-state';
 import { openSheet, uploadToCloud } from '../../utils/files';
 import { run } from '../../utils/ui';
 
+/** What the importer reads (.xlsx, .xls, .ods, CSV in UTF-8 or GBK) and its file size limit. */
+const SHEET_TYPES = ['xlsx', 'xls', 'ods', 'csv'] as const;
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
 /**
  * 会员导入: the template (opened to forward to a PC), choose the .xlsx from a chat, validate (per-row
  * report, the full report opened as a sheet), submit with progress, final report.
@@ -37,10 +41,12 @@ Component({
         this,
         async () => {
           const file = await new Promise<WechatMiniprogram.ChooseFile>((resolve, reject) =>
-            wx.chooseMessageFile({ count: 1, type: 'file', extension: ['xlsx'], success: (r) => resolve(r.tempFiles[0]), fail: reject }),
+            wx.chooseMessageFile({ count: 1, type: 'file', extension: [...SHEET_TYPES], success: (r) => resolve(r.tempFiles[0]), fail: reject }),
           );
-          if (file.size > 10 * 1024 * 1024) throw new Error('文件超过 10 MB，请拆分后分批导入');
-          const fileId = await uploadToCloud(file.path, `uploads/imports/${Date.now()}.xlsx`);
+          // The importer's own limit (file-guard): refused here before a long upload on a phone.
+          if (file.size > MAX_FILE_BYTES) throw new Error(`文件超过 ${MAX_FILE_BYTES / 1048576} MB，请拆分成多个文件分批导入`);
+          const ext = SHEET_TYPES.find((t) => file.name.toLowerCase().endsWith(`.${t}`)) ?? 'xlsx';
+          const fileId = await uploadToCloud(file.path, `uploads/imports/${Date.now()}.${ext}`);
           this.setData({ fileName: file.name, fileId, report: null, job: null, step: 1 });
         },
         { loadingText: '上传中' },
