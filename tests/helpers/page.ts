@@ -192,6 +192,15 @@ export function setupPageEnvironment(): () => void {
   resolveNpmComponents();
   installWx();
   return () => {
+    // Detaching ends what pages left running (a code button's countdown) before the DOM goes away.
+    for (const page of openedPages) {
+      try {
+        page.detach();
+      } catch {
+        // already detached
+      }
+    }
+    openedPages.clear();
     cleanup();
     for (const [k, d] of saved) {
       if (d) Object.defineProperty(globalThis, k, d);
@@ -229,6 +238,8 @@ export function usePageEnvironment(): void {
   after(() => cleanupJsdom?.());
 }
 
+const openedPages = new Set<PageComponent>();
+
 /** The <style> simulate inserted for each rendered page (its WXSS, class names prefixed). */
 export const pageStyleIds = new WeakMap<PageComponent, string>();
 
@@ -238,6 +249,7 @@ export function openPage(pagePath: string, query: Record<string, string> = {}): 
   const id = simulate.load(path.join(MP_OUT, pagePath), { rootPath: MP_OUT, compiler: 'official' });
   const page = simulate.render(id);
   pageStyleIds.set(page, id);
+  openedPages.add(page);
   page.attach(document.createElement('parent-wrapper'));
   const onLoad = page.instance.onLoad;
   if (typeof onLoad === 'function') onLoad.call(page.instance, query);

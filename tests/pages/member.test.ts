@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../emulator/seed';
 import { catalogueId } from '../helpers/catalogue';
-import { demoWorld, lastSmsCode, type DemoWorld } from '../helpers/api';
+import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 import { connectToEmulator, emit, find, findAll, openPage, pageText, tap, textOf, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
 
 describe('pages: member side, rendered with miniprogram-simulate against the emulator', function () {
@@ -124,14 +124,17 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
   });
 
   it('login: 忘记密码 resets the password by SMS, then the new password logs in', async () => {
+    // A person of their own: resetting a password ends that account's other logins.
+    const phone = '13700003010';
+    await registerPerson(world, 'wx-page-forgot-old', { name: '页忘密', docNumber: catalogueId(3010), phone });
     link.actAs('wx-page-forgot');
     const page = openPage('pages/login/index');
     await tap(page, '#forgot');
-    await type(page, '#phone', demoPhone(8));
+    await type(page, '#phone', phone);
     await world.rewindSms();
     await tap(page, '#send-reset-code >>> .sms-code');
     await until(page, () => wxCalls.toasts.some((t) => t.title.startsWith('验证码已发送至')), 'the reset code');
-    await type(page, '#smsCode', await lastSmsCode(world, demoPhone(8)));
+    await type(page, '#smsCode', await lastSmsCode(world, phone));
     await type(page, '#newPassword', 'Reset2026ok');
     await type(page, '#newPassword2', 'Reset2026no');
     await tap(page, '#reset');
