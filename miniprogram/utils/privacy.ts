@@ -37,8 +37,9 @@ export function answerPrivacy(agree: boolean, buttonId?: string): void {
 
 export function openPrivacyContract(): void {
   const w = wx as unknown as { openPrivacyContract?: (o: { fail?: () => void }) => void };
-  if (typeof w.openPrivacyContract === 'function') w.openPrivacyContract({ fail: () => wx.navigateTo({ url: '/pages/legal/privacy' }) });
-  else wx.navigateTo({ url: '/pages/legal/privacy' });
+  const rules = () => void wx.navigateTo({ url: '/pages/legal/index?doc=privacy' });
+  if (typeof w.openPrivacyContract === 'function') w.openPrivacyContract({ fail: rules });
+  else rules();
 }
 
 /**

@@ -224,6 +224,7 @@ export function launchApp(): void {
   g.App = (o) => (app = o);
   const file = path.join(MP_OUT, 'app.js');
   delete require.cache[file];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the built app after clearing the cache
   require(file);
   app?.onLaunch();
 }

@@ -16,6 +16,7 @@ describe('privacy: consent popup, declarations, sitemap', () => {
     g.wx.onNeedPrivacyAuthorization = (cb: typeof ask) => (ask = cb);
     launchApp();
     // These pages are opened for their popup only: their calls fail at once instead of reaching a server.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built transport the pages use
     (require(path.join(MP_OUT, 'api', 'transport.js')) as { setTransport(t: () => Promise<unknown>): void }).setTransport(() => Promise.reject(new Error('offline')));
     assert.ok(ask, 'the app listens for WeChat’s privacy requests');
   });
@@ -62,6 +63,7 @@ describe('privacy: consent popup, declarations, sitemap', () => {
       }
     };
     walk(SRC);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built table the pages show
     const { PRIVACY_DECLARATIONS } = require(path.join(MP_OUT, 'utils', 'privacy.js')) as { PRIVACY_DECLARATIONS: Array<{ api: string }> };
     const declared = new Set(PRIVACY_DECLARATIONS.map((d) => d.api));
     assert.deepEqual([...used].filter((api) => !declared.has(api)), []);
