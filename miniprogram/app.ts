@@ -1,6 +1,9 @@
-/** The app shell: offers an update as soon as WeChat has downloaded a newer release. */
+import { listenForPrivacyRequests } from './utils/privacy';
+
+/** The app shell: privacy consent routing, and an update offered as soon as WeChat has downloaded one. */
 App({
   onLaunch() {
+    listenForPrivacyRequests();
     if (typeof wx.getUpdateManager !== 'function') return;
     const manager = wx.getUpdateManager();
     manager.onUpdateReady(() => {

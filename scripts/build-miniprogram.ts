@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { transformSync } from 'esbuild';
 import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -48,7 +49,10 @@ function walk(dir: string, out: string[] = []): string[] {
 }
 
 function transpile(file: string): string {
-  const source = fs.readFileSync(file, 'utf8');
+  return transpileSource(fs.readFileSync(file, 'utf8'), file);
+}
+
+function transpileSource(source: string, file: string): string {
   const result = ts.transpileModule(source, {
     fileName: file,
     compilerOptions: {
@@ -75,8 +79,51 @@ function npmDistDir(name: string): string {
   return path.join(pkgDir, pkg.miniprogram ?? 'miniprogram_dist');
 }
 
-/** References from one mini-program file to others: requires, components, imports, wxs. */
-function referencesOf(file: string): string[] {
+/** The module specifiers a mini-program script loads: CommonJS `require` and ES `import` / `export … from`. */
+export function scriptSpecifiers(text: string): string[] {
+  const specs: string[] = [];
+  for (const m of text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]);
+  for (const m of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]+?\s*from\s*)?["']([^"']+)["']/g)) specs.push(m[1]);
+  return specs;
+}
+
+/**
+ * Resolves a script specifier as WeChat does: relative to the file, or a bare package name looked up
+ * in `miniprogram_npm` folders from the file's folder upwards (TDesign ships its own tslib there).
+ */
+export function resolveScript(fromFile: string, spec: string, root: string): string | undefined {
+  const candidates = (base: string) => [base, `${base}.js`, path.join(base, 'index.js')];
+  const existing = (base: string) => candidates(base).find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+  if (spec.startsWith('.') || spec.startsWith('/')) return existing(spec.startsWith('/') ? path.join(root, spec) : path.resolve(path.dirname(fromFile), spec));
+  for (let dir = path.dirname(fromFile); dir.startsWith(root); dir = path.dirname(dir)) {
+    const hit = existing(path.join(dir, 'miniprogram_npm', spec));
+    if (hit) return hit;
+    if (dir === root) break;
+  }
+  return undefined;
+}
+
+/**
+ * Resolves a `usingComponents` entry as WeChat does: relative or root-absolute paths, or a package
+ * path looked up in `miniprogram_npm` from the component's folder upwards. Answers the path without
+ * an extension (the component is its .json/.js/.wxml/.wxss), or undefined when WeChat would fail.
+ */
+export function resolveComponent(fromJson: string, spec: string, root: string): string | undefined {
+  const isComponent = (base: string) => fs.existsSync(`${base}.json`) && fs.existsSync(`${base}.js`);
+  if (spec.startsWith('plugin://')) return undefined;
+  if (spec.startsWith('/')) return isComponent(path.join(root, spec)) ? path.join(root, spec) : undefined;
+  const relative = path.resolve(path.dirname(fromJson), spec);
+  if (isComponent(relative)) return relative;
+  if (spec.startsWith('.')) return undefined;
+  for (let dir = path.dirname(fromJson); dir.startsWith(root); dir = path.dirname(dir)) {
+    for (const base of [path.join(dir, 'miniprogram_npm', spec), path.join(dir, 'miniprogram_npm', spec, 'index')]) if (isComponent(base)) return base;
+    if (dir === root) break;
+  }
+  return undefined;
+}
+
+/** References from one mini-program file to others: requires and imports, components, wxml imports, wxs, wxss. */
+function referencesOf(file: string, root: string): string[] {
   const ext = path.extname(file);
   const text = fs.readFileSync(file, 'utf8');
   const refs: string[] = [];
@@ -88,8 +135,13 @@ function referencesOf(file: string): string[] {
       if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) refs.push(candidate);
     }
   };
-  if (ext === '.js' || ext === '.wxs') {
-    for (const m of text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) add(m[1], ['.js', '.wxs']);
+  if (ext === '.js') {
+    for (const spec of scriptSpecifiers(text)) {
+      const hit = resolveScript(file, spec, root);
+      if (hit) refs.push(hit);
+    }
+  } else if (ext === '.wxs') {
+    for (const m of text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) add(m[1], ['.wxs']);
   } else if (ext === '.json') {
     const using = (JSON.parse(text) as { usingComponents?: Record<string, string> }).usingComponents ?? {};
     for (const spec of Object.values(using)) for (const e of ['.js', '.json', '.wxml', '.wxss']) add(spec + e, []);
@@ -99,6 +151,22 @@ function referencesOf(file: string): string[] {
     for (const m of text.matchAll(/@import\s+["']([^"']+)["']/g)) add(m[1], ['.wxss']);
   }
   return refs;
+}
+
+/**
+ * ES modules become CommonJS, as DevTools' "将 JS 编译成 ES5" does before upload, and bare package
+ * names become the relative path WeChat would resolve them to, so Node loads the same file in tests.
+ */
+function compileNpmScript(file: string, target: string, distDir: string, outDir: string): string {
+  const source = fs.readFileSync(file, 'utf8');
+  const esm = /(^|[;}\s])(import|export)[\s{*"']/.test(source);
+  const code = esm ? transformSync(source, { format: 'cjs', target: 'es2018', loader: 'js', sourcefile: file }).code : source;
+  return code.replace(/require\(\s*["']([^"'.][^"']*)["']\s*\)/g, (all, spec: string) => {
+    const hit = resolveScript(file, spec, distDir);
+    if (!hit) return all;
+    const rel = path.relative(path.dirname(target), path.join(outDir, path.relative(distDir, hit))).split(path.sep).join('/');
+    return `require("${rel.startsWith('.') ? rel : `./${rel}`}")`;
+  });
 }
 
 /** Copies the closure of component files that `usingComponents` entries reach inside one npm package. */
@@ -114,12 +182,14 @@ function copyNpmClosure(name: string, specs: string[], outNpm: string): void {
     const file = queue.pop() as string;
     if (seen.has(file) || !file.startsWith(distDir)) continue;
     seen.add(file);
-    queue.push(...referencesOf(file));
+    queue.push(...referencesOf(file, distDir));
   }
+  const outDir = path.join(outNpm, name);
   for (const file of seen) {
-    const target = path.join(outNpm, name, path.relative(distDir, file));
+    const target = path.join(outDir, path.relative(distDir, file));
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.copyFileSync(file, target);
+    if (file.endsWith('.js')) fs.writeFileSync(target, compileNpmScript(file, target, distDir, outDir));
+    else fs.copyFileSync(file, target);
   }
 }
 
@@ -163,6 +233,34 @@ function walkAll(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+export const LABELS_FILE = path.join(MP_SRC, 'generated', 'labels.ts');
+
+/** `npm run labels`: rewrites miniprogram/generated/labels.ts after typings/models.ts changed. */
+export function writeLabels(): void {
+  fs.mkdirSync(path.dirname(LABELS_FILE), { recursive: true });
+  fs.writeFileSync(LABELS_FILE, labelsSource());
+}
+
+/**
+ * The label tables of typings/models.ts (every exported `…_NAMES` table and the lists beside them) as
+ * a mini-program module: the pages cannot import typings/ at run time, and re-typed tables drift.
+ */
+export function labelsSource(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const models = require(path.join(ROOT, 'typings', 'models.ts')) as Record<string, unknown>;
+  const lines = [
+    '// Generated by scripts/build-miniprogram.ts from typings/models.ts on every build. Do not edit:',
+    '// change typings/models.ts and run `npm run labels`; tests/pages/labels.test.ts fails when this is stale.',
+    "import type * as models from '../../typings/models';",
+    '',
+  ];
+  for (const [name, value] of Object.entries(models).sort(([a], [b]) => a.localeCompare(b))) {
+    if (typeof value !== 'object' || value === null) continue;
+    lines.push(`export const ${name}: typeof models.${name} = ${JSON.stringify(value, null, 2)};`, '');
+  }
+  return lines.join('\n');
+}
+
 export async function buildMiniprogram(): Promise<MiniprogramBuild> {
   fs.rmSync(MP_OUT, { recursive: true, force: true });
   const files = walk(MP_SRC).filter((f) => !f.endsWith('.d.ts') && path.basename(f) !== 'tsconfig.json');
@@ -179,6 +277,10 @@ export async function buildMiniprogram(): Promise<MiniprogramBuild> {
       fs.copyFileSync(file, target);
     }
   }
+  // What runs is always generated from typings/ now; the committed copy serves DevTools and tsc.
+  const labelsOut = path.join(MP_OUT, path.relative(MP_SRC, LABELS_FILE).replace(/\.ts$/, '.js'));
+  fs.mkdirSync(path.dirname(labelsOut), { recursive: true });
+  fs.writeFileSync(labelsOut, transpileSource(labelsSource(), LABELS_FILE));
   const deps = miniprogramDependencies();
   const specs = usingComponentSpecs(files.filter((f) => f.endsWith('.json')));
   for (const name of deps) {

@@ -3,6 +3,7 @@
  * official wcc compiler, in a jsdom window that exists only while page suites run.
  */
 import path from 'node:path';
+import { resolveComponent } from '../../scripts/build-miniprogram';
 import { demoWorld, type DemoWorld } from './api';
 
 export const MP_OUT = path.join(__dirname, '..', '..', 'dist', 'miniprogram');
@@ -21,6 +22,8 @@ export interface WxRecorder {
   clipboard: string[];
   subscribeRequests: string[][];
   savedImages: string[];
+  /** Files opened in WeChat's document viewer (wx.openDocument), by the URL they were downloaded from. */
+  documents: Array<{ url: string; fileType?: string; showMenu?: boolean }>;
   /** What wx.scanCode reads next. */
   scanResults: string[];
   /** Files the user picks next (chooseMessageFile / chooseMedia), by name. */
@@ -61,6 +64,7 @@ export const wxCalls: WxRecorder = {
   clipboard: [],
   subscribeRequests: [],
   savedImages: [],
+  documents: [],
   scanResults: [],
   pickFiles: [],
 };
@@ -68,6 +72,11 @@ const tempFiles = new Map<string, Buffer>();
 
 function installWx(): void {
   const wx = (global as unknown as { wx: Record<string, unknown> }).wx;
+  // TDesign's components read getApp() when they are created; pages are tested without the App.
+  const g = global as unknown as Record<string, unknown>;
+  const app = { globalData: {} };
+  if (typeof g.getApp !== 'function') g.getApp = () => app;
+  if (typeof g.getCurrentPages !== 'function') g.getCurrentPages = () => [];
   type Callbacks = { success?: (r: unknown) => void; complete?: () => void };
   const ok = (opts: object | undefined, res: unknown = {}) => {
     (opts as Callbacks | undefined)?.success?.(res);
@@ -107,6 +116,10 @@ function installWx(): void {
     },
     downloadFile: (o: { url: string }) => ok(o, { tempFilePath: o.url, statusCode: 200 }),
     saveImageToPhotosAlbum: (o: { filePath: string }) => (wxCalls.savedImages.push(o.filePath), ok(o)),
+    // downloadFile answers the URL itself as the temp path, so the opened document names what was downloaded.
+    openDocument: (o: { filePath: string; fileType?: string; showMenu?: boolean }) => (wxCalls.documents.push({ url: o.filePath, fileType: o.fileType, showMenu: o.showMenu }), ok(o)),
+    stopPullDownRefresh: (o?: unknown) => ok(o as never),
+    setNavigationBarTitle: (o: unknown) => ok(o as never),
     cloud: {
       init: () => undefined,
       uploadFile: (o: { cloudPath: string; filePath: string; success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
@@ -127,56 +140,117 @@ function installWx(): void {
   });
 }
 
+/**
+ * miniprogram-simulate resolves `usingComponents` only relative to the page, so `tdesign-miniprogram/…`
+ * would render as an empty unknown tag. Resolve package paths from miniprogram_npm as WeChat does,
+ * handing simulate the root-absolute path of the built component.
+ */
+let npmResolution = false;
+function resolveNpmComponents(): void {
+  if (npmResolution) return;
+  npmResolution = true;
+  // simulate turns 1rpx into 1px; on a 375 px wide phone 750rpx is the screen, so 1rpx is 0.5px.
+  const rpx = (style: string) => style.replace(/(-?\d*\.?\d+)rpx/gi, (_m, n: string) => `${Number(n) / 2}px`);
+  for (const mod of ['miniprogram-simulate/src/utils', 'j-component/src/tool/utils']) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(mod) as { transformRpx(s: string): string }).transformRpx = rpx;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const utils = require('miniprogram-simulate/src/utils') as { readJson(file: string): Record<string, unknown> | null };
+  const readJson = utils.readJson;
+  utils.readJson = (file: string) => {
+    const json = readJson(file);
+    const using = json?.usingComponents as Record<string, string> | undefined;
+    if (!json || !using || !file.startsWith(MP_OUT)) return json;
+    for (const [tag, spec] of Object.entries(using)) {
+      if (spec.startsWith('.') || spec.startsWith('/')) continue;
+      const hit = resolveComponent(file, spec, MP_OUT);
+      if (!hit) throw new Error(`${path.relative(MP_OUT, file)}: component ${tag} = ${spec} does not resolve in dist/miniprogram`);
+      using[tag] = `/${path.relative(MP_OUT, hit).split(path.sep).join('/')}`;
+    }
+    return json;
+  };
+}
+
+/** Sets up jsdom and miniprogram-simulate (outside mocha too, for `npm run shots`); answers the teardown. */
+export function setupPageEnvironment(): () => void {
+  const g = global as unknown as Record<string, unknown>;
+  // jsdom-global overwrites globals and deletes them on cleanup; keep Node's own for the emulator,
+  // the SDK and fetch (undici rejects a jsdom AbortSignal), and put everything back afterwards.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const keys = [...(require('jsdom-global/keys') as string[]), 'document', 'window'];
+  const saved = new Map(keys.map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cleanup = (require('jsdom-global') as (html?: string, opts?: object) => () => void)(undefined, { pretendToBeVisual: true, url: 'http://localhost/' });
+  for (const k of NODE_OWN) {
+    const d = saved.get(k);
+    if (d) Object.defineProperty(globalThis, k, d);
+  }
+  g.CustomEvent = (g.window as Record<string, unknown>).CustomEvent;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  simulate ??= require('miniprogram-simulate') as Simulate;
+  resolveNpmComponents();
+  installWx();
+  return () => {
+    // Detaching ends what pages left running (a code button's countdown) before the DOM goes away.
+    for (const page of openedPages) {
+      try {
+        page.detach();
+      } catch {
+        // already detached
+      }
+    }
+    openedPages.clear();
+    cleanup();
+    for (const [k, d] of saved) {
+      if (d) Object.defineProperty(globalThis, k, d);
+      else delete g[k];
+    }
+  };
+}
+
+/** Forgets what the previous test's pages asked of WeChat. */
+export function resetWxCalls(): void {
+  for (const value of Object.values(wxCalls)) {
+    if (Array.isArray(value)) value.length = 0;
+    else if (value instanceof Map) value.clear();
+  }
+}
+
+/** Runs the built app.js as WeChat does at launch (App() then onLaunch), with the wx the test set up. */
+export function launchApp(): void {
+  const g = global as unknown as { App: (o: { onLaunch(): void }) => void };
+  let app: { onLaunch(): void } | undefined;
+  g.App = (o) => (app = o);
+  const file = path.join(MP_OUT, 'app.js');
+  delete require.cache[file];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the built app after clearing the cache
+  require(file);
+  app?.onLaunch();
+}
+
 /** Call inside a describe(): sets up jsdom and miniprogram-simulate for that suite only. */
 export function usePageEnvironment(): void {
   before(function () {
     this.timeout(120_000);
-    const g = global as unknown as Record<string, unknown>;
-    // jsdom-global overwrites globals and deletes them on cleanup; keep Node's own for the emulator,
-    // the SDK and fetch (undici rejects a jsdom AbortSignal), and put everything back afterwards.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const keys = [...(require('jsdom-global/keys') as string[]), 'document', 'window'];
-    const saved = new Map(keys.map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const cleanup = (require('jsdom-global') as (html?: string, opts?: object) => () => void)(undefined, { pretendToBeVisual: true, url: 'http://localhost/' });
-    for (const k of NODE_OWN) {
-      const d = saved.get(k);
-      if (d) Object.defineProperty(globalThis, k, d);
-    }
-    cleanupJsdom = () => {
-      cleanup();
-      for (const [k, d] of saved) {
-        if (d) Object.defineProperty(globalThis, k, d);
-        else delete g[k];
-      }
-    };
-    g.CustomEvent = (g.window as Record<string, unknown>).CustomEvent;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    simulate ??= require('miniprogram-simulate') as Simulate;
-    installWx();
+    cleanupJsdom = setupPageEnvironment();
   });
-  beforeEach(() => {
-    wxCalls.toasts.length = 0;
-    wxCalls.modals.length = 0;
-    wxCalls.navigations.length = 0;
-    wxCalls.phoneCalls.length = 0;
-    wxCalls.modalAnswers.length = 0;
-    wxCalls.modalTexts.length = 0;
-    wxCalls.storage.clear();
-    wxCalls.clipboard.length = 0;
-    wxCalls.subscribeRequests.length = 0;
-    wxCalls.savedImages.length = 0;
-    wxCalls.scanResults.length = 0;
-    wxCalls.pickFiles.length = 0;
-  });
+  beforeEach(resetWxCalls);
   after(() => cleanupJsdom?.());
 }
+
+const openedPages = new Set<PageComponent>();
+
+/** The <style> simulate inserted for each rendered page (its WXSS, class names prefixed). */
+export const pageStyleIds = new WeakMap<PageComponent, string>();
 
 /** Renders a page (written with Component()) and runs its onLoad with the given query. */
 export function openPage(pagePath: string, query: Record<string, string> = {}): PageComponent {
   if (!simulate) throw new Error('usePageEnvironment() must run first');
   const id = simulate.load(path.join(MP_OUT, pagePath), { rootPath: MP_OUT, compiler: 'official' });
   const page = simulate.render(id);
+  pageStyleIds.set(page, id);
+  openedPages.add(page);
   page.attach(document.createElement('parent-wrapper'));
   const onLoad = page.instance.onLoad;
   if (typeof onLoad === 'function') onLoad.call(page.instance, query);
@@ -188,27 +262,119 @@ export function settle(ms = 0): Promise<void> {
   return simulate.sleep(ms);
 }
 
+/** exparser's node behind a j-component wrapper (the simulate API keeps it private). */
+interface ExNode {
+  $$?: Node;
+  __virtual?: boolean;
+  __wxSlotChildren?: ExNode[];
+  shadowRoot?: ExNode & { querySelector(sel: string): ExNode | null };
+  childNodes?: ExNode[];
+  is?: string;
+}
+const exNode = (c: PageComponent): ExNode => (c as unknown as { _exparserNode: ExNode })._exparserNode;
+
+/**
+ * The DOM nodes a component shows. TDesign components are virtual hosts (no element of their own),
+ * so their text and their tappable root are found in what they render.
+ */
+function rendered(node: ExNode): ExNode[] {
+  if (!node.__virtual && node.$$) return [node];
+  return (node.__wxSlotChildren ?? []).flatMap(rendered);
+}
+
+/** Visible text of a page element or a TDesign component. */
+export function textOf(c: PageComponent): string {
+  if (c.dom) return (c.dom.textContent ?? '').trim();
+  return rendered(exNode(c))
+    .map((n) => n.$$?.textContent ?? '')
+    .join('')
+    .trim();
+}
+
+/**
+ * Elements by selector; `a >>> b` looks for b inside component a's own tree (a custom component such
+ * as the union picker, or a TDesign component), as WeChat's selector query does.
+ */
+export function findAll(page: PageComponent, selector: string): PageComponent[] {
+  const [first, ...rest] = selector.split('>>>').map((s) => s.trim());
+  let found = page.querySelectorAll(first);
+  for (const part of rest) found = found.flatMap((c) => c.querySelectorAll(part));
+  return found;
+}
+
+export function find(page: PageComponent, selector: string): PageComponent | null {
+  return findAll(page, selector)[0] ?? null;
+}
+
 /** Visible text of every element matching the selector, in document order. */
 export function texts(page: PageComponent, selector: string): string[] {
-  return page.querySelectorAll(selector).map((c) => (c.dom.textContent ?? '').trim());
+  return findAll(page, selector).map(textOf);
 }
 
-/** Taps an element (by selector) as the user would. */
-export async function tap(page: PageComponent, selector: string): Promise<void> {
+/** The element a finger lands on: the element itself, or the root a TDesign component renders. */
+function touchTarget(el: PageComponent): PageComponent {
+  if (el.dom) return el;
+  const root = rendered(exNode(el)).find((n) => n.$$ && n.$$.nodeType === 1);
+  if (!root) throw new Error('the component renders nothing to tap');
+  const Wrapper = el.constructor as new (n: ExNode) => PageComponent;
+  return new Wrapper(root);
+}
+
+/** Taps an element (by selector; `index` for the n-th match, e.g. the second tab) as the user would. */
+export async function tap(page: PageComponent, selector: string, index = 0): Promise<void> {
   // A person waits for the loading mask to go before tapping again.
   await until(page, () => !page.data.busy, `the page to finish loading before tapping ${selector}`);
-  const el = page.querySelector(selector);
-  if (!el) throw new Error(`nothing to tap at ${selector}`);
-  el.dispatchEvent('tap');
+  const el = findAll(page, selector)[index];
+  if (!el) throw new Error(`nothing to tap at ${selector}${index ? ` #${index}` : ''}`);
+  touchTarget(el).dispatchEvent('tap');
   await settle();
 }
 
-/** Types into an input (bindinput) or picks in a picker / checkbox group (bindchange). */
+/** The native input inside a TDesign field (t-input, t-search, t-textarea). */
+function nativeField(el: PageComponent): PageComponent | undefined {
+  const walk = (n: ExNode): ExNode | undefined => {
+    if (n.is === 'input' || n.is === 'textarea') return n;
+    for (const c of [...(n.shadowRoot ? [n.shadowRoot] : []), ...(n.childNodes ?? [])]) {
+      const hit = walk(c);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const hit = walk(exNode(el));
+  const Wrapper = el.constructor as new (n: ExNode) => PageComponent;
+  return hit ? new Wrapper(hit) : undefined;
+}
+
+/**
+ * Types into a field: a TDesign t-input / t-search / t-textarea gets the keystrokes in its own native
+ * input, as on a phone; a native input or picker gets the event directly. `event` names the event for
+ * natives (picker / checkbox-group use change).
+ */
 export async function type(page: PageComponent, selector: string, value: unknown, event = 'input'): Promise<void> {
-  const el = page.querySelector(selector);
+  const el = find(page, selector);
   if (!el) throw new Error(`no field at ${selector}`);
-  el.dispatchEvent(event, { detail: { value } });
+  const field = el.dom ? el : nativeField(el);
+  if (!field) throw new Error(`${selector} has no input to type into`);
+  field.dispatchEvent(field === el ? event : 'input', { detail: { value, cursor: String(value).length } });
   await settle();
+}
+
+/**
+ * What a TDesign component itself announces (a picker's confirm, a tab change, a popup's close): the
+ * component instance triggers the event, so the page's handler runs as in WeChat.
+ */
+export async function emit(page: PageComponent, selector: string, event: string, detail: Record<string, unknown>): Promise<void> {
+  const el = find(page, selector);
+  if (!el) throw new Error(`no component at ${selector}`);
+  (el.instance as unknown as { triggerEvent(name: string, detail: unknown): void }).triggerEvent(event, detail);
+  await settle();
+}
+
+/** Writes a reason into the page's reason dialog (reject, remove, revoke) once it opens, and confirms. */
+export async function answerReason(page: PageComponent, reason: string): Promise<void> {
+  await until(page, () => Boolean(find(page, '#reason-dialog')?.data.visible), 'the reason dialog');
+  await type(page, '#reason-dialog >>> #reason-input', reason);
+  await tap(page, '#reason-dialog >>> #reason-confirm');
 }
 
 /** Waits until the page shows what the test expects (calls are asynchronous), or fails with what it shows. */

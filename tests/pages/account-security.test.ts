@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { demoResidentId } from '../../emulator/seed';
 import { lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
-import { openPage, pageText, tap, texts, type, until, usePageWorld, wxCalls } from '../helpers/page';
+import { find, openPage, pageText, tap, textOf, texts, type, until, usePageWorld, wxCalls } from '../helpers/page';
 
 describe('pages: 账号与安全 — login devices, account deletion, recovery, the audit log', function () {
   this.timeout(120_000);
@@ -56,6 +56,8 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     const reg = openPage('pages/register/index');
     await type(reg, '#name', person.name);
     await type(reg, '#docNumber', person.docNumber);
+    await tap(reg, '#consent-rules');
+    await tap(reg, '#consent-sensitive');
     await tap(reg, '#start-face');
     await until(reg, () => wxCalls.navigations.some((n) => n.kind === 'redirectTo' && n.url.startsWith('/pages/recover/index?sessionId=')), 'sent to recovery');
     const url = wxCalls.navigations.filter((n) => n.kind === 'redirectTo').at(-1)?.url ?? '';
@@ -84,18 +86,20 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
 
     pages.actAs('wx-page-builtin');
     const page = openPage('pages/account/index');
-    await until(page, () => Boolean(page.querySelector('#send-owner-code')), 'the code-to-current-phone proof');
-    assert.ok(!page.querySelector('#proofPassword'), 'no password to ask for');
+    await until(page, () => Boolean(page.data.loaded), 'the account');
+    await tap(page, '#open-phone');
+    await until(page, () => Boolean(find(page, '#send-owner-code')), 'the code-to-current-phone proof');
+    assert.ok(!find(page, '#proofPassword'), 'no password to ask for');
     await world.rewindSms();
     await tap(page, '#send-owner-code');
     await until(page, () => pageText(page).includes('已发送至 139****0364'), 'the owner code sent');
     await type(page, '#ownerCode', await lastSmsCode(world, person.phone));
     await type(page, '#newPhone', '13900000365');
-    await tap(page, '#send-code');
+    await tap(page, '#send-code >>> .sms-code');
     await until(page, () => wxCalls.toasts.some((t) => t.title === '验证码已发送'), 'the new-phone code');
     await type(page, '#smsCode', await lastSmsCode(world, '13900000365'));
     await tap(page, '#change-phone');
-    await until(page, () => texts(page, '.phone')[0] === '139****0365', 'the new phone');
+    await until(page, () => textOf(find(page, '#phone-cell')!).includes('139****0365'), 'the new phone');
   });
 
   it('操作日志: names, roles, targets in words, refused attempts marked 已拒绝', async () => {

@@ -4,7 +4,10 @@ import { demoResidentId } from '../../emulator/seed';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';
-import { connectToEmulator, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
+import { answerReason, connectToEmulator, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
+
+const tabs = (sel: string) => `${sel} >>> .t-tabs__item`;
+const searchAction = (sel: string) => `${sel} >>> .t-search__search-action`;
 
 describe('pages: the admin subpackage, rendered with miniprogram-simulate against the emulator', function () {
   this.timeout(120_000);
@@ -31,11 +34,16 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     }
     page = openPage('admin/inbox/index');
     await until(page, () => page.querySelectorAll('.application').length === 3, 'three applications');
+    // Only kinds waiting for this reviewer get a tab, with their count.
+    assert.deepEqual(texts(page, tabs('#kinds')), ['全部', '会员入会 3']);
+    assert.match(texts(page, '.application .muted')[0] ?? pageText(page), /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     wxCalls.modalAnswers.push(true);
     await tap(page, '.approve');
     await until(page, () => page.querySelectorAll('.application').length === 2, 'one approved');
-    wxCalls.modalTexts.push('单位名称与实际不符');
     await tap(page, '.reject');
+    await tap(page, '#reason-dialog >>> #reason-confirm');
+    assert.match(texts(page, '#reason-dialog >>> .reason-error')[0] ?? '', /请填写驳回原因/, 'an empty reason is asked for, not sent');
+    await answerReason(page, '单位名称与实际不符');
     await until(page, () => page.querySelectorAll('.application').length === 1, 'one rejected');
     const rejected = (await world.as('wx-inbox-2').ok('review', 'listMine', {})).items.concat((await world.as('wx-inbox-1').ok('review', 'listMine', {})).items);
     assert.ok(rejected.some((a) => a.rejectReason === '单位名称与实际不符'));
@@ -50,7 +58,9 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     link.actAs('demo-admin-grassroots');
     const page = openPage('admin/inbox/index');
     await until(page, () => page.querySelectorAll('.application').length === 2, 'two applications');
-    page.setData({ selected: (page.data.items as Array<{ id: string }>).map((a) => a.id) });
+    await tap(page, '.pick', 0);
+    await tap(page, '.pick', 1);
+    assert.equal((page.data.selected as string[]).length, 2, 'both ticked');
     await tap(page, '#batch');
     await until(page, () => wxCalls.modals.some((m) => m.title === '批量审核结果'), 'the batch result');
     assert.match(wxCalls.modals.find((m) => m.title === '批量审核结果')?.content ?? '', /已全部通过（2 条）/);
@@ -62,6 +72,7 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await until(page, () => Boolean(page.querySelector('.member-qr')), 'the QR codes');
     assert.ok(page.querySelector('.org-qr'), 'a 工联会 is above-grassroots: it has the org code too');
     assert.equal(texts(page, '.union-name')[0], '五山街道示例产业园工会联合会');
+    assert.equal(texts(page, '.parent-name')[0], '天河区五山街道工会工作委员会', 'the superior union is named');
     const before = String((page.data.memberQr as { url: string }).url);
     wxCalls.modalAnswers.push(false);
     await tap(page, '.member-qr .regenerate');
@@ -79,15 +90,16 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     link.actAs('demo-admin-street');
     const page = openPage('admin/directory/index');
     await until(page, () => page.querySelectorAll('.union').length > 0, 'grassroots unions');
-    assert.deepEqual(texts(page, '.union-name'), ['广州示例科技有限公司工会委员会']);
-    await tap(page, '#cat-above');
-    await until(page, () => texts(page, '.union-name').includes('五山街道示例产业园工会联合会'), 'above-grassroots unions');
+    assert.equal(texts(page, '.union').length, 1);
+    assert.match(texts(page, '.union')[0], /^广州示例科技有限公司工会委员会/);
+    await tap(page, tabs('#categories'), 1);
+    await until(page, () => texts(page, '.union').some((t) => t.startsWith('五山街道示例产业园工会联合会')), 'above-grassroots unions');
     await type(page, '#keyword', '没有这个');
-    await tap(page, '#search');
+    await tap(page, searchAction('#keyword'));
     await until(page, () => pageText(page).includes('没有符合条件的下级工会'), 'the empty state');
-    await tap(page, '#cat-grassroots');
+    await tap(page, tabs('#categories'), 0);
     await type(page, '#keyword', '');
-    await tap(page, '#search');
+    await tap(page, searchAction('#keyword'));
     await until(page, () => page.querySelectorAll('.union').length > 0, 'the list again');
     await tap(page, '.union');
     const url = wxCalls.navigations.at(-1)?.url ?? '';
@@ -104,25 +116,28 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     const page = openPage('admin/members/index');
     await until(page, () => page.querySelectorAll('.member').length > 0, 'real-name members');
     await type(page, '#keyword', '刘会员');
-    await tap(page, '#search');
+    await tap(page, searchAction('#keyword'));
     await until(page, () => texts(page, '.member-name').join() === '刘会员', 'the search hit');
     wxCalls.modalAnswers.push(true);
-    wxCalls.modalTexts.push('本人离职');
     await tap(page, '.remove');
+    await answerReason(page, '本人离职');
     await until(page, () => wxCalls.toasts.some((t) => t.title === '已移出'), 'removed');
     assert.ok(wxCalls.modals.some((m) => m.title === '移出会员'), 'confirmed first');
-    await tap(page, '#tab-unreal');
+    await tap(page, tabs('#real-name'), 1);
     await type(page, '#keyword', '');
-    await tap(page, '#search');
+    await tap(page, searchAction('#keyword'));
     await until(page, () => page.querySelectorAll('.member').length === 2, 'the not-real-name rows');
+    assert.match(pageText(page), /共 2 人/);
     await tap(page, '#export');
-    await until(page, () => wxCalls.clipboard.length > 0, 'the export link');
-    const book = XLSX.read(Buffer.from(await (await fetch(wxCalls.clipboard[0])).arrayBuffer()));
+    await until(page, () => wxCalls.documents.length > 0, 'the export opened');
+    assert.deepEqual({ fileType: wxCalls.documents[0].fileType, showMenu: wxCalls.documents[0].showMenu }, { fileType: 'xlsx', showMenu: true }, 'opened as a sheet that can be forwarded');
+    const book = XLSX.read(Buffer.from(await (await fetch(wxCalls.documents[0].url)).arrayBuffer()));
     assert.equal(XLSX.utils.sheet_to_json<string[]>(book.Sheets['未实名会员'], { header: 1 }).length, 3);
-    page.setData({ selected: (page.data.items as Array<{ id: string }>).map((m) => m.id) });
+    await tap(page, '.pick', 0);
+    await tap(page, '.pick', 1);
     wxCalls.modalAnswers.push(true);
-    wxCalls.modalTexts.push('导入有误');
     await tap(page, '#remove-selected');
+    await answerReason(page, '导入有误');
     await until(page, () => pageText(page).includes('没有未实名的导入会员'), 'the empty list');
   });
 
@@ -131,7 +146,9 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     const page = openPage('admin/import/index');
     await until(page, () => Boolean(page.data.unionId), 'the union');
     await tap(page, '#template');
-    await until(page, () => wxCalls.clipboard.length > 0, 'the template link');
+    await until(page, () => wxCalls.documents.length > 0, 'the template opened');
+    const template = XLSX.read(Buffer.from(await (await fetch(wxCalls.documents[0].url)).arrayBuffer()));
+    assert.ok(template.SheetNames.length > 0, 'the template is a workbook');
     const rows = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称'], ['页导甲', '居民身份证', catalogueId(4100), '13700004100', ''], ['页导乙', '居民身份证', '440106', '13700004101', '']];
     for (let i = 0; i < 700; i++) rows.push([`页导${String.fromCodePoint(0x4e00 + i)}`, '', catalogueId(4200 + i), `137${String(40000000 + i)}`, '']);
     wxCalls.pickFiles.push({ name: '会员.xlsx', content: xlsxOf(rows) });
@@ -141,6 +158,10 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await until(page, () => Boolean(page.querySelector('.report')), 'the report');
     assert.match(pageText(page), /共 702 行，可导入 701 行/);
     assert.match(texts(page, '.problem')[0], /^第 3 行 证件号码：居民身份证号码应为 18 位，当前为 6 位/);
+    await tap(page, '#open-report');
+    await until(page, () => wxCalls.documents.length > 1, 'the full report opened');
+    const report = XLSX.read(Buffer.from(await (await fetch(wxCalls.documents[1].url)).arrayBuffer()));
+    assert.match(JSON.stringify(XLSX.utils.sheet_to_json(report.Sheets[report.SheetNames[0]], { header: 1 })), /错误原因/);
     await tap(page, '#submit');
     await until(page, () => pageText(page).includes('导入完成'), 'the final report', 30_000);
     assert.match(pageText(page), /新增未实名会员 701 人，自动入会 0 人，未导入 1 行/);
@@ -154,7 +175,9 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await type(page, '#name', '刘会员');
     await type(page, '#docNumber', demoResidentId(8));
     await type(page, '#phone', '13800131008');
-    await type(page, '#permissions', ['import', 'export'], 'change');
+    await tap(page, '.permission', 1);
+    await tap(page, '.permission', 3);
+    assert.deepEqual(page.data.chosen, ['import', 'export']);
     await tap(page, '#add');
     await until(page, () => wxCalls.toasts.some((t) => t.title === '已提交，待上级审核'), 'the grant submitted');
     const queue = await world.as('demo-admin-county').ok('review', 'listInbox', { kind: 'roleGrant' });
@@ -176,8 +199,8 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await until(fed, () => fed.querySelectorAll('.role').length === 2, 'federation roles');
     assert.equal(fed.querySelectorAll('.revoke').length, 1, 'one cannot revoke oneself from the list');
     wxCalls.modalAnswers.push(true);
-    wxCalls.modalTexts.push('岗位调整');
     await tap(fed, '.revoke');
+    await answerReason(fed, '岗位调整');
     await until(fed, () => wxCalls.toasts.filter((t) => t.title === '已提交，待上级审核').length === 2, 'the revoke submitted');
     const revokes = await world.as('demo-admin-street').ok('review', 'listInbox', { kind: 'roleRevoke' });
     assert.match(revokes.items[0].title, /撤销管理员：新基管/);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { MP_OUT, usePageEnvironment, wxCalls } from '../helpers/page';
+import { launchApp, usePageEnvironment, wxCalls } from '../helpers/page';
 
 /** The app shell's update prompts (wx.getUpdateManager), as WeChat drives them. */
 describe('app shell: version prompts', () => {
@@ -10,20 +9,14 @@ describe('app shell: version prompts', () => {
     let onReady = () => {};
     let onFailed = () => {};
     let applied = false;
-    const g = global as unknown as { wx: Record<string, unknown>; App: (o: { onLaunch(): void }) => void };
+    const g = global as unknown as { wx: Record<string, unknown> };
     g.wx.getUpdateManager = () => ({
       onUpdateReady: (f: () => void) => (onReady = f),
       onUpdateFailed: (f: () => void) => (onFailed = f),
       onCheckForUpdate: () => undefined,
       applyUpdate: () => (applied = true),
     });
-    let app: { onLaunch(): void } | undefined;
-    g.App = (o) => (app = o);
-    const file = path.join(MP_OUT, 'app.js');
-    delete require.cache[file];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the built app after clearing the cache
-    require(file);
-    app?.onLaunch();
+    launchApp();
     return { ready: () => onReady(), failed: () => onFailed(), applied: () => applied };
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, settle, texts, usePageEnvironment } from '../helpers/page';
+import { openPage, settle, textOf, texts, type, usePageEnvironment } from '../helpers/page';
 
 const SPEC = path.join(__dirname, '..', '..', '..', 'shared', 'spec', '000_174dd08b0314d462.txt');
 
@@ -39,13 +39,11 @@ describe('page: help center (pages/help)', () => {
 
   it('searching narrows the list and opens a single hit', async () => {
     const page = openPage('pages/help/index');
-    page.querySelector('#search')!.dispatchEvent('change', { detail: { value: '会籍转移' } });
-    await settle();
+    await type(page, '#search', '会籍转移');
     const questions = texts(page, '.faq-question');
     assert.ok(questions.includes('如何进行会籍转移？'));
     assert.ok(questions.length < 10, `the keyword should narrow the list, got ${questions.length}`);
-    page.querySelector('#search')!.dispatchEvent('change', { detail: { value: '会籍转移 转入工会 审核' } });
-    await settle();
+    await type(page, '#search', '会籍转移 转入工会 审核');
     assert.deepEqual(texts(page, '.faq-question'), ['如何进行会籍转移？']);
     assert.match(texts(page, '.faq-answer')[0], /转入工会的管理员审核/);
   });
@@ -67,6 +65,6 @@ describe('page: help center (pages/help)', () => {
     assert.equal(texts(page, '.faq-question').length, 0);
     const empty = page.querySelector('.empty-state');
     assert.ok(empty, 'an empty state should be shown');
-    assert.match(empty.dom.textContent ?? '', /没有找到“量子纠缠”相关的问题/);
+    assert.match(textOf(empty), /没有找到“量子纠缠”相关的问题/);
   });
 });

@@ -3,7 +3,7 @@ import { demoCreditCode } from '../../emulator/seed';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, lastSmsCode, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';
-import { connectToEmulator, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls, type PageComponent } from '../helpers/page';
+import { connectToEmulator, findAll, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls, type PageComponent } from '../helpers/page';
 
 /** Whole journeys through the pages, each on a fresh emulator, as the people in the spec take them. */
 describe('walk-throughs, page by page', function () {
@@ -23,11 +23,13 @@ describe('walk-throughs, page by page', function () {
     const page = openPage('pages/register/index');
     await type(page, '#name', name);
     await type(page, '#docNumber', docNumber);
+    await tap(page, '#consent-rules');
+    await tap(page, '#consent-sensitive');
     await tap(page, '#start-face');
     await until(page, () => Boolean(page.querySelector('#phone')), 'the account step');
     await type(page, '#phone', phone);
-    await tap(page, '#send-code');
-    await until(page, () => Number(page.data.countdown) > 0, 'the SMS code');
+    await tap(page, '#send-code >>> .sms-code');
+    await until(page, () => wxCalls.toasts.some((t) => t.title.includes('验证码已发送')), 'the SMS code');
     await type(page, '#smsCode', await lastSmsCode(world, phone));
     await type(page, '#password', 'Union2026ok');
     await type(page, '#password2', 'Union2026ok');
@@ -51,11 +53,11 @@ describe('walk-throughs, page by page', function () {
     await until(home, () => pageText(home).includes('您还不是工会会员'), 'the non-member home');
     await tap(home, '#go-apply');
     const apply = openPage('pages/membership/apply');
-    await tap(apply, '#kind-join');
-    await type(apply, '#keyword', '示例科技');
-    await tap(apply, '#search');
-    await until(apply, () => apply.querySelectorAll('.hit').length === 1, 'the union');
-    await tap(apply, '.hit');
+    await tap(apply, '#kinds >>> .t-tabs__item', 1);
+    await type(apply, '#union-picker >>> #keyword', '示例科技');
+    await tap(apply, '#union-picker >>> #keyword >>> .t-search__search-action');
+    await until(apply, () => findAll(apply, '#union-picker >>> .hit').length === 1, 'the union');
+    await tap(apply, '#union-picker >>> .hit');
     await tap(apply, '#submit');
     await until(apply, () => wxCalls.navigations.some((n) => n.url === '/pages/membership/status'), 'the status page');
 
@@ -113,13 +115,15 @@ describe('walk-throughs, page by page', function () {
 
     let home = openPage('pages/index/index');
     await until(home, () => Boolean(home.data.loaded), 'home');
-    assert.ok(!home.querySelector('#admin-tab'), 'no admin tab before approval');
+    const tabs = () => texts(openPage('custom-tab-bar/index'), '.tab');
+    assert.deepEqual(tabs(), ['首页', '我的'], 'no admin tab before approval');
 
     await approveFirst('demo-admin-street', 'orgRegister');
 
     link.actAs('wx-walk-3');
     home = openPage('pages/index/index');
-    await until(home, () => Boolean(home.querySelector('#admin-tab')), 'the admin tab');
+    await until(home, () => Boolean(home.data.loaded), 'home');
+    assert.deepEqual(tabs(), ['首页', '管理', '我的'], 'the admin tab');
     const mine = openPage('admin/unions/index');
     await until(mine, () => texts(mine, '.union-name')[0] === '广州走查科技有限公司工会委员会', 'the new union');
     await until(mine, () => Boolean(mine.data.memberQr) && !mine.data.busy, 'its QR codes');
@@ -131,11 +135,12 @@ describe('walk-throughs, page by page', function () {
     await until(home, () => Boolean(home.querySelector('#go-transfer')), 'the member home');
     await tap(home, '#go-transfer');
     const transfer = openPage('pages/membership/transfer');
-    await type(transfer, '#keyword', '集团');
-    await tap(transfer, '#search');
-    await until(transfer, () => transfer.querySelectorAll('.hit').length > 0, 'hits');
-    const target = (transfer.data.hits as Array<{ name: string }>).findIndex((h) => h.name === '广州示例集团有限公司工会');
-    await tap(transfer, `#hit-${target}`);
+    await type(transfer, '#union-picker >>> #keyword', '集团');
+    await tap(transfer, '#union-picker >>> #keyword >>> .t-search__search-action');
+    await until(transfer, () => findAll(transfer, '#union-picker >>> .hit').length > 0, 'hits');
+    const target = texts(transfer, '#union-picker >>> .hit').findIndex((h) => h.startsWith('广州示例集团有限公司工会'));
+    assert.ok(target >= 0, 'the group union is among the hits');
+    await tap(transfer, `#union-picker >>> #hit-${target}`);
     await type(transfer, '#unitName', '广州示例集团有限公司');
     await tap(transfer, '#submit');
     await until(transfer, () => wxCalls.navigations.some((n) => n.url === '/pages/membership/status'), 'the status page');

@@ -1,6 +1,7 @@
 import type { DocumentType } from '../../../typings/models';
-import type { MyUnion } from '../../../typings/org';
 import { call, newRequestId } from '../../api/client';
+import { currentUnion, loadCurrentUnion, unionFromPicker } from '../../behaviors/current-union';
+import { requestState } from '../../behaviors/request-state';
 import { pickAndUploadImage } from '../../utils/files';
 import { bindField, run } from '../../utils/ui';
 
@@ -9,11 +10,8 @@ import { bindField, run } from '../../utils/ui';
  * provider cannot take, with the stamped certificate. The province office reviews in its inbox.
  */
 Component({
+  behaviors: [requestState, currentUnion],
   data: {
-    busy: false,
-    error: '',
-    unions: [] as MyUnion[],
-    unionId: '',
     name: '',
     docNumber: '',
     phone: '',
@@ -26,20 +24,25 @@ Component({
   methods: {
     async onLoad() {
       this.setData({ requestId: newRequestId() });
-      await run(this, async () => {
-        const me = await call('account', 'me', {});
-        const mine = await call('org', 'myUnions', {});
-        this.setData({ unions: mine.unions, unionId: mine.unions[0]?.union.id ?? '', isOffice: me.roles.some((r) => r.role === 'provinceOffice') });
-      });
+      const me = await run(this, () => call('account', 'me', {}));
+      if (me) this.setData({ isOffice: me.roles.some((r) => r.role === 'provinceOffice') });
+      await loadCurrentUnion(this);
     },
-    onInput(e: WechatMiniprogram.Input) {
+    onInput(e: WechatMiniprogram.CustomEvent) {
       bindField(this, e);
+    },
+    onUnionPicked(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
+      unionFromPicker(this, e);
     },
     async chooseCertificate() {
       const fileId = await run(this, () => pickAndUploadImage('certificates'));
-      if (fileId) this.setData({ certificateFileId: fileId });
+      if (fileId) this.setData({ certificateFileId: fileId, 'fieldErrors.certificate': '' });
     },
     async submit() {
+      if (!this.data.certificateFileId) {
+        this.setData({ 'fieldErrors.certificate': '请上传加盖工会公章的证明材料照片' });
+        return;
+      }
       const ok = await run(this, () =>
         call(
           'review',

@@ -1,32 +1,25 @@
 import type { ApplicationKind } from '../../../typings/models';
 import type { ApplicationView } from '../../../typings/review';
 import { call } from '../../api/client';
+import { pagedList, requestState } from '../../behaviors/request-state';
+import { APPLICATION_KIND_NAMES } from '../../generated/labels';
+import { beijingTime } from '../../utils/format';
+import { listData, loadList, type Paging } from '../../utils/paging';
 import { askReason, confirm, run, toast } from '../../utils/ui';
 
-const KINDS: Array<{ kind: ApplicationKind | ''; label: string }> = [
-  { kind: '', label: '全部' },
-  { kind: 'memberRegister', label: '会员登记' },
-  { kind: 'memberJoin', label: '会员入会' },
-  { kind: 'memberTransfer', label: '会籍转移' },
-  { kind: 'orgRegister', label: '工会登记' },
-  { kind: 'orgChange', label: '工会变更' },
-  { kind: 'orgDeregister', label: '工会注销' },
-  { kind: 'roleGrant', label: '管理员设置' },
-  { kind: 'roleRevoke', label: '管理员撤销' },
-  { kind: 'builtinAccount', label: '内置账号' },
-  { kind: 'documentAccount', label: '证件注册' },
-];
+type InboxItem = ApplicationView & { createdAtText: string };
+type Counts = Partial<Record<ApplicationKind, number>>;
 
-/** 审核: every application this admin may decide, by kind; approve, reject with a reason, batch approve. */
+/**
+ * 审核: every application this admin may decide. The kind tabs scroll sideways and show only kinds
+ * with something waiting for this reviewer (with the count); approve, reject with a reason, batch approve.
+ */
 Component({
+  behaviors: [requestState, pagedList],
   data: {
-    busy: false,
-    error: '',
-    loaded: false,
-    kinds: KINDS,
+    ...listData<InboxItem>(),
     kind: '' as ApplicationKind | '',
-    items: [] as ApplicationView[],
-    total: 0,
+    kinds: [{ value: '', label: '全部' }] as Array<{ value: string; label: string }>,
     selected: [] as string[],
   },
   methods: {
@@ -34,19 +27,30 @@ Component({
       this.setData({ kind: (query.kind ?? '') as ApplicationKind | '' });
       void this.refresh();
     },
-    async refresh() {
-      const res = await run(this, () => call('review', 'listInbox', this.data.kind ? { kind: this.data.kind, pageSize: 50 } : { pageSize: 50 }));
-      if (res) this.setData({ items: res.items, total: res.total, loaded: true, selected: [] });
+    fetch(paging: Paging) {
+      return call('review', 'listInbox', { ...paging, ...(this.data.kind ? { kind: this.data.kind } : {}) }).then((r) => ({
+        ...r,
+        items: r.items.map((a): InboxItem => ({ ...a, createdAtText: beijingTime(a.createdAt) })),
+      }));
     },
-    onKind(e: WechatMiniprogram.TouchEvent) {
-      this.setData({ kind: e.currentTarget.dataset.kind as ApplicationKind | '' });
+    async refresh() {
+      const res = await loadList(this, (p) => this.fetch(p));
+      if (res) this.setData({ selected: [], kinds: this.tabsFor(res.counts) });
+    },
+    /** 全部, then the kinds waiting for this reviewer; the kind asked for stays even when empty. */
+    tabsFor(counts: Counts) {
+      const kinds = (Object.keys(APPLICATION_KIND_NAMES) as ApplicationKind[]).filter((k) => (counts[k] ?? 0) > 0 || k === this.data.kind);
+      return [{ value: '', label: '全部' }, ...kinds.map((k) => ({ value: k, label: counts[k] ? `${APPLICATION_KIND_NAMES[k]} ${counts[k]}` : APPLICATION_KIND_NAMES[k] }))];
+    },
+    onKind(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ kind: e.detail.value as ApplicationKind | '' });
       void this.refresh();
     },
     onSelect(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
       this.setData({ selected: e.detail.value });
     },
     async approve(e: WechatMiniprogram.TouchEvent) {
-      const app = this.data.items.find((a) => a.id === e.currentTarget.dataset.id);
+      const app = (this.data.items as InboxItem[]).find((a) => a.id === e.currentTarget.dataset.id);
       if (!app || !(await confirm('审核通过', `确定通过“${app.title}”吗？`, '通过'))) return;
       if (await run(this, () => call('review', 'approve', { id: app.id }))) {
         toast('已通过');
@@ -55,7 +59,7 @@ Component({
     },
     async reject(e: WechatMiniprogram.TouchEvent) {
       const id = String(e.currentTarget.dataset.id);
-      const reason = await askReason('驳回原因', '请填写驳回原因，申请人会看到');
+      const reason = await askReason(this, '驳回原因', '请填写驳回原因，申请人会看到');
       if (!reason) return;
       if (await run(this, () => call('review', 'reject', { id, reason }))) {
         toast('已驳回');

@@ -1,28 +1,21 @@
 import type { RoleRow } from '../../../typings/admin';
 import type { DocumentType, Permission } from '../../../typings/models';
-import type { MyUnion, UnionView } from '../../../typings/org';
+import type { UnionView } from '../../../typings/org';
 import { call, newRequestId } from '../../api/client';
+import { currentUnion, loadCurrentUnion, unionFromPicker } from '../../behaviors/current-union';
+import { requestState } from '../../behaviors/request-state';
+import { ALL_PERMISSIONS, PERMISSION_NAMES } from '../../generated/labels';
 import { askReason, bindField, confirm, run, toast } from '../../utils/ui';
 
-const PERMISSIONS: Array<{ value: Permission; label: string }> = [
-  { value: 'reviewMembers', label: '会员审核' },
-  { value: 'import', label: '会员导入' },
-  { value: 'manageMembers', label: '会员管理' },
-  { value: 'export', label: '会员导出' },
-  { value: 'orgInfo', label: '工会信息管理' },
-  { value: 'settings', label: '权限设置' },
-];
+const PERMISSIONS = ALL_PERMISSIONS.map((value: Permission) => ({ value, label: PERMISSION_NAMES[value] }));
 
 /**
  * 权限设置: this union's admins and operators; add one (reviewed by the superior); revoke one
  * (handover, reviewed by the superior); enter a subordinate union's admin directly.
  */
 Component({
+  behaviors: [requestState, currentUnion],
   data: {
-    busy: false,
-    error: '',
-    unions: [] as MyUnion[],
-    unionId: '',
     roles: [] as RoleRow[],
     permissions: PERMISSIONS,
     role: 'operator' as 'admin' | 'operator',
@@ -34,23 +27,23 @@ Component({
     targetUnionId: '',
   },
   methods: {
-    async onLoad() {
-      const mine = await run(this, () => call('org', 'myUnions', {}));
-      if (!mine) return;
-      this.setData({ unions: mine.unions, unionId: mine.unions[0]?.union.id ?? '' });
-      await this.refresh();
+    async onLoad(query: Record<string, string | undefined>) {
+      if (await loadCurrentUnion(this, { preferred: query.unionId })) await this.refresh();
     },
-    onInput(e: WechatMiniprogram.Input) {
+    onInput(e: WechatMiniprogram.CustomEvent) {
       bindField(this, e);
     },
-    onRole(e: WechatMiniprogram.TouchEvent) {
-      this.setData({ role: e.currentTarget.dataset.role as 'admin' | 'operator' });
+    onRole(e: WechatMiniprogram.CustomEvent<{ value: 'admin' | 'operator' }>) {
+      this.setData({ role: e.detail.value });
     },
     onPermissions(e: WechatMiniprogram.CustomEvent<{ value: Permission[] }>) {
       this.setData({ chosen: e.detail.value });
     },
-    onTarget(e: WechatMiniprogram.TouchEvent) {
-      this.setData({ targetUnionId: String(e.currentTarget.dataset.id) });
+    onTarget(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ targetUnionId: e.detail.value });
+    },
+    onUnionPicked(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
+      if (unionFromPicker(this, e)) void this.refresh();
     },
     async refresh() {
       if (!this.data.unionId) return;
@@ -58,7 +51,7 @@ Component({
         const res = await call('admin', 'listRoles', { unionId: this.data.unionId });
         const grassroots = await call('org', 'directory', { unionId: this.data.unionId, category: 'grassroots', pageSize: 50 });
         const above = await call('org', 'directory', { unionId: this.data.unionId, category: 'above', pageSize: 50 });
-        this.setData({ roles: res.roles, subordinates: [...above.items, ...grassroots.items] });
+        this.setData({ roles: res.roles, subordinates: [...above.items, ...grassroots.items], loaded: true });
       });
     },
     person(unionId: string) {
@@ -81,14 +74,18 @@ Component({
     },
     async appoint() {
       const target = this.data.subordinates.find((u) => u.id === this.data.targetUnionId);
-      if (!target || !(await confirm('设置下级工会管理员', `将直接生效，无需审核。确定为“${target.name}”设置${this.data.role === 'admin' ? '管理员' : '操作员'}吗？`))) return;
+      if (!target) {
+        this.setData({ 'fieldErrors.target': '请先选择下级工会' });
+        return;
+      }
+      if (!(await confirm('设置下级工会管理员', `将直接生效，无需审核。确定为“${target.name}”设置${this.data.role === 'admin' ? '管理员' : '操作员'}吗？`))) return;
       const res = await run(this, () => call('admin', 'appointSubordinate', { person: this.person(target.id) }));
       if (res) wx.showModal({ title: '已设置', content: res.attached ? '已生效' : '对方尚未实名注册，注册后自动生效', showCancel: false });
     },
     async revoke(e: WechatMiniprogram.TouchEvent) {
       const role = this.data.roles.find((r) => r.id === e.currentTarget.dataset.id);
       if (!role || !(await confirm('撤销权限', `撤销“${role.name}”的${role.role === 'admin' ? '管理员' : '操作员'}权限需上级审核。确定吗？`, '申请撤销'))) return;
-      const reason = await askReason('撤销原因', '如：工作调动');
+      const reason = await askReason(this, '撤销原因', '如：工作调动');
       if (!reason) return;
       if (await run(this, () => call('review', 'submit', { kind: 'roleRevoke', data: { unionId: this.data.unionId, roleId: role.id, reason } }, newRequestId()))) toast('已提交，待上级审核');
     },

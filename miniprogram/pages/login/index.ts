@@ -1,21 +1,31 @@
 import { call } from '../../api/client';
+import { requestState } from '../../behaviors/request-state';
 import { bindField, run } from '../../utils/ui';
 
-/** 登录 / 换绑: phone + password, or phone + SMS code; binds this WeChat to the account. */
+type Mode = 'password' | 'sms' | 'reset';
+
+/** 登录 / 换绑: phone + password, or phone + SMS code; 忘记密码 resets it by SMS. Binds this WeChat. */
 Component({
-  data: { busy: false, error: '', mode: 'password', phone: '', password: '', smsCode: '', sent: false },
+  behaviors: [requestState],
+  data: { mode: 'password' as Mode, phone: '', password: '', smsCode: '', newPassword: '', newPassword2: '', notice: '' },
   methods: {
-    onInput(e: WechatMiniprogram.Input) {
+    onInput(e: WechatMiniprogram.CustomEvent) {
       bindField(this, e);
     },
-    onMode(e: WechatMiniprogram.TouchEvent) {
-      this.setData({ mode: String(e.currentTarget.dataset.mode), error: '' });
+    onMode(e: WechatMiniprogram.CustomEvent<{ value: Mode }>) {
+      this.setData({ mode: e.detail.value, error: '', fieldErrors: {}, notice: '' });
     },
-    async sendCode() {
-      await run(this, async () => {
-        await call('account', 'sendSmsCode', { phone: this.data.phone, purpose: 'login' });
-        this.setData({ sent: true });
-      });
+    forgot() {
+      this.setData({ mode: 'reset', error: '', fieldErrors: {}, smsCode: '', notice: '' });
+    },
+    backToLogin() {
+      this.setData({ mode: 'password', error: '', fieldErrors: {} });
+    },
+    onCodeSent(e: WechatMiniprogram.CustomEvent<{ sentTo: string }>) {
+      wx.showToast({ title: `验证码已发送至 ${e.detail.sentTo}`, icon: 'none' });
+    },
+    onCodeFailed(e: WechatMiniprogram.CustomEvent<{ message: string; field: string }>) {
+      this.setData({ [`fieldErrors.${e.detail.field}`]: e.detail.message, error: e.detail.message });
     },
     async login() {
       const ok = await run(this, async () => {
@@ -24,6 +34,17 @@ Component({
         return true;
       });
       if (ok) wx.reLaunch({ url: '/pages/index/index' });
+    },
+    async reset() {
+      if (this.data.newPassword !== this.data.newPassword2) {
+        this.setData({ 'fieldErrors.newPassword2': '两次输入的密码不一致', error: '两次输入的密码不一致' });
+        return;
+      }
+      const ok = await run(this, () => call('account', 'resetPassword', { phone: this.data.phone, smsCode: this.data.smsCode, newPassword: this.data.newPassword }));
+      if (ok) {
+        this.setData({ mode: 'password', password: '', smsCode: '', newPassword: '', newPassword2: '', notice: '密码已重置，请用新密码登录' });
+        wx.showToast({ title: '密码已重置', icon: 'success' });
+      }
     },
   },
 });

@@ -1,17 +1,23 @@
+import type { UnionSearchHit } from '../../../typings/member';
 import type { ScanResult } from '../../../typings/org';
 import { call, newRequestId } from '../../api/client';
-import { pickHit, searchData, searchUnionsInto } from '../../utils/union-search';
+import { requestState } from '../../behaviors/request-state';
 import { askReviewNotice, bindField, REVIEW_NOTICE_TEMPLATE, run } from '../../utils/ui';
 
-/** 会员登记 (already a member offline) or 会员入会 (joining): pick the union, give the unit, submit. */
+type Kind = 'memberJoin' | 'memberRegister';
+
+/**
+ * 会员登记 (already a member offline) or 会员入会 (joining): pick the union (search, or the union whose
+ * 会员登记二维码 was scanned, which opens on 会员登记), give the unit, submit.
+ */
 Component({
+  behaviors: [requestState],
   data: {
-    busy: false,
-    error: '',
-    kind: 'memberJoin' as 'memberJoin' | 'memberRegister',
+    kind: 'memberJoin' as Kind,
     code: '',
     fromCode: null as ScanResult['union'] | null,
-    ...searchData(),
+    picked: null as UnionSearchHit | null,
+    unitName: '',
     requestId: '',
   },
   methods: {
@@ -19,22 +25,26 @@ Component({
       this.setData({ requestId: newRequestId() });
       if (!query.code) return;
       const code = decodeURIComponent(query.code);
+      // The code is the union's 会员登记二维码: the person is registering with that union.
+      this.setData({ kind: 'memberRegister' });
       const res = await run(this, () => call('org', 'scan', { code }));
       if (res) this.setData({ code, fromCode: res.union, unitName: res.union.unitName });
     },
-    onInput(e: WechatMiniprogram.Input) {
+    onInput(e: WechatMiniprogram.CustomEvent) {
       bindField(this, e);
     },
-    onKind(e: WechatMiniprogram.TouchEvent) {
-      this.setData({ kind: e.currentTarget.dataset.kind as 'memberJoin' | 'memberRegister' });
+    onKind(e: WechatMiniprogram.CustomEvent<{ value: Kind }>) {
+      this.setData({ kind: e.detail.value });
     },
-    search() {
-      return searchUnionsInto(this);
-    },
-    pick(e: WechatMiniprogram.TouchEvent) {
-      pickHit(this, e);
+    onPick(e: WechatMiniprogram.CustomEvent<{ hit: UnionSearchHit | null }>) {
+      const hit = e.detail.hit;
+      this.setData({ picked: hit, unitName: String(this.data.unitName || (hit ? hit.unitName : '')), 'fieldErrors.union': '' });
     },
     async submit() {
+      if (!this.data.code && !this.data.picked) {
+        this.setData({ 'fieldErrors.union': '请先搜索并选择要加入的工会' });
+        return;
+      }
       await askReviewNotice(REVIEW_NOTICE_TEMPLATE);
       const target = this.data.code ? { code: this.data.code } : { unionId: this.data.picked?.id };
       const ok = await run(this, async () => {

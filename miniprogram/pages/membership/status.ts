@@ -1,10 +1,12 @@
 import type { MyMembership } from '../../../typings/member';
 import { call } from '../../api/client';
+import { requestState } from '../../behaviors/request-state';
 import { confirm, run, toast } from '../../utils/ui';
 
-/** The pending page (spec §三.7, §三.9): unit, union, status, withdraw, and the reviewer's phone. */
+/** The pending page (spec §三.7, §三.9): unit, union, status, the timeline, withdraw, and the reviewer's phone. */
 Component({
-  data: { busy: false, error: '', loaded: false, membership: null as MyMembership | null },
+  behaviors: [requestState],
+  data: { membership: null as MyMembership | null },
   methods: {
     onLoad() {
       void this.refresh();

@@ -1,27 +1,27 @@
 import type { ScanResult } from '../../../typings/org';
 import type { AboveSubtype } from '../../../typings/models';
 import { call, newRequestId } from '../../api/client';
+import { requestState } from '../../behaviors/request-state';
+import { ABOVE_SUBTYPE_NAMES } from '../../generated/labels';
 import { askReviewNotice, bindField, REVIEW_NOTICE_TEMPLATE, run } from '../../utils/ui';
 
-const SUBTYPES: Array<{ value: AboveSubtype | ''; label: string }> = [
-  { value: '', label: '基层工会' },
-  { value: 'street', label: '基层以上·街镇工会工作委员会' },
-  { value: 'system', label: '基层以上·系统工会' },
-  { value: 'group', label: '基层以上·集团公司工会' },
-  { value: 'federation', label: '基层以上·工联会' },
-  { value: 'organ', label: '基层以上·直属机关工会' },
-  { value: 'other', label: '基层以上·其他' },
+/** What a union registering by QR may be: grassroots, or an above-grassroots subtype below county level. */
+const REGISTRABLE: AboveSubtype[] = ['street', 'system', 'group', 'federation', 'organ', 'other'];
+const SUBTYPES: Array<{ value: AboveSubtype | 'grassroots'; label: string }> = [
+  { value: 'grassroots', label: '基层工会' },
+  ...REGISTRABLE.map((value) => ({ value, label: `基层以上·${ABOVE_SUBTYPE_NAMES[value]}` })),
 ];
 
 /** 工会组织登记: opened from the superior union's code; the superior's admin reviews. */
 Component({
+  behaviors: [requestState],
   data: {
-    busy: false,
-    error: '',
     code: '',
     superior: null as ScanResult['union'] | null,
     subtypes: SUBTYPES,
-    subtypeIndex: 0,
+    subtype: 'grassroots' as AboveSubtype | 'grassroots',
+    subtypeName: SUBTYPES[0].label,
+    subtypePickerVisible: false,
     name: '',
     unitName: '',
     creditCode: '',
@@ -37,17 +37,24 @@ Component({
       const code = decodeURIComponent(query.code ?? '');
       this.setData({ code, requestId: newRequestId() });
       const res = await run(this, () => call('org', 'scan', { code }));
-      if (res) this.setData({ superior: res.union });
+      this.setData({ superior: res ? res.union : null, loaded: true });
     },
     onInput(e: WechatMiniprogram.Input) {
       bindField(this, e);
     },
-    onSubtype(e: WechatMiniprogram.PickerChange) {
-      this.setData({ subtypeIndex: Number(e.detail.value) });
+    openSubtypes() {
+      this.setData({ subtypePickerVisible: true });
+    },
+    closeSubtypes() {
+      this.setData({ subtypePickerVisible: false });
+    },
+    onSubtype(e: WechatMiniprogram.CustomEvent<{ value: Array<AboveSubtype | 'grassroots'> }>) {
+      const subtype = e.detail.value[0];
+      this.setData({ subtype, subtypeName: SUBTYPES.find((s) => s.value === subtype)?.label ?? '', subtypePickerVisible: false });
     },
     async submit() {
       await askReviewNotice(REVIEW_NOTICE_TEMPLATE);
-      const subtype = SUBTYPES[this.data.subtypeIndex].value;
+      const subtype = this.data.subtype === 'grassroots' ? '' : this.data.subtype;
       const ok = await run(this, async () => {
         await call(
           'review',

@@ -1,39 +1,38 @@
 import type { RegisterResult } from '../../../typings/account';
 import type { DocumentType } from '../../../typings/models';
 import { call, newRequestId } from '../../api/client';
+import { requestState } from '../../behaviors/request-state';
+import { DOCUMENT_TYPE_NAMES } from '../../generated/labels';
 import { verifyFace } from '../../utils/face';
 import { pickAndUploadImage } from '../../utils/files';
 import { bindField, run } from '../../utils/ui';
 
-const DOC_TYPES: Array<{ value: DocumentType; label: string }> = [
-  { value: 'resident', label: '居民身份证' },
-  { value: 'hkMacaoPermit', label: '港澳居民来往内地通行证' },
-  { value: 'taiwanPermit', label: '台湾居民来往大陆通行证' },
-  { value: 'hmtResidence', label: '港澳台居民居住证' },
-  { value: 'foreignerPermanent', label: '外国人永久居留身份证' },
-  { value: 'passport', label: '护照' },
-];
+const DOC_OPTIONS = (Object.keys(DOCUMENT_TYPE_NAMES) as DocumentType[]).map((value) => ({ value, label: DOCUMENT_TYPE_NAMES[value] }));
+const STEPS = { identity: 0, account: 1, done: 2, submitted: 2 } as const;
 
 /**
- * 实名注册: document type → face verification → login phone and password → done. Other documents
- * take the document path: a photo of the document, reviewed by the province office.
+ * 实名注册: document type → (separate consent) face verification → login phone and password → done.
+ * Other documents take the document path: a photo of the document, reviewed by the province office.
  */
 Component({
+  behaviors: [requestState],
   data: {
-    busy: false,
-    error: '',
-    step: 'identity' as 'identity' | 'account' | 'done' | 'submitted',
-    docTypes: DOC_TYPES,
-    docTypeIndex: 0,
+    step: 'identity' as keyof typeof STEPS,
+    stepIndex: 0,
+    docOptions: DOC_OPTIONS,
+    docType: 'resident' as DocumentType,
+    docTypeName: DOCUMENT_TYPE_NAMES.resident,
+    docPickerVisible: false,
     name: '',
     docNumber: '',
+    consentRules: false,
+    consentSensitive: false,
     sessionId: '',
     phone: '',
     smsCode: '',
     password: '',
     password2: '',
     photoFileId: '',
-    countdown: 0,
     result: null as RegisterResult | null,
     requestId: '',
   },
@@ -41,40 +40,64 @@ Component({
     onLoad() {
       this.setData({ requestId: newRequestId() });
     },
-    onInput(e: WechatMiniprogram.Input) {
+    onInput(e: WechatMiniprogram.CustomEvent) {
       bindField(this, e);
     },
-    onDocType(e: WechatMiniprogram.PickerChange) {
-      this.setData({ docTypeIndex: Number(e.detail.value) });
+    openDocPicker() {
+      this.setData({ docPickerVisible: true });
     },
-    isResident(): boolean {
-      return DOC_TYPES[this.data.docTypeIndex].value === 'resident';
+    closeDocPicker() {
+      this.setData({ docPickerVisible: false });
+    },
+    onDocType(e: WechatMiniprogram.CustomEvent<{ value: DocumentType[] }>) {
+      const docType = e.detail.value[0];
+      this.setData({ docType, docTypeName: DOCUMENT_TYPE_NAMES[docType], docPickerVisible: false, 'fieldErrors.docNumber': '' });
+    },
+    onConsent(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
+      const key = String(e.currentTarget.dataset.key);
+      this.setData({ [key]: e.detail.checked, 'fieldErrors.consent': '' });
+    },
+    /** PIPL art. 29: sensitive information only with the person's separate consent, asked before collecting. */
+    consented(): boolean {
+      if (this.data.consentRules && this.data.consentSensitive) return true;
+      this.setData({ 'fieldErrors.consent': '请先阅读并勾选同意上面两项，才能继续实名核验' });
+      return false;
+    },
+    goStep(step: keyof typeof STEPS) {
+      this.setData({ step, stepIndex: STEPS[step] });
     },
     async startFace() {
-      await run(this, async () => {
-        const face = await verifyFace(this.data.name, this.data.docNumber);
-        // Only the person whose face matched learns that the ID is registered: offer recovery (spec §七.4).
-        if (face.registered) wx.redirectTo({ url: `/pages/recover/index?sessionId=${face.sessionId}` });
-        else this.setData({ sessionId: face.sessionId, step: 'account' });
-      }, { loadingText: '人脸核身中' });
+      if (!this.consented()) return;
+      await run(
+        this,
+        async () => {
+          const face = await verifyFace(this.data.name, this.data.docNumber);
+          // Only the person whose face matched learns that the ID is registered: offer recovery (spec §七.4).
+          if (face.registered) wx.redirectTo({ url: `/pages/recover/index?sessionId=${face.sessionId}` });
+          else {
+            this.setData({ sessionId: face.sessionId });
+            this.goStep('account');
+          }
+        },
+        { loadingText: '人脸核身中' },
+      );
     },
-    async sendCode() {
-      if (this.data.countdown > 0) return;
-      await run(this, async () => {
-        const res = await call('account', 'sendSmsCode', { phone: this.data.phone, purpose: 'register' });
-        wx.showToast({ title: `验证码已发送至 ${res.sentTo}`, icon: 'none' });
-        this.setData({ countdown: res.resendAfter });
-      });
+    onCodeSent(e: WechatMiniprogram.CustomEvent<{ sentTo: string }>) {
+      wx.showToast({ title: `验证码已发送至 ${e.detail.sentTo}`, icon: 'none' });
+    },
+    onCodeFailed(e: WechatMiniprogram.CustomEvent<{ message: string; field: string }>) {
+      this.setData({ [`fieldErrors.${e.detail.field}`]: e.detail.message, error: e.detail.message });
     },
     async register() {
       if (this.data.password !== this.data.password2) {
-        this.setData({ error: '两次输入的密码不一致' });
+        this.setData({ 'fieldErrors.password2': '两次输入的密码不一致', error: '两次输入的密码不一致' });
         return;
       }
       await run(this, async () => {
-        if (this.isResident()) {
+        if (this.data.docType === 'resident') {
           const result = await call('account', 'register', { sessionId: this.data.sessionId, phone: this.data.phone, smsCode: this.data.smsCode, password: this.data.password });
-          this.setData({ result, step: 'done' });
+          this.setData({ result });
+          this.goStep('done');
         } else {
           await call(
             'review',
@@ -83,7 +106,7 @@ Component({
               kind: 'documentAccount',
               data: {
                 name: this.data.name,
-                docType: DOC_TYPES[this.data.docTypeIndex].value,
+                docType: this.data.docType,
                 docNumber: this.data.docNumber,
                 phone: this.data.phone,
                 smsCode: this.data.smsCode,
@@ -93,16 +116,28 @@ Component({
             },
             this.data.requestId,
           );
-          this.setData({ step: 'submitted' });
+          this.goStep('submitted');
         }
       });
     },
     nextForDocument() {
-      this.setData({ step: 'account' });
+      if (!this.consented()) return;
+      if (!this.data.photoFileId) {
+        this.setData({ 'fieldErrors.photo': '请上传证件照片（证件信息页，四角完整、文字清晰）' });
+        return;
+      }
+      this.goStep('account');
     },
     async choosePhoto() {
+      if (!this.consented()) return;
       const fileId = await run(this, () => pickAndUploadImage('documents'));
-      if (fileId) this.setData({ photoFileId: fileId });
+      if (fileId) this.setData({ photoFileId: fileId, 'fieldErrors.photo': '' });
+    },
+    openRules() {
+      wx.navigateTo({ url: '/pages/legal/index?doc=privacy' });
+    },
+    openAgreement() {
+      wx.navigateTo({ url: '/pages/legal/index?doc=agreement' });
     },
     goApplications() {
       wx.navigateTo({ url: '/pages/applications/index' });
@@ -112,3 +147,4 @@ Component({
     },
   },
 });
+

@@ -1,4 +1,5 @@
 import { call } from '../../api/client';
+import { requestState } from '../../behaviors/request-state';
 import { run } from '../../utils/ui';
 
 /**
@@ -6,7 +7,7 @@ import { run } from '../../utils/ui';
  * scanner, which opens this page with the scanned URL in `q`.
  */
 Component({
-  data: { busy: false, error: '' },
+  behaviors: [requestState],
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       if (query.q) void this.resolve(decodeURIComponent(query.q));
