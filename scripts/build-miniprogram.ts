@@ -288,11 +288,16 @@ export async function buildMiniprogram(): Promise<MiniprogramBuild> {
   }
   syncSourceNpm(deps);
 
-  const app = JSON.parse(fs.readFileSync(path.join(MP_SRC, 'app.json'), 'utf8')) as AppJson;
+  return packageSizes(MP_OUT);
+}
+
+/** The main package, each subpackage and the total of a built mini-program folder, against WeChat's limits. */
+export function packageSizes(dir: string): MiniprogramBuild {
+  const app = JSON.parse(fs.readFileSync(path.join(dir, 'app.json'), 'utf8')) as AppJson;
   const subRoots = (app.subpackages ?? app.subPackages ?? []).map((s) => s.root.replace(/\/$/, ''));
   const packages: PackageSize[] = [
-    { root: 'main', bytes: dirSize(MP_OUT, subRoots.map((r) => path.join(MP_OUT, r))), limit: MAIN_LIMIT },
-    ...subRoots.map((root) => ({ root, bytes: dirSize(path.join(MP_OUT, root)), limit: SUB_LIMIT })),
+    { root: 'main', bytes: dirSize(dir, subRoots.map((r) => path.join(dir, r))), limit: MAIN_LIMIT },
+    ...subRoots.map((root) => ({ root, bytes: fs.existsSync(path.join(dir, root)) ? dirSize(path.join(dir, root)) : 0, limit: SUB_LIMIT })),
   ];
   return { packages, totalBytes: packages.reduce((s, p) => s + p.bytes, 0), totalLimit: TOTAL_LIMIT };
 }

@@ -20,16 +20,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MP_OUT, type PackageSize } from './build-miniprogram';
+import { MP_OUT, packageSizes, type MiniprogramBuild } from './build-miniprogram';
 import { ROOT } from './lib/runtime';
 
 export const MINIPROGRAM_CI_VERSION = '2.1.42';
 /** wx.requestFacialVerify (人脸核身 v2) exists from base library 3.8.12. */
 export const MIN_BASE_LIBRARY = '3.8.12';
 const BUILT = MP_OUT;
-/** WeChat's limits: 2 MB for the main package and each subpackage, 20 MB in all. */
-const PACKAGE_LIMIT = 2 * 1024 * 1024;
-const TOTAL_LIMIT = 20 * 1024 * 1024;
 
 export interface UploadConfig {
   appid: string;
@@ -68,19 +65,9 @@ function setExport(file: string, name: string, value: string): void {
   fs.writeFileSync(file, text.replace(pattern, `exports.${name} = ${JSON.stringify(value).replace(/^"|"$/g, "'")};`));
 }
 
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    total += e.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
-  }
-  return total;
-}
-
-export interface StagedProject {
+/** A staged copy of the build, measured against WeChat's limits by the build's own measure. */
+export interface StagedProject extends MiniprogramBuild {
   dir: string;
-  packages: PackageSize[];
-  totalBytes: number;
 }
 
 /** Copies dist/miniprogram into `dir` with the configuration written in, and measures it. */
@@ -102,12 +89,8 @@ export function stage(cfg: UploadConfig, dir: string): StagedProject {
     `${JSON.stringify({ ...project, appid: cfg.appid, miniprogramRoot: 'miniprogram/', cloudfunctionRoot: undefined, libVersion: MIN_BASE_LIBRARY, setting }, null, 2)}\n`,
   );
 
-  const app = JSON.parse(fs.readFileSync(path.join(mp, 'app.json'), 'utf8')) as { subpackages?: Array<{ root: string }> };
-  const subs = (app.subpackages ?? []).map((s) => s.root.replace(/\/$/, ''));
-  const totalBytes = dirBytes(mp);
-  const subBytes = subs.map((root) => ({ root, bytes: fs.existsSync(path.join(mp, root)) ? dirBytes(path.join(mp, root)) : 0, limit: PACKAGE_LIMIT }));
-  const main = { root: 'main', bytes: totalBytes - subBytes.reduce((n, s) => n + s.bytes, 0), limit: PACKAGE_LIMIT };
-  return { dir, packages: [main, ...subBytes], totalBytes };
+  const { packages, totalBytes, totalLimit } = packageSizes(mp);
+  return { dir, packages, totalBytes, totalLimit };
 }
 
 /** The pinned miniprogram-ci, installed on first use outside the app's node_modules. */
@@ -133,9 +116,9 @@ export function report(staged: StagedProject, log: (l: string) => void): boolean
     ok &&= !over;
     log(`  ${p.root.padEnd(10)} ${kb(p.bytes).padStart(10)}  limit ${kb(p.limit)}${over ? '  OVER LIMIT' : ''}`);
   }
-  log(`  ${'total'.padEnd(10)} ${kb(staged.totalBytes).padStart(10)}  limit ${kb(TOTAL_LIMIT)}`);
+  log(`  ${'total'.padEnd(10)} ${kb(staged.totalBytes).padStart(10)}  limit ${kb(staged.totalLimit)}`);
   log('  (files on disk; upload with ignoreUploadUnusedFiles keeps only what the pages reference, which npm run build reports)');
-  return ok && staged.totalBytes <= TOTAL_LIMIT;
+  return ok && staged.totalBytes <= staged.totalLimit;
 }
 
 async function main(): Promise<void> {
