@@ -48,6 +48,8 @@ export async function runApprovalBench(emulator: RunningEmulator): Promise<void>
     };
     emulator.engine.insert('unions', [newUnion(id, fields, street, { adminCount: admins.length }) as unknown as Record<string, unknown>]);
     emulator.engine.modify({ collection: 'unions', query: { _id: street._id }, data: { $inc: { childCount: 1 } }, multi: false, merge: true, upsert: false });
+    // Counted by the roll-ups above it, as a registration's rollupUnions does (npm run check compares them).
+    emulator.engine.modify({ collection: 'unions', query: { _id: { $in: [street._id, ...street.ancestors] } }, data: { $inc: { 'stats.subtreeGrassroots': 1 } }, multi: true, merge: true, upsert: false });
     const roles: RoleDoc[] = admins.map((u) => ({
       _id: `bench-role-${id}-${u._id}`,
       userId: u._id,

@@ -119,6 +119,38 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
     drift('unions.childCount = active child unions', name, u.childCount, childrenPerUnion.get(u._id) ?? 0);
   }
 
+  // Roll-ups (org/rollup.ts) move after their change commits, so a crash in between leaves them short:
+  // this is where that shows. Members count in their union and every union above it; active unions
+  // count, by category, in every union above them.
+  const rollups = new Map<string, { realName: number; notRealName: number; subtreeRealName: number; subtreeNotRealName: number; subtreeAbove: number; subtreeGrassroots: number }>();
+  const rollupOf = (id: string) => {
+    let r = rollups.get(id);
+    if (!r) rollups.set(id, (r = { realName: 0, notRealName: 0, subtreeRealName: 0, subtreeNotRealName: 0, subtreeAbove: 0, subtreeGrassroots: 0 }));
+    return r;
+  };
+  const unionById = new Map(unions.map((u) => [u._id, u]));
+  for (const m of activeMembers) {
+    const own = rollupOf(m.unionId);
+    if (m.realName) own.realName += 1;
+    else own.notRealName += 1;
+    for (const id of [m.unionId, ...(unionById.get(m.unionId)?.ancestors ?? [])]) {
+      if (m.realName) rollupOf(id).subtreeRealName += 1;
+      else rollupOf(id).subtreeNotRealName += 1;
+    }
+  }
+  for (const u of unions) {
+    if (u.status !== 'active') continue;
+    for (const id of u.ancestors) {
+      if (u.category === 'above') rollupOf(id).subtreeAbove += 1;
+      else rollupOf(id).subtreeGrassroots += 1;
+    }
+  }
+  for (const u of unions) {
+    const name = `${u.name} (${u._id})`;
+    const want = rollupOf(u._id);
+    for (const key of Object.keys(want) as Array<keyof typeof want>) drift(`unions.stats.${key} = its member / union rows`, name, u.stats?.[key] ?? 0, want[key]);
+  }
+
   const activePerUser = countBy(activeMembers, (m) => m.userId);
   for (const [userId, n] of activePerUser) if (n > 1) drift('at most one active membership per person', userId, n, 1);
   const activeOf = new Map(activeMembers.filter((m) => m.userId).map((m) => [m.userId as string, m._id]));

@@ -53,22 +53,26 @@ describe('invariant checker (npm run check)', function () {
     const db = sdkFor(emulator).database();
     const _ = db.command;
     const [union] = (await db.collection('unions').where({ memberCount: _.gt(0) }).limit(1).get()).data as Array<{ _id: string; memberCount: number; adminCount: number }>;
-    await db.collection('unions').doc(union._id).update({ memberCount: _.inc(2), adminCount: _.inc(1) });
+    await db.collection('unions').doc(union._id).update({ memberCount: _.inc(2), adminCount: _.inc(1), 'stats.realName': _.inc(3) });
     await db.collection('counterShards').add({ _id: `${union._id}#3`, unionId: union._id, memberCount: -2 });
     try {
       const report = await checkInvariants(sdkSource(emulator.serviceUrl, emulator.envId));
-      // The shard makes up for the member count; the admin count is off by one.
+      // The shard makes up for the member count; the admin count is off by one, the real-name roll-up by three.
       assert.deepEqual(
-        report.drifts.map((d) => [d.check, d.stored, d.recomputed]),
-        [['unions.adminCount = active admin roles', union.adminCount + 1, union.adminCount]],
+        report.drifts.map((d) => [d.check, Number(d.stored) - Number(d.recomputed)]),
+        [
+          ['unions.adminCount = active admin roles', 1],
+          ['unions.stats.realName = its member / union rows', 3],
+        ],
       );
       await db.collection('counterShards').doc(`${union._id}#3`).remove();
       const cli = await runCli('--data', dataDir);
       assert.equal(cli.status, 1);
       assert.match(cli.stdout, /unions\.memberCount \(\+ counter shards\) = active member rows/);
       assert.match(cli.stdout, /unions\.adminCount = active admin roles/);
+      assert.match(cli.stdout, /unions\.stats\.realName = its member \/ union rows/);
     } finally {
-      await db.collection('unions').doc(union._id).update({ memberCount: _.inc(-2), adminCount: _.inc(-1) });
+      await db.collection('unions').doc(union._id).update({ memberCount: _.inc(-2), adminCount: _.inc(-1), 'stats.realName': _.inc(-3) });
     }
   });
 
