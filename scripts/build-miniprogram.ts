@@ -193,6 +193,27 @@ function copyNpmClosure(name: string, specs: string[], outNpm: string): void {
   }
 }
 
+/**
+ * The app's own scripts may load npm modules by package path (TDesign's Toast and Dialog APIs): each
+ * becomes the relative path WeChat resolves it to in miniprogram_npm, so Node loads the same file in
+ * tests, and the module joins the copied closure. Answers the package paths used.
+ */
+function linkNpmScripts(deps: string[]): string[] {
+  const used = new Set<string>();
+  const npmRoot = path.join(MP_OUT, 'miniprogram_npm');
+  for (const file of walk(MP_OUT).filter((f) => f.endsWith('.js'))) {
+    const code = fs.readFileSync(file, 'utf8');
+    const linked = code.replace(/require\(\s*["']([^"'.][^"']*)["']\s*\)/g, (all, spec: string) => {
+      if (!deps.some((d) => spec.startsWith(`${d}/`))) return all;
+      used.add(spec);
+      const rel = path.relative(path.dirname(file), path.join(npmRoot, spec)).split(path.sep).join('/');
+      return `require("${rel}")`;
+    });
+    if (linked !== code) fs.writeFileSync(file, linked);
+  }
+  return [...used];
+}
+
 function usingComponentSpecs(jsonFiles: string[]): string[] {
   const specs = new Set<string>();
   for (const file of jsonFiles) {
@@ -282,7 +303,8 @@ export async function buildMiniprogram(): Promise<MiniprogramBuild> {
   fs.mkdirSync(path.dirname(labelsOut), { recursive: true });
   fs.writeFileSync(labelsOut, transpileSource(labelsSource(), LABELS_FILE));
   const deps = miniprogramDependencies();
-  const specs = usingComponentSpecs(files.filter((f) => f.endsWith('.json')));
+  const scripts = linkNpmScripts(deps);
+  const specs = [...usingComponentSpecs(files.filter((f) => f.endsWith('.json'))), ...scripts];
   for (const name of deps) {
     copyNpmClosure(name, specs.filter((s) => s.startsWith(`${name}/`)), path.join(MP_OUT, 'miniprogram_npm'));
   }

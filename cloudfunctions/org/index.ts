@@ -1,12 +1,13 @@
-import type { MyUnion, QrPurpose, UnionStatsRow } from '../../typings/org';
+import type { QrPurpose, UnionStatsRow } from '../../typings/org';
 import { holdsRight, requireActor, requireUnion, rightInOrAbove, superiorRightOver } from '../shared/actor';
 import { AppError } from '../shared/app-error';
 import { audit } from '../shared/audit';
-import { cmd, db, findById, findMany } from '../shared/db';
-import { PLATFORM_SCOPE, type RoleDoc, type UnionDoc } from '../shared/documents';
+import { cmd, db, findById } from '../shared/db';
+import type { UnionDoc } from '../shared/documents';
 import type { Handlers } from '../../typings/api';
 import { defineFunction } from '../shared/handler';
 import { withPendingMembers } from '../shared/org/member-count';
+import { myUnions } from '../shared/org/my-unions';
 import { currentQr, resolveQr } from '../shared/org/qr';
 import { mayHoldMembers, unionView } from '../shared/org/unions';
 import { escapeRegExp } from '../shared/membership/service';
@@ -50,17 +51,7 @@ export const actions = {
   myUnions: async (payload, ctx) => {
     parse({}, payload);
     const actor = await requireActor(ctx);
-    // provinceOffice is only ever granted on PLATFORM_SCOPE; the guard says so to the compiler too.
-    const roles = actor.roles.filter(
-      (r): r is RoleDoc & { role: MyUnion['role'] } => r.unionId !== PLATFORM_SCOPE && r.role !== 'provinceOffice',
-    );
-    const unions = roles.length ? await withPendingMembers(await findMany<UnionDoc>('unions', { _id: cmd().in(roles.map((r) => r.unionId)) }, roles.length)) : [];
-    return {
-      unions: roles.flatMap((r) => {
-        const u = unions.find((x) => x._id === r.unionId);
-        return u ? [{ union: unionView(u), role: r.role, permissions: r.permissions }] : [];
-      }),
-    };
+    return { unions: await myUnions(actor.roles) };
   },
   detail: async (payload, ctx) => {
     const input = parse({ unionId: id('工会') }, payload);

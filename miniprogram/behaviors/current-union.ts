@@ -7,7 +7,7 @@ import { run } from '../utils/ui';
  * remembered across pages (an admin of several unions switches it on any page), shown by name.
  */
 const KEY = 'admin.currentUnionId';
-type Host = { setData(data: Record<string, unknown>): void; data: Record<string, unknown> };
+type Host = { selectComponent(selector: string): unknown; setData(data: Record<string, unknown>): void; data: Record<string, unknown> };
 
 export const currentUnion = Behavior({
   data: { unions: [] as MyUnion[], unionId: '', unionName: '', unionOptions: [] as Array<{ label: string; value: string }>, unionPickerVisible: false },

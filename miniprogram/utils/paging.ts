@@ -5,7 +5,7 @@ import { run } from './ui';
  * Lists that load more as the user scrolls (onReachBottom). The server's opaque `nextCursor` is sent
  * back as `cursor` when it gives one; otherwise the next page number is asked for.
  */
-type Host = { setData(data: Record<string, unknown>): void; data: Record<string, unknown> };
+type Host = { selectComponent(selector: string): unknown; setData(data: Record<string, unknown>): void; data: Record<string, unknown> };
 export type Paging = { page: number; pageSize: number; cursor?: string };
 type Paged<T> = Page<T> & { nextCursor?: string; totalCapped?: boolean };
 

@@ -106,6 +106,11 @@ describe('union organisations and the application workflow (through the SDK)', (
     const mine = await world.as('demo-user').ok('org', 'myUnions', {});
     assert.equal(mine.unions.length, 1);
     assert.equal(mine.unions[0].role, 'admin');
+    // 我的工会 names the superior union without a second call per union.
+    const [streetDoc] = await world.docs<UnionDoc>('unions', { _id: world.union('street') });
+    assert.equal(mine.unions[0].union.parentName, streetDoc.name);
+    const [top] = (await world.as('demo-admin-province').ok('org', 'myUnions', {})).unions;
+    assert.equal(top.union.parentName, '', 'the province has no superior');
     newUnionId = mine.unions[0].union.id;
     const [stored] = await world.docs<UnionDoc>('unions', { _id: newUnionId });
     assert.deepEqual(stored.ancestors, [world.union('province'), world.union('city'), world.union('county'), world.union('street')]);

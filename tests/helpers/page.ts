@@ -14,8 +14,8 @@ export interface WxRecorder {
   modals: Array<{ title?: string; content?: string }>;
   navigations: Array<{ kind: string; url: string }>;
   phoneCalls: string[];
-  /** Answer the next showModal with confirm (true) or cancel (false). */
-  modalAnswers: boolean[];
+  /** Answer the next dialog with confirm (true) or cancel (false), or leave it open ('leave', for a picture). */
+  modalAnswers: Array<boolean | 'leave'>;
   /** Text typed into the next editable showModal (reasons). */
   modalTexts: string[];
   storage: Map<string, unknown>;
@@ -89,7 +89,7 @@ function installWx(): void {
     hideLoading: (o?: unknown) => ok(o as never),
     showModal: (o: { title?: string; content?: string; editable?: boolean; success?: (r: unknown) => void }) => {
       wxCalls.modals.push({ title: o.title, content: o.content });
-      const confirm = wxCalls.modalAnswers.length ? (wxCalls.modalAnswers.shift() as boolean) : true;
+      const confirm = wxCalls.modalAnswers.length ? wxCalls.modalAnswers.shift() === true : true;
       const content = o.editable ? (wxCalls.modalTexts.shift() ?? '') : undefined;
       return ok(o, { confirm, cancel: !confirm, ...(content !== undefined ? { content } : {}) });
     },
@@ -252,6 +252,7 @@ export function openPage(pagePath: string, query: Record<string, string> = {}): 
   pageStyleIds.set(page, id);
   openedPages.add(page);
   page.attach(document.createElement('parent-wrapper'));
+  watchFeedback(page);
   const onLoad = page.instance.onLoad;
   if (typeof onLoad === 'function') onLoad.call(page.instance, query);
   return page;
@@ -322,8 +323,8 @@ function touchTarget(el: PageComponent): PageComponent {
 
 /** Taps an element (by selector; `index` for the n-th match, e.g. the second tab) as the user would. */
 export async function tap(page: PageComponent, selector: string, index = 0): Promise<void> {
-  // A person waits for the loading mask to go before tapping again.
-  await until(page, () => !page.data.busy, `the page to finish loading before tapping ${selector}`);
+  // A person waits for the loading mask, and for an open dialog to be answered, before tapping again.
+  await until(page, () => !page.data.busy && !find(page, '#t-dialog')?.data.visible, `the page to finish loading before tapping ${selector}`);
   const el = findAll(page, selector)[index];
   if (!el) throw new Error(`nothing to tap at ${selector}${index ? ` #${index}` : ''}`);
   touchTarget(el).dispatchEvent('tap');
@@ -368,6 +369,41 @@ export async function emit(page: PageComponent, selector: string, event: string,
   if (!el) throw new Error(`no component at ${selector}`);
   (el.instance as unknown as { triggerEvent(name: string, detail: unknown): void }).triggerEvent(event, detail);
   await settle();
+}
+
+/** Where utils/ui opens TDesign's toasts and dialogs: the page's own, and the privacy popup's toast. */
+const TOASTS = ['#t-toast', '#privacy >>> #t-toast'];
+
+/**
+ * What the person sees of the t-toast and t-dialog that utils/ui opens, read from what they render:
+ * each toast's text joins wxCalls.toasts as it appears, each dialog's title and text join
+ * wxCalls.modals, and the person answers the dialog by tapping its own button (confirm, unless
+ * wxCalls.modalAnswers says otherwise; 'leave' keeps it open for a picture).
+ */
+function watchFeedback(page: PageComponent): void {
+  const shown = new Map<string, string>();
+  let dialogOpen = false;
+  const check = () => {
+    for (const sel of TOASTS) {
+      const el = find(page, sel);
+      const text = el?.data.visible ? texts(page, `${sel} >>> .t-toast__text`).join('') : '';
+      if (text && text !== shown.get(sel)) wxCalls.toasts.push({ title: text });
+      shown.set(sel, text);
+    }
+    const dialog = find(page, '#t-dialog');
+    const open = Boolean(dialog?.data.visible) && findAll(page, '#t-dialog >>> .t-dialog__button--confirm').length > 0;
+    if (open && !dialogOpen) {
+      wxCalls.modals.push({ title: texts(page, '#t-dialog >>> .t-dialog__header').join(''), content: texts(page, '#t-dialog >>> .t-dialog__body-text').join('') });
+      const answer = wxCalls.modalAnswers.length ? wxCalls.modalAnswers.shift() : true;
+      const button = answer === false && findAll(page, '#t-dialog >>> .t-dialog__button--cancel').length ? 'cancel' : 'confirm';
+      // The tap comes after the dialog is on screen, as a person's would.
+      if (answer !== 'leave') setTimeout(() => touchTarget(findAll(page, `#t-dialog >>> .t-dialog__button--${button}`)[0]).dispatchEvent('tap'), 0);
+    }
+    dialogOpen = open;
+  };
+  // jsdom-global leaves MutationObserver on jsdom's window only.
+  const Observer = (window as unknown as { MutationObserver: typeof MutationObserver }).MutationObserver;
+  new Observer(check).observe(page.dom, { subtree: true, childList: true, characterData: true, attributes: true });
 }
 
 /** Writes a reason into the page's reason dialog (reject, remove, revoke) once it opens, and confirms. */

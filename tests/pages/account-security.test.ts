@@ -23,6 +23,8 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     wxCalls.modalAnswers.push(true);
     await tap(page, '.end');
     await until(page, () => page.querySelectorAll('.session').length === 1, 'one login left');
+    assert.deepEqual(wxCalls.modals[0], { title: '下线设备', content: '该微信将退出您的账号，需重新登录才能使用。确定下线吗？' }, 'the dialog asked first');
+    await until(page, () => wxCalls.toasts.some((t) => t.title === '已下线'), 'the toast');
     assert.ok(page.querySelector('.only-me'), 'the empty state says only this device is logged in');
     assert.equal((await world.as('wx-page-dev-b').ok('account', 'me', {})).registered, false);
   });
@@ -35,6 +37,9 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     await until(page, () => pageText(page).includes('注销后将删除'), 'the statement');
     assert.match(pageText(page), /注销后将删除.*证件号码（加密存储的原文）.*所有微信登录绑定/);
     assert.match(pageText(page), /工会将保留.*仅保留姓名和脱敏证件号码/);
+    await tap(page, '#delete');
+    assert.equal(textOf(find(page, '#password')!).includes('请输入当前登录密码'), true, 'an empty password is explained under the field');
+    assert.equal(wxCalls.modals.length, 0, 'nothing is asked before the proof is there');
     await type(page, '#password', 'Wrong12345');
     wxCalls.modalAnswers.push(true);
     await tap(page, '#delete');
@@ -65,7 +70,7 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     await until(page, () => Boolean(page.querySelector('#phone')), 'the new phone step');
     await world.rewindSms();
     await type(page, '#phone', '13900000363');
-    await tap(page, '#send-code');
+    await tap(page, '#send-code >>> .sms-code');
     await until(page, () => wxCalls.toasts.some((t) => t.title === '验证码已发送至 139****0363'), 'the code sent');
     await type(page, '#smsCode', await lastSmsCode(world, '13900000363'));
     await tap(page, '#recover');

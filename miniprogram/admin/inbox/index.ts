@@ -5,7 +5,7 @@ import { pagedList, requestState } from '../../behaviors/request-state';
 import { APPLICATION_KIND_NAMES } from '../../generated/labels';
 import { beijingTime } from '../../utils/format';
 import { listData, loadList, type Paging } from '../../utils/paging';
-import { askReason, confirm, run, toast } from '../../utils/ui';
+import { alert, askReason, confirm, run, toast } from '../../utils/ui';
 
 type InboxItem = ApplicationView & { createdAtText: string };
 type Counts = Partial<Record<ApplicationKind, number>>;
@@ -51,9 +51,9 @@ Component({
     },
     async approve(e: WechatMiniprogram.TouchEvent) {
       const app = (this.data.items as InboxItem[]).find((a) => a.id === e.currentTarget.dataset.id);
-      if (!app || !(await confirm('审核通过', `确定通过“${app.title}”吗？`, '通过'))) return;
+      if (!app || !(await confirm(this, '审核通过', `确定通过“${app.title}”吗？`, '通过'))) return;
       if (await run(this, () => call('review', 'approve', { id: app.id }))) {
-        toast('已通过');
+        toast(this, '已通过');
         await this.refresh();
       }
     },
@@ -62,21 +62,21 @@ Component({
       const reason = await askReason(this, '驳回原因', '请填写驳回原因，申请人会看到');
       if (!reason) return;
       if (await run(this, () => call('review', 'reject', { id, reason }))) {
-        toast('已驳回');
+        toast(this, '已驳回');
         await this.refresh();
       }
     },
     async batchApprove() {
       const ids = this.data.selected;
-      if (ids.length === 0 || !(await confirm('批量通过', `确定通过选中的 ${ids.length} 条申请吗？`, '全部通过'))) return;
+      if (ids.length === 0 || !(await confirm(this, '批量通过', `确定通过选中的 ${ids.length} 条申请吗？`, '全部通过'))) return;
       const res = await run(this, () => call('review', 'batchApprove', { ids }));
       if (!res) return;
       const failed = res.results.filter((r) => !r.ok);
-      wx.showModal({
-        title: '批量审核结果',
-        content: failed.length ? `通过 ${res.results.length - failed.length} 条，${failed.length} 条未通过：${failed.map((f) => f.message).join('；')}` : `已全部通过（${res.results.length} 条）`,
-        showCancel: false,
-      });
+      void alert(
+        this,
+        '批量审核结果',
+        failed.length ? `通过 ${res.results.length - failed.length} 条，${failed.length} 条未通过：${failed.map((f) => f.message).join('；')}` : `已全部通过（${res.results.length} 条）`,
+      );
       await this.refresh();
     },
   },

@@ -5,7 +5,7 @@ import { loadCurrentUnion } from '../../behaviors/current-union';
 import { pagedList, requestState } from '../../behaviors/request-state';
 import { openSheet } from '../../utils/files';
 import { listData, loadList, type Paging } from '../../utils/paging';
-import { askReason, confirm, run, toast } from '../../utils/ui';
+import { alert, askReason, confirm, run, toast } from '../../utils/ui';
 
 /**
  * 会员管理: 已实名注册 / 未实名注册 lists with search, loading more at the bottom; remove one or many
@@ -55,14 +55,14 @@ Component({
     async remove(ids: string[]) {
       if (ids.length === 0) return;
       const what = this.data.realName === 'true' ? '移出' : '删除';
-      if (!(await confirm(`${what}会员`, `确定${what}选中的 ${ids.length} 名会员吗？操作会记录在日志中。`, what))) return;
+      if (!(await confirm(this, `${what}会员`, `确定${what}选中的 ${ids.length} 名会员吗？操作会记录在日志中。`, what))) return;
       const reason = await askReason(this, `${what}原因`, `请填写${what}原因`);
       if (!reason) return;
       const res = await run(this, () => call('member', 'remove', { unionId: this.data.unionId, memberIds: ids, reason }));
       if (!res) return;
       const failed = res.results.filter((r) => !r.ok);
-      if (failed.length) wx.showModal({ title: `部分未${what}`, content: failed.map((f) => f.message).join('；'), showCancel: false });
-      else toast(`已${what}`);
+      if (failed.length) void alert(this, `部分未${what}`, failed.map((f) => f.message).join('；'));
+      else toast(this, `已${what}`);
       await this.refresh();
     },
     async exportUnregistered() {

@@ -5,7 +5,7 @@ import { call, newRequestId } from '../../api/client';
 import { currentUnion, loadCurrentUnion, unionFromPicker } from '../../behaviors/current-union';
 import { requestState } from '../../behaviors/request-state';
 import { ALL_PERMISSIONS, PERMISSION_NAMES } from '../../generated/labels';
-import { askReason, bindField, confirm, run, toast } from '../../utils/ui';
+import { alert, askReason, bindField, confirm, run, toast } from '../../utils/ui';
 
 const PERMISSIONS = ALL_PERMISSIONS.map((value: Permission) => ({ value, label: PERMISSION_NAMES[value] }));
 
@@ -68,7 +68,7 @@ Component({
     async addToOwn() {
       const ok = await run(this, () => call('review', 'submit', { kind: 'roleGrant', data: this.person(this.data.unionId) }, newRequestId()));
       if (ok) {
-        toast('已提交，待上级审核');
+        toast(this, '已提交，待上级审核');
         this.setData({ name: '', docNumber: '', phone: '', chosen: [] });
       }
     },
@@ -78,16 +78,16 @@ Component({
         this.setData({ 'fieldErrors.target': '请先选择下级工会' });
         return;
       }
-      if (!(await confirm('设置下级工会管理员', `将直接生效，无需审核。确定为“${target.name}”设置${this.data.role === 'admin' ? '管理员' : '操作员'}吗？`))) return;
+      if (!(await confirm(this, '设置下级工会管理员', `将直接生效，无需审核。确定为“${target.name}”设置${this.data.role === 'admin' ? '管理员' : '操作员'}吗？`))) return;
       const res = await run(this, () => call('admin', 'appointSubordinate', { person: this.person(target.id) }));
-      if (res) wx.showModal({ title: '已设置', content: res.attached ? '已生效' : '对方尚未实名注册，注册后自动生效', showCancel: false });
+      if (res) void alert(this, '已设置', res.attached ? '已生效' : '对方尚未实名注册，注册后自动生效');
     },
     async revoke(e: WechatMiniprogram.TouchEvent) {
       const role = this.data.roles.find((r) => r.id === e.currentTarget.dataset.id);
-      if (!role || !(await confirm('撤销权限', `撤销“${role.name}”的${role.role === 'admin' ? '管理员' : '操作员'}权限需上级审核。确定吗？`, '申请撤销'))) return;
+      if (!role || !(await confirm(this, '撤销权限', `撤销“${role.name}”的${role.role === 'admin' ? '管理员' : '操作员'}权限需上级审核。确定吗？`, '申请撤销'))) return;
       const reason = await askReason(this, '撤销原因', '如：工作调动');
       if (!reason) return;
-      if (await run(this, () => call('review', 'submit', { kind: 'roleRevoke', data: { unionId: this.data.unionId, roleId: role.id, reason } }, newRequestId()))) toast('已提交，待上级审核');
+      if (await run(this, () => call('review', 'submit', { kind: 'roleRevoke', data: { unionId: this.data.unionId, roleId: role.id, reason } }, newRequestId()))) toast(this, '已提交，待上级审核');
     },
     openQueue() {
       wx.navigateTo({ url: '/admin/inbox/index?kind=roleGrant' });

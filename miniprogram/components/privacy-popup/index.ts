@@ -1,4 +1,5 @@
 import { answerPrivacy, onPrivacyRequest, openPrivacyContract } from '../../utils/privacy';
+import { toast } from '../../utils/ui';
 
 /** The consent popup WeChat asks for before a privacy API runs on this page (see utils/privacy). */
 Component({
@@ -21,7 +22,7 @@ Component({
     disagree() {
       answerPrivacy(false);
       this.setData({ visible: false });
-      wx.showToast({ title: '未同意隐私保护指引，暂时无法使用该功能', icon: 'none', duration: 3000 });
+      toast(this, '未同意隐私保护指引，暂时无法使用该功能');
     },
     openContract() {
       openPrivacyContract();

@@ -28,7 +28,7 @@ Component({
       this.setData({ section: this.data.section === section ? '' : section, error: '', fieldErrors: {} });
     },
     onCodeSent() {
-      toast('验证码已发送');
+      toast(this, '验证码已发送');
     },
     onCodeFailed(e: WechatMiniprogram.CustomEvent<{ message: string }>) {
       this.setData({ 'fieldErrors.newPhone': e.detail.message, error: e.detail.message });
@@ -40,7 +40,7 @@ Component({
       const res = await run(this, () => call('account', 'changePhone', { newPhone: this.data.newPhone, smsCode: this.data.smsCode, proof }));
       if (res) {
         this.setData({ account: res.account, newPhone: '', smsCode: '', proofPassword: '', ownerCode: '', section: '' });
-        toast('手机号已更换');
+        toast(this, '手机号已更换');
       }
     },
     async sendOwnerCode() {
@@ -50,11 +50,11 @@ Component({
     async changePassword() {
       if (await run(this, () => call('account', 'changePassword', { oldPassword: this.data.oldPassword, newPassword: this.data.newPassword }))) {
         this.setData({ oldPassword: '', newPassword: '', section: '' });
-        toast('密码已修改');
+        toast(this, '密码已修改');
       }
     },
     async logout() {
-      if (!(await confirm('退出登录', '退出后需重新登录才能办理业务，确定退出吗？', '退出'))) return;
+      if (!(await confirm(this, '退出登录', '退出后需重新登录才能办理业务，确定退出吗？', '退出'))) return;
       if (await run(this, () => call('account', 'logout', {}))) wx.reLaunch({ url: '/pages/index/index' });
     },
     go(e: WechatMiniprogram.TouchEvent) {

@@ -21,9 +21,9 @@ Component({
     },
     async withdraw(e: WechatMiniprogram.TouchEvent) {
       const app = (this.data.items as ApplicationView[]).find((a) => a.id === e.currentTarget.dataset.id);
-      if (!app || !(await confirm('撤回申请', `确定撤回“${app.title}”吗？`, '撤回'))) return;
+      if (!app || !(await confirm(this, '撤回申请', `确定撤回“${app.title}”吗？`, '撤回'))) return;
       if (await run(this, () => call('review', 'withdraw', { id: app.id }))) {
-        toast('已撤回');
+        toast(this, '已撤回');
         await this.refresh();
       }
     },

@@ -1,6 +1,6 @@
 import { call } from '../../api/client';
 import { requestState } from '../../behaviors/request-state';
-import { bindField, run } from '../../utils/ui';
+import { bindField, run, toast } from '../../utils/ui';
 
 type Mode = 'password' | 'sms' | 'reset';
 
@@ -22,7 +22,7 @@ Component({
       this.setData({ mode: 'password', error: '', fieldErrors: {} });
     },
     onCodeSent(e: WechatMiniprogram.CustomEvent<{ sentTo: string }>) {
-      wx.showToast({ title: `验证码已发送至 ${e.detail.sentTo}`, icon: 'none' });
+      toast(this, `验证码已发送至 ${e.detail.sentTo}`);
     },
     onCodeFailed(e: WechatMiniprogram.CustomEvent<{ message: string; field: string }>) {
       this.setData({ [`fieldErrors.${e.detail.field}`]: e.detail.message, error: e.detail.message });
@@ -43,7 +43,7 @@ Component({
       const ok = await run(this, () => call('account', 'resetPassword', { phone: this.data.phone, smsCode: this.data.smsCode, newPassword: this.data.newPassword }));
       if (ok) {
         this.setData({ mode: 'password', password: '', smsCode: '', newPassword: '', newPassword2: '', notice: '密码已重置，请用新密码登录' });
-        wx.showToast({ title: '密码已重置', icon: 'success' });
+        toast(this, '密码已重置', 'success');
       }
     },
   },

@@ -5,7 +5,7 @@ import { requestState } from '../../behaviors/request-state';
 import { DOCUMENT_TYPE_NAMES } from '../../generated/labels';
 import { verifyFace } from '../../utils/face';
 import { pickAndUploadImage } from '../../utils/files';
-import { bindField, run } from '../../utils/ui';
+import { bindField, run, toast } from '../../utils/ui';
 
 const DOC_OPTIONS = (Object.keys(DOCUMENT_TYPE_NAMES) as DocumentType[]).map((value) => ({ value, label: DOCUMENT_TYPE_NAMES[value] }));
 const STEPS = { identity: 0, account: 1, done: 2, submitted: 2 } as const;
@@ -83,7 +83,7 @@ Component({
       );
     },
     onCodeSent(e: WechatMiniprogram.CustomEvent<{ sentTo: string }>) {
-      wx.showToast({ title: `验证码已发送至 ${e.detail.sentTo}`, icon: 'none' });
+      toast(this, `验证码已发送至 ${e.detail.sentTo}`);
     },
     onCodeFailed(e: WechatMiniprogram.CustomEvent<{ message: string; field: string }>) {
       this.setData({ [`fieldErrors.${e.detail.field}`]: e.detail.message, error: e.detail.message });
