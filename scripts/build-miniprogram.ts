@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { transformSync } from 'esbuild';
 import ts from 'typescript';
+import { localizeIcons } from './mp-icons';
 
 const ROOT = path.resolve(__dirname, '..');
 export const MP_SRC = path.join(ROOT, 'miniprogram');
@@ -308,6 +309,7 @@ export async function buildMiniprogram(): Promise<MiniprogramBuild> {
   for (const name of deps) {
     copyNpmClosure(name, specs.filter((s) => s.startsWith(`${name}/`)), path.join(MP_OUT, 'miniprogram_npm'));
   }
+  localizeIcons(MP_OUT);
   syncSourceNpm(deps);
 
   return packageSizes(MP_OUT);

@@ -47,19 +47,6 @@ wx-scroll-view[scroll-x] { overflow-x: auto; white-space: nowrap; }
 wx-checkbox, wx-radio { display: inline-block; width: 22px; height: 22px; border: 1px solid #d1d1d1; border-radius: 3px; vertical-align: middle; margin-right: 5px; }
 wx-radio { border-radius: 50%; }
 main { display: block; }
-/* TDesign draws icons with a web font from its CDN, which a test machine cannot reach: show the
-   common ones as plain glyphs and the rest as nothing, rather than as missing-glyph boxes. */
-[class*="t-icon--t-icon-"]::before { content: '' !important; font-family: 'Noto Sans CJK SC', sans-serif !important; }
-.t-icon--t-icon-chevron-right::before { content: '›' !important; }
-.t-icon--t-icon-chevron-down::before { content: '⌄' !important; }
-.t-icon--t-icon-check::before, .t-icon--t-icon-check-circle-filled::before { content: '✓' !important; }
-.t-icon--t-icon-close::before, .t-icon--t-icon-close-circle-filled::before { content: '×' !important; }
-.t-icon--t-icon-search::before { content: '⌕' !important; }
-.t-icon--t-icon-error-circle::before, .t-icon--t-icon-info-circle::before { content: 'ⓘ' !important; }
-.t-icon--t-icon-home::before { content: '⌂' !important; }
-.t-icon--t-icon-user::before, .t-icon--t-icon-user-add::before { content: '☺' !important; }
-.t-icon--t-icon-control-platform::before { content: '☰' !important; }
-.t-icon--t-icon-lock-on::before { content: '⚿' !important; }
 `;
 
 /** WXSS → CSS: rpx at a 375 px screen, WeChat tags as the wx-* elements simulate renders. */

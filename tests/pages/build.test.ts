@@ -85,4 +85,20 @@ describe('build: dist/miniprogram is complete', () => {
     const bare = [...files].filter((f) => f.includes('miniprogram_npm') && f.endsWith('.js') && scriptSpecifiers(fs.readFileSync(f, 'utf8')).some((s) => !s.startsWith('.') && !s.startsWith('/')));
     assert.deepEqual(bare.map((f) => path.relative(MP_OUT, f)), []);
   });
+
+  it('icons come with the package, not from a CDN: every icon a page names is drawn from a local SVG', () => {
+    const { files } = closure();
+    const styles = [...files].filter((f) => f.endsWith('.wxss')).map((f) => fs.readFileSync(f, 'utf8'));
+    assert.deepEqual(styles.filter((css) => /url\(\s*["']?https?:/.test(css)).length, 0, 'no style loads anything over the network');
+    const iconCss = fs.readFileSync(path.join(MP_OUT, 'miniprogram_npm', 'tdesign-miniprogram', 'icon', 'icon.wxss'), 'utf8');
+    assert.ok(!/@font-face/.test(iconCss), 'the CDN icon font is gone');
+    // Icons the app's own templates and scripts name, and those TDesign's cells, inputs and toasts use.
+    const sources = [...files].filter((f) => !f.includes('miniprogram_npm') && /\.(wxml|js)$/.test(f)).map((f) => fs.readFileSync(f, 'utf8'));
+    const named = new Set(['chevron-right', 'close-circle-filled', 'check-circle', 'check', 'search']);
+    for (const text of sources) for (const m of text.matchAll(/(?:\bicon="|\bname="|icon: ')([a-z][a-z0-9-]*)["']/g)) named.add(m[1]);
+    for (const text of sources.filter((t) => t.includes('<t-icon'))) for (const m of text.matchAll(/<t-icon[^>]*\bname="([a-z][a-z0-9-]*)"/g)) named.add(m[1]);
+    // t-radio's icon="dot" names a radio style, not an icon.
+    const missing = [...named].filter((n) => n !== 'dot' && !iconCss.includes(`.t-icon-${n}{--t-icon-svg:url("data:image/svg+xml,`));
+    assert.deepEqual(missing, []);
+  });
 });

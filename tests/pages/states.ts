@@ -3,6 +3,7 @@
  * applicant, admins at each level; empty, loading and error. `npm run shots` paints them to PNG and
  * tests/pages/layout.test.ts checks each one's layout in Chromium.
  */
+import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import { catalogueId } from '../helpers/catalogue';
 import { registerPerson, type DemoWorld } from '../helpers/api';
 import { connectToEmulator, findAll, openPage, tap, type, until, wxCalls, type PageComponent } from '../helpers/page';
@@ -119,7 +120,67 @@ export const PAGE_STATES: PageState[] = [
   { name: 'admin-roles', page: 'admin/roles/index', as: 'demo-admin-street' },
   { name: 'admin-builtin', page: 'admin/builtin/index', as: 'demo-admin-grassroots' },
   { name: 'admin-builtin-office', page: 'admin/builtin/index', as: 'demo-province-office' },
+  {
+    name: 'account-sessions',
+    page: 'pages/account/sessions',
+    as: 'wx-shot-sessions',
+    prepare: async (world) => {
+      await registerPerson(world, 'wx-shot-sessions', { name: '图示丁', docNumber: catalogueId(6004), phone: '13700006004', password: 'Shots2026ok' });
+      await world.as('wx-shot-sessions-b').ok('account', 'loginPassword', { phone: '13700006004', password: 'Shots2026ok' });
+    },
+  },
+  { name: 'account-sessions-only-me', page: 'pages/account/sessions', as: 'demo-member' },
+  { name: 'account-sessions-confirm', page: 'pages/account/sessions', as: 'wx-shot-sessions', act: leaveDialogOpen('.end') },
+  { name: 'account-delete', page: 'pages/account/delete', as: 'demo-member' },
+  {
+    name: 'account-delete-wrong',
+    page: 'pages/account/delete',
+    as: 'demo-member',
+    act: async (p) => {
+      await type(p, '#password', 'Wrong12345');
+      await tap(p, '#delete');
+    },
+  },
+  { name: 'account-delete-confirm', page: 'pages/account/delete', as: 'demo-member', act: async (p) => (await type(p, '#password', 'Wrong12345'), leaveDialogOpen('#delete')(p)) },
+  { name: 'account-delete-loading', page: 'pages/account/delete', as: 'demo-member', network: 'hang' },
+  { name: 'recover-identity', page: 'pages/recover/index', as: 'wx-shot-recover' },
+  {
+    name: 'recover-unregistered',
+    page: 'pages/recover/index',
+    as: 'wx-shot-recover',
+    act: async (p) => {
+      await type(p, '#name', '图示戊');
+      await type(p, '#docNumber', catalogueId(6005));
+      await tap(p, '#consent-sensitive');
+      await tap(p, '#start-face');
+      await until(p, () => Boolean(p.querySelector('#go-register')), 'the unregistered state');
+    },
+  },
+  { name: 'recover-phone', page: 'pages/recover/index', as: 'wx-shot-recover', query: { sessionId: 'face-session-for-the-picture' } },
+  { name: 'admin-audit', page: 'admin/audit/index', as: 'demo-admin-grassroots', prepare: async (world) => void (await world.as('demo-member').fails('member', 'export', { unionId: world.union('grassroots'), realName: false })) },
+  { name: 'admin-audit-empty', page: 'admin/audit/index', as: 'demo-admin-federation' },
+  { name: 'admin-audit-error', page: 'admin/audit/index', as: 'demo-admin-grassroots', network: 'fail' },
+  { name: 'web-login', page: 'pages/web-login/index', as: 'demo-admin-county', prepare: consoleLoginCode, query: () => ({ code: encodeURIComponent(loginCode) }) },
+  { name: 'web-login-done', page: 'pages/web-login/index', as: 'demo-admin-county', prepare: consoleLoginCode, query: () => ({ code: encodeURIComponent(loginCode) }), act: (p) => tap(p, '#confirm') },
+  { name: 'web-login-used', page: 'pages/web-login/index', as: 'demo-admin-county', query: () => ({ code: encodeURIComponent(loginCode) }), act: (p) => tap(p, '#confirm') },
 ];
+
+/** Taps what opens a confirmation and leaves the t-dialog on screen for the picture. */
+function leaveDialogOpen(selector: string): (page: PageComponent) => Promise<void> {
+  return async (page) => {
+    wxCalls.modalAnswers.push('leave');
+    await tap(page, selector);
+    await until(page, () => Boolean(findAll(page, '#t-dialog >>> .t-dialog__button--confirm').length), 'the dialog');
+  };
+}
+
+let loginCode = '';
+
+/** The PC console's login screen asks for a code (anyone may), as the admin would scan it. */
+async function consoleLoginCode(world: DemoWorld): Promise<void> {
+  const start = await world.as('wx-shot-console').ok('account', 'qrLoginStart', {});
+  loginCode = qrLoginUrl(start.qrId);
+}
 
 /** Opens each state in turn and hands the settled page to `visit`. */
 export async function walkStates(world: DemoWorld, visit: (state: PageState, page: PageComponent) => Promise<void>, only?: (s: PageState) => boolean): Promise<void> {
