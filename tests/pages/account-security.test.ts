@@ -44,6 +44,7 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     wxCalls.modalAnswers.push(true);
     await tap(page, '#delete');
     await until(page, () => pageText(page).includes('当前密码不正确'), 'the wrong password explained');
+    assert.match(textOf(find(page, '#password')!), /当前密码不正确/, 'under the password field');
     await type(page, '#password', person.password);
     wxCalls.modalAnswers.push(false);
     await tap(page, '#delete');

@@ -6,7 +6,7 @@
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import { catalogueId } from '../helpers/catalogue';
 import { registerPerson, type DemoWorld } from '../helpers/api';
-import { connectToEmulator, findAll, openPage, tap, type, until, wxCalls, type PageComponent } from '../helpers/page';
+import { connectToEmulator, find, findAll, openPage, tap, type, until, wxCalls, type PageComponent } from '../helpers/page';
 
 export interface PageState {
   /** File name of the picture: page-state. */
@@ -31,7 +31,20 @@ async function pendingApplicant(world: DemoWorld, openid: string, name: string, 
   await registerPerson(world, openid, { name, docNumber: catalogueId(seq), phone: `1370000${seq}` });
   await world.as(openid).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
 }
-const quiet = (page: PageComponent) => until(page, () => !page.data.busy, 'the page to finish loading');
+/** Types a name and an ID number, gives the consents asked for, and starts the (local) face check. */
+async function passFaceCheck(page: PageComponent, name: string, seq: number, consents: string[]): Promise<void> {
+  await type(page, '#name', name);
+  await type(page, '#docNumber', catalogueId(seq));
+  for (const box of consents) await tap(page, box);
+  await tap(page, '#start-face');
+}
+/** A dialog opening or closing is mid-animation: the picture waits until it is fully shown or gone. */
+function dialogSettled(page: PageComponent): boolean {
+  // t-dialog renders its t-popup with the literal class "class".
+  const popup = find(page, '#t-dialog >>> .class');
+  return !popup || (popup.data.transitionClass === '' && (Boolean(popup.data.visible) || !popup.data.realVisible));
+}
+const quiet = (page: PageComponent) => until(page, () => !page.data.busy && dialogSettled(page), 'the page to finish loading');
 
 export const PAGE_STATES: PageState[] = [
   { name: 'home-stranger', page: 'pages/index/index', as: 'wx-shot-stranger' },
@@ -51,11 +64,7 @@ export const PAGE_STATES: PageState[] = [
     page: 'pages/register/index',
     as: 'wx-shot-register',
     act: async (p) => {
-      await type(p, '#name', '图示甲');
-      await type(p, '#docNumber', catalogueId(6001));
-      await tap(p, '#consent-rules');
-      await tap(p, '#consent-sensitive');
-      await tap(p, '#start-face');
+      await passFaceCheck(p, '图示甲', 6001, ['#consent-rules', '#consent-sensitive']);
       await until(p, () => Boolean(p.querySelector('#phone')), 'the account step');
     },
   },
@@ -132,15 +141,7 @@ export const PAGE_STATES: PageState[] = [
   { name: 'account-sessions-only-me', page: 'pages/account/sessions', as: 'demo-member' },
   { name: 'account-sessions-confirm', page: 'pages/account/sessions', as: 'wx-shot-sessions', act: leaveDialogOpen('.end') },
   { name: 'account-delete', page: 'pages/account/delete', as: 'demo-member' },
-  {
-    name: 'account-delete-wrong',
-    page: 'pages/account/delete',
-    as: 'demo-member',
-    act: async (p) => {
-      await type(p, '#password', 'Wrong12345');
-      await tap(p, '#delete');
-    },
-  },
+  { name: 'account-delete-wrong', page: 'pages/account/delete', as: 'demo-member', act: async (p) => (await type(p, '#password', 'Wrong12345'), tap(p, '#delete')) },
   { name: 'account-delete-confirm', page: 'pages/account/delete', as: 'demo-member', act: async (p) => (await type(p, '#password', 'Wrong12345'), leaveDialogOpen('#delete')(p)) },
   { name: 'account-delete-loading', page: 'pages/account/delete', as: 'demo-member', network: 'hang' },
   { name: 'recover-identity', page: 'pages/recover/index', as: 'wx-shot-recover' },
@@ -149,10 +150,7 @@ export const PAGE_STATES: PageState[] = [
     page: 'pages/recover/index',
     as: 'wx-shot-recover',
     act: async (p) => {
-      await type(p, '#name', '图示戊');
-      await type(p, '#docNumber', catalogueId(6005));
-      await tap(p, '#consent-sensitive');
-      await tap(p, '#start-face');
+      await passFaceCheck(p, '图示戊', 6005, ['#consent-sensitive']);
       await until(p, () => Boolean(p.querySelector('#go-register')), 'the unregistered state');
     },
   },
