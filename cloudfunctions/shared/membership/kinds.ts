@@ -2,7 +2,7 @@ import { DOCUMENT_TYPE_NAMES } from '../../../typings/models';
 import { requireUnion } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { findById, txGet, type Tx } from '../db';
+import { cmd, findById, findMany, txGet, type Tx } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { addMembers } from '../org/member-count';
@@ -78,7 +78,19 @@ function applyKind(kind: 'memberRegister' | 'memberJoin'): KindHandler {
       await rollupMembers(String(app.payload.unionId), { realName: 1 });
     },
     countedUnions: (app) => [String(app.payload.unionId)],
+    approveMany: {
+      effect: (tx, apps, reviewer, ctx, lane) => createMemberships(tx, apps, kind === 'memberRegister' ? 'register' : 'join', reviewer.user._id, ctx, lane),
+      async after(apps) {
+        for (const [unionId, n] of countBy(apps, (a) => String(a.payload.unionId))) await rollupMembers(unionId, { realName: n });
+      },
+    },
   };
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
 }
 
 /** The new member row, the user's one active membership and the union's count move together. */
@@ -92,12 +104,54 @@ async function createMembership(
   ctx: HandlerContext,
 ): Promise<string> {
   const user = await txGet<UserDoc>(tx, 'users', app.applicantUserId as string);
-  if (!user) throw new AppError('NOT_FOUND', '申请人账号不存在');
-  if (user.activeMemberId && user.activeMemberId !== app.payload.fromMemberId) {
-    throw new AppError('CONFLICT', '申请人已是其他工会的会员，不能重复入会；请驳回此申请');
-  }
   const union = await txGet<UnionDoc>(tx, 'unions', unionId);
-  if (!union || union.status !== 'active') throw new AppError('CONFLICT', '该工会已注销，不能通过此申请');
+  const refusal = membershipRefusal(app, user, union);
+  if (refusal) throw refusal;
+  const memberId = await writeMembership(tx, app, user as UserDoc, unionId, unitName, source, reviewerId, ctx);
+  await addMembers(tx, unionId, 1);
+  return memberId;
+}
+
+/**
+ * createMembership for a batch group, inside its transaction: each applicant passes the same rules,
+ * and each union's count moves once. The applicants are read in one query, after the transaction's
+ * snapshot (workflow/batch.ts reads first); each one approved is written here, so one changed since
+ * makes the transaction conflict.
+ */
+async function createMemberships(tx: Tx, apps: ApplicationDoc[], source: MemberDoc['source'], reviewerId: string, ctx: HandlerContext, lane: number): Promise<Array<AppError | null>> {
+  const unions = new Map<string, UnionDoc | undefined>();
+  for (const unionId of new Set(apps.map((a) => String(a.payload.unionId)))) unions.set(unionId, await txGet<UnionDoc>(tx, 'unions', unionId));
+  const userIds = apps.map((a) => String(a.applicantUserId));
+  const users = new Map((await findMany<UserDoc>('users', { _id: cmd().in(userIds) }, userIds.length)).map((u) => [u._id, u]));
+  const added = new Map<string, number>();
+  const refusals: Array<AppError | null> = [];
+  for (const app of apps) {
+    const unionId = String(app.payload.unionId);
+    const user = users.get(String(app.applicantUserId));
+    const refusal = membershipRefusal(app, user, unions.get(unionId));
+    refusals.push(refusal);
+    if (refusal || !user) continue;
+    const memberId = await writeMembership(tx, app, user, unionId, String(app.payload.unitName), source, reviewerId, ctx);
+    // A second application of the same person in this group meets the membership just made.
+    users.set(user._id, { ...user, activeMemberId: memberId });
+    added.set(unionId, (added.get(unionId) ?? 0) + 1);
+  }
+  for (const [unionId, n] of added) await addMembers(tx, unionId, n, lane);
+  return refusals;
+}
+
+/** Why this applicant cannot become a member of this union now, or null. One rule set for one and many. */
+function membershipRefusal(app: ApplicationDoc, user: UserDoc | undefined, union: UnionDoc | undefined): AppError | null {
+  if (!user) return new AppError('NOT_FOUND', '申请人账号不存在');
+  if (user.activeMemberId && user.activeMemberId !== app.payload.fromMemberId) {
+    return new AppError('CONFLICT', '申请人已是其他工会的会员，不能重复入会；请驳回此申请');
+  }
+  if (!union || union.status !== 'active') return new AppError('CONFLICT', '该工会已注销，不能通过此申请');
+  return null;
+}
+
+/** The member row, the user's pointer to it and the audit line; the count is the caller's. */
+async function writeMembership(tx: Tx, app: ApplicationDoc, user: UserDoc, unionId: string, unitName: string, source: MemberDoc['source'], reviewerId: string, ctx: HandlerContext): Promise<string> {
   const now = new Date();
   const memberId = `m${app._id.slice(0, 23)}`;
   const member: MemberDoc = {
@@ -120,7 +174,6 @@ async function createMembership(
   };
   await tx.collection('members').add(member);
   await tx.collection('users').doc(user._id).update({ activeMemberId: memberId, updatedAt: now });
-  await addMembers(tx, unionId, 1);
   await auditInTx(tx, { actorUserId: reviewerId, action: `member:${source}`, targetType: 'member', targetId: memberId, unionId, detail: { via: app._id } }, ctx);
   return memberId;
 }

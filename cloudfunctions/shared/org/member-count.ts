@@ -31,10 +31,11 @@ export function shardId(unionId: string, k: number): string {
  * Inside the caller's transaction: the union gains (or loses) `delta` members. The caller has checked
  * that the union is active; a deregistration racing with it writes this shard too, so one of them
  * conflicts. One request when the shard exists, which after a union's first approvals it does.
+ * `lane` pins the shard: parallel batch groups each take their own instead of a random one.
  */
-export async function addMembers(tx: Tx, unionId: string, delta: number): Promise<void> {
+export async function addMembers(tx: Tx, unionId: string, delta: number, lane?: number): Promise<void> {
   if (delta === 0) return;
-  const id = shardId(unionId, Math.floor(Math.random() * SHARDS));
+  const id = shardId(unionId, lane === undefined ? Math.floor(Math.random() * SHARDS) : lane % SHARDS);
   const res = (await tx.collection('counterShards').doc(id).update({ memberCount: cmd().inc(delta) })) as { updated?: number };
   if (Number(res.updated) !== 1) await tx.collection('counterShards').doc(id).set({ unionId, memberCount: delta });
 }

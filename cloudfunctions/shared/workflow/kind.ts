@@ -1,6 +1,7 @@
 import type { ApplicationKind, ApplicationStatus, Permission } from '../../../typings/models';
 import type { ApplicationLine, TimelineEntry } from '../../../typings/review';
 import type { Actor } from '../actor';
+import type { AppError } from '../app-error';
 import type { Tx } from '../db';
 import type { UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
@@ -72,4 +73,14 @@ export interface KindHandler {
   afterApprove?(app: ApplicationDoc, ctx: HandlerContext): Promise<void>;
   /** Unions whose member count the effect moved: a batch folds their count shards once at its end. */
   countedUnions?(app: ApplicationDoc): string[];
+  /**
+   * batchApprove's group path (workflow/batch.ts): many pending applications approved in one
+   * transaction. `effect` applies `effect`'s rules and writes to each, returning per application the
+   * refusal (nothing written for it) or null; `lane` picks the member-count shard so parallel groups
+   * do not conflict. `after` is afterApprove for the committed ones, once. Kinds without it go one by one.
+   */
+  approveMany?: {
+    effect(tx: Tx, apps: ApplicationDoc[], reviewer: Actor, ctx: HandlerContext, lane: number): Promise<Array<AppError | null>>;
+    after(apps: ApplicationDoc[], ctx: HandlerContext): Promise<void>;
+  };
 }

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { APPLICATION_KIND_NAMES, APPLICATION_STATUS_NAMES, type ApplicationKind, type ApplicationStatus } from '../../../typings/models';
 import type { ApplicationView, BatchResult, Page, TimelineEntry } from '../../../typings/review';
-import { actorOf, holdsRight, isProvinceOffice, openidsOf, requireActor, unionsWithRight, userOfOpenid, type Actor } from '../actor';
+import { actorOf, holdsRight, isProvinceOffice, requireActor, unionsWithRight, userOfOpenid, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, db, findById, findMany, transaction, txGet } from '../db';
 import { PLATFORM_SCOPE, type RoleDoc, type UnionDoc } from '../documents';
 import type { HandlerContext } from '../handler';
-import { foldMemberCount } from '../org/member-count';
-import { sendSubscribeMessage } from '../providers/messaging';
-import type { Applicant, ApplicationDoc, KindHandler, StoredTimelineEntry } from './kind';
+import type { Applicant, ApplicationDoc, KindHandler } from './kind';
 import { decrypt } from '../security/pii';
 import { releaseLocks, takeLocks } from './locks';
+import { approveBatch, decisionAudit, decisionChange } from './batch';
+import { notifyDecided } from './notify';
 import { cappedCount, keysetPage } from '../paging';
 import { paging } from '../validate';
 import { routeReviewer } from './routing';
@@ -20,9 +20,6 @@ import { routeReviewer } from './routing';
  * The one review service every application kind goes through. A transition is a transaction that
  * re-reads the status, so of N concurrent decisions exactly one wins and the effect runs once.
  */
-/** Approvals of one batch in flight at once. */
-const BATCH_PARALLEL = 8;
-
 const ACTION_NAMES: Record<TimelineEntry['action'], string> = { submitted: '提交申请', approved: '审核通过', rejected: '审核驳回', withdrawn: '申请人撤回' };
 
 export class Workflow {
@@ -130,33 +127,11 @@ export class Workflow {
     const decided = await transaction(async (tx) => {
       const current = await txGet<ApplicationDoc>(tx, 'applications', id);
       if (!current || current.status !== 'pending') throw new AppError('ALREADY_PROCESSED');
-      const now = new Date();
-      const entry: StoredTimelineEntry = { at: now, action: decision, byUserId: actor.user._id, byName: actor.user.name, ...(reason ? { note: reason } : {}) };
-      const change = {
-        status: decision,
-        version: current.version + 1,
-        updatedAt: now,
-        decidedAt: now,
-        decidedBy: actor.user._id,
-        rejectReason: reason,
-        history: [...current.history, entry],
-      };
+      const change = decisionChange(current, decision, actor, reason);
       await tx.collection('applications').doc(id).update(change);
       await releaseLocks(tx, current.locks);
       if (decision === 'approved') await handler.effect(tx, current, actor, ctx);
-      await auditInTx(
-        tx,
-        {
-          actorUserId: actor.user._id,
-          actorName: actor.user.name,
-          action: `${decision === 'approved' ? 'approve' : 'reject'}:${current.kind}`,
-          targetType: 'application',
-          targetId: id,
-          unionId: current.unionId ?? current.reviewerUnionId,
-          detail: { title: current.title, ...(reason ? { reason } : {}) },
-        },
-        ctx,
-      );
+      await auditInTx(tx, decisionAudit(current, decision, actor, reason), ctx);
       return { ...current, ...change } as ApplicationDoc;
     });
     if (decision === 'approved') {
@@ -212,27 +187,12 @@ export class Workflow {
       if (!app) throw new AppError('NOT_FOUND', '申请不存在或已被删除');
       if (!this.canReview(actor, app)) throw new AppError('PERMISSION_DENIED', '批量审核中包含您无权审核的申请');
     }
-    // Each approval is its own transaction and one failure must not stop the rest. A few run at once:
-    // they write different documents (member counts go to random shards), so they rarely conflict.
-    const counted = new Set<string>();
-    const results: BatchResult[] = new Array(ids.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < ids.length) {
-        const i = next++;
-        const id = ids[i];
-        try {
-          await this.decideOne(id, 'approved', null, ctx, actor, { app: apps.get(id) as ApplicationDoc, counted });
-          results[i] = { id, ok: true, message: '已通过' };
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          results[i] = { id, ok: false, message: err.message };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(BATCH_PARALLEL, ids.length) }, worker));
-    for (const unionId of counted) await foldMemberCount(unionId, 10);
-    return results;
+    return approveBatch(
+      ids.map((id) => apps.get(id) as ApplicationDoc),
+      actor,
+      ctx,
+      { handler: (kind) => this.handler(kind), approveOne: (app, counted) => this.decideOne(app._id, 'approved', null, ctx, actor, { app, counted }) },
+    );
   }
 
   async listInbox(kind: ApplicationKind | undefined, input: { cursor?: string; page?: number; pageSize?: number }, ctx: HandlerContext) {
@@ -290,15 +250,7 @@ export class Workflow {
   }
 
   private async notify(app: ApplicationDoc): Promise<void> {
-    const openids = app.applicantUserId ? await openidsOf(app.applicantUserId) : [app.applicantOpenid];
-    for (const openid of openids) {
-      await sendSubscribeMessage({
-        openid,
-        template: 'reviewResult',
-        page: `pages/applications/index?id=${app._id}`,
-        data: { kind: APPLICATION_KIND_NAMES[app.kind], status: APPLICATION_STATUS_NAMES[app.status], note: app.rejectReason ?? '请进入小程序查看' },
-      });
-    }
+    await notifyDecided([app]);
   }
 
   /** `viewerOpenid` lets an applicant without an account yet (document registration) withdraw their own. */
