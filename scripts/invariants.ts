@@ -147,6 +147,9 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
   }
   for (const u of unions) {
     const name = `${u.name} (${u._id})`;
+    // The same quantity kept twice: memberCount exact (transactional, for limits and deregistration),
+    // stats split by real name (statistics, after commit). Named apart so a report says which disagree.
+    drift('unions.memberCount (+ shards) = stats.realName + stats.notRealName', name, u.memberCount + (shardSum.get(u._id) ?? 0), (u.stats?.realName ?? 0) + (u.stats?.notRealName ?? 0));
     const want = rollupOf(u._id);
     for (const key of Object.keys(want) as Array<keyof typeof want>) drift(`unions.stats.${key} = its member / union rows`, name, u.stats?.[key] ?? 0, want[key]);
   }
