@@ -62,6 +62,8 @@ describe('invariant checker (npm run check)', function () {
         report.drifts.map((d) => [d.check, Number(d.stored) - Number(d.recomputed)]),
         [
           ['unions.adminCount = active admin roles', 1],
+          // Counted twice (memberCount and the roll-up), they now disagree: named apart.
+          ['unions.memberCount (+ shards) = stats.realName + stats.notRealName', -3],
           ['unions.stats.realName = its member / union rows', 3],
         ],
       );
@@ -74,6 +76,21 @@ describe('invariant checker (npm run check)', function () {
     } finally {
       await db.collection('unions').doc(union._id).update({ memberCount: _.inc(-2), adminCount: _.inc(-1), 'stats.realName': _.inc(-3) });
     }
+  });
+
+  it('--repair sets drifted counters back to their rows and checks again (exit 0); a data folder is refused', async () => {
+    const db = sdkFor(emulator).database();
+    const _ = db.command;
+    const [union] = (await db.collection('unions').where({ memberCount: _.gt(0) }).limit(1).get()).data as Array<{ _id: string; name: string }>;
+    await db.collection('unions').doc(union._id).update({ adminCount: _.inc(1), 'stats.realName': _.inc(3) });
+    const cli = await runCli('--url', emulator.baseUrl, '--repair');
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, new RegExp(`unions\\.adminCount = active admin roles.*${union._id}`));
+    assert.match(cli.stdout, /unions\.stats\.realName = its member \/ union rows/);
+    assert.match(cli.stdout, /no drift/);
+    const folder = await runCli('--data', dataDir, '--repair');
+    assert.equal(folder.status, 2);
+    assert.match(folder.stderr, /--repair 需要 --url/);
   });
 
   it('says how to call it when neither --url nor --data is given', async () => {

@@ -96,8 +96,9 @@ describe('batchApprove: groups in one transaction, every rule of a single approv
     const { results } = await world.as('demo-admin-federation').ok('review', 'batchApprove', { ids });
     world.emulator.faults.set(null);
     assert.deepEqual(results.filter((r) => !r.ok), []);
-    // The failed group, then 25 approvals one by one, then the count fold: 1 + 25 + 1 commits.
-    assert.equal((world.emulator.actionCounts.get('database.commitTransaction') ?? 0) - commitsBefore, 27);
+    // The failed group, then 25 approvals one by one (and a fold, if a shard has gone cold by then).
+    const commits = (world.emulator.actionCounts.get('database.commitTransaction') ?? 0) - commitsBefore;
+    assert.ok(commits === 26 || commits === 27, `${commits} commits`);
     await noDrift();
   });
 });

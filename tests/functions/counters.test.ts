@@ -1,9 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import type { MemberDoc, RoleDoc, UnionDoc } from '../../cloudfunctions/shared/documents';
 import type { CounterShardDoc } from '../../cloudfunctions/shared/org/member-count';
 import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../emulator/seed';
 import { demoWorld, lastSmsCode, type DemoWorld } from '../helpers/api';
 import { insertRegisteredPeople } from '../helpers/people';
+import { xlsxOf } from '../helpers/files';
+import { uploadImport } from '../helpers/importer';
+import { syntheticResidentId } from '../../cloudfunctions/shared/identity/resident-id';
+import { checkInvariants, sdkSource } from '../../scripts/invariants';
+import type { ImportJobView } from '../../typings/importer';
 
 const PARALLEL = 24;
 
@@ -162,5 +169,73 @@ describe('counts stay exact under parallel approvals, transfers, removals, revok
     assert.equal(refused.length, 1, refused.join(' | '));
     assert.match(refused[0], /该工会将没有管理员/);
     assert.deepEqual(await adminState('groupBranch'), { adminCount: 1, activeAdmins: 1 });
+  });
+});
+
+describe('member counts under parallel imports racing approvals and removals on one union (through the SDK)', function () {
+  this.timeout(600_000);
+  let world: DemoWorld;
+  before(async () => {
+    // The deployed timeouts (importer 60 s): 50-odd calls at once on a shared machine outlast the default 20 s.
+    const rc = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cloudbaserc.json'), 'utf8')) as { functions: Array<{ name: string; timeout: number }> };
+    world = await demoWorld({ functionTimeouts: Object.fromEntries(rc.functions.map((f) => [f.name, f.timeout])) });
+  });
+  after(() => world.close());
+
+  const PER_FILE = 5;
+  /** People nobody registered, born 1955 (apart from the demo people and insertRegisteredPeople's). */
+  const importFile = (first: number, count: number) =>
+    xlsxOf([
+      ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'],
+      ...Array.from({ length: count }, (_, i) => [`导入${String.fromCodePoint(0x4e00 + first + i)}`, '', syntheticResidentId('19550505', first + i), `1371${String(first + i).padStart(7, '0')}`, '']),
+    ]);
+
+  /** `imports` files of PER_FILE new people from person `first` on, all at once with the approvals and removals. */
+  async function race(imports: number, first: number, approvals: number, removals: number, yearOffset: number) {
+    const unionId = world.union('grassroots');
+    const admin = world.as('demo-admin-grassroots');
+    const untilDone = async (job: ImportJobView) => {
+      let j = job;
+      for (let i = 0; j.status !== 'done' && i < 200; i++) j = await admin.ok('importer', 'run', { jobId: j.jobId });
+      return j;
+    };
+    const rows = async () => (await world.docs<MemberDoc>('members', { unionId, status: 'active' })).length;
+    const counted = async () => {
+      const [union] = await world.docs<UnionDoc>('unions', { _id: unionId });
+      return union.memberCount + (await world.docs<CounterShardDoc>('counterShards', { unionId })).reduce((n, s) => n + s.memberCount, 0);
+    };
+    const removable = (await world.docs<MemberDoc>('members', { unionId, status: 'active', realName: false })).slice(0, removals);
+    const before = await rows();
+    assert.equal(await counted(), before);
+    const people = insertRegisteredPeople(world.emulator, approvals, `imprace${yearOffset}`, yearOffset);
+    const sent = await Promise.all(people.map((_, i) => world.as(`imprace${yearOffset}-openid-${i}`).ok('review', 'submit', { kind: 'memberJoin', data: { unionId, unitName: '并发导入测试单位' } })));
+    const files = await Promise.all(Array.from({ length: imports }, (_, f) => uploadImport(world, importFile(first + f * PER_FILE, PER_FILE), `race-${first + f}.xlsx`)));
+
+    const [jobs, approved, removed] = await Promise.all([
+      Promise.all(files.map(async (fileId) => untilDone(await admin.ok('importer', 'submit', { unionId, fileId })))),
+      Promise.all(sent.map((s) => world.as('demo-admin-grassroots').call('review', 'approve', { id: s.application.id }))),
+      Promise.all(removable.map((m) => world.as('demo-admin-grassroots').ok('member', 'remove', { unionId, memberIds: [m._id], reason: '并发导入时移出' }))),
+    ]);
+    assert.deepEqual(jobs.map((j) => j.imported), Array.from({ length: imports }, () => PER_FILE));
+    assert.deepEqual(approved.filter((a) => !a.ok), []);
+    assert.deepEqual(removed.flatMap((r) => r.results).filter((r) => !r.ok), []);
+    assert.equal(await rows(), before + imports * PER_FILE + approvals - removals);
+    assert.equal(await counted(), await rows());
+    const source = sdkSource(world.emulator.serviceUrl, world.emulator.envId);
+    try {
+      assert.deepEqual((await checkInvariants(source)).drifts, []);
+    } finally {
+      await source.close();
+    }
+  }
+
+  it('20 imports into one union at once: its count and roll-ups equal the rows', async () => {
+    await race(20, 0, 0, 0, 61);
+  });
+
+  // Fewer imports here: with 50-odd calls at once in one emulator process on a loaded machine,
+  // single calls outlast the review function's 20 s.
+  it('4 imports into one union racing 10 approvals and 5 removals there: the count equals the rows', async () => {
+    await race(4, 100, 10, 5, 62);
   });
 });

@@ -11,9 +11,13 @@ import type { UnionDoc } from '../documents';
  * count moves exactly when the member row does. Deregistration writes every shard, which makes it
  * conflict with any approval still in flight (a common document, not a hope that skew won't happen).
  * Shards are folded into unions.memberCount after the fact; a fold that loses a conflict is retried
- * by the next one, and exact readers add the shards themselves.
+ * by the next one, and exact readers add the shards themselves. A fold writes the shards it takes,
+ * so it conflicts with every writer of those shards: it takes only shards nobody wrote for
+ * COLD_MS. Folding every shard after each import chunk or removal made 20 parallel imports and
+ * approvals on one union retry each other past the function's 20 s (tests/functions/counters.test.ts).
  */
 export const SHARDS = 16;
+const COLD_MS = 5000;
 
 export interface CounterShardDoc {
   _id: string;
@@ -21,6 +25,8 @@ export interface CounterShardDoc {
   memberCount: number;
   /** Set by deregistration: no approval may count into this union any more. */
   closed?: boolean;
+  /** Last write by a count change: a fold leaves the shard alone while it is hot. */
+  at?: Date;
 }
 
 export function shardId(unionId: string, k: number): string {
@@ -36,8 +42,9 @@ export function shardId(unionId: string, k: number): string {
 export async function addMembers(tx: Tx, unionId: string, delta: number, lane?: number): Promise<void> {
   if (delta === 0) return;
   const id = shardId(unionId, lane === undefined ? Math.floor(Math.random() * SHARDS) : lane % SHARDS);
-  const res = (await tx.collection('counterShards').doc(id).update({ memberCount: cmd().inc(delta) })) as { updated?: number };
-  if (Number(res.updated) !== 1) await tx.collection('counterShards').doc(id).set({ unionId, memberCount: delta });
+  const at = new Date();
+  const res = (await tx.collection('counterShards').doc(id).update({ memberCount: cmd().inc(delta), at })) as { updated?: number };
+  if (Number(res.updated) !== 1) await tx.collection('counterShards').doc(id).set({ unionId, memberCount: delta, at });
 }
 
 /** The exact count as this transaction sees it: the folded base plus every shard. */
@@ -63,13 +70,14 @@ export async function closeShards(tx: Tx, unionId: string): Promise<void> {
 export async function foldMemberCount(unionId: string, attempts = 3): Promise<void> {
   const _ = cmd();
   try {
-    const pending = (await db().collection('counterShards').where({ unionId, memberCount: _.neq(0) }).limit(SHARDS).get()).data as CounterShardDoc[];
+    const cold = (s: CounterShardDoc) => !s.at || Date.now() - new Date(s.at).getTime() > COLD_MS;
+    const pending = ((await db().collection('counterShards').where({ unionId, memberCount: _.neq(0) }).limit(SHARDS).get()).data as CounterShardDoc[]).filter(cold);
     if (pending.length === 0) return;
     await transaction(async (tx) => {
       let sum = 0;
       for (const p of pending) {
         const shard = await txGet<CounterShardDoc>(tx, 'counterShards', p._id);
-        if (!shard || shard.memberCount === 0 || shard.closed) continue;
+        if (!shard || shard.memberCount === 0 || shard.closed || !cold(shard)) continue;
         sum += shard.memberCount;
         await tx.collection('counterShards').doc(shard._id).update({ memberCount: _.inc(-shard.memberCount) });
       }
