@@ -240,6 +240,6 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
   });
   // Only the worker whose marker landed counts the chunk, so a retried chunk is rolled up once.
   if (committed) await rollupMembers(job.unionId, { notRealName: imported, realName: autoJoined });
-  await foldMemberCount(job.unionId);
+  await foldMemberCount(job.unionId, 3, { hotToo: after.status === 'done' });
   return after;
 }

@@ -211,7 +211,8 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
       results.push({ id, ok: false, message: err.message });
     }
   }
-  await foldMemberCount(unionId);
+  // A refused removal changes nothing, not even the count's representation.
+  if (results.some((r) => r.ok)) await foldMemberCount(unionId);
   return results;
 }
 

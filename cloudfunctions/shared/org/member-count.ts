@@ -67,10 +67,11 @@ export async function closeShards(tx: Tx, unionId: string): Promise<void> {
  * Moves the shards' deltas into unions.memberCount in one transaction. Best effort by design: the
  * work that calls it has committed, and deltas it leaves behind still count (withPendingMembers).
  */
-export async function foldMemberCount(unionId: string, attempts = 3): Promise<void> {
+export async function foldMemberCount(unionId: string, attempts = 3, opts: { hotToo?: boolean } = {}): Promise<void> {
   const _ = cmd();
   try {
-    const cold = (s: CounterShardDoc) => !s.at || Date.now() - new Date(s.at).getTime() > COLD_MS;
+    // `hotToo`: the end of a bulk write (an import job's last chunk) folds everything, once.
+    const cold = (s: CounterShardDoc) => opts.hotToo === true || !s.at || Date.now() - new Date(s.at).getTime() > COLD_MS;
     const pending = ((await db().collection('counterShards').where({ unionId, memberCount: _.neq(0) }).limit(SHARDS).get()).data as CounterShardDoc[]).filter(cold);
     if (pending.length === 0) return;
     await transaction(async (tx) => {
