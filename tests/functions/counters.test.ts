@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { MemberDoc, RoleDoc, UnionDoc } from '../../cloudfunctions/shared/documents';
 import type { CounterShardDoc } from '../../cloudfunctions/shared/org/member-count';
-import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../emulator/seed';
+import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../fixtures/demo';
 import { demoWorld, lastSmsCode, type DemoWorld } from '../helpers/api';
-import { insertRegisteredPeople } from '../helpers/people';
+import { insertRegisteredPeople } from '../../fixtures/people';
 
 const PARALLEL = 24;
 
