@@ -86,8 +86,7 @@ export async function runCli(argv: string[], project: CliProject = { options: {}
     `  env id:                  ${emulator.envId}`,
     `  data folder:             ${dataDir}${after.dataNote}`,
     '',
-    ...after.lines,
-    '',
+    ...(after.lines.length ? [...after.lines, ''] : []),
     'Ctrl-C stops the emulator; the next start keeps the data.',
   ];
   console.log(lines.join('\n'));

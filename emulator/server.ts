@@ -67,7 +67,7 @@ export interface RunningEmulator extends EmulatorContext {
   serviceUrl: string;
   gatewayUrl: string;
   inspectorUrl: string;
-  /** The PC back office; its /api/* calls reach the functions as HTTP-trigger events. */
+  /** The static site (consoleDir); its /api/* calls reach the functions as HTTP-trigger events. */
   consoleUrl: string;
   timers: TimerScheduler;
   close(): Promise<void>;
