@@ -7,50 +7,17 @@
  *   emulator/                → nothing of the domain (could be published on its own)
  *   miniprogram/             → typings, types only (the mini-program bundle carries no server code)
  *   console/                 → typings, types only (the PC back office, same rule as the mini-program)
- *   tests/, bench/, scripts/ → anything (bench and tests do not import each other's helpers, see below)
- *   nothing ships code from tests/, bench/ or scripts/
+ *   fixtures/                → anything but tests/ and bench/ (this project's wiring of the emulator, demo data,
+ *                              synthetic worlds and clients that tests, benchmarks and `npm start` share)
+ *   tests/, bench/, scripts/ → anything (bench does not import the test helpers: what both need is in fixtures/)
+ *   nothing ships code from fixtures/, tests/, bench/ or scripts/
  *
  * KNOWN lists the violations that exist today, each (from file → to file) pair by name, so that any NEW
  * violation fails `npm test`. Shrink it; never grow it without a comment saying why.
  */
 
-/** rule name → [from file, to file, why it is still here]. */
-const KNOWN = {
-  'emulator-is-domain-free': [
-    // The demo world is built from the domain's own documents, ids and sealing; it belongs in a fixtures
-    // module outside emulator/ that the CLI passes in at start (issue 18, later: collides with issues 14/15/20 now).
-    ['emulator/seed.ts', 'typings/models.ts'],
-    ['emulator/seed.ts', 'cloudfunctions/shared/collections.ts'],
-    ['emulator/seed.ts', 'cloudfunctions/shared/documents.ts'],
-    ['emulator/seed.ts', 'cloudfunctions/shared/security/seal.ts'],
-    ['emulator/seed.ts', 'cloudfunctions/shared/security/password.ts'],
-    ['emulator/seed.ts', 'cloudfunctions/shared/identity/resident-id.ts'],
-    // Collections and indexes should be passed in at start instead of read from the domain's list.
-    ['emulator/server.ts', 'cloudfunctions/shared/collections.ts'],
-    ['emulator/store/document-store.ts', 'cloudfunctions/shared/collections.ts'],
-    // The local PII index key is derived the way the functions derive it; should be handed in as a plain key.
-    ['emulator/local-keys.ts', 'cloudfunctions/shared/security/pii.ts'],
-    // Types only: CloudBase's HTTP-trigger event shape, written once on the functions' side; it is the
-    // platform's format, not the domain's, and should move to a module both sides share (issue 18, later).
-    ['emulator/console-routes.ts', 'cloudfunctions/shared/web/http-door.ts'],
-  ],
-  'bench-not-tests': [
-    // The SDK helper that tests and benchmarks share should live in emulator/ (issue 18, later).
-    ['bench/emulator.ts', 'tests/helpers/emulator.ts'],
-    ['bench/import.ts', 'tests/helpers/emulator.ts'],
-    ['bench/load.ts', 'tests/helpers/emulator.ts'],
-    // Merged in parallel with this rule (issues 19 and 20): the province loader and the web client are
-    // shared by a test and a benchmark; they move out of tests/helpers with the SDK helper.
-    ['bench/scale.ts', 'tests/helpers/province.ts'],
-    ['bench/scale.ts', 'tests/helpers/api.ts'],
-    ['bench/console.ts', 'tests/helpers/web.ts'],
-    ['bench/console.ts', 'tests/helpers/emulator.ts'],
-    // Likewise from issue 14: registered people written straight to the store, for a test and two benches.
-    ['bench/load.ts', 'tests/helpers/people.ts'],
-    ['bench/approvals.ts', 'tests/helpers/people.ts'],
-    ['bench/approvals.ts', 'tests/helpers/emulator.ts'],
-  ],
-};
+/** rule name → [from file, to file, why it is still here]. Empty: every rule above holds with no exception. */
+const KNOWN = {};
 
 /** A client (mini-program, back office) uses typings/ for types only and nothing else outside its folder. */
 function clientRules(folder, who) {
@@ -93,16 +60,22 @@ const rules = [
     name: 'functions-not-tools',
     comment: 'Function code, shared/ included, ships to the cloud: it never imports the emulator, tests, bench, scripts or a client.',
     from: { path: '^cloudfunctions/' },
-    to: { path: '^(emulator/|tests/|bench/|scripts/|miniprogram/|console/)' },
+    to: { path: '^(emulator/|fixtures/|tests/|bench/|scripts/|miniprogram/|console/)' },
   },
   {
     name: 'emulator-is-domain-free',
     comment: 'The emulator speaks CloudBase protocol only; it must not know the domain, the clients or the tests.',
     from: { path: '^emulator/' },
-    to: { path: '^(cloudfunctions/|typings/|miniprogram/|console/|tests/|bench/)' },
+    to: { path: '^(cloudfunctions/|typings/|fixtures/|miniprogram/|console/|tests/|bench/|scripts/)' },
   },
   ...clientRules('miniprogram', 'the mini-program'),
   ...clientRules('console', 'the PC back office'),
+  {
+    name: 'fixtures-not-tests',
+    comment: 'Fixtures are shared by tests, benchmarks and `npm start`: they never reach into the tests or benchmarks.',
+    from: { path: '^fixtures/' },
+    to: { path: '^(tests/|bench/)' },
+  },
   {
     name: 'bench-not-tests',
     comment: 'Benchmarks use the emulator and the functions directly, not the test helpers.',
@@ -136,7 +109,7 @@ module.exports = {
   forbidden,
   options: {
     // Our folders only (console/ arrives with the PC back office); libraries are not cruised.
-    includeOnly: '^(typings|cloudfunctions|emulator|miniprogram|console|tests|bench|scripts)/',
+    includeOnly: '^(typings|cloudfunctions|emulator|fixtures|miniprogram|console|tests|bench|scripts)/',
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(dist|\\.data|\\.tmp|\\.cache|miniprogram/miniprogram_npm)/' },
     // Type-only imports count too (they are how the clients may use typings/).

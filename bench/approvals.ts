@@ -6,10 +6,10 @@
  * - batch: one admin's batchApprove of 1,000 applications of one union, in one function call.
  */
 import { newUnion, type RoleDoc, type UnionDoc, type UserDoc } from '../cloudfunctions/shared/documents';
-import { demoCreditCode, demoUnionId } from '../emulator/seed';
+import { demoCreditCode, demoUnionId } from '../fixtures/demo';
 import type { RunningEmulator } from '../emulator/server';
-import { sdkFor } from '../tests/helpers/emulator';
-import { insertRegisteredPeople } from '../tests/helpers/people';
+import { sdkFor } from '../emulator/client';
+import { insertRegisteredPeople } from '../fixtures/people';
 import { ALL_PERMISSIONS } from '../typings/models';
 import { printTable } from './table';
 

@@ -5,12 +5,12 @@
  * (the door, the session check and a function call with no work), and the bare engine query the
  * member list runs (the store with no HTTP, no SDK and no function).
  */
-import { DEMO_PASSWORD, demoPhone, demoUnionId, seedDemo } from '../emulator/seed';
-import { startTestEmulator } from '../tests/helpers/emulator';
-import { WebClient } from '../tests/helpers/web';
+import { DEMO_PASSWORD, demoPhone, demoUnionId, seedDemo } from '../fixtures/demo';
+import { startLocalEmulator } from '../fixtures/local-emulator';
+import { WebClient } from '../fixtures/web';
 import { newUnion, type MemberDoc, type UnionDoc } from '../cloudfunctions/shared/documents';
 import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
-import { demoResidentId } from '../emulator/seed';
+import { demoResidentId } from '../fixtures/demo';
 import { peakRssMb, percentile, printTable } from './table';
 
 const MEMBERS = Number(process.env.BENCH_CONSOLE_MEMBERS ?? 100_000);
@@ -45,7 +45,7 @@ function row(what: string, s: Samples): Record<string, string | number> {
 }
 
 export async function runConsoleBench(): Promise<void> {
-  const emulator = await startTestEmulator();
+  const emulator = await startLocalEmulator({ inMemory: true, scheduleTimers: false });
   try {
     await seedDemo(emulator);
     const union = demoUnionId('grassroots');

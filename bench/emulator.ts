@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmulator } from '../emulator/server';
-import { sdkFor } from '../tests/helpers/emulator';
+import { startLocalEmulator } from '../fixtures/local-emulator';
+import { sdkFor } from '../emulator/client';
 import { peakRssMb, percentile, printTable } from './table';
 
 const INSERT_DOCS = Number(process.env.BENCH_INSERT_DOCS ?? 100_000);
@@ -36,7 +36,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 export async function runEmulatorBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-emulator-'));
-  const emulator = await startEmulator({ dataDir, functionsDirs: [] });
+  const emulator = await startLocalEmulator({ dataDir, functionsDirs: [] });
   try {
     const db = sdkFor(emulator).database();
 

@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import * as XLSX from 'xlsx';
 import { syntheticResidentId } from '../cloudfunctions/shared/identity/resident-id';
-import { demoUnionId, seedDemo } from '../emulator/seed';
-import { startEmulator } from '../emulator/server';
-import { sdkFor } from '../tests/helpers/emulator';
+import { demoUnionId, seedDemo } from '../fixtures/demo';
+import { startLocalEmulator } from '../fixtures/local-emulator';
+import { sdkFor } from '../emulator/client';
 import { peakRssMb, printTable } from './table';
 
 const SIZES = (process.env.BENCH_IMPORT_ROWS ?? '10000,100000,200000').split(',').map(Number);
@@ -60,7 +60,7 @@ export async function runImportBench(): Promise<void> {
   const results: Array<Record<string, string | number>> = [];
   for (const rows of SIZES) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-import-'));
-    const emulator = await startEmulator({ dataDir, functionsDirs: [] });
+    const emulator = await startLocalEmulator({ dataDir, functionsDirs: [] });
     try {
       await seedDemo(emulator);
       emulator.store.createCollection('floor');

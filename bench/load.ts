@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MemberDoc, UserDoc } from '../cloudfunctions/shared/documents';
 import type { ApplicationDoc } from '../cloudfunctions/shared/workflow/kind';
-import { demoUnionId, seedDemo } from '../emulator/seed';
-import { startEmulator } from '../emulator/server';
+import { demoUnionId, seedDemo } from '../fixtures/demo';
+import { startLocalEmulator } from '../fixtures/local-emulator';
 import { printReport } from '../scripts/check';
 import { checkInvariants, sdkSource } from '../scripts/invariants';
-import { sdkFor } from '../tests/helpers/emulator';
-import { insertRegisteredPeople } from '../tests/helpers/people';
+import { sdkFor } from '../emulator/client';
+import { insertRegisteredPeople } from '../fixtures/people';
 import { runApprovalBench } from './approvals';
 import { peakRssMb, percentile, printTable } from './table';
 
@@ -32,7 +32,7 @@ type Answer = { ok: boolean; error?: { code: string }; data?: unknown };
 
 export async function runLoadBench(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
-  const emulator = await startEmulator({ dataDir, functionsDirs: [path.join(__dirname, '..', 'dist', 'cloudfunctions')] });
+  const emulator = await startLocalEmulator({ dataDir });
   try {
     await seedDemo(emulator);
     // Registered people, written straight to the store: registration is not what is measured here.

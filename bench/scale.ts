@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { UnionDoc } from '../cloudfunctions/shared/documents';
-import { seedDemo, demoUnionId } from '../emulator/seed';
-import { startEmulator } from '../emulator/server';
-import { Caller } from '../tests/helpers/api';
-import { ABSENT_NAME, loadProvince, type ProvinceSize } from '../tests/helpers/province';
+import { seedDemo, demoUnionId } from '../fixtures/demo';
+import { startLocalEmulator } from '../fixtures/local-emulator';
+import { Caller } from '../fixtures/caller';
+import { ABSENT_NAME, loadProvince, type ProvinceSize } from '../fixtures/province';
 import { percentile, printTable } from './table';
 
 const SIZES: Array<ProvinceSize & { label: string }> = [
@@ -37,7 +37,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 async function measureSize(size: ProvinceSize): Promise<Map<string, Measured>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
-  const emulator = await startEmulator({ dataDir });
+  const emulator = await startLocalEmulator({ dataDir });
   try {
     // Filled straight through the engine before any client socket is open (the fill blocks the loop).
     await seedDemo(emulator);

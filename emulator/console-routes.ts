@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import type { HttpTriggerEvent, HttpTriggerResult } from '../cloudfunctions/shared/web/http-door';
-import { readBody, sendJson } from './http-util';
-import type { EmulatorContext } from './server';
+import type { EmulatorContext } from './context';
+import { readBody, sendJson, type Route } from './http-util';
 
 /** The console posts small JSON requests; uploads go to storage, not through /api. */
 const MAX_API_BYTES = 1024 * 1024;
@@ -19,27 +18,43 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 export const CONSOLE_PATH = '/console/';
 
+/** The event CloudBase's HTTP access service hands a function (API-gateway style, body base64). */
+export interface HttpTriggerEvent {
+  path: string;
+  httpMethod: string;
+  headers: Record<string, string>;
+  queryStringParameters: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+  requestContext: Record<string, unknown>;
+}
+
+/** What a function may answer it with (integration response); any other value is sent as JSON. */
+interface HttpTriggerResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+  isBase64Encoded?: boolean;
+}
+
 /**
- * The back office's two doors as CloudBase serves them: static hosting for the built console
- * (dist/console, under /console/ here because the inspector owns /) and the HTTP access service
- * for `/api/<function>`, which reaches the function as an HTTP-trigger event with no WeChat identity.
+ * A web client's two doors as CloudBase serves them: static hosting for a built site (`consoleDir`,
+ * under /console/ here because the inspector owns /) and the HTTP access service for `/api/<function>`,
+ * which reaches the function as an HTTP-trigger event with no WeChat identity.
  */
-export function consoleRoutes(ctx: EmulatorContext, consoleDir: string) {
-  return async function handle(method: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
-    const p = url.pathname;
-    if (p.startsWith('/api/')) {
-      await api(p.slice('/api/'.length), method, url, req, res);
-      return true;
-    }
-    if (p === '/console') {
-      res.writeHead(302, { location: CONSOLE_PATH });
-      res.end();
-      return true;
-    }
-    if (!p.startsWith(CONSOLE_PATH) || method !== 'GET') return false;
-    serveStatic(decodeURIComponent(p.slice(CONSOLE_PATH.length)) || 'index.html', res);
-    return true;
-  };
+export function consoleRoutes(ctx: EmulatorContext, consoleDir: string | undefined): Route[] {
+  return [
+    { method: '*', path: /^\/api\/(.*)$/, handle: (req, res, { url, params }) => api(params[0], req.method ?? 'GET', url, req, res) },
+    {
+      method: '*',
+      path: /^\/console$/,
+      handle: (_req, res) => {
+        res.writeHead(302, { location: CONSOLE_PATH });
+        res.end();
+      },
+    },
+    { method: 'GET', path: /^\/console\/(.*)$/, handle: (_req, res, { params }) => serveStatic(decodeURIComponent(params[0]) || 'index.html', res) },
+  ];
 
   async function api(name: string, method: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     ctx.actionCounts.set('http', (ctx.actionCounts.get('http') ?? 0) + 1);
@@ -72,14 +87,12 @@ export function consoleRoutes(ctx: EmulatorContext, consoleDir: string) {
   }
 
   function serveStatic(rel: string, res: http.ServerResponse): void {
+    if (!consoleDir) return notBuilt(res);
     const root = path.resolve(consoleDir);
     let file = path.resolve(root, rel);
     if (!file.startsWith(root + path.sep)) file = path.join(root, 'index.html');
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(root, 'index.html');
-    if (!fs.existsSync(file)) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      return void res.end('后台系统尚未构建，请先运行 npm run build');
-    }
+    if (!fs.existsSync(file)) return notBuilt(res);
     // Hashed assets never change; index.html must always be fresh so a deploy is picked up.
     const immutable = rel.startsWith('assets/');
     res.writeHead(200, {
@@ -90,4 +103,9 @@ export function consoleRoutes(ctx: EmulatorContext, consoleDir: string) {
     });
     res.end(fs.readFileSync(file));
   }
+}
+
+function notBuilt(res: http.ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end('后台系统尚未构建，请先运行 npm run build');
 }

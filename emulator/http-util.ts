@@ -32,3 +32,20 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
+
+/** One HTTP route: method ('*' for any) and a whole-path pattern whose groups are handed to the handler. */
+export interface Route {
+  method: string;
+  path: RegExp;
+  handle(req: http.IncomingMessage, res: http.ServerResponse, match: { url: URL; params: string[] }): Promise<void> | void;
+}
+
+/** The first route of the table that matches, like the action tables: no route, no answer (the caller 404s). */
+export function findRoute(routes: readonly Route[], method: string, pathname: string): { route: Route; params: string[] } | undefined {
+  for (const route of routes) {
+    if (route.method !== '*' && route.method !== method) continue;
+    const m = route.path.exec(pathname);
+    if (m) return { route, params: m.slice(1) };
+  }
+  return undefined;
+}

@@ -4,20 +4,24 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { COLLECTIONS } from '../cloudfunctions/shared/collections';
-import { databaseActions, type ActionParams } from './database/actions';
+import type { ActionParams } from './database/actions';
 import { DatabaseEngine } from './database/engine';
+import type { EmulatorContext } from './context';
 import { FaultInjector } from './faults';
 import { EmulatorError } from './errors';
-import { parseJson, readBody, sendJson } from './http-util';
+import { findRoute, parseJson, readBody, sendJson, type Route } from './http-util';
 import { FunctionRuntime, type CallerIdentity } from './functions';
 import { consoleRoutes, CONSOLE_PATH } from './console-routes';
 import { inspectorRoutes } from './inspector/routes';
+import { serviceActions } from './service-actions';
 import { TimerScheduler, timerTriggersOf } from './timers';
 import { useLocalKeys } from './local-keys';
 import { Outbox } from './outbox';
 import { LocalStorage, MAX_OBJECT_BYTES } from './storage';
-import { DocumentStore } from './store/document-store';
+import { DocumentStore, type CollectionSpec } from './store/document-store';
+
+export type { EmulatorContext } from './context';
+export type { CollectionSpec, IndexSpec } from './store/document-store';
 
 export const IDENTITY_HEADER = 'x-emulator-openid';
 export const APPID_HEADER = 'x-emulator-appid';
@@ -26,6 +30,10 @@ const MAX_JSON_BYTES = 16 * 1024 * 1024;
 /** wx.cloud.callFunction refuses request payloads over about 5 MB; the gateway does the same. */
 const MAX_GATEWAY_BYTES = 5 * 1024 * 1024;
 
+/**
+ * Everything the emulator knows about the project it runs is passed in here: it has no schema, functions,
+ * secrets or static site of its own (fixtures/local-emulator.ts wires this repository's).
+ */
 export interface EmulatorOptions {
   /** 0 picks a free port. */
   port?: number;
@@ -33,37 +41,34 @@ export interface EmulatorOptions {
   dataDir?: string;
   inMemory?: boolean;
   envId?: string;
-  /** Folders of built functions, one sub-folder with index.js each. Defaults to dist/cloudfunctions. */
+  /** Collections created at start, with their indexes (existing ones are kept; indexes are added if missing). */
+  collections?: readonly CollectionSpec[];
+  /** Folders of built functions, one sub-folder with index.js each. None by default. */
   functionsDirs?: string[];
   functionTimeouts?: Record<string, number>;
-  /** Where timer triggers are declared; defaults to the project's cloudbaserc.json. */
+  /** Names of secrets the functions read from their environment: each a random key kept in the data folder. */
+  secrets?: readonly string[];
+  /** Environment the in-process functions see unless this process already sets it (e.g. local providers). */
+  functionEnv?: Readonly<Record<string, string>>;
+  /** A cloudbaserc.json whose timer triggers run here; none by default. */
   cloudbaserc?: string;
   /** Run timer triggers on their schedule (default true); `POST /_/timers/<fn>/<trigger>` fires one either way. */
   scheduleTimers?: boolean;
-  /** The built back office served under /console/. Defaults to dist/console. */
+  /** The built static site served under /console/ (CloudBase static hosting); none by default. */
   consoleDir?: string;
   /** A server the caller has already bound (the CLI holds its port before it touches the data folder). */
   listening?: http.Server;
 }
 
-export interface RunningEmulator {
+export interface RunningEmulator extends EmulatorContext {
   port: number;
   baseUrl: string;
   /** What to pass as `serviceUrl` to tcb.init. */
   serviceUrl: string;
   gatewayUrl: string;
   inspectorUrl: string;
-  /** The PC back office; its /api/* calls reach the functions as HTTP-trigger events. */
+  /** The static site (consoleDir); its /api/* calls reach the functions as HTTP-trigger events. */
   consoleUrl: string;
-  envId: string;
-  store: DocumentStore;
-  engine: DatabaseEngine;
-  storage: LocalStorage;
-  outbox: Outbox;
-  functions: FunctionRuntime;
-  /** Database/storage/function actions served, by action name. */
-  actionCounts: Map<string, number>;
-  faults: FaultInjector;
   timers: TimerScheduler;
   close(): Promise<void>;
 }
@@ -72,23 +77,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const envId = options.envId ?? DEFAULT_ENV_ID;
   const dataDir = options.inMemory ? fs.mkdtempSync(path.join(os.tmpdir(), 'tcb-emulator-')) : path.resolve(options.dataDir ?? '.data');
   fs.mkdirSync(dataDir, { recursive: true });
-  useLocalKeys(dataDir);
+  useLocalKeys(dataDir, options.secrets ?? []);
   const store = new DocumentStore({ file: options.inMemory ? undefined : path.join(dataDir, 'emulator.sqlite') });
-  for (const spec of COLLECTIONS) {
+  for (const spec of options.collections ?? []) {
     store.createCollection(spec.name);
     for (const index of spec.indexes) store.ensureIndex(spec.name, index);
   }
   const engine = new DatabaseEngine(store);
   const storage = new LocalStorage(path.join(dataDir, 'storage'), envId);
   const outbox = new Outbox(store.db);
-  const functions = new FunctionRuntime(
-    (options.functionsDirs ?? [path.join(__dirname, '..', 'dist', 'cloudfunctions')]).map((d) => path.resolve(d)),
-    envId,
-    options.functionTimeouts,
-  );
+  const functions = new FunctionRuntime((options.functionsDirs ?? []).map((d) => path.resolve(d)), envId, options.functionTimeouts);
   const actionCounts = new Map<string, number>();
   const faults = new FaultInjector();
-  const timers = new TimerScheduler(timerTriggersOf(options.cloudbaserc ?? path.join(__dirname, '..', 'cloudbaserc.json')), functions);
+  const timers = new TimerScheduler(options.cloudbaserc ? timerTriggersOf(options.cloudbaserc) : [], functions);
   if (options.scheduleTimers !== false) timers.start();
 
   const server = options.listening ?? http.createServer();
@@ -97,38 +98,54 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   server.keepAliveTimeout = 10_000;
 
-  const ctx = { store, engine, storage, outbox, functions, actionCounts, envId, faults };
-  const inspector = inspectorRoutes(ctx);
-  const backOffice = consoleRoutes(ctx, options.consoleDir ?? path.join(__dirname, '..', 'dist', 'console'));
+  const ctx: EmulatorContext = { store, engine, storage, outbox, functions, actionCounts, envId, faults };
+  const actions = serviceActions(engine, storage, functions);
+  // The CloudBase doors first (the SDK's /admin, the function gateway, storage URLs), then the extras.
+  const routes: Route[] = [
+    {
+      method: 'POST',
+      path: /^\/admin$/,
+      handle: async (req, res) => sendJson(res, 200, await handleAction(parseJson(await readBody(req, MAX_JSON_BYTES)) as ActionParams, identityOf(req))),
+    },
+    { method: 'POST', path: /^\/functions\/(.*)$/, handle: (req, res, { params }) => gateway(params[0], req, res) },
+    {
+      method: 'PUT',
+      path: /^\/storage\/upload\/(.*)$/,
+      handle: async (req, res, { url, params }) => {
+        storage.acceptUpload(params[0], url.searchParams, await readBody(req, MAX_OBJECT_BYTES));
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end('');
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/storage\/download\/(.*)$/,
+      handle: (_req, res, { url, params }) => {
+        const body = storage.readDownload(params[0], url.searchParams);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+        res.end(body);
+      },
+    },
+    { method: 'GET', path: /^\/_\/timers$/, handle: (_req, res) => sendJson(res, 200, { triggers: timers.schedule(), runs: timers.runs }) },
+    {
+      method: 'POST',
+      path: /^\/_\/timers\/([^/]*)\/([^/]*)/,
+      handle: async (_req, res, { params }) => {
+        const [fn, trigger] = params.map(decodeURIComponent);
+        if (!timers.triggers.some((t) => t.functionName === fn && t.name === trigger)) return sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个定时触发器: ${fn}/${trigger}` });
+        sendJson(res, 200, await timers.fire(fn, trigger));
+      },
+    },
+    ...consoleRoutes(ctx, options.consoleDir),
+    ...inspectorRoutes(ctx),
+  ];
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
-    if (url.pathname === '/admin' && method === 'POST') {
-      const params = parseJson(await readBody(req, MAX_JSON_BYTES)) as ActionParams;
-      return sendJson(res, 200, await handleAction(params, identityOf(req)));
-    }
-    if (url.pathname.startsWith('/functions/') && method === 'POST') {
-      return gateway(url.pathname.slice('/functions/'.length), req, res);
-    }
-    if (url.pathname.startsWith('/storage/upload/') && method === 'PUT') {
-      storage.acceptUpload(url.pathname.slice('/storage/upload/'.length), url.searchParams, await readBody(req, MAX_OBJECT_BYTES));
-      res.writeHead(200, { 'content-type': 'application/xml' });
-      return void res.end('');
-    }
-    if (url.pathname.startsWith('/storage/download/') && method === 'GET') {
-      const body = storage.readDownload(url.pathname.slice('/storage/download/'.length), url.searchParams);
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
-      return void res.end(body);
-    }
-    if (url.pathname === '/_/timers' && method === 'GET') return sendJson(res, 200, { triggers: timers.schedule(), runs: timers.runs });
-    if (url.pathname.startsWith('/_/timers/') && method === 'POST') {
-      const [fn, trigger] = url.pathname.slice('/_/timers/'.length).split('/').map(decodeURIComponent);
-      if (!timers.triggers.some((t) => t.functionName === fn && t.name === trigger)) return sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个定时触发器: ${fn}/${trigger}` });
-      return sendJson(res, 200, await timers.fire(fn, trigger));
-    }
-    const handled = (await backOffice(method, url, req, res)) || (await inspector(method, url, req, res));
-    if (!handled) sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个地址: ${method} ${url.pathname}` });
+    const found = findRoute(routes, method, url.pathname);
+    if (!found) return sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个地址: ${method} ${url.pathname}` });
+    await found.route.handle(req, res, { url, params: found.params });
   }
 
   async function handleAction(params: ActionParams, identity: CallerIdentity): Promise<Record<string, unknown>> {
@@ -137,23 +154,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     actionCounts.set(action, (actionCounts.get(action) ?? 0) + 1);
     try {
       if (action !== 'functions.invokeFunction') await faults.apply(action);
-      const dbHandler = databaseActions[action];
-      if (dbHandler) return { requestId, ...dbHandler(engine, params) };
-      switch (action) {
-        case 'storage.getUploadMetadata':
-          return { requestId, data: storage.uploadMetadata(String(params.path ?? '')) };
-        case 'storage.batchGetDownloadUrl':
-          return { requestId, data: { download_list: storage.downloadUrls(asArray(params.file_list)) } };
-        case 'storage.batchDeleteFile':
-          return { requestId, data: { delete_list: storage.deleteFiles(asArray(params.fileid_list)) } };
-        case 'functions.invokeFunction': {
-          const raw = typeof params.request_data === 'string' && params.request_data !== '' ? parseJson(params.request_data) : {};
-          const { result } = await functions.invoke(String(params.function_name ?? ''), raw, identity);
-          return { requestId, data: { response_data: JSON.stringify(result ?? null) } };
-        }
-        default:
-          throw new EmulatorError('INVALID_ACTION', `本地模拟器不支持的接口: ${action || '(空)'}`);
-      }
+      const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
+      if (!handler) throw new EmulatorError('INVALID_ACTION', `本地模拟器不支持的接口: ${action || '(空)'}`);
+      return { requestId, ...(await handler(params, identity)) };
     } catch (err) {
       return { requestId, ...errorBody(err) };
     }
@@ -182,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const baseUrl = `http://127.0.0.1:${port}`;
   storage.setBaseUrl(baseUrl);
   useEmulatorFromThisProcess(baseUrl, envId);
+  for (const [name, value] of Object.entries(options.functionEnv ?? {})) process.env[name] ??= value;
 
   return {
     port,
@@ -229,10 +233,6 @@ export function useEmulatorFromThisProcess(baseUrl: string, envId: string): void
   process.env.TCB_SERVICE_URL = `${baseUrl}/admin`;
   process.env.TCB_EMULATOR_URL = baseUrl;
   process.env.TCB_ENV = envId;
-  // The functions choose providers by configuration only; here that is the emulator's outbox.
-  process.env.FACE_PROVIDER ??= 'local';
-  process.env.SMS_PROVIDER ??= 'local';
-  process.env.SUBSCRIBE_PROVIDER ??= 'local';
   // The SDK signs every request; the emulator accepts any key, but the SDK insists that one exists.
   process.env.TENCENTCLOUD_SECRETID ??= 'emulator';
   process.env.TENCENTCLOUD_SECRETKEY ??= 'emulator';
@@ -241,8 +241,6 @@ export function useEmulatorFromThisProcess(baseUrl: string, envId: string): void
   // set, the flag changes nothing else: the URL is serviceUrl either way.
   process.env.TENCENTCLOUD = 'true';
 }
-
-export type EmulatorContext = Pick<RunningEmulator, 'store' | 'engine' | 'storage' | 'outbox' | 'functions' | 'actionCounts' | 'envId' | 'faults'>;
 
 function identityOf(req: http.IncomingMessage): CallerIdentity {
   const openid = header(req, IDENTITY_HEADER);
@@ -253,11 +251,6 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   const s = Array.isArray(v) ? v[0] : v;
   return s && s.length <= 128 ? s : undefined;
-}
-
-function asArray(v: unknown): Array<Record<string, unknown>> {
-  if (!Array.isArray(v)) throw new EmulatorError('INVALID_PARAM', 'fileList必须是非空的数组');
-  return v as Array<Record<string, unknown>>;
 }
 
 function errorBody(err: unknown): { code: string; message: string } {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_PASSWORD, demoPhone, demoUnionId } from '../emulator/seed';
+import { DEMO_PASSWORD, demoPhone, demoUnionId } from '../fixtures/demo';
 import { demoWorld, registerPerson } from '../tests/helpers/api';
 import { catalogueId } from '../tests/helpers/catalogue';
 import { ensureDebianPackage } from './system-packages';

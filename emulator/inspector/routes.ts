@@ -4,17 +4,12 @@ import type http from 'node:http';
 import path from 'node:path';
 import { EmulatorError } from '../errors';
 import type { FaultRule } from '../faults';
-import { isOutboxKind } from '../outbox';
-import { readBody, sendJson } from '../http-util';
-import type { EmulatorContext } from '../server';
+import type { EmulatorContext } from '../context';
+import { isOutboxKind, OUTBOX_KINDS, type OutboxKind } from '../outbox';
+import { readBody, sendJson, type Route } from '../http-util';
 import { normalise } from '../store/ejson';
 
 const PAGE_SIZE_MAX = 200;
-const STATIC_FILES: Record<string, string> = {
-  '/': 'index.html',
-  '/inspector.js': 'inspector.js',
-  '/inspector.css': 'inspector.css',
-};
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -25,118 +20,114 @@ const CONTENT_TYPES: Record<string, string> = {
  * The inspector (like the Firebase Emulator UI) and the emulator's own JSON API under `/_/`:
  * collections and documents, outboxes, recent function calls and stored files.
  */
-export function inspectorRoutes(ctx: EmulatorContext) {
+export function inspectorRoutes(ctx: EmulatorContext): Route[] {
   const staticDir = path.join(__dirname, 'static');
+  const outboxKind = new RegExp(`^/_/outbox/(${OUTBOX_KINDS.join('|')})$`);
 
-  return async function handle(method: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
-    const p = url.pathname;
-    if (method === 'GET' && STATIC_FILES[p]) {
-      const file = path.join(staticDir, STATIC_FILES[p]);
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)], 'cache-control': 'no-store' });
-      res.end(fs.readFileSync(file));
-      return true;
-    }
-    if (!p.startsWith('/_/')) return false;
-    const parts = p.slice(3).split('/').map(decodeURIComponent);
-
-    if (method === 'GET' && parts[0] === 'info') {
-      sendJson(res, 200, {
-        envId: ctx.envId,
-        collections: ctx.store.collectionNames().map((name) => ({ name, count: ctx.store.count(name) })),
-        functions: ctx.functions.names(),
-        openTransactions: ctx.engine.openTransactions,
-        actions: Object.fromEntries(ctx.actionCounts),
-      });
-      return true;
-    }
-    if (method === 'GET' && parts[0] === 'collections' && parts[1]) {
-      const filter = parseFilter(url.searchParams.get('filter'));
-      const limit = Math.min(Number(url.searchParams.get('limit')) || 50, PAGE_SIZE_MAX);
-      const offset = Math.max(Number(url.searchParams.get('offset')) || 0, 0);
-      const docs = ctx.engine.find(parts[1], filter, { skip: offset, limit, sort: { _id: 1 } });
-      const total = ctx.engine.count(parts[1], filter);
-      sendJson(res, 200, { total, offset, limit, docs: docs.map((d) => EJSON.serialize(d, { relaxed: true })) });
-      return true;
-    }
+  return [
+    {
+      method: 'GET',
+      path: /^\/(|inspector\.js|inspector\.css)$/,
+      handle: (_req, res, { params }) => {
+        const file = path.join(staticDir, params[0] || 'index.html');
+        res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)], 'cache-control': 'no-store' });
+        res.end(fs.readFileSync(file));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/_\/info$/,
+      handle: (_req, res) =>
+        sendJson(res, 200, {
+          envId: ctx.envId,
+          collections: ctx.store.collectionNames().map((name) => ({ name, count: ctx.store.count(name) })),
+          functions: ctx.functions.names(),
+          openTransactions: ctx.engine.openTransactions,
+          actions: Object.fromEntries(ctx.actionCounts),
+        }),
+    },
+    {
+      method: 'GET',
+      path: /^\/_\/collections\/([^/]+)$/,
+      handle: (_req, res, { url, params }) => {
+        const name = decodeURIComponent(params[0]);
+        const filter = parseFilter(url.searchParams.get('filter'));
+        const limit = Math.min(Number(url.searchParams.get('limit')) || 50, PAGE_SIZE_MAX);
+        const offset = Math.max(Number(url.searchParams.get('offset')) || 0, 0);
+        const docs = ctx.engine.find(name, filter, { skip: offset, limit, sort: { _id: 1 } });
+        const total = ctx.engine.count(name, filter);
+        sendJson(res, 200, { total, offset, limit, docs: docs.map((d) => EJSON.serialize(d, { relaxed: true })) });
+      },
+    },
     // GET /_/queries?since=<seq>&collection=<name>: recent queries with what each examined (explain).
-    if (method === 'GET' && parts[0] === 'queries') {
-      const since = Number(url.searchParams.get('since')) || 0;
-      const collection = url.searchParams.get('collection');
-      const queries = ctx.store.queryLog.since(since).filter((q) => !collection || q.collection === collection);
-      sendJson(res, 200, { lastSeq: ctx.store.queryLog.lastSeq, queries });
-      return true;
-    }
+    {
+      method: 'GET',
+      path: /^\/_\/queries$/,
+      handle: (_req, res, { url }) => {
+        const since = Number(url.searchParams.get('since')) || 0;
+        const collection = url.searchParams.get('collection');
+        const queries = ctx.store.queryLog.since(since).filter((q) => !collection || q.collection === collection);
+        sendJson(res, 200, { lastSeq: ctx.store.queryLog.lastSeq, queries });
+      },
+    },
     // POST /_/explain {collection, filter, sort, skip, limit}: runs the read and answers its executionStats.
-    if (method === 'POST' && parts[0] === 'explain') {
-      const body = await jsonObject(req);
-      const collection = typeof body.collection === 'string' ? body.collection : '';
-      if (!ctx.store.hasCollection(collection)) throw new EmulatorError('INVALID_PARAM', `集合不存在: ${collection || '（未填写）'}`, 400);
-      const filter = parseFilter(body.filter === undefined ? null : JSON.stringify(body.filter));
-      const sort = (body.sort ?? undefined) as Record<string, 1 | -1> | undefined;
-      const limit = body.limit === undefined ? undefined : Math.min(Math.max(Number(body.limit) || 0, 0), 1000);
-      const before = ctx.store.queryLog.lastSeq;
-      ctx.engine.find(collection, filter, { sort, skip: Number(body.skip) || 0, limit }, undefined, 'explain');
-      sendJson(res, 200, { executionStats: ctx.store.queryLog.since(before).at(-1) });
-      return true;
-    }
-    if (parts[0] === 'outbox') {
-      return outboxRoute(ctx, method, parts, url, req, res);
-    }
+    {
+      method: 'POST',
+      path: /^\/_\/explain$/,
+      handle: async (req, res) => {
+        const body = await jsonObject(req);
+        const collection = typeof body.collection === 'string' ? body.collection : '';
+        if (!ctx.store.hasCollection(collection)) throw new EmulatorError('INVALID_PARAM', `集合不存在: ${collection || '（未填写）'}`, 400);
+        const filter = parseFilter(body.filter === undefined ? null : JSON.stringify(body.filter));
+        const sort = (body.sort ?? undefined) as Record<string, 1 | -1> | undefined;
+        const limit = body.limit === undefined ? undefined : Math.min(Math.max(Number(body.limit) || 0, 0), 1000);
+        const before = ctx.store.queryLog.lastSeq;
+        ctx.engine.find(collection, filter, { sort, skip: Number(body.skip) || 0, limit }, undefined, 'explain');
+        sendJson(res, 200, { executionStats: ctx.store.queryLog.since(before).at(-1) });
+      },
+    },
+    // GET /_/outbox?kind=sms · POST /_/outbox/sms · GET|PATCH /_/outbox/entry/<id>
+    {
+      method: 'GET',
+      path: /^\/_\/outbox$/,
+      handle: (_req, res, { url }) => {
+        const kind = url.searchParams.get('kind');
+        if (kind && !isOutboxKind(kind)) throw new EmulatorError('INVALID_PARAM', `未知的发件箱: ${kind}`, 400);
+        sendJson(res, 200, { entries: ctx.outbox.list(kind && isOutboxKind(kind) ? kind : undefined) });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/_\/outbox\/entry\/([^/]+)$/,
+      handle: (_req, res, { params }) => {
+        const id = decodeURIComponent(params[0]);
+        const entry = ctx.outbox.get(id);
+        if (!entry) throw new EmulatorError('OUTBOX_ENTRY_NOT_FOUND', `没有这条发件记录: ${id}`, 404);
+        sendJson(res, 200, entry);
+      },
+    },
+    {
+      method: 'PATCH',
+      path: /^\/_\/outbox\/entry\/([^/]+)$/,
+      handle: async (req, res, { params }) => sendJson(res, 200, ctx.outbox.update(decodeURIComponent(params[0]), await jsonObject(req))),
+    },
+    {
+      method: 'POST',
+      path: outboxKind,
+      handle: async (req, res, { params }) => {
+        const body = await jsonObject(req);
+        const payload = (body.payload ?? {}) as Record<string, unknown>;
+        const state = (body.state ?? {}) as Record<string, unknown>;
+        sendJson(res, 200, ctx.outbox.record(params[0] as OutboxKind, payload, state));
+      },
+    },
     // GET /_/faults · PUT /_/faults {action, failNth, failRate, delayMs, maxFailures, seed} · DELETE /_/faults
-    if (parts[0] === 'faults') {
-      if (method === 'GET') sendJson(res, 200, ctx.faults.status());
-      else if (method === 'PUT') sendJson(res, 200, ctx.faults.set((await jsonObject(req)) as FaultRule));
-      else if (method === 'DELETE') sendJson(res, 200, ctx.faults.set(null));
-      else return false;
-      return true;
-    }
-    if (method === 'GET' && parts[0] === 'calls') {
-      sendJson(res, 200, { calls: ctx.functions.calls });
-      return true;
-    }
-    if (method === 'GET' && parts[0] === 'files') {
-      sendJson(res, 200, { files: ctx.storage.list() });
-      return true;
-    }
-    return false;
-  };
-}
-
-async function outboxRoute(
-  ctx: EmulatorContext,
-  method: string,
-  parts: string[],
-  url: URL,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): Promise<boolean> {
-  // GET /_/outbox?kind=sms · POST /_/outbox/sms · GET|PATCH /_/outbox/entry/<id>
-  if (method === 'GET' && parts.length === 1) {
-    const kind = url.searchParams.get('kind');
-    if (kind && !isOutboxKind(kind)) throw new EmulatorError('INVALID_PARAM', `未知的发件箱: ${kind}`, 400);
-    sendJson(res, 200, { entries: ctx.outbox.list(kind && isOutboxKind(kind) ? kind : undefined) });
-    return true;
-  }
-  if (parts[1] === 'entry' && parts[2]) {
-    if (method === 'GET') {
-      const entry = ctx.outbox.get(parts[2]);
-      if (!entry) throw new EmulatorError('OUTBOX_ENTRY_NOT_FOUND', `没有这条发件记录: ${parts[2]}`, 404);
-      sendJson(res, 200, entry);
-      return true;
-    }
-    if (method === 'PATCH') {
-      sendJson(res, 200, ctx.outbox.update(parts[2], await jsonObject(req)));
-      return true;
-    }
-  }
-  if (method === 'POST' && parts.length === 2 && isOutboxKind(parts[1])) {
-    const body = await jsonObject(req);
-    const payload = (body.payload ?? {}) as Record<string, unknown>;
-    const state = (body.state ?? {}) as Record<string, unknown>;
-    sendJson(res, 200, ctx.outbox.record(parts[1], payload, state));
-    return true;
-  }
-  return false;
+    { method: 'GET', path: /^\/_\/faults$/, handle: (_req, res) => sendJson(res, 200, ctx.faults.status()) },
+    { method: 'PUT', path: /^\/_\/faults$/, handle: async (req, res) => sendJson(res, 200, ctx.faults.set((await jsonObject(req)) as FaultRule)) },
+    { method: 'DELETE', path: /^\/_\/faults$/, handle: (_req, res) => sendJson(res, 200, ctx.faults.set(null)) },
+    { method: 'GET', path: /^\/_\/calls$/, handle: (_req, res) => sendJson(res, 200, { calls: ctx.functions.calls }) },
+    { method: 'GET', path: /^\/_\/files$/, handle: (_req, res) => sendJson(res, 200, { files: ctx.storage.list() }) },
+  ];
 }
 
 async function jsonObject(req: http.IncomingMessage): Promise<Record<string, unknown>> {

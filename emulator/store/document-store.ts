@@ -1,10 +1,21 @@
 import Database from 'better-sqlite3';
-import type { IndexSpec } from '../../cloudfunctions/shared/collections';
 import { dbErrors } from '../errors';
 import { decodeStored, encodeStored, type Doc } from './ejson';
 import { indexKeys, NULL_KEY, sameKeys, type KeyPart } from './index-keys';
 import { chooseQueryPlan, QueryLog, runPlan } from './planner';
 import { VersionLog } from './versions';
+
+/** A secondary index: dotted field paths in index order; unique over documents that have the fields. */
+export interface IndexSpec {
+  fields: string[];
+  unique?: boolean;
+}
+
+/** A collection to create at start, with its indexes (the emulator is told its schema, it knows none). */
+export interface CollectionSpec {
+  name: string;
+  indexes: readonly IndexSpec[];
+}
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;

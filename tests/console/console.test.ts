@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, demoPhone } from '../../emulator/seed';
+import { DEMO_PASSWORD, demoPhone } from '../../fixtures/demo';
 import type { RoleDoc, UserDoc } from '../../cloudfunctions/shared/documents';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';

@@ -3,8 +3,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { seedDemo } from '../../emulator/seed';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import { seedDemo } from '../../fixtures/demo';
+import type { RunningEmulator } from '../../emulator/server';
+import { startLocalEmulator } from '../../fixtures/local-emulator';
 import { checkInvariants, folderSource, sdkSource } from '../../scripts/invariants';
 import { sdkFor } from '../helpers/emulator';
 
@@ -18,7 +19,7 @@ describe('invariant checker (npm run check)', function () {
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
-    emulator = await startEmulator({ dataDir, functionsDirs: [] });
+    emulator = await startLocalEmulator({ dataDir, functionsDirs: [] });
     await seedDemo(emulator);
   });
   after(async () => {

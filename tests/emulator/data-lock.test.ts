@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LOCK_FILE, readOwner } from '../../emulator/data-lock';
 
 const ROOT = path.join(__dirname, '..', '..');
-const CLI = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'emulator', 'cli.ts')];
+const CLI = [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'scripts', 'start.ts')];
 
 interface Started {
   child: ChildProcess;

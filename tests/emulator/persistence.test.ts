@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmulator } from '../../emulator/server';
-import { seedDemo } from '../../emulator/seed';
+import { startLocalEmulator } from '../../fixtures/local-emulator';
+import { seedDemo } from '../../fixtures/demo';
 import { sdkFor } from '../helpers/emulator';
 
 describe('emulator persistence', () => {
@@ -14,14 +14,14 @@ describe('emulator persistence', () => {
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps documents, files and outbox entries across a restart', async () => {
-    const first = await startEmulator({ dataDir });
+    const first = await startLocalEmulator({ dataDir });
     const app = sdkFor(first);
     await app.database().collection('auditLogs').add({ _id: 'kept', what: '重启前写入' });
     const { fileID } = await app.uploadFile({ cloudPath: 'keep/me.txt', fileContent: Buffer.from('still here') });
     first.outbox.record('sms', { phone: '13800138000', text: '验证码 654321' });
     await first.close();
 
-    const second = await startEmulator({ dataDir });
+    const second = await startLocalEmulator({ dataDir });
     try {
       const again = sdkFor(second);
       const { data } = await again.database().collection('auditLogs').doc('kept').get();
@@ -35,13 +35,13 @@ describe('emulator persistence', () => {
   });
 
   it('seeds the demo once and keeps edits on the next start', async () => {
-    const first = await startEmulator({ dataDir });
+    const first = await startLocalEmulator({ dataDir });
     assert.equal((await seedDemo(first)).created, true);
     const unions = first.store.count('unions');
     await sdkFor(first).database().collection('unions').where({ name: '广东省总工会' }).update({ address: '改过的地址' });
     await first.close();
 
-    const second = await startEmulator({ dataDir });
+    const second = await startLocalEmulator({ dataDir });
     try {
       assert.equal((await seedDemo(second)).created, false);
       assert.equal(second.store.count('unions'), unions);

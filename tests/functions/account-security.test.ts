@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { MemberDoc } from '../../cloudfunctions/shared/documents';
-import { demoResidentId } from '../../emulator/seed';
+import { demoResidentId } from '../../fixtures/demo';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 
 /** Logins, owner proof, abuse limits, recovery and deletion, tried as the owner, an intruder and an attacker would. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../emulator/seed';
+import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../fixtures/demo';
 import type { UserDoc } from '../../cloudfunctions/shared/documents';
 import { demoWorld, lastSmsCode, type DemoWorld } from '../helpers/api';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { newUnion } from '../../cloudfunctions/shared/documents';
 import { REFUSED_CAPS } from '../../cloudfunctions/shared/refused';
-import { demoPhone, demoResidentId } from '../../emulator/seed';
+import { demoPhone, demoResidentId } from '../../fixtures/demo';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 
 describe('audit log that names people; no orphaned applications; the waiting page', () => {

@@ -3,7 +3,7 @@ import type { BatchResult } from '../../typings/review';
 import type { MemberDoc, UserDoc } from '../../cloudfunctions/shared/documents';
 import { checkInvariants, sdkSource } from '../../scripts/invariants';
 import { demoWorld, type DemoWorld } from '../helpers/api';
-import { insertRegisteredPeople } from '../helpers/people';
+import { insertRegisteredPeople } from '../../fixtures/people';
 
 const PARALLEL = 24;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RoleDoc, UnionDoc } from '../../cloudfunctions/shared/documents';
-import { demoCreditCode } from '../../emulator/seed';
+import { demoCreditCode } from '../../fixtures/demo';
 import { bootstrap, bootstrapUnionId, type BootstrapFile } from '../../scripts/cloud-bootstrap';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { demoResidentId } from '../../emulator/seed';
+import { demoResidentId } from '../../fixtures/demo';
 import { demoWorld, type DemoWorld } from '../helpers/api';
 
 describe('a misconfigured function, and a face check to retry', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { MemberDoc, RoleDoc, UnionDoc, UserDoc } from '../../cloudfunctions/shared/documents';
-import { demoCreditCode } from '../../emulator/seed';
+import { demoCreditCode } from '../../fixtures/demo';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import * as XLSX from 'xlsx';
 import type { MemberDoc } from '../../cloudfunctions/shared/documents';
-import { demoResidentId } from '../../emulator/seed';
+import { demoResidentId } from '../../fixtures/demo';
 import { requireOrSkip } from '../helpers/system-packages';
 import { grassrootsWorld, uploadImport } from '../helpers/importer';
 import { registerPerson } from '../helpers/api';

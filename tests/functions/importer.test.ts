@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as XLSX from 'xlsx';
 import type { MemberDoc, UnionDoc } from '../../cloudfunctions/shared/documents';
 import type { ImportJobView } from '../../typings/importer';
-import { demoResidentId } from '../../emulator/seed';
+import { demoResidentId } from '../../fixtures/demo';
 import { requireOrSkip } from '../helpers/system-packages';
 import { grassrootsWorld, uploadImport } from '../helpers/importer';
 import { demoWorld, type Caller, type DemoWorld } from '../helpers/api';

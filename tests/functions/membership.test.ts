@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as XLSX from 'xlsx';
 import type { MemberDoc, UserDoc } from '../../cloudfunctions/shared/documents';
-import { demoPhone, demoResidentId } from '../../emulator/seed';
+import { demoPhone, demoResidentId } from '../../fixtures/demo';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 
 describe('membership: registration, joining, transfer and member management (through the SDK)', () => {

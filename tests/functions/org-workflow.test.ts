@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { demoCreditCode } from '../../emulator/seed';
+import { demoCreditCode } from '../../fixtures/demo';
 import { PLATFORM_SCOPE, type MemberDoc, type UnionDoc } from '../../cloudfunctions/shared/documents';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
-import { demoResidentId } from '../../emulator/seed';
+import { demoResidentId } from '../../fixtures/demo';
 
 describe('union organisations and the application workflow (through the SDK)', () => {
   let world: DemoWorld;

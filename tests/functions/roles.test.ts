@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RoleDoc } from '../../cloudfunctions/shared/documents';
-import { demoPhone, demoResidentId } from '../../emulator/seed';
+import { demoPhone, demoResidentId } from '../../fixtures/demo';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 
 describe('admins, operators and their review (through the SDK)', () => {

@@ -3,7 +3,7 @@ import type { UnionDoc } from '../../cloudfunctions/shared/documents';
 import { COUNT_CAP } from '../../cloudfunctions/shared/paging';
 import type { QueryStats } from '../../emulator/store/planner';
 import { demoWorld, type DemoWorld } from '../helpers/api';
-import { ABSENT_NAME, loadProvince } from '../helpers/province';
+import { ABSENT_NAME, loadProvince } from '../../fixtures/province';
 
 const SIZE = { unions: 1500, members: 20_000, pending: 3000, auditLogs: 10_000 };
 /** The largest page any hot read returns (union search shows up to 30 hits). */

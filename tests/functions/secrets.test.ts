@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../emulator/seed';
+import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../fixtures/demo';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { demoCreditCode } from '../../emulator/seed';
+import { demoCreditCode } from '../../fixtures/demo';
 import type { RunningEmulator } from '../../emulator/server';
 import { bootstrap } from '../../scripts/cloud-bootstrap';
 import { readCloudbaseRc } from '../../scripts/lib/runtime';

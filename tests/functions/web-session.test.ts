@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { DEMO_PASSWORD, demoPhone } from '../../emulator/seed';
+import { DEMO_PASSWORD, demoPhone } from '../../fixtures/demo';
 import { openidOfToken, SESSION_COOKIE } from '../../cloudfunctions/shared/web/session';
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import { demoWorld, type DemoWorld } from '../helpers/api';
-import { WebClient } from '../helpers/web';
+import { WebClient } from '../../fixtures/web';
 
 // Demo people by their seat in the seed (their phone is demoPhone(seat)).
 const COUNTY_ADMIN = demoPhone(2);

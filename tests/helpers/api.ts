@@ -1,43 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ActionName, ActionReq, ActionRes, ApiResponse, FunctionName } from '../../typings/api';
-import type { ApiError } from '../../typings/errors';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator/server';
-import { demoUnionId, seedDemo } from '../../emulator/seed';
+import { Caller } from '../../fixtures/caller';
+import { demoUnionId, seedDemo } from '../../fixtures/demo';
 import { sdkFor, startTestEmulator } from './emulator';
 
-/**
- * Calls cloud functions the way the mini-program does — through the real SDK's callFunction into
- * the emulator, which runs the built function with this openid as the WeChat caller.
- */
-export class Caller {
-  private readonly app;
-  constructor(readonly emulator: RunningEmulator, readonly openid?: string) {
-    this.app = sdkFor(emulator, openid);
-  }
-
-  async call<F extends FunctionName, A extends ActionName<F>>(fn: F, action: A, payload: ActionReq<F, A>, requestId?: string): Promise<ApiResponse<ActionRes<F, A>>> {
-    const res = await this.app.callFunction({ name: fn, data: { action, payload, ...(requestId ? { requestId } : {}) } });
-    return res.result as ApiResponse<ActionRes<F, A>>;
-  }
-
-  /** Raw event, for malformed requests the typed call cannot express. */
-  async raw(fn: string, data: unknown): Promise<ApiResponse<unknown>> {
-    const res = await this.app.callFunction({ name: fn, data: data as Record<string, unknown> });
-    return res.result as ApiResponse<unknown>;
-  }
-
-  async ok<F extends FunctionName, A extends ActionName<F>>(fn: F, action: A, payload: ActionReq<F, A>, requestId?: string): Promise<ActionRes<F, A>> {
-    const res = await this.call(fn, action, payload, requestId);
-    if (!res.ok) assert.fail(`${fn}.${action} failed: ${res.error.code} ${res.error.message}`);
-    return res.data;
-  }
-
-  async fails<F extends FunctionName, A extends ActionName<F>>(fn: F, action: A, payload: ActionReq<F, A>): Promise<ApiError> {
-    const res = await this.call(fn, action, payload);
-    if (res.ok) assert.fail(`${fn}.${action} should have failed but answered ${JSON.stringify(res.data).slice(0, 200)}`);
-    return res.error;
-  }
-}
+export { Caller };
 
 export interface DemoWorld {
   emulator: RunningEmulator;

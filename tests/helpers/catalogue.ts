@@ -9,7 +9,7 @@ import { ALL_PERMISSIONS, type Permission } from '../../typings/models';
 import { newUnion, newUser, type RoleDoc, type UnionDoc, type UserDoc } from '../../cloudfunctions/shared/documents';
 import { syntheticResidentId } from '../../cloudfunctions/shared/identity/resident-id';
 import { sealDocument, sealPhone } from '../../cloudfunctions/shared/security/seal';
-import { demoCreditCode } from '../../emulator/seed';
+import { demoCreditCode } from '../../fixtures/demo';
 import { demoWorld, registerPerson, type DemoWorld } from './api';
 import { xlsxOf } from './files';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { demoResidentId } from '../../emulator/seed';
+import { demoResidentId } from '../../fixtures/demo';
 import { lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 import { find, openPage, pageText, tap, textOf, texts, type, until, usePageWorld, wxCalls } from '../helpers/page';
 

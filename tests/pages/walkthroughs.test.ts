@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { demoCreditCode } from '../../emulator/seed';
+import { demoCreditCode } from '../../fixtures/demo';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, lastSmsCode, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';

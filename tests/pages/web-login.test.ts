@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import { find, openPage, pageText, tap, until, usePageWorld, wxCalls } from '../helpers/page';
-import { WebClient } from '../helpers/web';
+import { WebClient } from '../../fixtures/web';
 
 /** 扫码登录后台系统: the PC console shows a code, an admin scans it in WeChat and confirms on this page. */
 describe('pages: web-login — confirming a back office login from WeChat', function () {
