@@ -174,6 +174,13 @@ async function approveGroup(group: ApplicationDoc[], handler: KindHandler, actor
       await auditInTx(tx, decisionAudit(current, 'approved', actor, null), ctx);
       approved.push({ ...current, ...change });
     }
+    // A refusal may come from another reviewer deciding the same application meanwhile (its
+    // membership is then already active): say it was processed, not that the applicant is elsewhere.
+    const refusedPending = refusals.flatMap((r, i) => (r ? [pending[i]._id] : []));
+    if (refusedPending.length) {
+      const latest = await findMany<ApplicationDoc>('applications', { _id: cmd().in(refusedPending) }, refusedPending.length);
+      for (const app of latest) if (app.status !== 'pending') refused.set(app._id, new AppError('ALREADY_PROCESSED').message);
+    }
     return { approved, refused };
   }, GROUP_ATTEMPTS);
 }
