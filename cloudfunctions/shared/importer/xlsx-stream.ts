@@ -16,15 +16,17 @@ export interface SheetCell {
   num: boolean;
 }
 export type SheetRow = Array<SheetCell | undefined>;
+export type Pause = () => Promise<void> | undefined;
 
 export interface SheetSource {
   name: string;
   /**
    * Visits rows in order with their 0-based index (empty rows may be skipped); `visit` returns false
    * to stop. `extent` hears the last row number the sheet declares (a hint: formatting alone can
-   * stretch it), before any row.
+   * stretch it), before any row. `pause` is asked after each batch of rows: a promise it returns
+   * holds reading back until it settles, so a consumer slower than the parser bounds what is held.
    */
-  rows(visit: (index: number, row: SheetRow) => boolean, extent?: (lastRow: number) => void): Promise<void>;
+  rows(visit: (index: number, row: SheetRow) => boolean, extent?: (lastRow: number) => void, pause?: Pause): Promise<void>;
 }
 
 const BROKEN = '文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开确认后重新保存再导入';
@@ -59,7 +61,7 @@ interface Handlers {
 }
 
 /** Parses one entry with SAX as it inflates; a `close` handler returning false stops reading. */
-async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h: Handlers): Promise<void> {
+async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h: Handlers, pause?: Pause): Promise<void> {
   const parser = new SaxesParser();
   const decoder = new TextDecoder('utf-8');
   let stopped = false;
@@ -75,7 +77,8 @@ async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h
   await streamEntry(buf, entry, budget, (piece) => {
     parser.write(decoder.decode(piece, { stream: true }));
     if (failure) throw new AppError('INVALID_INPUT', BROKEN, 'file');
-    return !stopped;
+    const wait = stopped ? undefined : pause?.();
+    return wait ? wait.then(() => !stopped) : !stopped;
   });
   if (!stopped) {
     parser.write(decoder.decode());
@@ -137,7 +140,7 @@ export async function xlsxSheets(buf: Buffer, entries: ZipEntry[]): Promise<Shee
 
   return sheets.map(({ name, part }) => ({
     name,
-    rows: (visit, extent) => readSheet(buf, part, budget, strings, visit, extent),
+    rows: (visit, extent, pause) => readSheet(buf, part, budget, strings, visit, extent, pause),
   }));
 }
 
@@ -148,6 +151,7 @@ function readSheet(
   strings: string[],
   visit: (index: number, row: SheetRow) => boolean,
   extent?: (lastRow: number) => void,
+  pause?: Pause,
 ): Promise<void> {
   let index = -1;
   let row: SheetRow = [];
@@ -212,7 +216,7 @@ function readSheet(
       }
       return true;
     },
-  });
+  }, pause);
 }
 
 function cellOf(type: string, v: string, strings: string[]): SheetCell {
