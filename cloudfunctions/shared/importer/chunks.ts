@@ -72,9 +72,9 @@ function memberIdFor(jobId: string, row: number): string {
   return `mi${jobId.slice(0, 16)}r${row}`;
 }
 
-function memberOf(job: ImportJobDoc, r: CheckedRow, now: Date, seal: ReturnType<typeof sealer>): MemberDoc {
+function memberOf(job: ImportJobDoc, r: CheckedRow, docIndex: string, now: Date, seal: ReturnType<typeof sealer>): MemberDoc {
   const phone = seal.phone(r.phone);
-  const doc = seal.identity(r.doc);
+  const doc = seal.identity(r.doc, docIndex);
   return {
     _id: memberIdFor(job._id, r.row),
     userId: null,
@@ -111,8 +111,13 @@ async function finalReport(job: ImportJobDoc, bytes: Buffer, lastSkipped: RowPro
 interface ChunkPlan {
   chunk: number;
   rows: number;
-  /** Not-real-name rows, sealed and ready to insert. */
-  toInsert: MemberDoc[];
+  /**
+   * Not-real-name rows to insert: sealed batch by batch as they are sent, so a planned chunk holds
+   * rows, not 2000 sealed documents waiting their turn (fewer objects for each young-generation GC to copy).
+   */
+  toInsert: Array<{ row: CheckedRow; docIndex: string }>;
+  /** When the chunk was planned: every member of the chunk joins at the same time. */
+  now: Date;
   /** Rows of registered people, to join in a transaction each. */
   toJoin: Array<{ row: CheckedRow; member: MemberDoc; userId: string }>;
   skipped: RowProblem[];
@@ -126,11 +131,11 @@ export async function planChunk(job: ImportJobDoc, chunk: number, rows: CheckedR
   // Both reads go out at once, ahead of the previous chunk's inserts.
   const [marker, { standings, unionNames }] = await Promise.all([findById('importChunks', markerId(job._id, chunk)), lookupHolders(rows, job.unionId)]);
   if (marker) return null;
-  const plan: ChunkPlan = { chunk, rows: rows.length, toInsert: [], toJoin: [], skipped: [], imported: 0, autoJoined: 0 };
   const now = new Date();
+  const plan: ChunkPlan = { chunk, rows: rows.length, toInsert: [], now, toJoin: [], skipped: [], imported: 0, autoJoined: 0 };
   const seal = sealer();
   rows.forEach((r, i) => {
-    const { holder, userId, userName } = standings[i];
+    const { docIndex, holder, userId, userName } = standings[i];
     const mismatch = userId ? identityProblem(r, userName ?? '') : null;
     if (holder && holder._id === memberIdFor(job._id, r.row)) {
       if (holder.realName) plan.autoJoined += 1;
@@ -140,9 +145,9 @@ export async function planChunk(job: ImportJobDoc, chunk: number, rows: CheckedR
     } else if (mismatch) {
       plan.skipped.push(mismatch);
     } else if (userId) {
-      plan.toJoin.push({ row: r, member: memberOf(job, r, now, seal), userId });
+      plan.toJoin.push({ row: r, member: memberOf(job, r, docIndex, now, seal), userId });
     } else {
-      plan.toInsert.push(memberOf(job, r, now, seal));
+      plan.toInsert.push({ row: r, docIndex });
     }
   });
   return plan;
@@ -198,18 +203,28 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
     if (refused) skipped.push(refused);
     else autoJoined += 1;
   }
-  // Batches are taken in order by a few lanes; each batch's ids are its own, so the order they land in does not matter.
+  // Batches are taken in order by a few lanes; each batch's ids are its own, so the order they land in
+  // does not matter. After a failure no lane takes another batch, and the call answers only once every
+  // lane has stopped: nothing is written after the admin has been told the call failed.
   let next = 0;
+  let failed = false;
+  const seal = sealer();
   const lane = async () => {
-    for (let i = next; i < plan.toInsert.length; i = next) {
+    for (let i = next; i < plan.toInsert.length && !failed; i = next) {
       next += INSERT_BATCH;
-      const batch = plan.toInsert.slice(i, i + INSERT_BATCH);
-      const [inserted, joined] = await retrying(() => insertBatch(batch));
-      imported += inserted;
-      autoJoined += joined;
+      const batch = plan.toInsert.slice(i, i + INSERT_BATCH).map((r) => memberOf(job, r.row, r.docIndex, plan.now, seal));
+      try {
+        const [inserted, joined] = await retrying(() => insertBatch(batch));
+        imported += inserted;
+        autoJoined += joined;
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
-  await Promise.all(Array.from({ length: INSERTS_IN_FLIGHT }, lane));
+  const lanes = await Promise.allSettled(Array.from({ length: INSERTS_IN_FLIGHT }, lane));
+  for (const l of lanes) if (l.status === 'rejected') throw l.reason;
   skipped.sort((a, b) => a.row - b.row);
   // The last chunk rewrites the report with every skipped row; all other chunks are done by now.
   const reportFileId = job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, bytes, skipped)) : job.reportFileId;

@@ -221,6 +221,8 @@ export function reportedRow(r: CheckedRow): RawRow {
 export type Holder = Pick<MemberDoc, '_id' | 'docIndex' | 'unionId' | 'realName'>;
 
 export interface Standing {
+  /** The row's document blind index, as the lookup computed it (sealing the row reuses it). */
+  docIndex: string;
   /** The person's active membership, if any. */
   holder?: Holder;
   /** The person's user id, if registered. */
@@ -253,7 +255,7 @@ export async function lookupHolders(rows: CheckedRow[], unionId: string): Promis
   const others = [...new Set([...members.values()].map((m) => m.unionId))].filter((id) => id !== unionId);
   const unions = others.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(others) }, others.length, ['_id', 'name']) : [];
   return {
-    standings: indexes.map((index) => ({ holder: members.get(index), userId: users.get(index)?._id, userName: users.get(index)?.name })),
+    standings: indexes.map((index) => ({ docIndex: index, holder: members.get(index), userId: users.get(index)?._id, userName: users.get(index)?.name })),
     unionNames: new Map(unions.map((u) => [u._id, u.name])),
   };
 }

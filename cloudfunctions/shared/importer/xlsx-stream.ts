@@ -62,7 +62,8 @@ interface Handlers {
 
 /** Parses one entry with SAX as it inflates; a `close` handler returning false stops reading. */
 async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h: Handlers, pause?: Pause): Promise<void> {
-  const parser = new SaxesParser();
+  // Positions (line, column) are only for error messages, which the admin never sees; tracking them costs per character.
+  const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
   const decoder = new TextDecoder('utf-8');
   let stopped = false;
   let failure: unknown;
@@ -86,6 +87,13 @@ async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h
     if (failure) throw new AppError('INVALID_INPUT', BROKEN, 'file');
   }
 }
+
+/**
+ * A string of its own. The parser's text is a slice of the piece it was parsed from, and V8 keeps
+ * a slice's whole parent alive: kept shared strings (an ID is long enough to be a slice) would hold
+ * every piece of the strings part, several times the table itself.
+ */
+const ownCopy = (text: string) => (text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8'));
 
 const resolveTarget = (target: string) => (target.startsWith('/') ? target.slice(1) : `xl/${target}`).replace(/[^/]+\/\.\.\//g, '');
 
@@ -133,7 +141,7 @@ export async function xlsxSheets(buf: Buffer, entries: ZipEntry[]): Promise<Shee
       close: (name) => {
         if (name === 't') inText = false;
         else if (name === 'rPh') phonetic -= 1;
-        else if (name === 'si') strings.push(current);
+        else if (name === 'si') strings.push(ownCopy(current));
       },
     });
   }

@@ -16,11 +16,11 @@ export function sealPhone(phone: string): SealedPii {
   return sealer().phone(phone);
 }
 
-/** Both seals for a batch of rows, with the keys read once for the batch. */
-export function sealer(): { identity(doc: Pick<ValidDocument, 'type' | 'number' | 'indexKey'>): SealedPii; phone(phone: string): SealedPii } {
+/** Both seals for a batch of rows, with the keys read once for the batch; `index` is the document's blind index when already computed. */
+export function sealer(): { identity(doc: Pick<ValidDocument, 'type' | 'number' | 'indexKey'>, index?: string): SealedPii; phone(phone: string): SealedPii } {
   const pii = piiBatch();
   return {
-    identity: (doc) => ({ cipher: pii.encrypt(doc.number), index: pii.blindIndex('doc', doc.indexKey), masked: maskDocument(doc.number, doc.type) }),
+    identity: (doc, index = pii.blindIndex('doc', doc.indexKey)) => ({ cipher: pii.encrypt(doc.number), index, masked: maskDocument(doc.number, doc.type) }),
     phone: (phone) => ({ cipher: pii.encrypt(phone), index: pii.blindIndex('phone', phone), masked: maskPhone(phone) }),
   };
 }
