@@ -51,18 +51,20 @@ async function download(fileId: string): Promise<Buffer> {
       await res.body.cancel();
       refuseOversize(declared);
     }
-    const parts: Buffer[] = [];
+    // Read into one buffer of the declared size, not parts and then their concatenation: the file is held once.
+    let whole = Buffer.allocUnsafe(declared);
     let size = 0;
     const reader = res.body.getReader();
     for (let part = await reader.read(); !part.done; part = await reader.read()) {
-      size += part.value.length;
-      if (size > IMPORT_LIMITS.maxFileBytes) {
+      if (size + part.value.length > IMPORT_LIMITS.maxFileBytes) {
         await reader.cancel().catch(() => undefined);
-        refuseOversize(size);
+        refuseOversize(size + part.value.length);
       }
-      parts.push(Buffer.from(part.value));
+      if (size + part.value.length > whole.length) whole = Buffer.concat([whole.subarray(0, size)], Math.min(IMPORT_LIMITS.maxFileBytes, Math.max(whole.length * 2, size + part.value.length)));
+      whole.set(part.value, size);
+      size += part.value.length;
     }
-    return Buffer.concat(parts, size);
+    return whole.subarray(0, size);
   });
 }
 
