@@ -8,7 +8,7 @@ import tcb from '@cloudbase/node-sdk';
 import fs from 'node:fs';
 import * as XLSX from 'xlsx';
 import { main } from '../cloudfunctions/importer';
-import { peakRssMb } from './table';
+import { cpuSeconds, peakRssMb } from './table';
 
 const FLOOR_INSERT_BATCH = 250;
 
@@ -21,7 +21,7 @@ async function floor(file: string): Promise<Record<string, number>> {
   for (let i = 1; i < parsed.length; i += FLOOR_INSERT_BATCH) {
     await db.collection('floor').add(parsed.slice(i, i + FLOOR_INSERT_BATCH).map((r) => ({ name: r[0], docType: r[1], doc: r[2], phone: r[3], unitName: r[4] })));
   }
-  return { parseSeconds, floorSeconds: parseSeconds + (Date.now() - tInsert) / 1000, rss: peakRssMb() };
+  return { parseSeconds, floorSeconds: parseSeconds + (Date.now() - tInsert) / 1000, rss: peakRssMb(), cpu: cpuSeconds() };
 }
 
 type Answer<T> = { ok: true; data: T } | { ok: false; error: { message: string } };
@@ -51,7 +51,7 @@ async function runImport(fileId: string, unionId: string): Promise<Record<string
     job = await call<Job>('run', { jobId: job.jobId });
     calls += 1;
   }
-  return { seconds: (Date.now() - t0) / 1000, calls, imported: job.imported, rss: peakRssMb() };
+  return { seconds: (Date.now() - t0) / 1000, calls, imported: job.imported, rss: peakRssMb(), cpu: cpuSeconds() };
 }
 
 const WORK: Record<string, (a: string, b: string) => Promise<Record<string, number>>> = { floor, validate: runValidate, import: runImport };

@@ -20,3 +20,9 @@ export function peakRssMb(): number {
   // maxRSS is in kilobytes.
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
+
+/** CPU time this process has used (user + system), in seconds. */
+export function cpuSeconds(since?: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1e6;
+}

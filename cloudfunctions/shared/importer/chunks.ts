@@ -4,21 +4,26 @@ import { cmd, db, findById, findMany, isDuplicate, newId, txGet } from '../db';
 import { addMembers, foldMemberCount } from '../org/member-count';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
-import { sealIdentity, sealPhone } from '../security/seal';
+import { sealer } from '../security/seal';
 import { KEPT_PROBLEMS, writeReport } from './report';
 import { retriedTransaction, retrying } from './retry';
-import { heldProblem, identityProblem, lookupHolders, type CheckedRow, type FileCheck, type RowProblem } from './validate-rows';
+import { checkFile, heldProblem, identityProblem, lookupHolders, type CheckedRow, type RowProblem } from './validate-rows';
 import { rollupMembers } from '../org/rollup';
 
 /**
- * The chunks of an import job. A chunk is a fixed slice of the file's valid rows, so any call can
- * re-derive it from the (immutable) file. Member ids are derived from the job and the row, and a chunk
+ * The chunks of an import job. A chunk is a fixed slice of the file's valid rows (chunk k is valid
+ * rows k·CHUNK_ROWS onwards, in file order), so any call can re-derive it from the (immutable) file. Member ids are derived from the job and the row, and a chunk
  * is marked done in the same transaction that moves the job's counters, so a crash or a second worker
  * never duplicates or loses a row.
  */
 export const CHUNK_ROWS = 2000;
 /** The same batch size as the floor in `bench/import-worker.ts`, so the comparison is like for like. */
 const INSERT_BATCH = 250;
+/**
+ * Inserts in flight at once: while the database stores one batch, the next is serialised and sent,
+ * so neither side waits for the other. Two are enough for that; more only queue at the database.
+ */
+const INSERTS_IN_FLIGHT = 2;
 
 export interface ImportJobDoc {
   _id: string;
@@ -67,9 +72,9 @@ function memberIdFor(jobId: string, row: number): string {
   return `mi${jobId.slice(0, 16)}r${row}`;
 }
 
-function memberOf(job: ImportJobDoc, r: CheckedRow, now: Date): MemberDoc {
-  const phone = sealPhone(r.phone);
-  const doc = sealIdentity(r.doc);
+function memberOf(job: ImportJobDoc, r: CheckedRow, docIndex: string, now: Date, seal: ReturnType<typeof sealer>): MemberDoc {
+  const phone = seal.phone(r.phone);
+  const doc = seal.identity(r.doc, docIndex);
   return {
     _id: memberIdFor(job._id, r.row),
     userId: null,
@@ -91,19 +96,28 @@ function memberOf(job: ImportJobDoc, r: CheckedRow, now: Date): MemberDoc {
   };
 }
 
-/** The whole report at the end: the file's own problems and every row skipped on the way. */
-async function finalReport(job: ImportJobDoc, file: FileCheck, lastSkipped: RowProblem[]): Promise<string | null> {
+/**
+ * The whole report at the end: the file's own problems and every row skipped on the way. Only when
+ * rows were skipped is the file read once more, for those rows and the file's problems.
+ */
+async function finalReport(job: ImportJobDoc, bytes: Buffer, lastSkipped: RowProblem[]): Promise<string | null> {
   const markers = await findMany<ChunkMarker>('importChunks', { jobId: job._id, chunk: cmd().lt(job.chunks - 1) }, job.chunks, ['skipped']);
   const skipped = [...markers.flatMap((m) => m.skipped), ...lastSkipped];
   if (skipped.length === 0) return job.reportFileId;
-  return writeReport(job.unionId, [...file.problems, ...skipped], file);
+  const file = await checkFile(bytes, job.defaultUnitName, new Set(skipped.map((p) => p.row)));
+  return writeReport(job.unionId, [...file.problems, ...skipped], file.reportRows);
 }
 
 interface ChunkPlan {
   chunk: number;
   rows: number;
-  /** Not-real-name rows, sealed and ready to insert. */
-  toInsert: MemberDoc[];
+  /**
+   * Not-real-name rows to insert: sealed batch by batch as they are sent, so a planned chunk holds
+   * rows, not 2000 sealed documents waiting their turn (fewer objects for each young-generation GC to copy).
+   */
+  toInsert: Array<{ row: CheckedRow; docIndex: string }>;
+  /** When the chunk was planned: every member of the chunk joins at the same time. */
+  now: Date;
   /** Rows of registered people, to join in a transaction each. */
   toJoin: Array<{ row: CheckedRow; member: MemberDoc; userId: string }>;
   skipped: RowProblem[];
@@ -113,15 +127,15 @@ interface ChunkPlan {
 }
 
 /** Reads who among the chunk's people is already a member or registered, and seals the rest. Writes nothing. */
-export async function planChunk(job: ImportJobDoc, chunk: number, file: FileCheck): Promise<ChunkPlan | null> {
-  const rows = file.valid.slice(chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS);
+export async function planChunk(job: ImportJobDoc, chunk: number, rows: CheckedRow[]): Promise<ChunkPlan | null> {
   // Both reads go out at once, ahead of the previous chunk's inserts.
   const [marker, { standings, unionNames }] = await Promise.all([findById('importChunks', markerId(job._id, chunk)), lookupHolders(rows, job.unionId)]);
   if (marker) return null;
-  const plan: ChunkPlan = { chunk, rows: rows.length, toInsert: [], toJoin: [], skipped: [], imported: 0, autoJoined: 0 };
   const now = new Date();
+  const plan: ChunkPlan = { chunk, rows: rows.length, toInsert: [], now, toJoin: [], skipped: [], imported: 0, autoJoined: 0 };
+  const seal = sealer();
   rows.forEach((r, i) => {
-    const { holder, userId, userName } = standings[i];
+    const { docIndex, holder, userId, userName } = standings[i];
     const mismatch = userId ? identityProblem(r, userName ?? '') : null;
     if (holder && holder._id === memberIdFor(job._id, r.row)) {
       if (holder.realName) plan.autoJoined += 1;
@@ -131,9 +145,9 @@ export async function planChunk(job: ImportJobDoc, chunk: number, file: FileChec
     } else if (mismatch) {
       plan.skipped.push(mismatch);
     } else if (userId) {
-      plan.toJoin.push({ row: r, member: memberOf(job, r, now), userId });
+      plan.toJoin.push({ row: r, member: memberOf(job, r, docIndex, now, seal), userId });
     } else {
-      plan.toInsert.push(memberOf(job, r, now));
+      plan.toInsert.push({ row: r, docIndex });
     }
   });
   return plan;
@@ -180,7 +194,7 @@ async function joinRegistered(row: CheckedRow, member: MemberDoc, userId: string
 }
 
 /** Writes one planned chunk and marks it done; returns the job as it stands afterwards. */
-export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: HandlerContext, file: FileCheck): Promise<ImportJobDoc> {
+export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: HandlerContext, bytes: Buffer): Promise<ImportJobDoc> {
   let { imported, autoJoined } = plan;
   const skipped = [...plan.skipped];
   const now = new Date();
@@ -189,15 +203,31 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
     if (refused) skipped.push(refused);
     else autoJoined += 1;
   }
-  for (let i = 0; i < plan.toInsert.length; i += INSERT_BATCH) {
-    const batch = plan.toInsert.slice(i, i + INSERT_BATCH);
-    const [inserted, joined] = await retrying(() => insertBatch(batch));
-    imported += inserted;
-    autoJoined += joined;
-  }
+  // Batches are taken in order by a few lanes; each batch's ids are its own, so the order they land in
+  // does not matter. After a failure no lane takes another batch, and the call answers only once every
+  // lane has stopped: nothing is written after the admin has been told the call failed.
+  let next = 0;
+  let failed = false;
+  const seal = sealer();
+  const lane = async () => {
+    for (let i = next; i < plan.toInsert.length && !failed; i = next) {
+      next += INSERT_BATCH;
+      const batch = plan.toInsert.slice(i, i + INSERT_BATCH).map((r) => memberOf(job, r.row, r.docIndex, plan.now, seal));
+      try {
+        const [inserted, joined] = await retrying(() => insertBatch(batch));
+        imported += inserted;
+        autoJoined += joined;
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: INSERTS_IN_FLIGHT }, lane));
+  for (const l of lanes) if (l.status === 'rejected') throw l.reason;
   skipped.sort((a, b) => a.row - b.row);
   // The last chunk rewrites the report with every skipped row; all other chunks are done by now.
-  const reportFileId = job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, file, skipped)) : job.reportFileId;
+  const reportFileId = job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, bytes, skipped)) : job.reportFileId;
   // A retry after a lost answer finds this chunk's marker and reads the job back; so does a worker
   // whose marker insert lost the race to another's.
   const writer = newId();

@@ -114,10 +114,11 @@ export class InflateBudget {
 
 /**
  * Inflates one entry as a stream, handing each piece to `take` (which returns false to stop
- * early) and refusing the file as soon as the inflated bytes pass the budget. Memory stays at
- * zlib's window plus one piece, whatever the entry claims or holds.
+ * early, or a promise of that: inflating waits for it, so a slow reader holds back the inflater)
+ * and refusing the file as soon as the inflated bytes pass the budget. Memory stays at zlib's
+ * window plus one piece, whatever the entry claims or holds.
  */
-export function streamEntry(buf: Buffer, e: ZipEntry, budget: InflateBudget, take: (piece: Buffer) => boolean): Promise<void> {
+export function streamEntry(buf: Buffer, e: ZipEntry, budget: InflateBudget, take: (piece: Buffer) => boolean | Promise<boolean>): Promise<void> {
   const at = e.localOffset;
   if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) refuse(BROKEN);
   const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
@@ -125,8 +126,7 @@ export function streamEntry(buf: Buffer, e: ZipEntry, budget: InflateBudget, tak
   if (e.method === 0) {
     budget.left -= data.length;
     if (budget.left < 0) refuse(TOO_BIG);
-    take(data);
-    return Promise.resolve();
+    return Promise.resolve(take(data)).then(() => undefined);
   }
   if (e.method !== 8) refuse('文件使用了不支持的压缩方式，请用 Excel 或 WPS 重新保存为 .xlsx 后再导入');
   return new Promise<void>((resolve, reject) => {
@@ -139,12 +139,21 @@ export function streamEntry(buf: Buffer, e: ZipEntry, budget: InflateBudget, tak
       if (err) reject(err);
       else resolve();
     };
+    const went = (more: boolean) => {
+      if (!more) settle();
+    };
     z.on('data', (piece: Buffer) => {
       if (settled) return;
       budget.left -= piece.length;
       try {
         if (budget.left < 0) refuse(TOO_BIG);
-        if (!take(piece)) settle();
+        const more = take(piece);
+        if (typeof more === 'boolean') return went(more);
+        z.pause();
+        more.then((m) => {
+          went(m);
+          if (!settled) z.resume();
+        }, settle);
       } catch (err) {
         settle(err);
       }

@@ -12,12 +12,13 @@ import { CHUNK_ROWS, planChunk, writeChunk, type ImportJobDoc } from './chunks';
 import { IMPORT_LIMITS, refuseOversize } from './file-guard';
 import { retriedTransaction, retrying } from './retry';
 import { KEPT_PROBLEMS, tempUrl, writeReport } from './report';
-import { checkFile, heldProblem, identityProblem, lookupHolders, type FileCheck, type RowProblem } from './validate-rows';
+import { checkFile, heldProblem, identityProblem, lookupHolders, readValidRows, reportedRow, type FileCheck, type RowChunks, type RowProblem } from './validate-rows';
 
 /**
  * Member import as a resumable job. The uploaded file is immutable (its hash is part of the job id),
- * so each call re-reads it and slices the same chunks out of it: nothing but small markers is stored
- * besides the members themselves.
+ * so each call re-reads it and cuts the same chunks out of it: nothing but small markers is stored
+ * besides the members themselves. The rows stream from the file into chunks as they are written; no
+ * call holds the file's rows.
  */
 
 function requireImportRight(actor: Actor, union: UnionDoc): void {
@@ -50,18 +51,20 @@ async function download(fileId: string): Promise<Buffer> {
       await res.body.cancel();
       refuseOversize(declared);
     }
-    const parts: Buffer[] = [];
+    // Read into one buffer of the declared size, not parts and then their concatenation: the file is held once.
+    let whole = Buffer.allocUnsafe(declared);
     let size = 0;
     const reader = res.body.getReader();
     for (let part = await reader.read(); !part.done; part = await reader.read()) {
-      size += part.value.length;
-      if (size > IMPORT_LIMITS.maxFileBytes) {
+      if (size + part.value.length > IMPORT_LIMITS.maxFileBytes) {
         await reader.cancel().catch(() => undefined);
-        refuseOversize(size);
+        refuseOversize(size + part.value.length);
       }
-      parts.push(Buffer.from(part.value));
+      if (size + part.value.length > whole.length) whole = Buffer.concat([whole.subarray(0, size)], Math.min(IMPORT_LIMITS.maxFileBytes, Math.max(whole.length * 2, size + part.value.length)));
+      whole.set(part.value, size);
+      size += part.value.length;
     }
-    return Buffer.concat(parts, size);
+    return whole.subarray(0, size);
   });
 }
 
@@ -69,27 +72,41 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
 
 const rowCount = (problems: RowProblem[]) => new Set(problems.map((p) => p.row)).size;
 
-/** 校验: a dry run that reports every problem, the database ones included, and writes nothing to the database. */
+/**
+ * 校验: a dry run that reports every problem, the database ones included, and writes nothing to the
+ * database. One pass: each chunk of valid rows is looked up while the parser reads the next.
+ */
 export async function validateImport(actor: Actor, unionId: string, fileId: string): Promise<ValidationReport> {
   const union = await retrying(() => requireUnion(unionId));
   requireImportRight(actor, union);
   const bytes = await download(fileId);
-  const check = await checkedFile(bytes, sha256(bytes), union.unitName);
-  const problems = [...check.problems];
+  const reader = readValidRows(bytes, union.unitName, CHUNK_ROWS, true);
+  const found: RowProblem[] = [];
+  const foundRows: ReturnType<typeof reportedRow>[] = [];
   let willAutoJoin = 0;
-  for (let i = 0; i < check.valid.length; i += CHUNK_ROWS) {
-    const block = check.valid.slice(i, i + CHUNK_ROWS);
-    const { standings, unionNames } = await retrying(() => lookupHolders(block, union._id));
-    block.forEach((r, k) => {
-      const { holder, userId, userName } = standings[k];
-      const mismatch = userId ? identityProblem(r, userName ?? '') : null;
-      if (holder) problems.push(heldProblem(r.row, holder, union._id, unionNames));
-      else if (mismatch) problems.push(mismatch);
-      else if (userId) willAutoJoin += 1;
-    });
+  try {
+    for (let block = await reader.next(); block; block = await reader.next()) {
+      const rows = block;
+      const { standings, unionNames } = await retrying(() => lookupHolders(rows, union._id));
+      rows.forEach((r, k) => {
+        const { holder, userId, userName } = standings[k];
+        const mismatch = userId ? identityProblem(r, userName ?? '') : null;
+        const problem = holder ? heldProblem(r.row, holder, union._id, unionNames) : mismatch;
+        if (problem) {
+          found.push(problem);
+          foundRows.push(reportedRow(r));
+        } else if (userId) willAutoJoin += 1;
+      });
+    }
+  } finally {
+    reader.close();
   }
-  problems.sort((a, b) => a.row - b.row);
-  const reportFileId = await retrying(() => writeReport(unionId, problems, check));
+  const check = await reader.summary();
+  remember(sha256(bytes), union.unitName, check);
+  const problems = [...check.problems, ...found].sort((a, b) => a.row - b.row);
+  const rows = new Map(check.reportRows);
+  for (const r of foundRows) rows.set(r.row, r);
+  const reportFileId = await retrying(() => writeReport(unionId, problems, rows));
   return {
     sheetName: check.sheet.sheetName,
     notices: check.sheet.notices,
@@ -142,7 +159,7 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
   }
 
   const file = await checkedFile(buf, fileHash, union.unitName);
-  if (file.valid.length === 0) throw new AppError('INVALID_INPUT', '没有可以导入的行，请按校验报告修改后再提交', 'file');
+  if (file.validCount === 0) throw new AppError('INVALID_INPUT', '没有可以导入的行，请按校验报告修改后再提交', 'file');
   const now = new Date();
   const job: ImportJobDoc = {
     _id: jobId,
@@ -151,13 +168,13 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
     fileHash,
     defaultUnitName: union.unitName,
     status: 'running',
-    total: file.valid.length,
+    total: file.validCount,
     rejected: rowCount(file.problems),
     rejectedRows: file.problems.slice(0, KEPT_PROBLEMS),
     sheetName: file.sheet.sheetName,
     notices: file.sheet.notices,
-    reportFileId: await retrying(() => writeReport(union._id, file.problems, file)),
-    chunks: Math.ceil(file.valid.length / CHUNK_ROWS),
+    reportFileId: await retrying(() => writeReport(union._id, file.problems, file.reportRows)),
+    chunks: Math.ceil(file.validCount / CHUNK_ROWS),
     chunksDone: 0,
     rowsDone: 0,
     imported: 0,
@@ -177,9 +194,9 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
   } catch (err) {
     // A concurrent submit of the same file got there first, or an earlier attempt's answer was lost.
     if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err;
-    return continueJob((await retrying(() => findById<ImportJobDoc>('importJobs', jobId))) as ImportJobDoc, file, ctx, started, budgetMs);
+    return continueJob((await retrying(() => findById<ImportJobDoc>('importJobs', jobId))) as ImportJobDoc, buf, ctx, started, budgetMs);
   }
-  return continueJob(job, file, ctx, started, budgetMs);
+  return continueJob(job, buf, ctx, started, budgetMs);
 }
 
 async function loadJob(actor: Actor, jobId: string): Promise<ImportJobDoc> {
@@ -197,58 +214,92 @@ export async function runImport(actor: Actor, jobId: string, ctx: HandlerContext
 
 async function resume(job: ImportJobDoc, ctx: HandlerContext, started: number, budgetMs: number, buf?: Buffer): Promise<ImportJobView> {
   if (job.status === 'done') return jobView(job, await retrying(() => tempUrl(job.reportFileId)));
-  return continueJob(job, await reread(job, buf), ctx, started, budgetMs);
+  return continueJob(job, buf, ctx, started, budgetMs);
 }
 
-/**
- * The job's file, read again: the same bytes give the same rows, so the same chunks. A re-submit
- * passes the bytes it already hashed to find this job; otherwise they are fetched and checked.
- */
-async function reread(job: ImportJobDoc, submitted?: Buffer): Promise<FileCheck> {
-  if (submitted) return checkedFile(submitted, job.fileHash, job.defaultUnitName);
+/** The job's file, read again and checked to be the same bytes (the same bytes give the same rows, so the same chunks). */
+async function reread(job: ImportJobDoc): Promise<Buffer> {
   const bytes = await download(job.fileId);
   if (sha256(bytes) !== job.fileHash) throw new AppError('CONFLICT', '导入所用的文件已被替换，请重新上传文件后提交', 'fileId');
-  return checkedFile(bytes, job.fileHash, job.defaultUnitName);
+  return bytes;
 }
 
 /**
- * The last file checked in this container. checkFile is pure, so the same bytes (by hash) and the
- * same default unit give the same answer: a warm container's next call on the same file (校验 then
- * 提交, or the next `run`) reuses it instead of reading the sheet again. A different file replaces
- * it, and it is let go first so two files are never held at once.
+ * The last file checked in this container (its problems and counts, not its rows). The check is
+ * pure, so the same bytes (by hash) and the same default unit give the same answer: 提交 after 校验
+ * in a warm container does not read the sheet again just to count it.
  */
 let lastChecked: { key: string; check: FileCheck } | undefined;
 
+function remember(hash: string, defaultUnitName: string, check: FileCheck): void {
+  lastChecked = { key: `${hash}:${defaultUnitName}`, check };
+}
+
 async function checkedFile(bytes: Buffer, hash: string, defaultUnitName: string): Promise<FileCheck> {
-  const key = `${hash}:${defaultUnitName}`;
-  if (lastChecked?.key === key) return lastChecked.check;
+  if (lastChecked?.key === `${hash}:${defaultUnitName}`) return lastChecked.check;
   lastChecked = undefined;
   const check = await checkFile(bytes, defaultUnitName);
-  lastChecked = { key, check };
+  remember(hash, defaultUnitName, check);
   return check;
 }
 
-async function continueJob(start: ImportJobDoc, file: FileCheck, ctx: HandlerContext, started: number, budgetMs: number): Promise<ImportJobView> {
+/**
+ * Where the last call on a job stopped reading, kept in the container: the bytes and the row stream
+ * positioned at the next chunk, so a warm container's next `run` goes on from there instead of
+ * reading the file again from the top. Any other job (or a cold container) starts a stream of its own.
+ */
+let suspended: { jobId: string; chunk: number; bytes: Buffer; reader: RowChunks } | undefined;
+
+/** The job's valid rows from chunk `chunk` on, and the file they come from. */
+async function rowsFrom(job: ImportJobDoc, chunk: number, submitted?: Buffer): Promise<{ bytes: Buffer; reader: RowChunks }> {
+  const held = suspended;
+  suspended = undefined;
+  if (held?.jobId === job._id && held.chunk <= chunk) {
+    for (let c = held.chunk; c < chunk; c++) await held.reader.next();
+    return held;
+  }
+  held?.reader.close();
+  // A re-submit passes the bytes it already hashed to find this job; otherwise they are fetched and checked.
+  const bytes = submitted ?? (await reread(job));
+  const reader = readValidRows(bytes, job.defaultUnitName, CHUNK_ROWS, false);
+  // Chunks done by earlier calls are read past (checked, for the duplicates, but not written).
+  for (let c = 0; c < chunk; c++) await reader.next();
+  return { bytes, reader };
+}
+
+async function continueJob(start: ImportJobDoc, submitted: Buffer | undefined, ctx: HandlerContext, started: number, budgetMs: number): Promise<ImportJobView> {
   let job = start;
   // Chunks are done in order, so the first one not done is at chunksDone or just after it (another
   // worker may be on it). The next chunk is planned while this one is written, so the database and
   // this function are busy at the same time; planning only reads, and two chunks never share a person.
   let chunk = job.chunksDone;
-  // Every call does at least one chunk, however long reading the file took, so a job always moves.
-  const first = chunk;
-  const mayStart = (c: number) => job.status !== 'done' && c < job.chunks && (c === first || Date.now() - started < budgetMs);
-  // Planning only reads, so a transient failure is simply planned again.
-  const planNext = (c: number) => retrying(() => planChunk(job, c, file));
-  let planned = mayStart(chunk) ? planNext(chunk) : undefined;
-  while (planned) {
-    const plan = await planned;
-    chunk += 1;
-    planned = mayStart(chunk) ? planNext(chunk) : undefined;
-    // Awaited on the next turn; until then a failure must not count as unhandled.
-    planned?.catch(() => undefined);
-    // No plan: another worker finished that chunk, and the counters it moved are read back.
-    job = plan ? await writeChunk(job, plan, ctx, file) : ((await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) ?? job);
-    if (job.status === 'done') planned = undefined;
+  const { bytes, reader } = await rowsFrom(job, chunk, submitted);
+  let keepReader = false;
+  try {
+    // Every call does at least one chunk, however long reading the file took, so a job always moves.
+    const first = chunk;
+    const mayStart = (c: number) => job.status !== 'done' && c < job.chunks && (c === first || Date.now() - started < budgetMs);
+    // Rows are taken from the stream once; planning only reads, so a transient failure is simply planned again.
+    const planNext = async (c: number) => {
+      const rows = await reader.next();
+      if (!rows) throw new AppError('CONFLICT', '导入所用的文件与任务不符，请重新上传文件后提交', 'fileId');
+      return retrying(() => planChunk(job, c, rows));
+    };
+    let planned = mayStart(chunk) ? planNext(chunk) : undefined;
+    while (planned) {
+      const plan = await planned;
+      chunk += 1;
+      planned = mayStart(chunk) ? planNext(chunk) : undefined;
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      planned?.catch(() => undefined);
+      // No plan: another worker finished that chunk, and the counters it moved are read back.
+      job = plan ? await writeChunk(job, plan, ctx, bytes) : ((await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) ?? job);
+      if (job.status === 'done') planned = undefined;
+    }
+    keepReader = job.status !== 'done';
+  } finally {
+    if (keepReader) suspended = { jobId: job._id, chunk, bytes, reader };
+    else reader.close();
   }
   return jobView(job, job.status === 'done' ? await retrying(() => tempUrl(job.reportFileId)) : '');
 }

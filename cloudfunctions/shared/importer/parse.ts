@@ -2,7 +2,7 @@ import * as XLSX from 'xlsx';
 import { DOCUMENT_TYPE_NAMES, type DocumentType } from '../../../typings/models';
 import { AppError } from '../app-error';
 import { guardImportFile, IMPORT_LIMITS, type FileKind } from './file-guard';
-import { xlsxSheets, type SheetRow, type SheetSource } from './xlsx-stream';
+import { xlsxSheets, type Pause, type SheetRow, type SheetSource } from './xlsx-stream';
 import { cleanDocNumber, cleanHeader, cleanPhone, cleanText } from './normalise';
 import { EXAMPLE_MARK, HELP_SHEET } from './template';
 
@@ -103,18 +103,21 @@ function readBook(buf: Buffer, kind: Exclude<FileKind, 'xlsx'>): XLSX.WorkBook {
 }
 
 type DenseRows = Array<Array<XLSX.CellObject | undefined> | undefined>;
+const PAUSE_ROWS = 500;
 
 /** The sheets of a workbook SheetJS read whole (.xls, .ods, CSV), as the same row streams as an .xlsx. */
 function bookSheets(book: XLSX.WorkBook): SheetSource[] {
   const hidden = new Set((book.Workbook?.Sheets ?? []).filter((s) => s.Hidden).map((s) => s.name));
   return book.SheetNames.filter((name) => !hidden.has(name)).map((name) => ({
     name,
-    rows: async (visit, extent) => {
+    rows: async (visit, extent, pause) => {
       const data = (book.Sheets[name] as unknown as { '!data'?: DenseRows })['!data'] ?? [];
       extent?.(data.length);
       for (let i = 0; i < data.length; i++) {
         const r = data[i];
         if (r && !visit(i, r.map((c) => (c && cellText(c) !== '' ? { text: cellText(c), num: c.t === 'n' } : undefined)))) return;
+        // As often as an .xlsx stream asks: about once per inflated piece.
+        if (i % PAUSE_ROWS === 0) await pause?.();
       }
     },
   }));
@@ -182,10 +185,11 @@ async function refuseTooManyRows(sheet: SheetSource, headerAt: number, lastRow: 
 
 /**
  * Hands each data row to `visit` as it is read, so the caller keeps only what it needs of a row
- * rather than the whole sheet twice over. The sheet is the first one with a header row, wherever
- * it is in the workbook (a summary sheet in front is common).
+ * rather than the whole sheet twice over (`visit` returns false to stop); `pause` lets a slower caller hold reading back. The sheet
+ * is the first one with a header row, wherever it is in the workbook (a summary sheet in front is
+ * common). .xlsx is read as a stream; .xls, .ods and CSV are read whole by SheetJS first.
  */
-export async function parseImportFile(buf: Buffer, visit: (row: RawRow) => void): Promise<SheetRead> {
+export async function parseImportFile(buf: Buffer, visit: (row: RawRow) => boolean | void, pause?: Pause): Promise<SheetRead> {
   const guarded = await guardImportFile(buf);
   const sheets = (guarded.kind === 'xlsx' ? await xlsxSheets(buf, guarded.entries) : bookSheets(readBook(buf, guarded.kind))).filter((s) => s.name !== HELP_SHEET);
   const found: Array<{ sheet: SheetSource; header: Header; lastRow: number }> = [];
@@ -239,9 +243,8 @@ export async function parseImportFile(buf: Buffer, visit: (row: RawRow) => void)
     rowCount += 1;
     // A sheet without a (true) extent is still held to the limit, as it is read.
     if (rowCount > IMPORT_LIMITS.maxRows) refuse(TOO_MANY_ROWS);
-    visit(row);
-    return true;
-  });
+    return visit(row) !== false;
+  }, undefined, pause);
   if (rowCount === 0) refuse(`工作表“${sheetName}”中没有会员数据，请从表头下一行开始填写（示例行不会导入）`);
   return { sheetName, notices, rowCount };
 }

@@ -1,7 +1,7 @@
 import { cmd, findMany } from '../db';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import { collectGarbage } from '../memory';
-import { blindIndex } from '../security/pii';
+import { piiBatch } from '../security/pii';
 import { validateDocument, type ValidDocument } from '../identity/documents';
 import { validateName, validatePhone } from '../identity/person';
 import { AppError } from '../app-error';
@@ -9,6 +9,7 @@ import { ORG_NAME } from '../validate';
 import { DOCUMENT_TYPE_NAMES } from '../../../typings/models';
 import { asRead, maskedName, nameKey } from './normalise';
 import { DOCUMENT_TYPE_BY_NAME, parseImportFile, type RawRow, type SheetRead } from './parse';
+import type { Pause } from './xlsx-stream';
 
 /** A row that passed every check the file alone can answer; sealed only when it is written. */
 export interface CheckedRow {
@@ -28,13 +29,13 @@ export interface RowProblem {
 export interface FileCheck {
   /** Rows with content, examples excluded. */
   rowCount: number;
+  /** Rows that passed every check the file alone can answer: the rows an import job works through. */
+  validCount: number;
   /** The sheet that was read and the notices about it (columns left out, other sheets). */
   sheet: SheetRead;
-  /** In file order: chunks of an import job are slices of this list. */
-  valid: CheckedRow[];
   problems: RowProblem[];
-  /** The rejected rows as the admin typed them, for the report; the valid ones are let go. */
-  rejected: Map<number, RawRow>;
+  /** Rows the report shows, by row number: the rejected ones as the admin typed them (valid rows are let go). */
+  reportRows: Map<number, RawRow>;
 }
 
 /** The validator's message, and what the cell held when cleaning changed it, so the admin sees what was read. */
@@ -94,46 +95,134 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
 }
 
 /**
- * Every problem the file itself shows. Pure: the same file always gives the same answer, which is
- * what lets an import job re-derive its chunks from the uploaded file instead of storing them.
+ * One pass over the file, every row checked in file order and handed to `onRow` (with its checked
+ * form when it passed, which `onRow` may keep or let go; false stops the pass). Only what the whole
+ * file needs is held: the first row of each document (for duplicates, keyed by the document's
+ * index key, a short string per row), the problems, and the rejected rows when the report needs them.
+ * Pure: the same file always gives the same rows in the same order, which is what lets an import
+ * job re-derive its chunks from the uploaded file instead of storing them.
  */
-export async function checkFile(buf: Buffer, defaultUnitName: string): Promise<FileCheck> {
+async function scanRows(
+  buf: Buffer,
+  defaultUnitName: string,
+  onRow: (raw: RawRow, checked: CheckedRow | null) => boolean | void,
+  options: { keepRejected: boolean; pause?: Pause },
+): Promise<FileCheck> {
   const problems: RowProblem[] = [];
   const firstRowOfDoc = new Map<string, number>();
-  const valid: CheckedRow[] = [];
-  const rejected = new Map<number, RawRow>();
+  const reportRows = new Map<number, RawRow>();
+  let validCount = 0;
   // A warm container may still hold an earlier call's rows as garbage: free them before the parse peak.
   collectGarbage();
-  const sheet = await parseImportFile(buf, (raw) => {
-    const checked = checkRow(raw, defaultUnitName, firstRowOfDoc, problems);
-    if (checked) valid.push(checked);
-    else rejected.set(raw.row, raw);
-  });
-  // The parsed workbook is garbage from here on; the rows kept are a small part of it.
-  collectGarbage();
-  return { rowCount: sheet.rowCount, sheet, valid, problems, rejected };
+  const sheet = await parseImportFile(
+    buf,
+    (raw) => {
+      const checked = checkRow(raw, defaultUnitName, firstRowOfDoc, problems);
+      if (checked) validCount += 1;
+      else if (options.keepRejected) reportRows.set(raw.row, raw);
+      return onRow(raw, checked);
+    },
+    options.pause,
+  );
+  return { rowCount: sheet.rowCount, validCount, sheet, problems, reportRows };
 }
 
-/** A row as the report shows it: as typed when the file rejected it, as checked when the database did. */
-export function reportRow(check: FileCheck, row: number): RawRow | undefined {
-  const rejected = check.rejected.get(row);
-  if (rejected) return rejected;
-  // Valid rows are in row order: a binary search keeps a report of many skipped rows linear.
-  let lo = 0;
-  let hi = check.valid.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (check.valid[mid].row < row) lo = mid + 1;
-    else hi = mid;
-  }
-  const r = check.valid[lo];
-  if (r?.row !== row) return undefined;
-  return { row, name: r.name, docTypeText: DOCUMENT_TYPE_NAMES[r.doc.type], docNumber: r.doc.number, docIsNumber: false, phone: r.phone, unitName: r.unitName };
+/**
+ * Every problem the file itself shows, with the rejected rows for the report; `alsoReport` names
+ * valid rows the report needs as well (rows the database refused), kept as checked.
+ */
+export function checkFile(buf: Buffer, defaultUnitName: string, alsoReport?: Set<number>): Promise<FileCheck> {
+  const wanted: CheckedRow[] = [];
+  return scanRows(buf, defaultUnitName, (_raw, checked) => void (checked && alsoReport?.has(checked.row) && wanted.push(checked)), { keepRejected: true }).then((check) => {
+    for (const r of wanted) check.reportRows.set(r.row, reportedRow(r));
+    return check;
+  });
+}
+
+/** The valid rows of a file in chunks of `size`, read as they are asked for. */
+export interface RowChunks {
+  /** The next chunk of valid rows, in file order; null after the last. One call at a time. */
+  next(): Promise<CheckedRow[] | null>;
+  /** The whole file's check, once the last chunk has been read. */
+  summary(): Promise<FileCheck>;
+  /** Stops reading; the chunks not yet read are let go. */
+  close(): void;
+}
+
+/**
+ * Streams the file's valid rows in chunks: rows flow from the inflater through the SAX parser and
+ * the checks into a queue, and the parser waits while a chunk is ready and not yet taken. So the
+ * parse of the next chunk overlaps the caller's work on this one (its database requests), and
+ * memory holds about one chunk of rows, not the file's.
+ */
+export function readValidRows(buf: Buffer, defaultUnitName: string, size: number, keepRejected: boolean): RowChunks {
+  let queue: CheckedRow[] = [];
+  let closed = false;
+  let finished = false;
+  let failure: unknown;
+  // The consumer waiting for a chunk, and the parser waiting for room.
+  let wake: (() => void) | undefined;
+  let resume: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const scan = scanRows(
+    buf,
+    defaultUnitName,
+    (_raw, checked) => {
+      if (closed) return false;
+      if (checked && queue.push(checked) >= size) signal();
+      return true;
+    },
+    { keepRejected, pause: () => (queue.length >= size && !closed ? new Promise<void>((r) => (resume = r)) : undefined) },
+  );
+  scan.then(
+    () => {
+      finished = true;
+      signal();
+    },
+    (err: unknown) => {
+      failure = err;
+      finished = true;
+      signal();
+    },
+  );
+  const letParserOn = () => {
+    const r = resume;
+    resume = undefined;
+    r?.();
+  };
+  return {
+    async next() {
+      while (queue.length < size && !finished) await new Promise<void>((r) => (wake = r));
+      if (failure) throw failure;
+      if (queue.length === 0) return null;
+      const rows = queue.length === size ? queue : queue.slice(0, size);
+      queue = queue.length === size ? [] : queue.slice(size);
+      letParserOn();
+      return rows;
+    },
+    summary: () => scan,
+    close() {
+      closed = true;
+      queue = [];
+      letParserOn();
+    },
+  };
+}
+
+/** A valid row as the report shows it: as checked. */
+export function reportedRow(r: CheckedRow): RawRow {
+  return { row: r.row, name: r.name, docTypeText: DOCUMENT_TYPE_NAMES[r.doc.type], docNumber: r.doc.number, docIsNumber: false, phone: r.phone, unitName: r.unitName };
 }
 
 export type Holder = Pick<MemberDoc, '_id' | 'docIndex' | 'unionId' | 'realName'>;
 
 export interface Standing {
+  /** The row's document blind index, as the lookup computed it (sealing the row reuses it). */
+  docIndex: string;
   /** The person's active membership, if any. */
   holder?: Holder;
   /** The person's user id, if registered. */
@@ -154,7 +243,8 @@ const QUERY_LIMIT = 1000;
 
 /** Who among these people is already a member somewhere or registered: two queries per thousand people. */
 export async function lookupHolders(rows: CheckedRow[], unionId: string): Promise<Holders> {
-  const indexes = rows.map((r) => blindIndex('doc', r.doc.indexKey));
+  const pii = piiBatch();
+  const indexes = rows.map((r) => pii.blindIndex('doc', r.doc.indexKey));
   const slices: string[][] = [];
   for (let i = 0; i < indexes.length; i += QUERY_LIMIT) slices.push(indexes.slice(i, i + QUERY_LIMIT));
   // A person has at most one active membership, so each query returns at most one row per index.
@@ -165,7 +255,7 @@ export async function lookupHolders(rows: CheckedRow[], unionId: string): Promis
   const others = [...new Set([...members.values()].map((m) => m.unionId))].filter((id) => id !== unionId);
   const unions = others.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(others) }, others.length, ['_id', 'name']) : [];
   return {
-    standings: indexes.map((index) => ({ holder: members.get(index), userId: users.get(index)?._id, userName: users.get(index)?.name })),
+    standings: indexes.map((index) => ({ docIndex: index, holder: members.get(index), userId: users.get(index)?._id, userName: users.get(index)?.name })),
     unionNames: new Map(unions.map((u) => [u._id, u.name])),
   };
 }

@@ -16,15 +16,17 @@ export interface SheetCell {
   num: boolean;
 }
 export type SheetRow = Array<SheetCell | undefined>;
+export type Pause = () => Promise<void> | undefined;
 
 export interface SheetSource {
   name: string;
   /**
    * Visits rows in order with their 0-based index (empty rows may be skipped); `visit` returns false
    * to stop. `extent` hears the last row number the sheet declares (a hint: formatting alone can
-   * stretch it), before any row.
+   * stretch it), before any row. `pause` is asked after each batch of rows: a promise it returns
+   * holds reading back until it settles, so a consumer slower than the parser bounds what is held.
    */
-  rows(visit: (index: number, row: SheetRow) => boolean, extent?: (lastRow: number) => void): Promise<void>;
+  rows(visit: (index: number, row: SheetRow) => boolean, extent?: (lastRow: number) => void, pause?: Pause): Promise<void>;
 }
 
 const BROKEN = '文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开确认后重新保存再导入';
@@ -59,8 +61,9 @@ interface Handlers {
 }
 
 /** Parses one entry with SAX as it inflates; a `close` handler returning false stops reading. */
-async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h: Handlers): Promise<void> {
-  const parser = new SaxesParser();
+async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h: Handlers, pause?: Pause): Promise<void> {
+  // Positions (line, column) are only for error messages, which the admin never sees; tracking them costs per character.
+  const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
   const decoder = new TextDecoder('utf-8');
   let stopped = false;
   let failure: unknown;
@@ -75,12 +78,40 @@ async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h
   await streamEntry(buf, entry, budget, (piece) => {
     parser.write(decoder.decode(piece, { stream: true }));
     if (failure) throw new AppError('INVALID_INPUT', BROKEN, 'file');
-    return !stopped;
+    const wait = stopped ? undefined : pause?.();
+    return wait ? wait.then(() => !stopped) : !stopped;
   });
   if (!stopped) {
     parser.write(decoder.decode());
     parser.close();
     if (failure) throw new AppError('INVALID_INPUT', BROKEN, 'file');
+  }
+}
+
+/**
+ * A string of its own. The parser's text is a slice of the piece it was parsed from, and V8 keeps
+ * a slice's whole parent alive: until the table is packed, kept shared strings (an ID is long enough
+ * to be a slice) would hold every piece of the strings part, markup and all.
+ */
+const ownCopy = (text: string) => (text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8'));
+
+/**
+ * The shared strings table packed into one string and the offsets into it. A register's table is
+ * three strings per row (name, ID, phone): as 600,000 strings at 200,000 rows it is twice the size,
+ * and every full GC walks each of them while the sheet is read.
+ */
+class SharedStrings {
+  private readonly packed: string;
+  private readonly starts: Uint32Array;
+
+  constructor(list: string[]) {
+    this.packed = list.join('');
+    this.starts = new Uint32Array(list.length + 1);
+    for (let i = 0; i < list.length; i++) this.starts[i + 1] = this.starts[i] + list[i].length;
+  }
+
+  at(i: number): string {
+    return i >= 0 && i + 1 < this.starts.length ? this.packed.slice(this.starts[i], this.starts[i + 1]) : '';
   }
 }
 
@@ -111,7 +142,7 @@ export async function xlsxSheets(buf: Buffer, entries: ZipEntry[]): Promise<Shee
     },
   });
 
-  const strings: string[] = [];
+  const list: string[] = [];
   const stringsPart = entry([...rels.values()].find((r) => RELS_NS_STRINGS.test(r.type))?.target ?? 'xl/sharedStrings.xml');
   if (stringsPart) {
     let current = '';
@@ -130,14 +161,16 @@ export async function xlsxSheets(buf: Buffer, entries: ZipEntry[]): Promise<Shee
       close: (name) => {
         if (name === 't') inText = false;
         else if (name === 'rPh') phonetic -= 1;
-        else if (name === 'si') strings.push(current);
+        else if (name === 'si') list.push(ownCopy(current));
       },
     });
   }
 
+  const strings = new SharedStrings(list);
+  list.length = 0;
   return sheets.map(({ name, part }) => ({
     name,
-    rows: (visit, extent) => readSheet(buf, part, budget, strings, visit, extent),
+    rows: (visit, extent, pause) => readSheet(buf, part, budget, strings, visit, extent, pause),
   }));
 }
 
@@ -145,9 +178,10 @@ function readSheet(
   buf: Buffer,
   part: ZipEntry,
   budget: InflateBudget,
-  strings: string[],
+  strings: SharedStrings,
   visit: (index: number, row: SheetRow) => boolean,
   extent?: (lastRow: number) => void,
+  pause?: Pause,
 ): Promise<void> {
   let index = -1;
   let row: SheetRow = [];
@@ -212,13 +246,13 @@ function readSheet(
       }
       return true;
     },
-  });
+  }, pause);
 }
 
-function cellOf(type: string, v: string, strings: string[]): SheetCell {
+function cellOf(type: string, v: string, strings: SharedStrings): SheetCell {
   switch (type) {
     case 's':
-      return { text: strings[Number(v)] ?? '', num: false };
+      return { text: strings.at(Number(v)), num: false };
     case 'b':
       return { text: v === '1' ? 'TRUE' : 'FALSE', num: false };
     case 'n':
