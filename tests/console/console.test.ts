@@ -409,7 +409,8 @@ describe('back office (后台系统) in headless Chromium', function () {
     let job = await world.as('demo-admin-grassroots').ok('importer', 'submit', { unionId: world.union('grassroots'), fileId: fileID });
     while (job.status === 'running') job = await world.as('demo-admin-grassroots').ok('importer', 'run', { jobId: job.jobId });
     const total = (await world.docs('members', { unionId: world.union('grassroots'), realName: false, status: 'active' })).length;
-    assert.ok(total > 20 && total <= 40, `two pages of 20 (${total})`);
+    assert.ok(total > 20, `more than one page of 20 (${total})`);
+    const secondPage = Math.min(20, total - 20);
 
     const { context, page } = await freshPage();
     await login(page, GRASSROOTS_ADMIN);
@@ -424,14 +425,14 @@ describe('back office (后台系统) in headless Chromium', function () {
 
     await page.getByRole('button', { name: '下一页' }).click();
     await page.waitForURL(/page=2&cursor=/);
-    await page.waitForFunction((n) => document.querySelectorAll('.t-table tbody tr').length === n, total - 20);
+    await page.waitForFunction((n) => document.querySelectorAll('.t-table tbody tr').length === n, secondPage);
     const second = await names();
     assert.equal(second.filter((n) => first.includes(n)).length, 0, 'no row twice');
-    assert.equal(await page.getByRole('button', { name: '下一页' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: '下一页' }).isDisabled(), total <= 40);
 
     // Nothing is lost on a refresh: the page, its rows and the way back.
     await page.reload();
-    await page.waitForFunction((n) => document.querySelectorAll('.t-table tbody tr').length === n, total - 20);
+    await page.waitForFunction((n) => document.querySelectorAll('.t-table tbody tr').length === n, secondPage);
     assert.deepEqual(await names(), second);
     assert.equal(await pager.innerText(), `共 ${total} 条 · 第 2 页`);
     await page.getByRole('button', { name: '上一页' }).click();
