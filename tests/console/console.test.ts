@@ -425,18 +425,22 @@ describe('back office (后台系统) in headless Chromium', function () {
 
     await page.getByRole('button', { name: '下一页' }).click();
     await page.waitForURL(/page=2&cursor=/);
-    await page.waitForFunction((n) => document.querySelectorAll('.t-table tbody tr').length === n, secondPage);
+    // Page 2 may have 20 rows too: wait for other rows, not for a row count.
+    await page.waitForFunction(
+      ([n, top]) => document.querySelectorAll('.t-table tbody tr').length === n && document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent !== top,
+      [secondPage, first[0]] as const,
+    );
     const second = await names();
     assert.equal(second.filter((n) => first.includes(n)).length, 0, 'no row twice');
     assert.equal(await page.getByRole('button', { name: '下一页' }).isDisabled(), total <= 40);
 
     // Nothing is lost on a refresh: the page, its rows and the way back.
     await page.reload();
-    await page.waitForFunction((n) => document.querySelectorAll('.t-table tbody tr').length === n, secondPage);
+    await page.waitForFunction((top) => document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent === top, second[0]);
     assert.deepEqual(await names(), second);
     assert.equal(await pager.innerText(), `共 ${total} 条 · 第 2 页`);
     await page.getByRole('button', { name: '上一页' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.t-table tbody tr').length === 20);
+    await page.waitForFunction((top) => document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent === top, first[0]);
     assert.deepEqual(await names(), first);
     assert.doesNotMatch(page.url(), /cursor=/);
 
