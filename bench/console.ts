@@ -11,6 +11,7 @@ import { WebClient } from '../fixtures/web';
 import { newUnion, type MemberDoc, type UnionDoc } from '../cloudfunctions/shared/documents';
 import { sealDocument, sealPhone } from '../cloudfunctions/shared/security/seal';
 import { demoResidentId } from '../fixtures/demo';
+import { encodeCursor } from '../cloudfunctions/shared/paging';
 import { peakRssMb, percentile, printTable } from './table';
 
 const MEMBERS = Number(process.env.BENCH_CONSOLE_MEMBERS ?? 100_000);
@@ -100,22 +101,30 @@ export async function runConsoleBench(): Promise<void> {
     };
     const realTotal = Math.ceil(MEMBERS * 0.8);
     const deepPage = Math.max(1, Math.floor(realTotal / 20 / 2));
+    // The cursor the console holds on reaching that page: after the last real-name row of the page before.
+    const before = emulator.engine.find('members', { unionId: union, status: 'active', realName: true }, { sort: { joinedAt: -1 }, skip: (deepPage - 1) * 20 - 1, limit: 1 })[0] as unknown as MemberDoc;
+    const deepCursor = encodeCursor(before.joinedAt, before._id);
+    // The same rows either way, or the cursor row would time a wrong (empty) page.
+    const byNumber = (await ok(admin, 'member', 'list', { unionId: union, realName: true, page: deepPage, pageSize: 20 })) as { items: Array<{ id: string }> };
+    const byCursor = (await ok(admin, 'member', 'list', { unionId: union, realName: true, cursor: deepCursor, pageSize: 20 })) as { items: Array<{ id: string }> };
+    if (byCursor.items.length !== 20 || byCursor.items.map((i) => i.id).join() !== byNumber.items.map((i) => i.id).join()) throw new Error('the deep cursor does not land on the deep page');
     const rows = [
       row('floor: system.ping through the door', await sample(() => ok(admin, 'system', 'ping', {}))),
       row('member.list 已实名, first page', await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, page: 1, pageSize: 20 }))),
       row(`member.list 已实名, page ${deepPage}`, await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, page: deepPage, pageSize: 20 }))),
       row('member.list search by name', await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, keyword: '会员0421', page: 1, pageSize: 20 }))),
+      row(`member.list 已实名, page ${deepPage} by cursor (as the console pages)`, await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, cursor: deepCursor, pageSize: 20 }))),
       row(
-        '工作台 (4 calls, grassroots)',
+        '工作台 (3 calls as the page makes them, grassroots)',
         await sample(() =>
           Promise.all([
-            ok(admin, 'org', 'detail', { unionId: union }),
-            ok(admin, 'review', 'listInbox', { page: 1, pageSize: 1 }),
-            ok(admin, 'member', 'list', { unionId: union, realName: true, page: 1, pageSize: 1 }),
-            ok(admin, 'member', 'list', { unionId: union, realName: false, page: 1, pageSize: 1 }),
+            ok(admin, 'org', 'stats', { unionId: union }),
+            ok(admin, 'review', 'listInbox', { pageSize: 1 }),
+            ok(admin, 'member', 'trend', { unionId: union }),
           ]),
         ),
       ),
+      row(`工作台 roll-up (org.stats), county over ${tree.length} unions`, await sample(() => ok(county_, 'org', 'stats', { unionId: demoUnionId('county') }))),
       row(
         `组织目录, county over ${tree.length} unions`,
         await sample(() => ok(county_, 'org', 'directory', { unionId: demoUnionId('county'), category: 'grassroots', page: 1, pageSize: 20 })),

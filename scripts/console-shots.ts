@@ -60,6 +60,22 @@ async function main(): Promise<void> {
       await page.goto(`${emulator.consoleUrl}${route}`);
       await shot(name);
     }
+    // A review's detail drawer, and the 工作台 of a county: roll-ups over a subtree.
+    await page.goto(`${emulator.consoleUrl}#/review`);
+    await page.locator('.t-table tbody tr').first().getByText('查看').click();
+    await page.locator('.t-drawer .t-descriptions').waitFor();
+    await shot('review-detail');
+    const county = await browser.newPage({ viewport: { width: size[0], height: size[1] } });
+    await county.goto(emulator.consoleUrl);
+    await county.locator('.t-tabs__nav-item', { hasText: '密码登录' }).click();
+    await county.getByLabel('手机号').fill(demoPhone(2));
+    await county.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
+    await county.getByRole('button', { name: '登录' }).click();
+    await county.waitForURL(/#\/dashboard$/);
+    await county.waitForLoadState('networkidle');
+    await county.waitForTimeout(600);
+    await county.screenshot({ path: path.join(OUT, `dashboard-county${size[0] === 1280 ? '' : `-${size[0]}`}.png`) });
+    console.log('  docs/console/dashboard-county.png');
   } finally {
     await browser.close();
     await world.close();

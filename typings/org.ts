@@ -66,4 +66,6 @@ export interface UnionStatsRow {
   notRealName: number;
   subtreeRealName: number;
   subtreeNotRealName: number;
+  /** Active unions below this one, at every level (the 工作台's 下级工会). */
+  subtreeUnions: number;
 }

@@ -54,6 +54,12 @@ export interface Page<T> {
   totalCapped?: boolean;
 }
 
+/** One image attached to an application; `url` is empty when the file is gone from storage. */
+export interface ReviewAttachment {
+  fileId: string;
+  url: string;
+}
+
 export interface BatchResult {
   id: string;
   ok: boolean;
@@ -69,4 +75,6 @@ export interface ReviewActions {
   listInbox: ActionSpec<{ kind?: ApplicationKind; page?: number; pageSize?: number; cursor?: string }, Page<ApplicationView> & { counts: Partial<Record<ApplicationKind, number>> }>;
   listMine: ActionSpec<{ status?: ApplicationStatus; page?: number; pageSize?: number }, Page<ApplicationView>>;
   detail: ActionSpec<{ id: string }, { application: ApplicationView }>;
+  /** Signed temporary URLs of the application's images, for the back office (browsers cannot open cloud:// ids). */
+  attachments: ActionSpec<{ id: string }, { attachments: ReviewAttachment[] }>;
 }

@@ -32,7 +32,15 @@ const STATS_CHILDREN = 500;
 
 function statsRow(u: UnionDoc): UnionStatsRow {
   const s = u.stats;
-  return { id: u._id, name: u.name, realName: s?.realName ?? 0, notRealName: s?.notRealName ?? 0, subtreeRealName: s?.subtreeRealName ?? 0, subtreeNotRealName: s?.subtreeNotRealName ?? 0 };
+  return {
+    id: u._id,
+    name: u.name,
+    realName: s?.realName ?? 0,
+    notRealName: s?.notRealName ?? 0,
+    subtreeRealName: s?.subtreeRealName ?? 0,
+    subtreeNotRealName: s?.subtreeNotRealName ?? 0,
+    subtreeUnions: (s?.subtreeAbove ?? 0) + (s?.subtreeGrassroots ?? 0),
+  };
 }
 
 /** Union organisations: QR codes, the admin's own unions and the directory (spec §二, §五). */

@@ -1,5 +1,6 @@
 import { APPLICATION_KIND_NAMES, APPLICATION_STATUS_NAMES, type ApplicationKind, type ApplicationStatus } from '../../typings/models';
 import type { Handlers } from '../../typings/api';
+import { attachmentUrls } from '../shared/attachments';
 import { defineFunction } from '../shared/handler';
 import { keysetPaging } from '../shared/paging';
 import { id, list, oneOf, optional, page, paging, parse, record, str } from '../shared/validate';
@@ -42,6 +43,10 @@ export const actions = {
   detail: async (payload, ctx) => {
     const input = parse({ id: id('申请') }, payload);
     return { application: await workflow.detail(input.id, ctx) };
+  },
+  attachments: async (payload, ctx) => {
+    const input = parse({ id: id('申请') }, payload);
+    return attachmentUrls(input.id, ctx);
   },
 } satisfies Handlers<'review'>;
 

@@ -5,7 +5,7 @@ import type { RoleDoc, UserDoc } from '../../cloudfunctions/shared/documents';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
 import { catalogueId } from '../helpers/catalogue';
-import { convertWithLibreOffice, flatOds } from '../helpers/files';
+import { convertWithLibreOffice, flatOds, xlsxOf } from '../helpers/files';
 import { requireOrSkip } from '../helpers/system-packages';
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import type { QrLoginStart } from '../../typings/account';
@@ -14,6 +14,9 @@ import type { QrLoginStart } from '../../typings/account';
 const GRASSROOTS_ADMIN = demoPhone(4); // 王基管, admin of 广州示例科技有限公司工会委员会
 const COUNTY_ADMIN = demoPhone(2); // 陈区管
 const PLAIN_USER = demoPhone(10); // 孙注册: registered, no role until a test gives one
+const HAN_DIGITS = '零一二三四五六七八九';
+/** A 1×1 PNG: a real image the browser decodes, standing in for a document photo. */
+const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** The PC back office in headless Chromium: what a union office clerk sees and does. */
 describe('back office (后台系统) in headless Chromium', function () {
@@ -318,7 +321,7 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.locator('.t-menu__item', { hasText: '管理员设置' }).click();
     await page.locator('.t-table tbody').getByText('陈区管').waitFor();
     await page.getByRole('button', { name: '下级工会权限设置' }).click();
-    const dialog = page.locator('.t-dialog');
+    const dialog = page.locator('.t-dialog', { hasText: '上级工会可直接为下级工会设置' });
     await dialog.getByLabel('下级工会').click();
     await page.locator('.t-select-option', { hasText: '天河区五山街道工会工作委员会' }).click();
     await dialog.getByText('操作员', { exact: true }).click();
@@ -337,13 +340,33 @@ describe('back office (后台系统) in headless Chromium', function () {
     await context.close();
   });
 
-  it('the province office sees its review menu only', async () => {
+  it('the province office sees its review menu only, and a 证件注册 application with its document photo', async () => {
     const { context, page } = await freshPage();
     await login(page, demoPhone(7)); // 吴审核, 省总智慧工会办公室
     await page.waitForURL(/#\/dashboard$/);
     assert.deepEqual(await menuItems(page), ['工作台', '审核管理']);
     await page.locator('.t-menu__item', { hasText: '审核管理' }).click();
     await page.getByText('暂无待审核的申请').waitFor();
+
+    // A Hong Kong resident registers with a photo of the permit, as the mini-program's register page uploads it.
+    const hk = world.as('wx-console-hk');
+    await hk.ok('account', 'sendSmsCode', { phone: '13700074001', purpose: 'register' });
+    const photo = await world.admin.uploadFile({ cloudPath: 'uploads/documents/console-hk.png', fileContent: TINY_PNG });
+    await hk.ok('review', 'submit', {
+      kind: 'documentAccount',
+      data: { name: '陈港生', docType: 'hkMacaoPermit', docNumber: 'H23456789', phone: '13700074001', smsCode: await lastSmsCode(world, '13700074001'), password: 'Union2026ok', photoFileId: photo.fileID },
+    });
+    await page.reload();
+    const row = page.locator('.t-table tbody tr', { hasText: '陈港生' });
+    await row.getByText('查看').click();
+    const img = page.locator('.t-drawer').getByAltText('证件照片 1');
+    await img.waitFor();
+    await page.waitForFunction(() => ((document.querySelector('.t-drawer img[alt="证件照片 1"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
+    // The address is a signed, expiring one, never the cloud:// id.
+    assert.doesNotMatch((await img.getAttribute('src')) ?? '', /^cloud:/);
+    // Nobody else's session gets the address: the applicant's own union admin is not its reviewer.
+    const [app] = await world.docs<{ _id: string }>('applications', { kind: 'documentAccount', applicantName: '陈港生' });
+    assert.equal((await world.as('demo-admin-grassroots').fails('review', 'attachments', { id: app._id })).code, 'PERMISSION_DENIED');
     await page.goto(`${world.emulator.consoleUrl}#/org/directory`);
     await page.getByText('当前工会中您没有此菜单的权限').waitFor();
     await context.close();
@@ -354,6 +377,119 @@ describe('back office (后台系统) in headless Chromium', function () {
     await login(page, demoPhone(8)); // 刘会员: a member, not an admin
     await page.getByRole('alert').filter({ hasText: '不是任何工会的管理员或操作员' }).waitFor();
     assert.match(page.url(), /#\/login/);
+    await context.close();
+  });
+  it('工作台: a county admin sees members and unions rolled up over the whole subtree, and each direct subordinate’s share', async () => {
+    const { context, page } = await freshPage();
+    await login(page, COUNTY_ADMIN);
+    await page.waitForURL(/#\/dashboard$/);
+    // What the roll-ups must add up to, counted from the rows themselves.
+    const subtree = await world.docs<{ _id: string; parentId: string | null; name: string }>('unions', { ancestors: world.union('county'), status: 'active' });
+    const ids = [world.union('county'), ...subtree.map((u) => u._id)];
+    const members = await world.docs<{ unionId: string; realName: boolean }>('members', { unionId: world.admin.database().command.in(ids), status: 'active' });
+    const real = members.filter((m) => m.realName).length;
+    await page.waitForFunction((n) => document.querySelector('[data-testid=stat-real]')?.textContent === String(n), real);
+    assert.equal(await page.getByTestId('stat-unreal').innerText(), String(members.length - real));
+    assert.equal(await page.getByTestId('stat-children').innerText(), String(subtree.length));
+    assert.match(await page.locator('.stat', { hasText: '已实名会员（含下级）' }).innerText(), /其中本级 0 人/);
+    // The street below the county carries the grassroots union's members in its row.
+    const street = page.getByTestId('children-table').locator('tbody tr', { hasText: '天河区五山街道工会工作委员会' });
+    const belowStreet = await world.docs<{ _id: string }>('unions', { ancestors: world.union('street'), status: 'active' });
+    const streetIds = new Set([world.union('street'), ...belowStreet.map((u) => u._id)]);
+    const streetReal = members.filter((m) => m.realName && streetIds.has(m.unionId)).length;
+    assert.match(await street.innerText(), new RegExp(`天河区五山街道工会工作委员会\\s+${streetReal}\\s`));
+    await context.close();
+  });
+
+  it('member lists page by cursor: 下一页, a refresh and 上一页 show the same rows, and the search stays in the address', async () => {
+    // 25 more members through the importer, so the 未实名 list has a second page.
+    const header = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'];
+    const rows = [header, ...Array.from({ length: 25 }, (_, i) => [`翻页员${HAN_DIGITS[Math.floor(i / 10)]}${HAN_DIGITS[i % 10]}`, '居民身份证', catalogueId(7500 + i), `1370075${String(1000 + i)}`, ''])];
+    const { fileID } = await world.admin.uploadFile({ cloudPath: 'uploads/imports/console-paging.xlsx', fileContent: xlsxOf(rows) });
+    let job = await world.as('demo-admin-grassroots').ok('importer', 'submit', { unionId: world.union('grassroots'), fileId: fileID });
+    while (job.status === 'running') job = await world.as('demo-admin-grassroots').ok('importer', 'run', { jobId: job.jobId });
+    const total = (await world.docs('members', { unionId: world.union('grassroots'), realName: false, status: 'active' })).length;
+    assert.ok(total > 20, `more than one page of 20 (${total})`);
+    const secondPage = Math.min(20, total - 20);
+
+    const { context, page } = await freshPage();
+    await login(page, GRASSROOTS_ADMIN);
+    await page.waitForURL(/#\/dashboard$/);
+    await page.locator('.t-menu__item', { hasText: '未实名会员' }).click();
+    const names = () => page.locator('.t-table tbody tr td:nth-child(2)').allInnerTexts();
+    const pager = page.getByTestId('pager-total');
+    await page.waitForFunction(() => document.querySelectorAll('.t-table tbody tr').length === 20);
+    assert.equal(await pager.innerText(), `共 ${total} 条 · 第 1 页`);
+    const first = await names();
+    assert.equal(await page.getByRole('button', { name: '上一页' }).isDisabled(), true);
+
+    await page.getByRole('button', { name: '下一页' }).click();
+    await page.waitForURL(/page=2&cursor=/);
+    // Page 2 may have 20 rows too: wait for other rows, not for a row count.
+    await page.waitForFunction(
+      ([n, top]) => document.querySelectorAll('.t-table tbody tr').length === n && document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent !== top,
+      [secondPage, first[0]] as const,
+    );
+    const second = await names();
+    assert.equal(second.filter((n) => first.includes(n)).length, 0, 'no row twice');
+    assert.equal(await page.getByRole('button', { name: '下一页' }).isDisabled(), total <= 40);
+
+    // Nothing is lost on a refresh: the page, its rows and the way back.
+    await page.reload();
+    await page.waitForFunction((top) => document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent === top, second[0]);
+    assert.deepEqual(await names(), second);
+    assert.equal(await pager.innerText(), `共 ${total} 条 · 第 2 页`);
+    await page.getByRole('button', { name: '上一页' }).click();
+    await page.waitForFunction((top) => document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent === top, first[0]);
+    assert.deepEqual(await names(), first);
+    assert.doesNotMatch(page.url(), /cursor=/);
+
+    await page.getByLabel('按姓名搜索').fill('翻页员零三');
+    await page.getByLabel('按姓名搜索').press('Enter');
+    await page.waitForURL(/q=/);
+    await page.waitForFunction(() => document.querySelectorAll('.t-table tbody tr').length === 1);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('.t-table tbody tr').length === 1);
+    assert.equal(await page.getByLabel('按姓名搜索').inputValue(), '翻页员零三');
+    assert.deepEqual(await names(), ['翻页员零三']);
+    await context.close();
+  });
+
+  it('管理员设置: the last admin cannot be revoked; a handover names the successor for the superior to approve, then the outgoing admin’s revocation goes for review', async () => {
+    const { context, page } = await freshPage();
+    await login(page, GRASSROOTS_ADMIN);
+    await page.waitForURL(/#\/dashboard$/);
+    await page.locator('.t-menu__item', { hasText: '管理员设置' }).click();
+    const me = page.locator('.t-table tbody tr', { hasText: '王基管' });
+    await me.waitFor();
+    const revokeDialog = page.locator('.t-dialog', { hasText: '工会至少要保留一名管理员' });
+
+    await me.getByText('撤销').click();
+    await revokeDialog.getByLabel('撤销原因').fill('工作调动');
+    await revokeDialog.getByRole('button', { name: '提交撤销申请' }).click();
+    await revokeDialog.getByRole('alert').filter({ hasText: '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过' }).waitFor();
+    await revokeDialog.getByRole('button', { name: '取消' }).click();
+
+    await page.getByRole('button', { name: '移交管理员' }).click();
+    const dialog = page.locator('.t-dialog', { hasText: '填写接任人的信息' });
+    await dialog.getByLabel('姓名').fill('接任人');
+    await dialog.getByLabel('证件号码').fill(catalogueId(7600));
+    await dialog.getByLabel('手机号').fill('13700076000');
+    await dialog.getByRole('button', { name: '确认移交' }).click();
+    await page.locator('.t-message', { hasText: '移交申请已提交' }).waitFor();
+    const [grant] = await world.docs<{ _id: string; status: string; reviewerUnionId: string; payload: { role: string; name: string } }>('applications', { kind: 'roleGrant', unionId: world.union('grassroots') });
+    assert.deepEqual([grant.status, grant.reviewerUnionId, grant.payload.role, grant.payload.name], ['pending', world.union('street'), 'admin', '接任人']);
+    await world.as('demo-admin-street').ok('review', 'approve', { id: grant._id });
+
+    // Two admins now: the outgoing one's own revocation goes to the superior.
+    await page.reload();
+    await page.locator('.t-table tbody tr', { hasText: '接任人' }).waitFor();
+    await me.getByText('撤销').click();
+    await revokeDialog.getByLabel('撤销原因').fill('工作调动');
+    await revokeDialog.getByRole('button', { name: '提交撤销申请' }).click();
+    await page.locator('.t-message', { hasText: '撤销申请已提交，等待上级工会审核' }).waitFor();
+    const [revoke] = await world.docs<{ status: string; payload: { reason: string } }>('applications', { kind: 'roleRevoke', unionId: world.union('grassroots') });
+    assert.deepEqual([revoke.status, revoke.payload.reason], ['pending', '工作调动']);
     await context.close();
   });
 });

@@ -229,6 +229,7 @@ export const CASES: ActionCase[] = [
   { fn: 'review', action: 'listInbox', allow: REGISTERED, payload: () => ({}) },
   { fn: 'review', action: 'listMine', allow: EVERYONE, payload: () => ({}) },
   { fn: 'review', action: 'detail', perm: 'reviewMembers', allow: ['opWith', 'admin'], payload: (fx) => ({ id: fx.pendingApp }) },
+  { fn: 'review', action: 'attachments', perm: 'reviewMembers', allow: ['opWith', 'admin'], payload: (fx) => ({ id: fx.pendingApp }) },
 
   { fn: 'org', action: 'scan', allow: EVERYONE, payload: (fx) => ({ code: fx.memberQr }) },
   { fn: 'org', action: 'myUnions', allow: REGISTERED, payload: () => ({}) },
