@@ -16,8 +16,10 @@ describe('privacy: consent popup, declarations, sitemap', () => {
     g.wx.onNeedPrivacyAuthorization = (cb: typeof ask) => (ask = cb);
     launchApp();
     // These pages are opened for their popup only: their calls fail at once instead of reaching a server.
+    type Transport = { setTransport(t: () => Promise<unknown>): void };
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built transport the pages use
-    (require(path.join(MP_OUT, 'api', 'transport.js')) as { setTransport(t: () => Promise<unknown>): void }).setTransport(() => Promise.reject(new Error('offline')));
+    const transport = require(path.join(MP_OUT, 'api', 'transport.js')) as Transport;
+    transport.setTransport(() => Promise.reject(new Error('offline')));
     assert.ok(ask, 'the app listens for WeChat’s privacy requests');
   });
 
