@@ -49,10 +49,33 @@ export interface ActionContext {
 }
 
 /**
+ * Reads a value into its contract type, or throws the specific Chinese message for `field` (the server's
+ * validators in cloudfunctions/shared/validate.ts are all of this shape).
+ */
+export type FieldParser<T> = (value: unknown, field: string) => T;
+
+/**
+ * A payload schema: exactly one parser per field of the request type, so a field the contract declares
+ * and the schema forgets (or the other way round) is a compile error, and each parser must produce the
+ * field's declared type. Optional fields take an `optional(...)` parser.
+ */
+export type Schema<Req> = { [K in keyof Req]-?: FieldParser<Req[K]> };
+
+/**
+ * One action on the server: the payload's schema (checked at runtime before anything else runs) and
+ * the service that gets the parsed, typed input. A payload that is not an object of fields (e.g. a
+ * discriminated union) gives a whole-payload parser instead of a field table.
+ */
+export interface ActionDef<Req, Res> {
+  input: Schema<Req> | FieldParser<Req>;
+  run(input: Req, ctx: ActionContext): Res | Promise<Res>;
+}
+
+/**
  * One function's action table on the server. `satisfies Handlers<'member'>` makes the compiler check
- * that every declared action is implemented, none is extra, and each returns its declared response.
- * The payload stays `unknown`: each action validates it at runtime before use.
+ * that every declared action is implemented, none is extra, its schema yields the declared request
+ * and it returns the declared response: the contract checks the server.
  */
 export type Handlers<F extends FunctionName> = {
-  [A in ActionName<F>]: (payload: unknown, ctx: ActionContext) => ActionRes<F, A> | Promise<ActionRes<F, A>>;
+  [A in ActionName<F>]: ActionDef<ActionReq<F, A>, ActionRes<F, A>>;
 };

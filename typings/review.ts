@@ -1,5 +1,79 @@
+import type { PersonForRole } from './admin';
 import type { ActionSpec } from './api';
-import type { ApplicationKind, ApplicationStatus } from './models';
+import type { AboveSubtype, ApplicationKind, ApplicationStatus, DocumentType, UnionCategory } from './models';
+
+/**
+ * What the applicant sends as `data` for each kind of application (review.submit). The server parses
+ * `data` with the kind's schema, which the compiler holds to these types.
+ */
+export interface UnionFormFields {
+  name: string;
+  unitName: string;
+  creditCode: string;
+  address: string;
+  chairName: string;
+  contactPhone: string;
+  declaredMembers: number;
+}
+
+/** 工会组织登记: scanned the superior's registration code. */
+export interface OrgRegisterForm extends UnionFormFields {
+  code: string;
+  category: UnionCategory;
+  /** Only for above-grassroots unions. */
+  subtype?: AboveSubtype;
+}
+
+/** 会员登记 / 入会 / 会籍转移: the union by its id (search) or its member code (scan), and the workplace. */
+export interface MemberApplyForm {
+  unionId?: string;
+  code?: string;
+  unitName: string;
+}
+
+/** 内置账号 (spec §一.4), applied for by the person's union admin with a stamped certificate. */
+export interface BuiltinAccountForm {
+  unionId: string;
+  name: string;
+  docType: DocumentType;
+  docNumber: string;
+  phone: string;
+  reason: string;
+  certificateFileId: string;
+}
+
+/** 港澳台及外籍人员注册: a document photo instead of the face check. */
+export interface DocumentAccountForm {
+  name: string;
+  docType: DocumentType;
+  docNumber: string;
+  phone: string;
+  smsCode: string;
+  password: string;
+  photoFileId: string;
+}
+
+export interface ApplicationForms {
+  orgRegister: OrgRegisterForm;
+  orgChange: { unionId: string; changes: Partial<UnionFormFields> };
+  orgDeregister: { unionId: string; reason: string };
+  memberRegister: MemberApplyForm;
+  memberJoin: MemberApplyForm;
+  memberTransfer: MemberApplyForm;
+  roleGrant: PersonForRole;
+  roleRevoke: { unionId: string; roleId: string; reason: string };
+  builtinAccount: BuiltinAccountForm;
+  documentAccount: DocumentAccountForm;
+}
+
+/** One kind's submission. */
+export interface Submission<K extends ApplicationKind> {
+  kind: K;
+  data: ApplicationForms[K];
+}
+
+/** review.submit's payload: a union discriminated by `kind`, so `data` is checked against that kind's form. */
+export type SubmitRequest = { [K in ApplicationKind]: Submission<K> }[ApplicationKind];
 
 /** The single application workflow as both sides see it. */
 export interface ApplicationLine {
@@ -67,7 +141,7 @@ export interface BatchResult {
 }
 
 export interface ReviewActions {
-  submit: ActionSpec<{ kind: ApplicationKind; data: Record<string, unknown> }, { application: ApplicationView; replayed: boolean }>;
+  submit: ActionSpec<SubmitRequest, { application: ApplicationView; replayed: boolean }>;
   withdraw: ActionSpec<{ id: string }, { application: ApplicationView }>;
   approve: ActionSpec<{ id: string }, { application: ApplicationView }>;
   reject: ActionSpec<{ id: string; reason: string }, { application: ApplicationView }>;

@@ -1,7 +1,12 @@
 import { APPLICATION_KIND_NAMES, type ApplicationKind } from '../../typings/models';
 import type { AuditRow } from '../../typings/admin';
+import type { Page } from '../../typings/review';
+import { holdsRight, isProvinceOffice, requireActor } from './actor';
+import { AppError } from './app-error';
 import type { AuditEntry } from './audit';
-import { cmd, findMany } from './db';
+import { cmd, db, findMany } from './db';
+import type { HandlerContext } from './handler';
+import { cappedCount, keysetPage } from './paging';
 import { PLATFORM_SCOPE, type MemberDoc, type RoleDoc, type UnionDoc, type UserDoc } from './documents';
 
 const ROLE_NAMES = { admin: '管理员', operator: '操作员', provinceOffice: '省总智慧工会办公室' } as const;
@@ -96,4 +101,24 @@ export async function describeAudit(entries: AuditEntry[]): Promise<AuditRow[]> 
     targetLabel: targetLabel(e),
     actionName: actionName(e.action),
   }));
+}
+
+/** Union admins read their own union's log; the province office reads everything. */
+export async function auditLog(input: { unionId?: string; cursor?: string; page?: number; pageSize?: number }, ctx: HandlerContext): Promise<Page<AuditRow>> {
+  const actor = await requireActor(ctx);
+  let where: Record<string, unknown>;
+  if (isProvinceOffice(actor)) where = input.unionId ? { unionId: input.unionId } : {};
+  else {
+    if (!input.unionId) throw new AppError('INVALID_INPUT', '请选择工会', 'unionId');
+    if (!holdsRight(actor, input.unionId, 'settings')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以查看本工会的操作日志');
+    where = { unionId: input.unionId };
+  }
+  if (where.unionId === PLATFORM_SCOPE && !isProvinceOffice(actor)) throw new AppError('PERMISSION_DENIED');
+  const coll = db().collection('auditLogs');
+  // Newest first on {unionId, at, _id} or, for the whole province, {at, _id}.
+  const [res, count] = await Promise.all([
+    keysetPage<AuditEntry & { _id: string }>(coll, where, { field: 'at', dir: 'desc' }, input),
+    Object.keys(where).length ? cappedCount(coll, where) : coll.count().then((c) => ({ total: c.total as number })),
+  ]);
+  return { ...res, items: await describeAudit(res.items), ...count };
 }

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import type { ActionContext, ApiRequest, ApiResponse } from '../../typings/api';
+import type { ActionContext, ActionDef, ApiRequest, ApiResponse } from '../../typings/api';
 import { AppError } from './app-error';
 import { callerOf, type Caller } from './cloud';
 import { ConfigError, scfFunctionName } from './config';
 import { recordRefused } from './refused';
+import { parse } from './validate';
 import { compareVersions, MIN_CLIENT_VERSION } from './version';
 import { isHttpTriggerEvent, serveHttp, type HttpTriggerResult } from './web/http-door';
 
@@ -13,13 +14,20 @@ export const MAX_EVENT_BYTES = 100 * 1024;
 /** The context contract lives in typings so `Handlers<F>` can name it; `Caller` is the same shape. */
 export type HandlerContext = ActionContext & { caller: Caller };
 
-export type ActionHandler = (payload: unknown, ctx: HandlerContext) => Promise<unknown> | unknown;
+/** Any action of any function: the table `defineFunction` dispatches on (each is checked by `Handlers<F>`). */
+export type AnyAction = ActionDef<unknown, unknown>;
+
+/** The payload through the action's schema: a field table (an object of parsers) or a whole-payload parser. */
+function parseInput(action: AnyAction, payload: unknown): unknown {
+  return typeof action.input === 'function' ? action.input(payload, '') : parse(action.input, payload);
+}
 
 /**
- * Builds a cloud function's `main` from a table of actions. Shape checks, the client-version check
- * and error mapping live here once, so each action only does its own work.
+ * Builds a cloud function's `main` from a table of actions. Shape checks, parsing the payload by the
+ * action's schema, the client-version check and error mapping live here once, so each action only
+ * does its own work.
  */
-export function defineFunction(handlers: Record<string, ActionHandler>, name = functionNameOf()) {
+export function defineFunction(handlers: Record<string, AnyAction>, name = functionNameOf()) {
   async function run(event: unknown, caller: Caller): Promise<ApiResponse<unknown>> {
     try {
       const request = parseRequest(event);
@@ -30,7 +38,7 @@ export function defineFunction(handlers: Record<string, ActionHandler>, name = f
       if (!handler) throw new AppError('UNKNOWN_ACTION');
       const ctx: HandlerContext = { caller, requestId: request.requestId };
       try {
-        const data = await handler(request.payload ?? {}, ctx);
+        const data = await handler.run(parseInput(handler, request.payload ?? {}), ctx);
         return { ok: true, data };
       } catch (err) {
         // Refused privileged calls leave a trace (rate-capped), so an admin sees who tried what.

@@ -1,3 +1,4 @@
+import type { FieldParser } from '../../typings/api';
 import { AppError } from './app-error';
 
 /**
@@ -5,7 +6,7 @@ import { AppError } from './app-error';
  * fields, extra fields, prototype keys, lone surrogates and control characters are refused the same
  * way everywhere, with a message naming the field.
  */
-export type Parser<T> = (value: unknown, field: string) => T;
+export type Parser<T> = FieldParser<T>;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // C0/C1 controls except tab/newline in multi-line fields, plus bidi overrides that disguise text.

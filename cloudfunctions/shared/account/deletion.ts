@@ -5,7 +5,7 @@ import { auditInTx } from '../audit';
 import { cmd, db, findMany, transaction, txGet } from '../db';
 import { PLATFORM_SCOPE, type BindingDoc, type MemberDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
-import { workflow } from '../workflow/registry';
+import { withdraw } from '../workflow/transitions';
 import type { ApplicationDoc } from '../workflow/kind';
 import { proveOwner } from './service';
 
@@ -19,7 +19,7 @@ export { DELETION_STATEMENT };
  * - membership rows stay in the union's register, anonymised to the name and the masked ID.
  * The ID's unique index goes with the user document, so the same person can register again later.
  */
-export async function deleteAccount(proof: OwnerProof, ctx: HandlerContext): Promise<{ deleted: true; withdrawn: number }> {
+export async function deleteAccount({ proof }: { proof: OwnerProof }, ctx: HandlerContext): Promise<{ deleted: true; withdrawn: number }> {
   const actor = await requireActor(ctx);
   const user = actor.user;
   const roles = await activeRoles(user._id);
@@ -32,7 +32,7 @@ export async function deleteAccount(proof: OwnerProof, ctx: HandlerContext): Pro
   let withdrawn = 0;
   for (const app of pending) {
     try {
-      await workflow.withdraw(app._id, ctx);
+      await withdraw({ id: app._id }, ctx);
       withdrawn++;
     } catch (err) {
       // Decided meanwhile by a reviewer: nothing left to withdraw.

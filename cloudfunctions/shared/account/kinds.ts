@@ -2,14 +2,15 @@ import { DOCUMENT_TYPE_NAMES, type DocumentType } from '../../../typings/models'
 import { holdsRight, requireUnion, userByDocIndex, userByPhone } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
-import { findById, txGet } from '../db';
+import { findById, txGet, type Tx } from '../db';
 import { newUser, PLATFORM_SCOPE, type SealedPii, type UserDoc } from '../documents';
 import { DOCUMENT_TYPES, validateDocument } from '../identity/documents';
 import { validateName, validatePassword, validatePhone } from '../identity/person';
 import { hashPassword } from '../security/password';
 import { sealIdentity, sealPhone } from '../security/seal';
-import { oneOf, parse, str } from '../validate';
-import type { KindHandler } from '../workflow/kind';
+import type { HandlerContext } from '../handler';
+import { object, oneOf, str } from '../validate';
+import { defineKind, type Prepared } from '../workflow/kind';
 import { afterAccountCreated, ALREADY_REGISTERED, movePhone, PHONE_TAKEN } from './service';
 import { bindingDoc, dropStaleBindings, raiseEpochInTx } from './sessions';
 import { consumeSmsCode } from './sms';
@@ -29,6 +30,12 @@ interface AccountPayload {
   recoverUserId?: string;
 }
 
+/** A union admin's application also keeps why and for which union. */
+interface BuiltinPayload extends AccountPayload {
+  reason: string;
+  unionName: string;
+}
+
 async function checkFree(docIndex: string, phone: string): Promise<void> {
   if (await userByDocIndex(docIndex)) throw new AppError('DUPLICATE', ALREADY_REGISTERED, 'docNumber');
   if (await userByPhone(phone)) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
@@ -42,7 +49,7 @@ function accountLines(p: AccountPayload) {
   ];
 }
 
-async function createAccount(tx: Parameters<KindHandler['effect']>[0], p: AccountPayload, verifiedBy: UserDoc['verifiedBy'], reviewerId: string, appId: string, ctx: Parameters<KindHandler['effect']>[3]): Promise<UserDoc> {
+async function createAccount(tx: Tx, p: AccountPayload, verifiedBy: UserDoc['verifiedBy'], reviewerId: string, appId: string, ctx: HandlerContext): Promise<UserDoc> {
   // Deterministic id: a retried effect cannot create a second account; the unique indexes guard the rest.
   const user = newUser({ name: p.name, docType: p.docType, doc: p.doc, phone: p.phone, passwordHash: p.passwordHash, verifiedBy }, `usr${appId.slice(0, 24)}`);
   if (await txGet(tx, 'users', user._id)) throw new AppError('ALREADY_PROCESSED');
@@ -74,22 +81,19 @@ async function recoveryTarget(docIndex: string, name: string, phone: string): Pr
  * then logs in with an SMS code. For an ID that is already registered the same application recovers
  * the account (spec §七.4): the new phone replaces the old one and every old login ends.
  */
-export const builtinAccount: KindHandler = {
+export const builtinAccount = defineKind({
   kind: 'builtinAccount',
   reviewPermission: 'platform',
-  async prepare(data, applicant) {
-    const input = parse(
-      {
-        unionId: str({ label: '申请工会', max: 64 }),
-        name: nameField,
-        docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES),
-        docNumber: str({ label: '证件号码', max: 30 }),
-        phone: phoneField,
-        reason: str({ label: '申请原因', min: 2, max: 300, multiline: true }),
-        certificateFileId: FILE_ID,
-      },
-      data,
-    );
+  form: object({
+    unionId: str({ label: '申请工会', max: 64 }),
+    name: nameField,
+    docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES),
+    docNumber: str({ label: '证件号码', max: 30 }),
+    phone: phoneField,
+    reason: str({ label: '申请原因', min: 2, max: 300, multiline: true }),
+    certificateFileId: FILE_ID,
+  }),
+  async prepare(input, applicant): Promise<Prepared<BuiltinPayload>> {
     const union = await requireUnion(input.unionId);
     if (!applicant.actor || !holdsRight(applicant.actor, union._id, 'manageMembers')) {
       throw new AppError('PERMISSION_DENIED', '内置账号须由本级工会管理员代为申请');
@@ -108,7 +112,7 @@ export const builtinAccount: KindHandler = {
     };
   },
   async effect(tx, app, reviewer, ctx) {
-    const p = app.payload as unknown as AccountPayload;
+    const p = app.payload;
     if (!p.recoverUserId) {
       await createAccount(tx, p, 'builtin', reviewer.user._id, app._id, ctx);
       return;
@@ -120,7 +124,7 @@ export const builtinAccount: KindHandler = {
     await auditInTx(tx, { actorUserId: reviewer.user._id, actorName: reviewer.user.name, action: 'account:recover', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { to: p.phone.masked, via: app._id } }, ctx);
   },
   async afterApprove(app, ctx) {
-    const p = app.payload as unknown as AccountPayload;
+    const p = app.payload;
     if (!p.recoverUserId) {
       await afterAccountCreated(`usr${app._id.slice(0, 24)}`, ctx);
       return;
@@ -128,26 +132,23 @@ export const builtinAccount: KindHandler = {
     const user = await findById<UserDoc>('users', p.recoverUserId);
     if (user) await dropStaleBindings(user._id, user.sessionEpoch ?? 0);
   },
-};
+});
 
 /** 港澳台及外籍人员注册: document photo instead of a face check, reviewed by the province office. */
-export const documentAccount: KindHandler = {
+export const documentAccount = defineKind({
   kind: 'documentAccount',
   reviewPermission: 'platform',
   allowUnregistered: true,
-  async prepare(data, applicant) {
-    const input = parse(
-      {
-        name: nameField,
-        docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES.filter((t) => t !== 'resident')),
-        docNumber: str({ label: '证件号码', max: 30 }),
-        phone: phoneField,
-        smsCode: str({ label: '短信验证码', max: 6 }),
-        password: ((v: unknown, f: string) => validatePassword(v, f)) as (v: unknown, f: string) => string,
-        photoFileId: FILE_ID,
-      },
-      data,
-    );
+  form: object({
+    name: nameField,
+    docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES.filter((t) => t !== 'resident')),
+    docNumber: str({ label: '证件号码', max: 30 }),
+    phone: phoneField,
+    smsCode: str({ label: '短信验证码', max: 6 }),
+    password: (v: unknown, f: string) => validatePassword(v, f),
+    photoFileId: FILE_ID,
+  }),
+  async prepare(input, applicant): Promise<Prepared<AccountPayload>> {
     if (applicant.user) throw new AppError('CONFLICT', '当前微信已登录账号，无需重复注册');
     const doc = sealIdentity(validateDocument(input.docType, input.docNumber));
     await checkFree(doc.index, input.phone);
@@ -156,7 +157,8 @@ export const documentAccount: KindHandler = {
     return {
       reviewerUnionId: PLATFORM_SCOPE,
       unionId: null,
-      payload: payload as unknown as Record<string, unknown>,
+      payload,
+      applicantName: input.name,
       title: `${DOCUMENT_TYPE_NAMES[input.docType]}注册：${input.name}`,
       lines: accountLines(payload),
       attachments: [input.photoFileId],
@@ -164,11 +166,11 @@ export const documentAccount: KindHandler = {
     };
   },
   async effect(tx, app, reviewer, ctx) {
-    const user = await createAccount(tx, app.payload as unknown as AccountPayload, 'document', reviewer.user._id, app._id, ctx);
+    const user = await createAccount(tx, app.payload, 'document', reviewer.user._id, app._id, ctx);
     const bound = await txGet(tx, 'bindings', app.applicantOpenid);
     if (!bound) await tx.collection('bindings').doc(app.applicantOpenid).set(bindingDoc(user, '', 'document'));
   },
   async afterApprove(app, ctx) {
     await afterAccountCreated(`usr${app._id.slice(0, 24)}`, ctx);
   },
-};
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AccountRole, AccountSummary, FaceStartResult, MeResult, OwnerProof, RegisterResult } from '../../../typings/account';
+import { DELETION_STATEMENT, type AccountRole, type AccountSummary, type FaceStartResult, type LoginSession, type MeResult, type OwnerProof, type RegisterResult } from '../../../typings/account';
 import type { DocumentType } from '../../../typings/models';
 import { activeRoles, requireActor, userByDocIndex, userByPhone, userOfOpenid } from '../actor';
 import { AppError } from '../app-error';
@@ -12,11 +12,11 @@ import { claimImportedMembership } from '../membership/matching';
 import { faceProvider, type FaceSubject } from '../providers/face';
 import { attachWaitingRoles } from '../roles/grants';
 import { hashPassword, verifyPassword } from '../security/password';
-import { blindIndex, decrypt, shownDocument } from '../security/pii';
+import { blindIndex, decrypt, maskPhone, shownDocument } from '../security/pii';
 import { sealIdentity, sealPhone } from '../security/seal';
 import { requireSlot } from '../security/rate-limit';
-import { bindingDoc, dropStaleBindings, endSessions, raiseEpochInTx } from './sessions';
-import { consumeSmsCode } from './sms';
+import { bindingDoc, dropStaleBindings, endOneSession, endSessions, listSessions, raiseEpochInTx } from './sessions';
+import { consumeSmsCode, issueSmsCode, type SmsPurpose } from './sms';
 
 export const LOCKOUT = { maxFailures: 5, minutes: 15 };
 const FACE_SESSION_MINUTES = 30;
@@ -35,7 +35,7 @@ export function summary(user: UserDoc): AccountSummary {
   };
 }
 
-export async function me(ctx: HandlerContext): Promise<MeResult> {
+export async function me(_input: unknown, ctx: HandlerContext): Promise<MeResult> {
   const user = await userOfOpenid(ctx.caller.openid);
   if (!user) return { registered: false, account: null, roles: [], showAdminTab: false };
   const roles = await activeRoles(user._id);
@@ -136,7 +136,7 @@ async function ownSession(sessionId: string, ctx: HandlerContext): Promise<FaceS
 }
 
 /** Step 2: the server asks the provider for the outcome itself; the client's word is not enough. */
-export async function completeFace(sessionId: string, ctx: HandlerContext): Promise<{ passed: true; name: string; docMasked: string; registered: boolean }> {
+export async function completeFace({ sessionId }: { sessionId: string }, ctx: HandlerContext): Promise<{ passed: true; name: string; docMasked: string; registered: boolean }> {
   const s = await ownSession(sessionId, ctx);
   if (s.status === 'passed') return passedFace(s);
   if (s.status === 'used') throw new AppError('ALREADY_PROCESSED', '该次人脸核身已用于注册，请直接登录');
@@ -371,7 +371,7 @@ export async function resetPassword(input: { phone: string; smsCode: string; new
   return setPassword(user, input.newPassword, 'resetPassword', ctx, mine ? ctx.caller.openid : null);
 }
 
-export async function logout(ctx: HandlerContext): Promise<{ loggedOut: true }> {
+export async function logout(_input: unknown, ctx: HandlerContext): Promise<{ loggedOut: true }> {
   const user = await userOfOpenid(ctx.caller.openid);
   if (!user) throw new AppError('NOT_LOGGED_IN', '当前未登录');
   await db().collection('bindings').doc(ctx.caller.openid).remove();
@@ -379,3 +379,42 @@ export async function logout(ctx: HandlerContext): Promise<{ loggedOut: true }> 
   return { loggedOut: true };
 }
 
+
+/** A code for registering, logging in, changing phone, resetting or recovering: only where that makes sense for the phone. */
+export async function sendSmsCode(input: { phone: string; purpose: SmsPurpose }, ctx: HandlerContext): Promise<{ sentTo: string; resendAfter: number }> {
+  if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN', '请在微信中打开小程序');
+  const existing = await userByPhone(input.phone);
+  if ((input.purpose === 'login' || input.purpose === 'resetPassword') && !existing) throw new AppError('PHONE_NOT_REGISTERED');
+  if ((input.purpose === 'register' || input.purpose === 'changePhone') && existing) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
+  const sent = await issueSmsCode(input.phone, input.purpose, ctx.caller.openid);
+  return { sentTo: maskPhone(input.phone), ...sent };
+}
+
+/** A code to the account's own phone, proving the owner before a sensitive change. */
+export async function sendOwnerCode(_input: unknown, ctx: HandlerContext): Promise<{ sentTo: string; resendAfter: number }> {
+  const actor = await requireActor(ctx);
+  const own = decrypt(actor.user.phone.cipher);
+  return { sentTo: actor.user.phone.masked, ...(await issueSmsCode(own, 'verify', ctx.caller.openid)) };
+}
+
+export async function mySessions(_input: unknown, ctx: HandlerContext): Promise<{ sessions: LoginSession[] }> {
+  return { sessions: await listSessions((await requireActor(ctx)).user, ctx) };
+}
+
+export async function endMySession(input: { key: string }, ctx: HandlerContext): Promise<{ ended: true }> {
+  await endOneSession((await requireActor(ctx)).user, input.key, ctx);
+  return { ended: true };
+}
+
+/** Every other login of this account ends; this one stays. */
+export async function endOtherSessions(_input: unknown, ctx: HandlerContext): Promise<{ ended: true }> {
+  const actor = await requireActor(ctx);
+  await endSessions(actor.user, { openid: ctx.caller.openid, appid: ctx.caller.appid, via: 'password' }, 'endOthers', ctx);
+  return { ended: true };
+}
+
+/** What deleting the account removes and keeps, and which proofs the owner can give. */
+export async function deletionInfo(_input: unknown, ctx: HandlerContext): Promise<{ statement: typeof DELETION_STATEMENT; hasPassword: boolean; phoneMasked: string }> {
+  const { user } = await requireActor(ctx);
+  return { statement: DELETION_STATEMENT, hasPassword: Boolean(user.passwordHash), phoneMasked: user.phone.masked };
+}

@@ -1,5 +1,5 @@
 import { DOCUMENT_TYPE_NAMES } from '../../../typings/models';
-import { requireUnion } from '../actor';
+import { requireUnion, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, findById, findMany, txGet, type Tx } from '../db';
@@ -8,17 +8,32 @@ import type { HandlerContext } from '../handler';
 import { addMembers } from '../org/member-count';
 import { resolveQr } from '../org/qr';
 import { mayHoldMembers } from '../org/unions';
-import { optional, orgName, parse, str } from '../validate';
-import type { Applicant, ApplicationDoc, KindHandler, Prepared } from '../workflow/kind';
+import { object, optional, orgName, str } from '../validate';
+import type { MemberApplyForm } from '../../../typings/review';
+import { defineKind, type Applicant, type ApplicationDoc, type Prepared } from '../workflow/kind';
 import { rollupMembers } from '../org/rollup';
 import { shownDocument } from '../security/pii';
 
 /** 会员登记 (already a member offline), 会员入会 (joining) and 会籍转移, all reviewed by the receiving union. */
-const APPLY_FIELDS = {
+const APPLY_FORM = object({
   unionId: optional(str({ label: '工会', max: 64 })),
   code: optional(str({ label: '会员登记二维码', max: 600 })),
   unitName: orgName('单位名称'),
-};
+});
+
+/** 会员登记 / 入会: the union joined and the workplace given. */
+interface JoinPayload {
+  unionId: string;
+  unitName: string;
+}
+
+/** 会籍转移: the membership left behind and the union moved to. */
+interface TransferPayload {
+  fromMemberId: string;
+  fromUnionId: string;
+  toUnionId: string;
+  unitName: string;
+}
 
 const ONE_PENDING = '您已有一条审核中的会员申请（登记、入会或会籍转移），请等待审核结果或撤回后再提交';
 
@@ -49,12 +64,12 @@ function personLines(user: UserDoc, union: UnionDoc, unitName: string) {
   ];
 }
 
-function applyKind(kind: 'memberRegister' | 'memberJoin'): KindHandler {
+/** 会员登记 and 入会 differ only in their name and the member row's source. */
+function applyRules(kindName: string, source: 'register' | 'join') {
   return {
-    kind,
-    reviewPermission: 'reviewMembers',
-    async prepare(data: unknown, applicant: Applicant): Promise<Prepared> {
-      const input = parse(APPLY_FIELDS, data);
+    reviewPermission: 'reviewMembers' as const,
+    form: APPLY_FORM,
+    async prepare(input: MemberApplyForm, applicant: Applicant): Promise<Prepared<JoinPayload>> {
       const user = applicant.user as UserDoc;
       const union = await targetUnion(input);
       const current = await activeMembership(user);
@@ -66,22 +81,22 @@ function applyKind(kind: 'memberRegister' | 'memberJoin'): KindHandler {
         reviewerUnionId: union._id,
         unionId: union._id,
         payload: { unionId: union._id, unitName: input.unitName },
-        title: `${user.name} 申请${kind === 'memberRegister' ? '会员登记' : '入会'}：${union.name}`,
+        title: `${user.name} 申请${kindName}：${union.name}`,
         lines: personLines(user, union, input.unitName),
         locks: [{ key: `member:${user._id}`, message: ONE_PENDING }],
       };
     },
-    async effect(tx, app, reviewer, ctx) {
-      await createMembership(tx, app, String(app.payload.unionId), String(app.payload.unitName), kind === 'memberRegister' ? 'register' : 'join', reviewer.user._id, ctx);
+    async effect(tx: Tx, app: ApplicationDoc<JoinPayload>, reviewer: Actor, ctx: HandlerContext) {
+      await createMembership(tx, app, app.payload.unionId, app.payload.unitName, source, reviewer.user._id, ctx);
     },
-    async afterApprove(app) {
-      await rollupMembers(String(app.payload.unionId), { realName: 1 });
+    async afterApprove(app: ApplicationDoc<JoinPayload>) {
+      await rollupMembers(app.payload.unionId, { realName: 1 });
     },
-    countedUnions: (app) => [String(app.payload.unionId)],
+    countedUnions: (app: ApplicationDoc<JoinPayload>) => [app.payload.unionId],
     approveMany: {
-      effect: (tx, apps, reviewer, ctx, lane) => createMemberships(tx, apps, kind === 'memberRegister' ? 'register' : 'join', reviewer.user._id, ctx, lane),
-      async after(apps) {
-        for (const [unionId, n] of countBy(apps, (a) => String(a.payload.unionId))) await rollupMembers(unionId, { realName: n });
+      effect: (tx: Tx, apps: ApplicationDoc<JoinPayload>[], reviewer: Actor, ctx: HandlerContext, lane: number) => createMemberships(tx, apps, source, reviewer.user._id, ctx, lane),
+      async after(apps: ApplicationDoc<JoinPayload>[]) {
+        for (const [unionId, n] of countBy(apps, (a) => a.payload.unionId)) await rollupMembers(unionId, { realName: n });
       },
     },
   };
@@ -102,10 +117,12 @@ async function createMembership(
   source: MemberDoc['source'],
   reviewerId: string,
   ctx: HandlerContext,
+  /** A transfer's old membership, ended in the same transaction. */
+  fromMemberId?: string,
 ): Promise<string> {
   const user = await txGet<UserDoc>(tx, 'users', app.applicantUserId as string);
   const union = await txGet<UnionDoc>(tx, 'unions', unionId);
-  const refusal = membershipRefusal(app, user, union);
+  const refusal = membershipRefusal(user, union, fromMemberId);
   if (refusal) throw refusal;
   const memberId = await writeMembership(tx, app, user as UserDoc, unionId, unitName, source, reviewerId, ctx);
   await addMembers(tx, unionId, 1);
@@ -118,20 +135,20 @@ async function createMembership(
  * snapshot (workflow/batch.ts reads first); each one approved is written here, so one changed since
  * makes the transaction conflict.
  */
-async function createMemberships(tx: Tx, apps: ApplicationDoc[], source: MemberDoc['source'], reviewerId: string, ctx: HandlerContext, lane: number): Promise<Array<AppError | null>> {
+async function createMemberships(tx: Tx, apps: ApplicationDoc<JoinPayload>[], source: MemberDoc['source'], reviewerId: string, ctx: HandlerContext, lane: number): Promise<Array<AppError | null>> {
   const unions = new Map<string, UnionDoc | undefined>();
-  for (const unionId of new Set(apps.map((a) => String(a.payload.unionId)))) unions.set(unionId, await txGet<UnionDoc>(tx, 'unions', unionId));
+  for (const unionId of new Set(apps.map((a) => a.payload.unionId))) unions.set(unionId, await txGet<UnionDoc>(tx, 'unions', unionId));
   const userIds = apps.map((a) => String(a.applicantUserId));
   const users = new Map((await findMany<UserDoc>('users', { _id: cmd().in(userIds) }, userIds.length)).map((u) => [u._id, u]));
   const added = new Map<string, number>();
   const refusals: Array<AppError | null> = [];
   for (const app of apps) {
-    const unionId = String(app.payload.unionId);
+    const unionId = app.payload.unionId;
     const user = users.get(String(app.applicantUserId));
-    const refusal = membershipRefusal(app, user, unions.get(unionId));
+    const refusal = membershipRefusal(user, unions.get(unionId));
     refusals.push(refusal);
     if (refusal || !user) continue;
-    const memberId = await writeMembership(tx, app, user, unionId, String(app.payload.unitName), source, reviewerId, ctx);
+    const memberId = await writeMembership(tx, app, user, unionId, app.payload.unitName, source, reviewerId, ctx);
     // A second application of the same person in this group meets the membership just made.
     users.set(user._id, { ...user, activeMemberId: memberId });
     added.set(unionId, (added.get(unionId) ?? 0) + 1);
@@ -141,9 +158,9 @@ async function createMemberships(tx: Tx, apps: ApplicationDoc[], source: MemberD
 }
 
 /** Why this applicant cannot become a member of this union now, or null. One rule set for one and many. */
-function membershipRefusal(app: ApplicationDoc, user: UserDoc | undefined, union: UnionDoc | undefined): AppError | null {
+function membershipRefusal(user: UserDoc | undefined, union: UnionDoc | undefined, fromMemberId?: string): AppError | null {
   if (!user) return new AppError('NOT_FOUND', '申请人账号不存在');
-  if (user.activeMemberId && user.activeMemberId !== app.payload.fromMemberId) {
+  if (user.activeMemberId && user.activeMemberId !== fromMemberId) {
     return new AppError('CONFLICT', '申请人已是其他工会的会员，不能重复入会；请驳回此申请');
   }
   if (!union || union.status !== 'active') return new AppError('CONFLICT', '该工会已注销，不能通过此申请');
@@ -178,14 +195,14 @@ async function writeMembership(tx: Tx, app: ApplicationDoc, user: UserDoc, union
   return memberId;
 }
 
-export const memberRegister = applyKind('memberRegister');
-export const memberJoin = applyKind('memberJoin');
+export const memberRegister = defineKind({ kind: 'memberRegister', ...applyRules('会员登记', 'register') });
+export const memberJoin = defineKind({ kind: 'memberJoin', ...applyRules('入会', 'join') });
 
-export const memberTransfer: KindHandler = {
+export const memberTransfer = defineKind({
   kind: 'memberTransfer',
   reviewPermission: 'reviewMembers',
-  async prepare(data, applicant) {
-    const input = parse(APPLY_FIELDS, data);
+  form: APPLY_FORM,
+  async prepare(input, applicant): Promise<Prepared<TransferPayload>> {
     const user = applicant.user as UserDoc;
     const current = await activeMembership(user);
     if (!current) throw new AppError('CONFLICT', '您还不是会员，请先办理会员登记或入会');
@@ -202,20 +219,20 @@ export const memberTransfer: KindHandler = {
     };
   },
   async effect(tx, app, reviewer, ctx) {
-    const fromId = String(app.payload.fromMemberId);
+    const fromId = app.payload.fromMemberId;
     const old = await txGet<MemberDoc>(tx, 'members', fromId);
     if (!old || old.status !== 'active') throw new AppError('CONFLICT', '申请人的会籍已发生变化，请驳回后由会员重新申请');
     const fromUnion = await txGet<UnionDoc>(tx, 'unions', old.unionId);
-    const toUnion = await txGet<UnionDoc>(tx, 'unions', String(app.payload.toUnionId));
+    const toUnion = await txGet<UnionDoc>(tx, 'unions', app.payload.toUnionId);
     const now = new Date();
     // The old row stays, marked transferred: the history keeps where the member was.
     await tx.collection('members').doc(fromId).update({ status: 'transferred', endedAt: now, endReason: `会籍转移至 ${toUnion?.name ?? ''}`, updatedAt: now, version: old.version + 1 });
     if (fromUnion) await addMembers(tx, fromUnion._id, -1);
-    await createMembership(tx, app, String(app.payload.toUnionId), String(app.payload.unitName), 'transfer', reviewer.user._id, ctx);
+    await createMembership(tx, app, app.payload.toUnionId, app.payload.unitName, 'transfer', reviewer.user._id, ctx, fromId);
   },
   async afterApprove(app) {
-    await rollupMembers(String(app.payload.fromUnionId), { realName: -1 });
-    await rollupMembers(String(app.payload.toUnionId), { realName: 1 });
+    await rollupMembers(app.payload.fromUnionId, { realName: -1 });
+    await rollupMembers(app.payload.toUnionId, { realName: 1 });
   },
-  countedUnions: (app) => [String(app.payload.fromUnionId), String(app.payload.toUnionId)],
-};
+  countedUnions: (app) => [app.payload.fromUnionId, app.payload.toUnionId],
+});

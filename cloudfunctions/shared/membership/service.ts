@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import QRCode from 'qrcode';
 import { DOCUMENT_TYPE_NAMES, type MemberStatus } from '../../../typings/models';
-import type { MemberRow, MembershipCard, MyMembership, UnionSearchHit, UnionSearchResult } from '../../../typings/member';
-import type { Page } from '../../../typings/review';
+import type { MemberRow, MembershipCard, MyMembership } from '../../../typings/member';
+import type { BatchResult, Page } from '../../../typings/review';
 import { holdsRight, requireActor, requireUnion, superiorRightOver, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { audit, auditInTx } from '../audit';
@@ -15,73 +15,16 @@ import type { HandlerContext } from '../handler';
 import { documentIndexKeys } from '../identity/documents';
 import { textWorkbook } from '../importer/text-book';
 import { rollupMembers } from '../org/rollup';
-import { queryTokens } from '../org/search-tokens';
-import { typeName, unionView } from '../org/unions';
+import { like } from '../org/search';
+import { unionView } from '../org/unions';
 import { cappedCount, keysetPage } from '../paging';
 import { blindIndex, decrypt, shownDocument } from '../security/pii';
 import type { ApplicationDoc } from '../workflow/kind';
-import type { Workflow } from '../workflow/service';
+import { view } from '../workflow/views';
 import { trackPiiFile } from '../lifecycle/retention';
 
 const STATUS_NAMES: Record<MemberStatus, string> = { active: '在册', removed: '已移出', transferred: '已转出' };
 const MEMBER_KINDS = ['memberRegister', 'memberJoin', 'memberTransfer'];
-
-export const NOT_FOUND_REASONS = [
-  '本级工会与单位尚未进行工会组织登记：请联系单位工会先扫上级工会的登记二维码完成登记。',
-  '您搜索的是基层以上工会：基层以上工会中只有集团公司、工联会、直属机关和“其他”类型可以直接登记会员；其中“其他”、集团公司、工联会请用其所属（上级）工会的名称检索。',
-  '工会或单位登记时的名称与您输入的不一致：请换用单位全称、简称或名称中的关键字再试，或向单位工会确认登记名称。',
-];
-
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function like(keyword: string) {
-  return db().RegExp({ regexp: escapeRegExp(keyword), options: 'i' });
-}
-
-const HOLDING_SUBTYPES = ['group', 'federation', 'organ', 'other'];
-const SEARCH_LIMIT = 30;
-
-/**
- * Union and unit search for 会员登记 / 入会 / 会籍转移, offering only unions that may hold members.
- * Exact names come first (an equality on `name` / `unitName`), then unions whose bigram tokens hold
- * every bigram of the keyword (a multikey index lookup), checked against the name itself.
- */
-export async function searchUnions(keyword: string): Promise<UnionSearchResult> {
-  const _ = cmd();
-  const unions = db().collection('unions');
-  const re = like(keyword);
-  // Tokens narrow the candidates through the index; the regex then checks the name itself.
-  const tokens = queryTokens(keyword);
-  const contains = _.or([{ name: re }, { unitName: re }]);
-  const holding = _.or([{ category: 'grassroots' }, { subtype: _.in(HOLDING_SUBTYPES) }]);
-  const [exact, direct, parents] = await Promise.all([
-    unions.where(_.and([_.or([{ name: keyword }, { unitName: keyword }]), { status: 'active' }, holding])).limit(10).get(),
-    unions.where(_.and([{ searchTokens: _.all(tokens), status: 'active' }, holding, contains])).limit(SEARCH_LIMIT).get(),
-    // 其他 / 集团公司 / 工联会 are also found by the name of the union they belong to (spec §三.4).
-    unions.where(_.and([{ searchTokens: _.all(tokens), status: 'active', category: 'above' }, { name: re }])).limit(20).get(),
-  ]);
-  const hits = new Map<string, UnionSearchHit>();
-  for (const u of [...(exact.data as UnionDoc[]), ...(direct.data as UnionDoc[])]) {
-    if (!hits.has(u._id)) hits.set(u._id, { id: u._id, name: u.name, unitName: u.unitName, typeName: typeName(u) });
-  }
-  const parentIds = (parents.data as UnionDoc[]).map((p) => p._id);
-  if (parentIds.length) {
-    const children = await unions
-      .where({ parentId: _.in(parentIds), status: 'active', subtype: _.in(['group', 'federation', 'other']) })
-      .limit(SEARCH_LIMIT)
-      .get();
-    for (const c of children.data as UnionDoc[]) {
-      if (!hits.has(c._id)) {
-        const parent = (parents.data as UnionDoc[]).find((p) => p._id === c.parentId);
-        hits.set(c._id, { id: c._id, name: c.name, unitName: c.unitName, typeName: typeName(c), viaParent: parent?.name ?? '' });
-      }
-    }
-  }
-  const list = [...hits.values()];
-  return { hits: list, notFoundReasons: list.length ? [] : NOT_FOUND_REASONS };
-}
 
 /** A member's own code, for the card's QR: signed so it cannot be made up for someone else. */
 export function memberCode(memberId: string): string {
@@ -89,7 +32,7 @@ export function memberCode(memberId: string): string {
   return `UMC:${memberId}:${sig}`;
 }
 
-export async function myMembership(ctx: HandlerContext, workflow: Workflow): Promise<MyMembership> {
+export async function myMembership(_input: unknown, ctx: HandlerContext): Promise<MyMembership> {
   const actor = await requireActor(ctx);
   const rows = await db().collection('members').where({ userId: actor.user._id }).orderBy('joinedAt', 'desc').limit(50).get();
   const members = rows.data as MemberDoc[];
@@ -120,7 +63,7 @@ export async function myMembership(ctx: HandlerContext, workflow: Workflow): Pro
   const pendingDoc = (pendingRes.data as ApplicationDoc[])[0];
   return {
     card,
-    pending: pendingDoc ? await workflow.view(pendingDoc, actor.user._id) : null,
+    pending: pendingDoc ? await view(pendingDoc, { userId: actor.user._id, openid: ctx.caller.openid }) : null,
     history: members.map((m) => ({
       unionName: nameOf(m.unionId),
       status: m.status,
@@ -150,10 +93,10 @@ function keywordFilter(keyword: string): Record<string, unknown> {
 }
 
 export async function listMembers(
-  actor: Actor,
   input: { unionId: string; realName: boolean; keyword?: string; cursor?: string; page?: number; pageSize?: number },
+  ctx: HandlerContext,
 ): Promise<Page<MemberRow> & { union: ReturnType<typeof unionView>; scope: 'own' | 'subordinate' }> {
-  const { union, scope } = await memberScope(actor, input.unionId);
+  const { union, scope } = await memberScope(await requireActor(ctx), input.unionId);
   const _ = cmd();
   const base = { unionId: union._id, status: 'active', realName: input.realName };
   const where = input.keyword ? (_.and([base, keywordFilter(input.keyword)]) as unknown as Record<string, unknown>) : base;
@@ -184,9 +127,12 @@ export async function listMembers(
 }
 
 /** Removal keeps the row (status removed, who, when, why) and ends the user's active membership. */
-export async function removeMembers(actor: Actor, unionId: string, memberIds: string[], reason: string, ctx: HandlerContext) {
+export async function removeMembers(input: { unionId: string; memberIds: string[]; reason: string }, ctx: HandlerContext): Promise<{ results: BatchResult[] }> {
+  const { unionId, reason } = input;
+  const memberIds = [...new Set(input.memberIds)];
+  const actor = await requireActor(ctx);
   if (!holdsRight(actor, unionId, 'manageMembers')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以移出会员');
-  const results = [];
+  const results: BatchResult[] = [];
   for (const id of memberIds) {
     try {
       const removed = await transaction(async (tx) => {
@@ -213,11 +159,12 @@ export async function removeMembers(actor: Actor, unionId: string, memberIds: st
   }
   // A refused removal changes nothing, not even the count's representation.
   if (results.some((r) => r.ok)) await foldMemberCount(unionId);
-  return results;
+  return { results };
 }
 
 /** Not-real-name members only, by an admin of that same union; real-name members never leave. */
-export async function exportMembers(actor: Actor, unionId: string, realName: boolean, ctx: HandlerContext) {
+export async function exportMembers({ unionId, realName }: { unionId: string; realName: boolean }, ctx: HandlerContext) {
+  const actor = await requireActor(ctx);
   if (realName) throw new AppError('PERMISSION_DENIED', '已实名注册会员的信息受保护，不支持导出');
   const union = await requireUnion(unionId, { active: false });
   if (!holdsRight(actor, union._id, 'export')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以导出本工会的未实名会员');

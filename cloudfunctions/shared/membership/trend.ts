@@ -1,6 +1,7 @@
 import type { MemberTrendPoint } from '../../../typings/member';
-import type { Actor } from '../actor';
+import { requireActor } from '../actor';
 import { db } from '../db';
+import type { HandlerContext } from '../handler';
 import { memberScope } from './service';
 
 export const TREND_MONTHS = 12;
@@ -22,8 +23,8 @@ export function lastMonths(now = new Date(), count = TREND_MONTHS): string[] {
  * Members who joined a union in each of the last twelve months, real-name and not, for the 工作台's
  * chart: one grouped query in the database, whatever the union's size.
  */
-export async function memberTrend(actor: Actor, unionId: string, now = new Date()): Promise<{ points: MemberTrendPoint[] }> {
-  const { union } = await memberScope(actor, unionId);
+export async function memberTrend({ unionId }: { unionId: string }, ctx: HandlerContext, now = new Date()): Promise<{ points: MemberTrendPoint[] }> {
+  const { union } = await memberScope(await requireActor(ctx), unionId);
   const months = lastMonths(now);
   const [y, m] = months[0].split('-').map(Number);
   const since = new Date(Date.UTC(y, m - 1, 1) - CHINA_OFFSET_MS);

@@ -6,8 +6,8 @@ import { cmd, db, findById, findOne, txGet, type Tx } from '../db';
 import { closeShards, txMemberCount } from './member-count';
 import { newUnion, type RoleDoc, type UnionDoc, type UserDoc } from '../documents';
 import { roleId } from '../roles/grants';
-import { object, optional, parse, str, type Parser } from '../validate';
-import type { ApplicationDoc, KindHandler } from '../workflow/kind';
+import { object, optional, str } from '../validate';
+import { defineKind, type Prepared } from '../workflow/kind';
 import { resolveQr } from './qr';
 import { CATEGORY_FIELDS, CHANGEABLE_FIELDS, FIELD_LABELS, FORM_FIELDS, checkCategory, superiorOf, typeName, type UnionForm } from './unions';
 import { unionSearchTokens } from './search-tokens';
@@ -24,11 +24,17 @@ async function txUnion(tx: Tx, id: string): Promise<UnionDoc> {
   return u;
 }
 
-export const orgRegister: KindHandler = {
+/** What approval needs: the superior it registers under and the form as checked at submission. */
+interface OrgRegisterPayload {
+  parentId: string;
+  form: UnionForm;
+}
+
+export const orgRegister = defineKind({
   kind: 'orgRegister',
   reviewPermission: 'orgInfo',
-  async prepare(data) {
-    const input = parse({ code: str({ label: '登记二维码', max: 600 }), ...FORM_FIELDS, ...CATEGORY_FIELDS }, data);
+  form: object({ code: str({ label: '登记二维码', max: 600 }), ...FORM_FIELDS, ...CATEGORY_FIELDS }),
+  async prepare(input): Promise<Prepared<OrgRegisterPayload>> {
     const { union: parent } = await resolveQr(input.code, 'org');
     const subtype = checkCategory(input.category, input.subtype, parent);
     await assertCreditCodeFree(input.creditCode);
@@ -61,14 +67,14 @@ export const orgRegister: KindHandler = {
     };
   },
   async beforeApprove(app) {
-    await assertCreditCodeFree((app.payload.form as UnionForm).creditCode);
+    await assertCreditCodeFree(app.payload.form.creditCode);
   },
   async afterApprove(app) {
-    await rollupUnions(String(app.payload.parentId), (app.payload.form as UnionForm).category, 1);
+    await rollupUnions(app.payload.parentId, app.payload.form.category, 1);
   },
   async effect(tx, app, reviewer, ctx) {
-    const form = app.payload.form as UnionForm;
-    const parent = await txUnion(tx, String(app.payload.parentId));
+    const { form } = app.payload;
+    const parent = await txUnion(tx, app.payload.parentId);
     if (parent.status !== 'active') throw new AppError('CONFLICT', '上级工会已注销，无法通过登记');
     const unionId = `u${app._id.slice(0, 23)}`;
     const now = new Date();
@@ -95,17 +101,30 @@ export const orgRegister: KindHandler = {
     await tx.collection('roles').add(role);
     await auditInTx(tx, { actorUserId: reviewer.user._id, action: 'role:firstAdmin', targetType: 'role', targetId: role._id, unionId, detail: { via: app._id } }, ctx);
   },
-};
+});
 
-const CHANGE_SHAPE = Object.fromEntries(CHANGEABLE_FIELDS.map((f) => [f, optional(FORM_FIELDS[f] as Parser<unknown>)])) as {
-  [K in (typeof CHANGEABLE_FIELDS)[number]]: ReturnType<typeof optional<ReturnType<(typeof FORM_FIELDS)[K]>>>;
-};
+/** Every changeable field, each optional: a change names only what changes. */
+const CHANGE_SHAPE = {
+  name: optional(FORM_FIELDS.name),
+  unitName: optional(FORM_FIELDS.unitName),
+  creditCode: optional(FORM_FIELDS.creditCode),
+  address: optional(FORM_FIELDS.address),
+  chairName: optional(FORM_FIELDS.chairName),
+  contactPhone: optional(FORM_FIELDS.contactPhone),
+  declaredMembers: optional(FORM_FIELDS.declaredMembers),
+} satisfies Record<(typeof CHANGEABLE_FIELDS)[number], unknown>;
 
-export const orgChange: KindHandler = {
+/** The changed fields only: their values before (for the change log) and after. */
+interface OrgChangePayload {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+export const orgChange = defineKind({
   kind: 'orgChange',
   reviewPermission: 'orgInfo',
-  async prepare(data, applicant) {
-    const input = parse({ unionId: str({ label: '工会', max: 64 }), changes: object(CHANGE_SHAPE, '变更内容') }, data);
+  form: object({ unionId: str({ label: '工会', max: 64 }), changes: object(CHANGE_SHAPE, '变更内容') }),
+  async prepare(input, applicant): Promise<Prepared<OrgChangePayload>> {
     const union = await requireUnion(input.unionId);
     requireRight(applicant.actor!, union._id, 'orgInfo');
     const before: Record<string, unknown> = {};
@@ -132,7 +151,7 @@ export const orgChange: KindHandler = {
     const union = await txUnion(tx, app.unionId as string);
     if (union.status !== 'active') throw new AppError('CONFLICT', '该工会已注销，无法变更');
     const now = new Date();
-    const after = app.payload.after as Record<string, unknown>;
+    const { after } = app.payload;
     const before = Object.fromEntries(Object.keys(after).map((k) => [k, (union as unknown as Record<string, unknown>)[k]]));
     await tx.collection('unions').doc(union._id).update({
       ...after,
@@ -142,7 +161,7 @@ export const orgChange: KindHandler = {
       version: union.version + 1,
     });
   },
-};
+});
 
 async function deregisterBlockers(unionId: string): Promise<string | null> {
   const [members, children] = await Promise.all([
@@ -155,11 +174,11 @@ async function deregisterBlockers(unionId: string): Promise<string | null> {
   return reasons.length ? `该工会不能注销：${reasons.join('；')}` : null;
 }
 
-export const orgDeregister: KindHandler = {
+export const orgDeregister = defineKind({
   kind: 'orgDeregister',
   reviewPermission: 'orgInfo',
-  async prepare(data, applicant) {
-    const input = parse({ unionId: str({ label: '工会', max: 64 }), reason: str({ label: '注销原因', min: 2, max: 200, multiline: true }) }, data);
+  form: object({ unionId: str({ label: '工会', max: 64 }), reason: str({ label: '注销原因', min: 2, max: 200, multiline: true }) }),
+  async prepare(input, applicant): Promise<Prepared<{ reason: string }>> {
     const union = await requireUnion(input.unionId);
     requireRight(applicant.actor!, union._id, 'orgInfo');
     if (!union.parentId) throw new AppError('PERMISSION_DENIED', '最高一级工会不能在小程序中注销');
@@ -174,7 +193,7 @@ export const orgDeregister: KindHandler = {
       locks: [{ key: `org:${union._id}`, message: '该工会已有待审核的变更或注销申请，请等待审核完成或先撤回' }],
     };
   },
-  async beforeApprove(app: ApplicationDoc) {
+  async beforeApprove(app) {
     const blocker = await deregisterBlockers(app.unionId as string);
     if (blocker) throw new AppError('CONFLICT', blocker);
   },
@@ -198,4 +217,4 @@ export const orgDeregister: KindHandler = {
       await tx.collection('unions').doc(parent._id).update({ childCount: cmd().inc(-1), updatedAt: now });
     }
   },
-};
+});

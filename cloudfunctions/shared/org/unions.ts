@@ -4,7 +4,7 @@ import { AppError } from '../app-error';
 import { PLATFORM_SCOPE, type UnionDoc } from '../documents';
 import { validateCreditCode } from '../identity/credit-code';
 import { validateName } from '../identity/person';
-import { int, oneOf, optional, orgName, str, type Parser } from '../validate';
+import { int, oneOf, optional, orgName, str } from '../validate';
 
 /** The registration form of a union (工会组织登记), validated field by field. */
 export interface UnionForm {
@@ -25,9 +25,9 @@ const CONTACT_PHONE = /^(0\d{2,3}-?\d{7,8}(-\d{1,6})?|1[3-9]\d{9})$/;
 export const FORM_FIELDS = {
   name: orgName('工会名称'),
   unitName: orgName('单位名称'),
-  creditCode: ((v: unknown, f: string) => validateCreditCode(v, f)) as Parser<string>,
+  creditCode: (v: unknown, f: string) => validateCreditCode(v, f),
   address: str({ label: '单位地址', min: 2, max: 100 }),
-  chairName: ((v: unknown, f: string) => validateName(v, f)) as Parser<string>,
+  chairName: (v: unknown, f: string) => validateName(v, f),
   contactPhone: str({ label: '联系电话', max: 20, pattern: CONTACT_PHONE, patternMessage: '联系电话应为手机号码或带区号的固定电话，如 020-87001234' }),
   declaredMembers: int('会员人数', 0, 1_000_000),
 };

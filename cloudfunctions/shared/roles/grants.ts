@@ -9,8 +9,9 @@ import type { HandlerContext } from '../handler';
 import { DOCUMENT_TYPES, validateDocument } from '../identity/documents';
 import { validateName, validatePhone } from '../identity/person';
 import { sealIdentity, sealPhone } from '../security/seal';
-import { list, oneOf, parse, str } from '../validate';
-import type { KindHandler } from '../workflow/kind';
+import type { PersonForRole } from '../../../typings/admin';
+import { list, object, oneOf, str } from '../validate';
+import { defineKind, type Prepared } from '../workflow/kind';
 import { superiorOf } from '../org/unions';
 import { shownDocument } from '../security/pii';
 
@@ -20,15 +21,16 @@ export function roleId(unionId: string, docIndex: string): string {
 }
 
 
-const PERSON_FIELDS = {
+/** The person made admin/operator: the form of 本级 roleGrant and of 下级 appointSubordinate alike. */
+export const PERSON_FOR_ROLE = object({
   unionId: str({ label: '工会', max: 64 }),
   role: oneOf<'admin' | 'operator'>('角色', ['admin', 'operator']),
-  name: ((v: unknown, f: string) => validateName(v, f)) as (v: unknown, f: string) => string,
+  name: (v: unknown, f: string) => validateName(v, f),
   docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES),
   docNumber: str({ label: '证件号码', max: 30 }),
-  phone: ((v: unknown, f: string) => validatePhone(v, f)) as (v: unknown, f: string) => string,
+  phone: (v: unknown, f: string) => validatePhone(v, f),
   permissions: list('权限', oneOf<Permission>('权限', ALL_PERMISSIONS), ALL_PERMISSIONS.length),
-};
+}, '人员信息');
 
 interface GrantPayload {
   unionId: string;
@@ -42,8 +44,7 @@ interface GrantPayload {
 }
 
 /** Validates the person being made admin/operator; a registered person's name must match their document. */
-async function grantInput(data: unknown, authorize: (union: UnionDoc) => void): Promise<{ payload: GrantPayload; union: UnionDoc; user: UserDoc | undefined }> {
-  const input = parse(PERSON_FIELDS, data);
+async function grantInput(input: PersonForRole, authorize: (union: UnionDoc) => void): Promise<{ payload: GrantPayload; union: UnionDoc; user: UserDoc | undefined }> {
   const union = await requireUnion(input.unionId);
   // Rights first: nothing about the person is revealed to someone who may not set roles here.
   authorize(union);
@@ -110,31 +111,32 @@ function grantLines(p: GrantPayload) {
 }
 
 /** 本级工会权限设置: an admin proposes; the superior's admin approves; until then no rights. */
-export const roleGrant: KindHandler = {
+export const roleGrant = defineKind({
   kind: 'roleGrant',
   reviewPermission: 'settings',
-  async prepare(data, applicant) {
-    const { payload, union } = await grantInput(data, (u) => requireRight(applicant.actor!, u._id, 'settings'));
+  form: PERSON_FOR_ROLE,
+  async prepare(input, applicant): Promise<Prepared<GrantPayload>> {
+    const { payload, union } = await grantInput(input, (u) => requireRight(applicant.actor!, u._id, 'settings'));
     return {
       reviewerUnionId: superiorOf(union),
       unionId: union._id,
-      payload: payload as unknown as Record<string, unknown>,
+      payload,
       title: `${union.name} 设置${payload.role === 'admin' ? '管理员' : '操作员'}：${payload.name}`,
       lines: grantLines(payload),
       locks: [{ key: `role:${roleId(union._id, payload.docIndex)}`, message: '该人员已有待审核的权限申请，请勿重复提交' }],
     };
   },
   async effect(tx, app, reviewer, ctx) {
-    await applyGrant(tx, app.payload as unknown as GrantPayload, reviewer.user._id, ctx, app._id);
+    await applyGrant(tx, app.payload, reviewer.user._id, ctx, app._id);
   },
-};
+});
 
 /** Handover (spec §六.3): the new admin applies to revoke the old one; the superior approves. */
-export const roleRevoke: KindHandler = {
+export const roleRevoke = defineKind({
   kind: 'roleRevoke',
   reviewPermission: 'settings',
-  async prepare(data, applicant) {
-    const input = parse({ unionId: str({ label: '工会', max: 64 }), roleId: str({ label: '要撤销的人员', max: 64 }), reason: str({ label: '撤销原因', min: 2, max: 200, multiline: true }) }, data);
+  form: object({ unionId: str({ label: '工会', max: 64 }), roleId: str({ label: '要撤销的人员', max: 64 }), reason: str({ label: '撤销原因', min: 2, max: 200, multiline: true }) }),
+  async prepare(input, applicant): Promise<Prepared<{ roleId: string; reason: string }>> {
     const union = await requireUnion(input.unionId);
     requireRight(applicant.actor!, union._id, 'settings');
     const role = await findById<RoleDoc>('roles', input.roleId);
@@ -153,7 +155,7 @@ export const roleRevoke: KindHandler = {
     };
   },
   async effect(tx, app, reviewer, ctx) {
-    const role = await txGet<RoleDoc>(tx, 'roles', String(app.payload.roleId));
+    const role = await txGet<RoleDoc>(tx, 'roles', app.payload.roleId);
     if (!role || role.status !== 'active') throw new AppError('CONFLICT', '该人员的权限已被撤销');
     const union = await txGet<UnionDoc>(tx, 'unions', role.unionId);
     if (!union) throw new AppError('NOT_FOUND', '工会组织不存在');
@@ -166,11 +168,11 @@ export const roleRevoke: KindHandler = {
     await tx.collection('roles').doc(role._id).update({ status: 'revoked', revokedAt: new Date(), revokedBy: reviewer.user._id });
     await auditInTx(tx, { actorUserId: reviewer.user._id, action: 'role:revoke', targetType: 'role', targetId: role._id, unionId: role.unionId, detail: { via: app._id } }, ctx);
   },
-};
+});
 
 /** 下级工会权限设置: a superior enters a subordinate's admin directly; effective at once, audited. */
-export async function appointSubordinate(actor: Actor, data: unknown, ctx: HandlerContext): Promise<{ roleId: string; attached: boolean }> {
-  const { payload, union } = await grantInput(data, (u) => {
+export async function appointSubordinate(person: PersonForRole, actor: Actor, ctx: HandlerContext): Promise<{ roleId: string; attached: boolean }> {
+  const { payload, union } = await grantInput(person, (u) => {
     if (!superiorRightOver(actor, u, 'settings')) throw new AppError('PERMISSION_DENIED', '只能为下级工会设置管理员');
   });
   await transaction((tx) => applyGrant(tx, payload, actor.user._id, ctx, 'superior'));

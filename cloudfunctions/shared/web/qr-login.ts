@@ -64,7 +64,9 @@ export async function startQrLogin(): Promise<QrLoginStart> {
 }
 
 /** The admin confirms in the mini-program: only a waiting, unexpired code turns, and only once. */
-export async function confirmQrLogin(qrId: string, ctx: HandlerContext): Promise<{ confirmed: true }> {
+export async function confirmQrLogin(input: { code: string }, ctx: HandlerContext): Promise<{ confirmed: true }> {
+  const qrId = parseQrLogin(input.code);
+  if (!qrId) throw new AppError('INVALID_INPUT', '这不是后台系统的登录二维码，请扫描电脑屏幕上的登录二维码', 'code');
   const actor = await requireActor(ctx);
   if (actor.roles.length === 0) throw new AppError('PERMISSION_DENIED', '您不是任何工会的管理员或操作员，无法登录后台系统');
   const res = await db()
