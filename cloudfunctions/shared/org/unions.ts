@@ -1,28 +1,24 @@
 import { ABOVE_SUBTYPE_NAMES, MEMBER_HOLDING_SUBTYPES, type AboveSubtype, type UnionCategory } from '../../../typings/models';
+import type { Schema } from '../../../typings/api';
 import type { UnionView } from '../../../typings/org';
+import type { UnionFormFields } from '../../../typings/review';
 import { AppError } from '../app-error';
 import { PLATFORM_SCOPE, type UnionDoc } from '../documents';
 import { validateCreditCode } from '../identity/credit-code';
 import { validateName } from '../identity/person';
 import { int, oneOf, optional, orgName, str } from '../validate';
 
-/** The registration form of a union (工会组织登记), validated field by field. */
-export interface UnionForm {
-  name: string;
-  unitName: string;
-  creditCode: string;
+/** A union's registered fields as checked at registration (工会组织登记): the subtype settled against the superior. */
+export interface UnionForm extends UnionFormFields {
   category: UnionCategory;
   subtype: AboveSubtype | null;
-  address: string;
-  chairName: string;
-  contactPhone: string;
-  declaredMembers: number;
 }
 
 const SUBTYPES = Object.keys(ABOVE_SUBTYPE_NAMES) as AboveSubtype[];
 const CONTACT_PHONE = /^(0\d{2,3}-?\d{7,8}(-\d{1,6})?|1[3-9]\d{9})$/;
 
-export const FORM_FIELDS = {
+/** Held to the contract's fields: the registration and change forms read them with these parsers. */
+export const FORM_FIELDS: Schema<UnionFormFields> = {
   name: orgName('工会名称'),
   unitName: orgName('单位名称'),
   creditCode: (v: unknown, f: string) => validateCreditCode(v, f),
