@@ -33,9 +33,11 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await world.close();
-    teardown();
+    await teardown();
   }
-  console.log(`${PAGE_STATES.filter((s) => !filter || s.name.includes(filter)).length} states, ${faultCount} layout faults`);
+  console.log(
+    `${PAGE_STATES.filter((s) => !filter || s.name.includes(filter)).length} states, ${faultCount} layout faults`,
+  );
   if (faultCount) process.exitCode = 1;
 }
 

@@ -51,8 +51,26 @@ export interface PageComponent {
 }
 
 let simulate: Simulate | undefined;
-const NODE_OWN = ['AbortController', 'AbortSignal', 'URL', 'URLSearchParams', 'Blob', 'File', 'FormData', 'Headers', 'Request', 'Response', 'fetch', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'structuredClone', 'performance'];
-let cleanupJsdom: (() => void) | undefined;
+const NODE_OWN = [
+  'AbortController',
+  'AbortSignal',
+  'URL',
+  'URLSearchParams',
+  'Blob',
+  'File',
+  'FormData',
+  'Headers',
+  'Request',
+  'Response',
+  'fetch',
+  'TextEncoder',
+  'TextDecoder',
+  'atob',
+  'btoa',
+  'structuredClone',
+  'performance',
+];
+let cleanupJsdom: (() => Promise<void>) | undefined;
 export const wxCalls: WxRecorder = {
   toasts: [],
   modals: [],
@@ -93,7 +111,10 @@ function installWx(): void {
       const content = o.editable ? (wxCalls.modalTexts.shift() ?? '') : undefined;
       return ok(o, { confirm, cancel: !confirm, ...(content !== undefined ? { content } : {}) });
     },
-    requestSubscribeMessage: (o: { tmplIds: string[] }) => (wxCalls.subscribeRequests.push(o.tmplIds), ok(o, { errMsg: 'requestSubscribeMessage:ok' })),
+    requestSubscribeMessage: (o: { tmplIds: string[] }) => (
+      wxCalls.subscribeRequests.push(o.tmplIds),
+      ok(o, { errMsg: 'requestSubscribeMessage:ok' })
+    ),
     setClipboardData: (o: { data: string }) => (wxCalls.clipboard.push(o.data), ok(o)),
     scanCode: (o: { success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
       const result = wxCalls.scanResults.shift();
@@ -117,15 +138,26 @@ function installWx(): void {
     downloadFile: (o: { url: string }) => ok(o, { tempFilePath: o.url, statusCode: 200 }),
     saveImageToPhotosAlbum: (o: { filePath: string }) => (wxCalls.savedImages.push(o.filePath), ok(o)),
     // downloadFile answers the URL itself as the temp path, so the opened document names what was downloaded.
-    openDocument: (o: { filePath: string; fileType?: string; showMenu?: boolean }) => (wxCalls.documents.push({ url: o.filePath, fileType: o.fileType, showMenu: o.showMenu }), ok(o)),
+    openDocument: (o: { filePath: string; fileType?: string; showMenu?: boolean }) => (
+      wxCalls.documents.push({ url: o.filePath, fileType: o.fileType, showMenu: o.showMenu }),
+      ok(o)
+    ),
     stopPullDownRefresh: (o?: unknown) => ok(o as never),
     setNavigationBarTitle: (o: unknown) => ok(o as never),
     cloud: {
       init: () => undefined,
-      uploadFile: (o: { cloudPath: string; filePath: string; success?: (r: unknown) => void; fail?: (e: unknown) => void }) => {
+      uploadFile: (o: {
+        cloudPath: string;
+        filePath: string;
+        success?: (r: unknown) => void;
+        fail?: (e: unknown) => void;
+      }) => {
         const content = tempFiles.get(o.filePath);
         if (!content || !wxCalls.uploader) return o.fail?.({ errMsg: 'uploadFile:fail' });
-        wxCalls.uploader(o.cloudPath, content).then((fileID) => o.success?.({ fileID, statusCode: 200 }), (e: unknown) => o.fail?.(e));
+        wxCalls.uploader(o.cloudPath, content).then(
+          (fileID) => o.success?.({ fileID, statusCode: 200 }),
+          (e: unknown) => o.fail?.(e),
+        );
       },
     },
     navigateTo: (o: { url: string }) => (wxCalls.navigations.push({ kind: 'navigateTo', url: o.url }), ok(o)),
@@ -165,15 +197,21 @@ function resolveNpmComponents(): void {
     for (const [tag, spec] of Object.entries(using)) {
       if (spec.startsWith('.') || spec.startsWith('/')) continue;
       const hit = resolveComponent(file, spec, MP_OUT);
-      if (!hit) throw new Error(`${path.relative(MP_OUT, file)}: component ${tag} = ${spec} does not resolve in dist/miniprogram`);
+      if (!hit)
+        throw new Error(
+          `${path.relative(MP_OUT, file)}: component ${tag} = ${spec} does not resolve in dist/miniprogram`,
+        );
       using[tag] = `/${path.relative(MP_OUT, hit).split(path.sep).join('/')}`;
     }
     return json;
   };
 }
 
+/** TDesign's longest transition (transitionDurations 300 ms, plus its own 30 ms step), with room to spare. */
+const TRANSITION_SETTLE_MS = 500;
+
 /** Sets up jsdom and miniprogram-simulate (outside mocha too, for `npm run shots`); answers the teardown. */
-export function setupPageEnvironment(): () => void {
+export function setupPageEnvironment(): () => Promise<void> {
   const g = global as unknown as Record<string, unknown>;
   // jsdom-global overwrites globals and deletes them on cleanup; keep Node's own for the emulator,
   // the SDK and fetch (undici rejects a jsdom AbortSignal), and put everything back afterwards.
@@ -181,7 +219,10 @@ export function setupPageEnvironment(): () => void {
   const keys = [...(require('jsdom-global/keys') as string[]), 'document', 'window'];
   const saved = new Map(keys.map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cleanup = (require('jsdom-global') as (html?: string, opts?: object) => () => void)(undefined, { pretendToBeVisual: true, url: 'http://localhost/' });
+  const cleanup = (require('jsdom-global') as (html?: string, opts?: object) => () => void)(undefined, {
+    pretendToBeVisual: true,
+    url: 'http://localhost/',
+  });
   for (const k of NODE_OWN) {
     const d = saved.get(k);
     if (d) Object.defineProperty(globalThis, k, d);
@@ -191,7 +232,7 @@ export function setupPageEnvironment(): () => void {
   simulate ??= require('miniprogram-simulate') as Simulate;
   resolveNpmComponents();
   installWx();
-  return () => {
+  return async () => {
     // Detaching ends what pages left running (a code button's countdown) before the DOM goes away.
     for (const page of openedPages) {
       try {
@@ -201,6 +242,9 @@ export function setupPageEnvironment(): () => void {
       }
     }
     openedPages.clear();
+    // TDesign's transitions (a toast or dialog closing) finish on their own timers, at most
+    // 300 ms + 30 ms after they start, and render when they fire: let them fire while the DOM exists.
+    await new Promise((resolve) => setTimeout(resolve, TRANSITION_SETTLE_MS));
     cleanup();
     for (const [k, d] of saved) {
       if (d) Object.defineProperty(globalThis, k, d);
@@ -324,7 +368,11 @@ function touchTarget(el: PageComponent): PageComponent {
 /** Taps an element (by selector; `index` for the n-th match, e.g. the second tab) as the user would. */
 export async function tap(page: PageComponent, selector: string, index = 0): Promise<void> {
   // A person waits for the loading mask, and for an open dialog to be answered, before tapping again.
-  await until(page, () => !page.data.busy && !find(page, '#t-dialog')?.data.visible, `the page to finish loading before tapping ${selector}`);
+  await until(
+    page,
+    () => !page.data.busy && !find(page, '#t-dialog')?.data.visible,
+    `the page to finish loading before tapping ${selector}`,
+  );
   const el = findAll(page, selector)[index];
   if (!el) throw new Error(`nothing to tap at ${selector}${index ? ` #${index}` : ''}`);
   touchTarget(el).dispatchEvent('tap');
@@ -364,7 +412,12 @@ export async function type(page: PageComponent, selector: string, value: unknown
  * What a TDesign component itself announces (a picker's confirm, a tab change, a popup's close): the
  * component instance triggers the event, so the page's handler runs as in WeChat.
  */
-export async function emit(page: PageComponent, selector: string, event: string, detail: Record<string, unknown>): Promise<void> {
+export async function emit(
+  page: PageComponent,
+  selector: string,
+  event: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
   const el = find(page, selector);
   if (!el) throw new Error(`no component at ${selector}`);
   (el.instance as unknown as { triggerEvent(name: string, detail: unknown): void }).triggerEvent(event, detail);
@@ -393,11 +446,19 @@ function watchFeedback(page: PageComponent): void {
     const dialog = find(page, '#t-dialog');
     const open = Boolean(dialog?.data.visible) && findAll(page, '#t-dialog >>> .t-dialog__button--confirm').length > 0;
     if (open && !dialogOpen) {
-      wxCalls.modals.push({ title: texts(page, '#t-dialog >>> .t-dialog__header').join(''), content: texts(page, '#t-dialog >>> .t-dialog__body-text').join('') });
+      wxCalls.modals.push({
+        title: texts(page, '#t-dialog >>> .t-dialog__header').join(''),
+        content: texts(page, '#t-dialog >>> .t-dialog__body-text').join(''),
+      });
       const answer = wxCalls.modalAnswers.length ? wxCalls.modalAnswers.shift() : true;
-      const button = answer === false && findAll(page, '#t-dialog >>> .t-dialog__button--cancel').length ? 'cancel' : 'confirm';
+      const button =
+        answer === false && findAll(page, '#t-dialog >>> .t-dialog__button--cancel').length ? 'cancel' : 'confirm';
       // The tap comes after the dialog is on screen, as a person's would.
-      if (answer !== 'leave') setTimeout(() => touchTarget(findAll(page, `#t-dialog >>> .t-dialog__button--${button}`)[0]).dispatchEvent('tap'), 0);
+      if (answer !== 'leave')
+        setTimeout(
+          () => touchTarget(findAll(page, `#t-dialog >>> .t-dialog__button--${button}`)[0]).dispatchEvent('tap'),
+          0,
+        );
     }
     dialogOpen = open;
   };
@@ -414,11 +475,18 @@ export async function answerReason(page: PageComponent, reason: string): Promise
 }
 
 /** Waits until the page shows what the test expects (calls are asynchronous), or fails with what it shows. */
-export async function until(page: PageComponent, check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(
+  page: PageComponent,
+  check: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out waiting for ${what}; page shows: ${(page.dom.textContent ?? '').replace(/\s+/g, ' ').slice(0, 400)}; toasts: ${JSON.stringify(wxCalls.toasts)}`);
+      throw new Error(
+        `timed out waiting for ${what}; page shows: ${(page.dom.textContent ?? '').replace(/\s+/g, ' ').slice(0, 400)}; toasts: ${JSON.stringify(wxCalls.toasts)}`,
+      );
     }
     await settle(10);
   }
@@ -432,11 +500,18 @@ export function pageText(page: PageComponent): string {
  * The mini-program's calls go to the emulator in-process, as the given WeChat user: the real
  * functions and database, no mocked wx.cloud.
  */
-export function connectToEmulator(emulator: { functions: { invoke(name: string, event: unknown, identity: { openid?: string }): Promise<{ result: unknown }> } }): { actAs(openid: string | undefined): void } {
+export function connectToEmulator(emulator: {
+  functions: { invoke(name: string, event: unknown, identity: { openid?: string }): Promise<{ result: unknown }> };
+}): { actAs(openid: string | undefined): void } {
   let openid: string | undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const transport = require(path.join(MP_OUT, 'api', 'transport.js')) as { setTransport(t: (name: string, data: Record<string, unknown>) => Promise<unknown>): void };
-  transport.setTransport(async (name, data) => (await emulator.functions.invoke(name, data, { openid, appid: 'wx-page-test' } as { openid?: string })).result);
+  const transport = require(path.join(MP_OUT, 'api', 'transport.js')) as {
+    setTransport(t: (name: string, data: Record<string, unknown>) => Promise<unknown>): void;
+  };
+  transport.setTransport(
+    async (name, data) =>
+      (await emulator.functions.invoke(name, data, { openid, appid: 'wx-page-test' } as { openid?: string })).result,
+  );
   return {
     actAs(id) {
       openid = id;
