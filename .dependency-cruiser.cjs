@@ -46,7 +46,8 @@ const rules = [
   },
   {
     name: 'shared-is-below-functions',
-    comment: 'cloudfunctions/shared is the domain core: functions build on it, never the other way (tools: next rules).',
+    comment:
+      'cloudfunctions/shared is the domain core: functions build on it, never the other way (tools: next rules).',
     from: { path: '^cloudfunctions/shared/' },
     to: { path: '^cloudfunctions/(?!shared/)' },
   },
@@ -58,7 +59,8 @@ const rules = [
   },
   {
     name: 'functions-not-tools',
-    comment: 'Function code, shared/ included, ships to the cloud: it never imports the emulator, tests, bench, scripts or a client.',
+    comment:
+      'Function code, shared/ included, ships to the cloud: it never imports the emulator, tests, bench, scripts or a client.',
     from: { path: '^cloudfunctions/' },
     to: { path: '^(emulator/|fixtures/|tests/|bench/|scripts/|miniprogram/|console/)' },
   },
@@ -93,13 +95,29 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const forbidden = rules.flatMap((rule) => {
   const known = KNOWN[rule.name] ?? [];
   const files = [...new Set(known.map(([from]) => from))];
-  const base = { ...rule, severity: 'error', from: { ...rule.from, pathNot: [].concat(rule.from.pathNot ?? [], files.map((f) => `^${escape(f)}$`)) } };
+  const base = {
+    ...rule,
+    severity: 'error',
+    from: {
+      ...rule.from,
+      pathNot: [].concat(
+        rule.from.pathNot ?? [],
+        files.map((f) => `^${escape(f)}$`),
+      ),
+    },
+  };
   const perFile = files.map((file) => ({
     ...rule,
     name: rule.name,
     severity: 'error',
     from: { path: `^${escape(file)}$` },
-    to: { ...rule.to, pathNot: [].concat(rule.to.pathNot ?? [], known.filter(([f]) => f === file).map(([, to]) => `^${escape(to)}$`)) },
+    to: {
+      ...rule.to,
+      pathNot: [].concat(
+        rule.to.pathNot ?? [],
+        known.filter(([f]) => f === file).map(([, to]) => `^${escape(to)}$`),
+      ),
+    },
   }));
   return [base, ...perFile];
 });

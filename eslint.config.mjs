@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', '.data/**', '.tmp/**', '.cache/**', 'miniprogram/miniprogram_npm/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.data/**',
+      '.tmp/**',
+      '.cache/**',
+      'miniprogram/miniprogram_npm/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -22,7 +32,10 @@ export default tseslint.config(
     rules: {
       // A promise nobody awaits loses its error and races the response: real bugs in functions and tests.
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       // tsc already reports unused locals and parameters (noUnusedLocals / noUnusedParameters).
       '@typescript-eslint/no-unused-vars': 'off',
       // TypeScript checks undefined names itself; the ESLint rule does not know ambient globals like wx.

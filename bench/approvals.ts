@@ -24,7 +24,8 @@ type Answer = { ok: boolean; error?: { code: string; message: string }; data?: u
 export async function runApprovalBench(emulator: RunningEmulator): Promise<void> {
   const call = async (openid: string, action: string, payload: unknown): Promise<Answer> => {
     try {
-      return (await sdkFor(emulator, openid, 120_000).callFunction({ name: 'review', data: { action, payload } })).result as Answer;
+      return (await sdkFor(emulator, openid, 120_000).callFunction({ name: 'review', data: { action, payload } }))
+        .result as Answer;
     } catch (err) {
       return { ok: false, error: { code: 'TRANSPORT', message: String(err) } };
     }
@@ -46,10 +47,26 @@ export async function runApprovalBench(emulator: RunningEmulator): Promise<void>
       contactPhone: '020-87000000',
       declaredMembers: 100,
     };
-    emulator.engine.insert('unions', [newUnion(id, fields, street, { adminCount: admins.length }) as unknown as Record<string, unknown>]);
-    emulator.engine.modify({ collection: 'unions', query: { _id: street._id }, data: { $inc: { childCount: 1 } }, multi: false, merge: true, upsert: false });
+    emulator.engine.insert('unions', [
+      newUnion(id, fields, street, { adminCount: admins.length }) as unknown as Record<string, unknown>,
+    ]);
+    emulator.engine.modify({
+      collection: 'unions',
+      query: { _id: street._id },
+      data: { $inc: { childCount: 1 } },
+      multi: false,
+      merge: true,
+      upsert: false,
+    });
     // Counted by the roll-ups above it, as a registration's rollupUnions does (npm run check compares them).
-    emulator.engine.modify({ collection: 'unions', query: { _id: { $in: [street._id, ...street.ancestors] } }, data: { $inc: { 'stats.subtreeGrassroots': 1 } }, multi: true, merge: true, upsert: false });
+    emulator.engine.modify({
+      collection: 'unions',
+      query: { _id: { $in: [street._id, ...street.ancestors] } },
+      data: { $inc: { 'stats.subtreeGrassroots': 1 } },
+      multi: true,
+      merge: true,
+      upsert: false,
+    });
     const roles: RoleDoc[] = admins.map((u) => ({
       _id: `bench-role-${id}-${u._id}`,
       userId: u._id,
@@ -81,7 +98,10 @@ export async function runApprovalBench(emulator: RunningEmulator): Promise<void>
     const worker = async () => {
       while (next < first + count) {
         const i = next++;
-        const res = await call(`bench-applicant-openid-${i}`, 'submit', { kind: 'memberJoin', data: { unionId, unitName: '压测单位' } });
+        const res = await call(`bench-applicant-openid-${i}`, 'submit', {
+          kind: 'memberJoin',
+          data: { unionId, unitName: '压测单位' },
+        });
         if (!res.ok) throw new Error(`submit failed: ${res.error?.code} ${res.error?.message}`);
         ids.push((res.data as { application: { id: string } }).application.id);
       }
@@ -105,23 +125,55 @@ export async function runApprovalBench(emulator: RunningEmulator): Promise<void>
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const total = work.reduce((n, w) => n + w.ids.length, 0);
     const failed = [...failures.values()].reduce((a, b) => a + b, 0);
-    return { approved: total - failed, seconds, rate: (total - failed) / seconds, failures: failed ? JSON.stringify(Object.fromEntries(failures)) : 'none' };
+    return {
+      approved: total - failed,
+      seconds,
+      rate: (total - failed) / seconds,
+      failures: failed ? JSON.stringify(Object.fromEntries(failures)) : 'none',
+    };
   };
 
   // Baseline: ten unions, one admin each.
-  const many = Array.from({ length: ADMINS }, (_, k) => ({ admin: adminOpenid(k), unionId: unionWithAdmins([admins[k]]) }));
-  const manyWork = await Promise.all(many.map(async (m) => ({ admin: m.admin, ids: await applications(m.unionId, APPROVALS / ADMINS) })));
+  const many = Array.from({ length: ADMINS }, (_, k) => ({
+    admin: adminOpenid(k),
+    unionId: unionWithAdmins([admins[k]]),
+  }));
+  const manyWork = await Promise.all(
+    many.map(async (m) => ({ admin: m.admin, ids: await applications(m.unionId, APPROVALS / ADMINS) })),
+  );
   const baseline = await approveAll(manyWork);
 
   // One union, ten admins: admin k takes every tenth application, so they never race for one.
   const oneUnion = unionWithAdmins(admins.slice(ADMINS, ADMINS * 2));
   const oneIds = await applications(oneUnion, APPROVALS);
-  const one = await approveAll(Array.from({ length: ADMINS }, (_, k) => ({ admin: adminOpenid(ADMINS + k), ids: oneIds.filter((_, i) => i % ADMINS === k) })));
+  const one = await approveAll(
+    Array.from({ length: ADMINS }, (_, k) => ({
+      admin: adminOpenid(ADMINS + k),
+      ids: oneIds.filter((_, i) => i % ADMINS === k),
+    })),
+  );
 
-  printTable(`approvals per second: ${ADMINS} admins approving ${APPROVALS} applications at once (baseline = ${ADMINS} unions, measured in this run)`, [
-    { run: `baseline: ${ADMINS} unions, 1 admin each`, approved: baseline.approved, seconds: baseline.seconds.toFixed(1), 'approvals/s': baseline.rate.toFixed(1), 'vs baseline': '1.00×', failures: baseline.failures },
-    { run: `one union, ${ADMINS} admins`, approved: one.approved, seconds: one.seconds.toFixed(1), 'approvals/s': one.rate.toFixed(1), 'vs baseline': `${(one.rate / baseline.rate).toFixed(2)}×`, failures: one.failures },
-  ]);
+  printTable(
+    `approvals per second: ${ADMINS} admins approving ${APPROVALS} applications at once (baseline = ${ADMINS} unions, measured in this run)`,
+    [
+      {
+        run: `baseline: ${ADMINS} unions, 1 admin each`,
+        approved: baseline.approved,
+        seconds: baseline.seconds.toFixed(1),
+        'approvals/s': baseline.rate.toFixed(1),
+        'vs baseline': '1.00×',
+        failures: baseline.failures,
+      },
+      {
+        run: `one union, ${ADMINS} admins`,
+        approved: one.approved,
+        seconds: one.seconds.toFixed(1),
+        'approvals/s': one.rate.toFixed(1),
+        'vs baseline': `${(one.rate / baseline.rate).toFixed(2)}×`,
+        failures: one.failures,
+      },
+    ],
+  );
 
   // batchApprove of BATCH applications of one union, in one call of the review function.
   const batchUnion = unionWithAdmins([admins[ADMINS * 2]]);
@@ -130,14 +182,17 @@ export async function runApprovalBench(emulator: RunningEmulator): Promise<void>
   const res = await call(adminOpenid(ADMINS * 2), 'batchApprove', { ids: batchIds });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const results = res.ok ? (res.data as { results: Array<{ ok: boolean }> }).results : [];
-  printTable(`batchApprove of ${BATCH} applications on one union, one call (review function budget ${REVIEW_BUDGET_S} s)`, [
-    {
-      answered: res.ok ? 'ok' : `${res.error?.code} ${res.error?.message ?? ''}`.slice(0, 60),
-      approved: results.filter((r) => r.ok).length,
-      refused: results.filter((r) => !r.ok).length,
-      seconds: seconds.toFixed(1),
-      'approvals/s': (results.filter((r) => r.ok).length / seconds).toFixed(1),
-      'share of budget': `${Math.round((seconds / REVIEW_BUDGET_S) * 100)}%`,
-    },
-  ]);
+  printTable(
+    `batchApprove of ${BATCH} applications on one union, one call (review function budget ${REVIEW_BUDGET_S} s)`,
+    [
+      {
+        answered: res.ok ? 'ok' : `${res.error?.code} ${res.error?.message ?? ''}`.slice(0, 60),
+        approved: results.filter((r) => r.ok).length,
+        refused: results.filter((r) => !r.ok).length,
+        seconds: seconds.toFixed(1),
+        'approvals/s': (results.filter((r) => r.ok).length / seconds).toFixed(1),
+        'share of budget': `${Math.round((seconds / REVIEW_BUDGET_S) * 100)}%`,
+      },
+    ],
+  );
 }

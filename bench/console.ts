@@ -42,7 +42,14 @@ async function sample(fn: () => Promise<unknown>): Promise<Samples> {
 function row(what: string, s: Samples): Record<string, string | number> {
   const { ms } = s;
   const fmt = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
-  return { request: what, samples: ms.length, p50_ms: fmt(ms[Math.floor(ms.length / 2)]), p95_ms: ms.length ? fmt(percentile(ms, 95)) : '—', max_ms: fmt(ms[ms.length - 1]), failed: s.failure ?? '' };
+  return {
+    request: what,
+    samples: ms.length,
+    p50_ms: fmt(ms[Math.floor(ms.length / 2)]),
+    p95_ms: ms.length ? fmt(percentile(ms, 95)) : '—',
+    max_ms: fmt(ms[ms.length - 1]),
+    failed: s.failure ?? '',
+  };
 }
 
 export async function runConsoleBench(): Promise<void> {
@@ -80,13 +87,44 @@ export async function runConsoleBench(): Promise<void> {
     const streets = Math.max(1, Math.round(UNIONS / 100));
     const tree: UnionDoc[] = [];
     for (let s = 0; s < streets; s++) {
-      const street = newUnion(`bs${s}`, { name: `示例街道${s}工会`, unitName: `示例街道${s}`, creditCode: '', category: 'above', subtype: 'street', address: '', chairName: '', contactPhone: '', declaredMembers: 0 }, county);
+      const street = newUnion(
+        `bs${s}`,
+        {
+          name: `示例街道${s}工会`,
+          unitName: `示例街道${s}`,
+          creditCode: '',
+          category: 'above',
+          subtype: 'street',
+          address: '',
+          chairName: '',
+          contactPhone: '',
+          declaredMembers: 0,
+        },
+        county,
+      );
       tree.push(street);
       for (let g = 0; g < 99 && tree.length < UNIONS; g++) {
-        tree.push(newUnion(`bg${s}-${g}`, { name: `示例企业${s}-${g}工会委员会`, unitName: `示例企业${s}-${g}`, creditCode: '', category: 'grassroots', subtype: null, address: '', chairName: '', contactPhone: '', declaredMembers: 10 }, street));
+        tree.push(
+          newUnion(
+            `bg${s}-${g}`,
+            {
+              name: `示例企业${s}-${g}工会委员会`,
+              unitName: `示例企业${s}-${g}`,
+              creditCode: '',
+              category: 'grassroots',
+              subtype: null,
+              address: '',
+              chairName: '',
+              contactPhone: '',
+              declaredMembers: 10,
+            },
+            street,
+          ),
+        );
       }
     }
-    for (let i = 0; i < tree.length; i += 10_000) emulator.engine.insert('unions', tree.slice(i, i + 10_000) as unknown as Array<Record<string, unknown>>);
+    for (let i = 0; i < tree.length; i += 10_000)
+      emulator.engine.insert('unions', tree.slice(i, i + 10_000) as unknown as Array<Record<string, unknown>>);
 
     const admin = new WebClient(emulator);
     const login = await admin.login(demoPhone(4), DEMO_PASSWORD);
@@ -102,18 +140,54 @@ export async function runConsoleBench(): Promise<void> {
     const realTotal = Math.ceil(MEMBERS * 0.8);
     const deepPage = Math.max(1, Math.floor(realTotal / 20 / 2));
     // The cursor the console holds on reaching that page: after the last real-name row of the page before.
-    const before = emulator.engine.find('members', { unionId: union, status: 'active', realName: true }, { sort: { joinedAt: -1 }, skip: (deepPage - 1) * 20 - 1, limit: 1 })[0] as unknown as MemberDoc;
+    const before = emulator.engine.find(
+      'members',
+      { unionId: union, status: 'active', realName: true },
+      { sort: { joinedAt: -1 }, skip: (deepPage - 1) * 20 - 1, limit: 1 },
+    )[0] as unknown as MemberDoc;
     const deepCursor = encodeCursor(before.joinedAt, before._id);
     // The same rows either way, or the cursor row would time a wrong (empty) page.
-    const byNumber = (await ok(admin, 'member', 'list', { unionId: union, realName: true, page: deepPage, pageSize: 20 })) as { items: Array<{ id: string }> };
-    const byCursor = (await ok(admin, 'member', 'list', { unionId: union, realName: true, cursor: deepCursor, pageSize: 20 })) as { items: Array<{ id: string }> };
-    if (byCursor.items.length !== 20 || byCursor.items.map((i) => i.id).join() !== byNumber.items.map((i) => i.id).join()) throw new Error('the deep cursor does not land on the deep page');
+    const byNumber = (await ok(admin, 'member', 'list', {
+      unionId: union,
+      realName: true,
+      page: deepPage,
+      pageSize: 20,
+    })) as { items: Array<{ id: string }> };
+    const byCursor = (await ok(admin, 'member', 'list', {
+      unionId: union,
+      realName: true,
+      cursor: deepCursor,
+      pageSize: 20,
+    })) as { items: Array<{ id: string }> };
+    if (
+      byCursor.items.length !== 20 ||
+      byCursor.items.map((i) => i.id).join() !== byNumber.items.map((i) => i.id).join()
+    )
+      throw new Error('the deep cursor does not land on the deep page');
     const rows = [
       row('floor: system.ping through the door', await sample(() => ok(admin, 'system', 'ping', {}))),
-      row('member.list 已实名, first page', await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, page: 1, pageSize: 20 }))),
-      row(`member.list 已实名, page ${deepPage}`, await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, page: deepPage, pageSize: 20 }))),
-      row('member.list search by name', await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, keyword: '会员0421', page: 1, pageSize: 20 }))),
-      row(`member.list 已实名, page ${deepPage} by cursor (as the console pages)`, await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, cursor: deepCursor, pageSize: 20 }))),
+      row(
+        'member.list 已实名, first page',
+        await sample(() => ok(admin, 'member', 'list', { unionId: union, realName: true, page: 1, pageSize: 20 })),
+      ),
+      row(
+        `member.list 已实名, page ${deepPage}`,
+        await sample(() =>
+          ok(admin, 'member', 'list', { unionId: union, realName: true, page: deepPage, pageSize: 20 }),
+        ),
+      ),
+      row(
+        'member.list search by name',
+        await sample(() =>
+          ok(admin, 'member', 'list', { unionId: union, realName: true, keyword: '会员0421', page: 1, pageSize: 20 }),
+        ),
+      ),
+      row(
+        `member.list 已实名, page ${deepPage} by cursor (as the console pages)`,
+        await sample(() =>
+          ok(admin, 'member', 'list', { unionId: union, realName: true, cursor: deepCursor, pageSize: 20 }),
+        ),
+      ),
       row(
         '工作台 (3 calls as the page makes them, grassroots)',
         await sample(() =>
@@ -124,15 +198,37 @@ export async function runConsoleBench(): Promise<void> {
           ]),
         ),
       ),
-      row(`工作台 roll-up (org.stats), county over ${tree.length} unions`, await sample(() => ok(county_, 'org', 'stats', { unionId: demoUnionId('county') }))),
+      row(
+        `工作台 roll-up (org.stats), county over ${tree.length} unions`,
+        await sample(() => ok(county_, 'org', 'stats', { unionId: demoUnionId('county') })),
+      ),
       row(
         `组织目录, county over ${tree.length} unions`,
-        await sample(() => ok(county_, 'org', 'directory', { unionId: demoUnionId('county'), category: 'grassroots', page: 1, pageSize: 20 })),
+        await sample(() =>
+          ok(county_, 'org', 'directory', {
+            unionId: demoUnionId('county'),
+            category: 'grassroots',
+            page: 1,
+            pageSize: 20,
+          }),
+        ),
       ),
       // Last: a synchronous engine call blocks the loop, and the server would drop the idle keep-alive sockets.
-      row('floor: engine find, first page (no HTTP)', await sample(async () => emulator.engine.find('members', { unionId: union, status: 'active', realName: true }, { sort: { joinedAt: -1 }, limit: 20 }))),
+      row(
+        'floor: engine find, first page (no HTTP)',
+        await sample(async () =>
+          emulator.engine.find(
+            'members',
+            { unionId: union, status: 'active', realName: true },
+            { sort: { joinedAt: -1 }, limit: 20 },
+          ),
+        ),
+      ),
     ];
-    printTable(`back office on ${MEMBERS} members in one union and ${tree.length} unions under a county (goal: p95 < 300 ms)`, rows);
+    printTable(
+      `back office on ${MEMBERS} members in one union and ${tree.length} unions under a county (goal: p95 < 300 ms)`,
+      rows,
+    );
     console.log(`peak RSS ${peakRssMb()} MB`);
   } finally {
     await emulator.close();

@@ -44,7 +44,10 @@ export async function runEmulatorBench(): Promise<void> {
     // fill blocks the event loop, and an idle keep-alive socket would be reset under the client).
     const tFill = Date.now();
     for (let i = INSERT_DOCS; i < BIG_DOCS; i += 10_000) {
-      emulator.engine.insert('members', Array.from({ length: Math.min(10_000, BIG_DOCS - i) }, (_, k) => memberLike(i + k)));
+      emulator.engine.insert(
+        'members',
+        Array.from({ length: Math.min(10_000, BIG_DOCS - i) }, (_, k) => memberLike(i + k)),
+      );
     }
     const fillSeconds = (Date.now() - tFill) / 1000;
 
@@ -63,21 +66,41 @@ export async function runEmulatorBench(): Promise<void> {
       const i = Math.floor(Math.random() * BIG_DOCS);
       byIndex.push(await timed(() => members.where({ docIndex: `idx-${i}`, status: 'active' }).get()));
       byId.push(await timed(() => members.doc(`m${i}`).get()));
-      byUnion.push(await timed(() => members.where({ unionId: `u${i % 5000}`, status: 'active', realName: true }).limit(20).get()));
+      byUnion.push(
+        await timed(() =>
+          members
+            .where({ unionId: `u${i % 5000}`, status: 'active', realName: true })
+            .limit(20)
+            .get(),
+        ),
+      );
     }
     const row = (name: string, samples: number[]) => {
       const s = [...samples].sort((a, b) => a - b);
-      return { query: name, n: s.length, 'p50 ms': percentile(s, 50).toFixed(2), 'p99 ms': percentile(s, 99).toFixed(2), 'max ms': s[s.length - 1].toFixed(2) };
+      return {
+        query: name,
+        n: s.length,
+        'p50 ms': percentile(s, 50).toFixed(2),
+        'p99 ms': percentile(s, 99).toFixed(2),
+        'max ms': s[s.length - 1].toFixed(2),
+      };
     };
 
     printTable(`emulator: batched add through the SDK (${BATCH} per add, SQLite on disk)`, [
-      { documents: INSERT_DOCS, seconds: insertSeconds.toFixed(2), 'inserts/s': Math.round(INSERT_DOCS / insertSeconds) },
+      {
+        documents: INSERT_DOCS,
+        seconds: insertSeconds.toFixed(2),
+        'inserts/s': Math.round(INSERT_DOCS / insertSeconds),
+      },
     ]);
-    printTable(`emulator: get latency through the SDK on ${BIG_DOCS.toLocaleString('en')} documents (filled in ${fillSeconds.toFixed(1)} s)`, [
-      row('where({docIndex, status}) – index', byIndex),
-      row('doc(_id).get() – primary key', byId),
-      row('where({unionId, status, realName}).limit(20)', byUnion),
-    ]);
+    printTable(
+      `emulator: get latency through the SDK on ${BIG_DOCS.toLocaleString('en')} documents (filled in ${fillSeconds.toFixed(1)} s)`,
+      [
+        row('where({docIndex, status}) – index', byIndex),
+        row('doc(_id).get() – primary key', byId),
+        row('where({unionId, status, realName}).limit(20)', byUnion),
+      ],
+    );
     printTable('emulator: memory', [{ 'peak RSS MB': peakRssMb() }]);
   } finally {
     await emulator.close();

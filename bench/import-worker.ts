@@ -14,14 +14,30 @@ const FLOOR_INSERT_BATCH = 250;
 
 async function floor(file: string): Promise<Record<string, number>> {
   const tParse = Date.now();
-  const parsed = XLSX.utils.sheet_to_json<string[]>(XLSX.read(fs.readFileSync(file), { type: 'buffer', dense: true }).Sheets['会员信息'], { header: 1 });
+  const parsed = XLSX.utils.sheet_to_json<string[]>(
+    XLSX.read(fs.readFileSync(file), { type: 'buffer', dense: true }).Sheets['会员信息'],
+    { header: 1 },
+  );
   const parseSeconds = (Date.now() - tParse) / 1000;
-  const db = tcb.init({ env: process.env.TCB_ENV, serviceUrl: process.env.TCB_SERVICE_URL, timeout: 600_000 }).database();
+  const db = tcb
+    .init({ env: process.env.TCB_ENV, serviceUrl: process.env.TCB_SERVICE_URL, timeout: 600_000 })
+    .database();
   const tInsert = Date.now();
   for (let i = 1; i < parsed.length; i += FLOOR_INSERT_BATCH) {
-    await db.collection('floor').add(parsed.slice(i, i + FLOOR_INSERT_BATCH).map((r) => ({ name: r[0], docType: r[1], doc: r[2], phone: r[3], unitName: r[4] })));
+    await db
+      .collection('floor')
+      .add(
+        parsed
+          .slice(i, i + FLOOR_INSERT_BATCH)
+          .map((r) => ({ name: r[0], docType: r[1], doc: r[2], phone: r[3], unitName: r[4] })),
+      );
   }
-  return { parseSeconds, floorSeconds: parseSeconds + (Date.now() - tInsert) / 1000, rss: peakRssMb(), cpu: cpuSeconds() };
+  return {
+    parseSeconds,
+    floorSeconds: parseSeconds + (Date.now() - tInsert) / 1000,
+    rss: peakRssMb(),
+    cpu: cpuSeconds(),
+  };
 }
 
 type Answer<T> = { ok: true; data: T } | { ok: false; error: { message: string } };
@@ -29,7 +45,16 @@ type Answer<T> = { ok: true; data: T } | { ok: false; error: { message: string }
 /** Calls the importer's `main` as SCF does, as the demo grassroots admin. */
 async function call<T>(action: string, payload: Record<string, string>): Promise<T> {
   const env = process.env.TCB_ENV ?? '';
-  const context = { environment: JSON.stringify({ TCB_ENV: env, SCF_NAMESPACE: env, TCB_CONTEXT_KEYS: 'TCB_ENV,SCF_NAMESPACE', WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: 'demo-admin-grassroots', WX_APPID: 'wx-bench' }) };
+  const context = {
+    environment: JSON.stringify({
+      TCB_ENV: env,
+      SCF_NAMESPACE: env,
+      TCB_CONTEXT_KEYS: 'TCB_ENV,SCF_NAMESPACE',
+      WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID',
+      WX_OPENID: 'demo-admin-grassroots',
+      WX_APPID: 'wx-bench',
+    }),
+  };
   const res = (await main({ action, payload }, context)) as Answer<T>;
   if (!res.ok) throw new Error(res.error.message);
   return res.data;
@@ -54,7 +79,11 @@ async function runImport(fileId: string, unionId: string): Promise<Record<string
   return { seconds: (Date.now() - t0) / 1000, calls, imported: job.imported, rss: peakRssMb(), cpu: cpuSeconds() };
 }
 
-const WORK: Record<string, (a: string, b: string) => Promise<Record<string, number>>> = { floor, validate: runValidate, import: runImport };
+const WORK: Record<string, (a: string, b: string) => Promise<Record<string, number>>> = {
+  floor,
+  validate: runValidate,
+  import: runImport,
+};
 const [mode, a, b] = process.argv.slice(2);
 if (WORK[mode]) {
   WORK[mode](a, b).then(

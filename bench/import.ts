@@ -22,13 +22,27 @@ const SIZES = (process.env.BENCH_IMPORT_ROWS ?? '10000,100000,200000').split(','
 const BUDGET_MS = process.env.BENCH_IMPORT_BUDGET_MS ?? '20000';
 
 function idFor(i: number): string {
-  return syntheticResidentId(`${1950 + Math.floor(i / 10000)}0${1 + (Math.floor(i / 1000) % 9)}1${i % 10}`, i % 1000, `4401${String(10 + (i % 80)).padStart(2, '0')}`);
+  return syntheticResidentId(
+    `${1950 + Math.floor(i / 10000)}0${1 + (Math.floor(i / 1000) % 9)}1${i % 10}`,
+    i % 1000,
+    `4401${String(10 + (i % 80)).padStart(2, '0')}`,
+  );
 }
 
 function workbook(rows: number): Buffer {
-  const data: Array<Array<{ t: string; v: string }>> = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称'].map((v) => ({ t: 's', v }))];
+  const data: Array<Array<{ t: string; v: string }>> = [
+    ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'].map((v) => ({ t: 's', v })),
+  ];
   for (let i = 0; i < rows; i++) {
-    data.push([`会员${String.fromCodePoint(0x4e00 + (i % 20000))}${String.fromCodePoint(0x4e00 + Math.floor(i / 20000))}`, '居民身份证', idFor(i), `13${String(100000000 + i).slice(-9)}`, '广州示例科技有限公司'].map((v) => ({ t: 's', v })));
+    data.push(
+      [
+        `会员${String.fromCodePoint(0x4e00 + (i % 20000))}${String.fromCodePoint(0x4e00 + Math.floor(i / 20000))}`,
+        '居民身份证',
+        idFor(i),
+        `13${String(100000000 + i).slice(-9)}`,
+        '广州示例科技有限公司',
+      ].map((v) => ({ t: 's', v })),
+    );
   }
   const book = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(data as unknown as string[][]), '会员信息');
@@ -44,13 +58,24 @@ function requests(counts: Map<string, number>): number {
 /** The workers run as plain JavaScript, bundled the way the functions are, with no ts-node in them. */
 async function bundleWorker(dir: string): Promise<string> {
   const outfile = path.join(dir, 'import-worker.js');
-  await build({ entryPoints: [path.join(__dirname, 'import-worker.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(__dirname, 'import-worker.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
 function worker(script: string, args: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = fork(script, args, { execArgv: process.env.BENCH_WORKER_EXEC_ARGV?.split(' ').filter(Boolean) ?? [], env: { ...process.env, IMPORT_BUDGET_MS: BUDGET_MS } });
+    const child = fork(script, args, {
+      execArgv: process.env.BENCH_WORKER_EXEC_ARGV?.split(' ').filter(Boolean) ?? [],
+      env: { ...process.env, IMPORT_BUDGET_MS: BUDGET_MS },
+    });
     child.on('message', (m) => resolve(m as Record<string, number>));
     child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`${args.join(' ')} exited with ${code}`))));
   });
@@ -67,7 +92,10 @@ export async function runImportBench(): Promise<void> {
       const file = workbook(rows);
       const filePath = path.join(dataDir, 'members.xlsx');
       fs.writeFileSync(filePath, file);
-      const up = await sdkFor(emulator, undefined, 600_000).uploadFile({ cloudPath: `uploads/bench-${rows}.xlsx`, fileContent: file });
+      const up = await sdkFor(emulator, undefined, 600_000).uploadFile({
+        cloudPath: `uploads/bench-${rows}.xlsx`,
+        fileContent: file,
+      });
       const script = await bundleWorker(dataDir);
       // The database's CPU during each worker's run is this process's (the emulator's); on a shared
       // machine, CPU seconds compare the work done where wall-clock seconds also count the waiting.
@@ -103,6 +131,9 @@ export async function runImportBench(): Promise<void> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  printTable(`member import (emulator on disk in the bench process; function and floor in their own processes; budget ${BUDGET_MS} ms a call; targets: ≤ 2× floor, function peak RSS < 256 MB)`, results);
+  printTable(
+    `member import (emulator on disk in the bench process; function and floor in their own processes; budget ${BUDGET_MS} ms a call; targets: ≤ 2× floor, function peak RSS < 256 MB)`,
+    results,
+  );
   printTable('bench process (the emulator)', [{ 'peak RSS MB': peakRssMb() }]);
 }

@@ -61,10 +61,21 @@ export async function runLoadBench(): Promise<void> {
         const i = nextPerson++;
         const target = TARGETS[(i + c) % TARGETS.length];
         // Two taps of one submit: the replay must not make a second application.
-        const data = { action: 'submit', requestId: `load-${i}`, payload: { kind: 'memberJoin', data: { unionId: demoUnionId(target.union), unitName: '负载测试单位' } } };
+        const data = {
+          action: 'submit',
+          requestId: `load-${i}`,
+          payload: { kind: 'memberJoin', data: { unionId: demoUnionId(target.union), unitName: '负载测试单位' } },
+        };
         await Promise.all([call(`load-openid-${i}`, 'review', data), call(`load-openid-${i}`, 'review', data)]);
         // Some change their mind and apply elsewhere too: refused while one is pending.
-        if (i % 7 === 0) await call(`load-openid-${i}`, 'review', { action: 'submit', payload: { kind: 'memberJoin', data: { unionId: demoUnionId(TARGETS[(i + 1) % 3].union), unitName: '负载测试单位' } } });
+        if (i % 7 === 0)
+          await call(`load-openid-${i}`, 'review', {
+            action: 'submit',
+            payload: {
+              kind: 'memberJoin',
+              data: { unionId: demoUnionId(TARGETS[(i + 1) % 3].union), unitName: '负载测试单位' },
+            },
+          });
       }
     };
     const admin = async (a: number) => {
@@ -81,24 +92,38 @@ export async function runLoadBench(): Promise<void> {
       }
     };
     const started = Date.now();
-    await Promise.all([...Array.from({ length: CLIENTS - ADMINS }, (_, c) => member(c)), ...Array.from({ length: ADMINS }, (_, a) => admin(a))]);
+    await Promise.all([
+      ...Array.from({ length: CLIENTS - ADMINS }, (_, c) => member(c)),
+      ...Array.from({ length: ADMINS }, (_, a) => admin(a)),
+    ]);
     const elapsed = (Date.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    printTable(`load: ${CLIENTS} concurrent clients (${CLIENTS - ADMINS} members applying, ${ADMINS} admins approving) for ${SECONDS}s on 127.0.0.1`, [
-      {
-        calls,
-        'calls/s': Math.round(calls / elapsed),
-        'p50 ms': percentile(latencies, 50).toFixed(1),
-        'p99 ms': percentile(latencies, 99).toFixed(1),
-        'max ms': (latencies.at(-1) ?? 0).toFixed(1),
-        'peak RSS MB': peakRssMb(),
-      },
-    ]);
-    printTable('answers other than ok (expected: ALREADY_PROCESSED for lost races, DUPLICATE for a second pending application)', [...errors].map(([code, n]) => ({ code, count: n })));
+    printTable(
+      `load: ${CLIENTS} concurrent clients (${CLIENTS - ADMINS} members applying, ${ADMINS} admins approving) for ${SECONDS}s on 127.0.0.1`,
+      [
+        {
+          calls,
+          'calls/s': Math.round(calls / elapsed),
+          'p50 ms': percentile(latencies, 50).toFixed(1),
+          'p99 ms': percentile(latencies, 99).toFixed(1),
+          'max ms': (latencies.at(-1) ?? 0).toFixed(1),
+          'peak RSS MB': peakRssMb(),
+        },
+      ],
+    );
+    printTable(
+      'answers other than ok (expected: ALREADY_PROCESSED for lost races, DUPLICATE for a second pending application)',
+      [...errors].map(([code, n]) => ({ code, count: n })),
+    );
 
     // Invariants on what is left behind.
-    const members = emulator.engine.find('members', { status: 'active', userId: { $regex: '^load-user-' } }) as unknown as MemberDoc[];
-    const apps = emulator.engine.find('applications', { applicantUserId: { $regex: '^load-user-' } }) as unknown as ApplicationDoc[];
+    const members = emulator.engine.find('members', {
+      status: 'active',
+      userId: { $regex: '^load-user-' },
+    }) as unknown as MemberDoc[];
+    const apps = emulator.engine.find('applications', {
+      applicantUserId: { $regex: '^load-user-' },
+    }) as unknown as ApplicationDoc[];
     const usersAfter = emulator.engine.find('users', { _id: { $regex: '^load-user-' } }) as unknown as UserDoc[];
     const locks = emulator.engine.find('locks', {}) as unknown as Array<{ _id: string; applicationId: string }>;
     const perUser = new Map<string, number>();
@@ -106,7 +131,9 @@ export async function runLoadBench(): Promise<void> {
     const violations: string[] = [];
     for (const [u, n] of perUser) if (n > 1) violations.push(`${u} has ${n} active memberships`);
     const memberIds = new Set(members.map((m) => m._id));
-    for (const u of usersAfter) if (u.activeMemberId && !memberIds.has(u.activeMemberId)) violations.push(`${u._id} points at a missing membership`);
+    for (const u of usersAfter)
+      if (u.activeMemberId && !memberIds.has(u.activeMemberId))
+        violations.push(`${u._id} points at a missing membership`);
     const pendingPerUser = new Map<string, number>();
     for (const a of apps) {
       const effect = `m${a._id.slice(0, 23)}`;
@@ -116,15 +143,28 @@ export async function runLoadBench(): Promise<void> {
         pendingPerUser.set(String(a.applicantUserId), (pendingPerUser.get(String(a.applicantUserId)) ?? 0) + 1);
         if (!locks.some((l) => l.applicationId === a._id)) violations.push(`pending ${a._id} holds no lock`);
       }
-      if (!['pending', 'approved', 'rejected', 'withdrawn'].includes(a.status)) violations.push(`${a._id} in state ${a.status}`);
+      if (!['pending', 'approved', 'rejected', 'withdrawn'].includes(a.status))
+        violations.push(`${a._id} in state ${a.status}`);
     }
     for (const [u, n] of pendingPerUser) if (n > 1) violations.push(`${u} has ${n} pending membership applications`);
-    for (const l of locks) if (!apps.some((a) => a._id === l.applicationId && a.status === 'pending')) violations.push(`lock ${l._id} outlived its application`);
-    const byStatus = apps.reduce<Record<string, number>>((acc, a) => ((acc[a.status] = (acc[a.status] ?? 0) + 1), acc), {});
+    for (const l of locks)
+      if (!apps.some((a) => a._id === l.applicationId && a.status === 'pending'))
+        violations.push(`lock ${l._id} outlived its application`);
+    const byStatus = apps.reduce<Record<string, number>>(
+      (acc, a) => ((acc[a.status] = (acc[a.status] ?? 0) + 1), acc),
+      {},
+    );
     printTable('invariants after the run', [
       { check: 'applications by status', result: JSON.stringify(byStatus) },
       { check: 'active memberships (load users)', result: members.length },
-      { check: 'one active membership per person, approvals ↔ member rows, one pending application per person, locks ↔ pending', result: violations.length === 0 ? 'all hold' : `${violations.length} VIOLATIONS: ${violations.slice(0, 5).join('; ')}` },
+      {
+        check:
+          'one active membership per person, approvals ↔ member rows, one pending application per person, locks ↔ pending',
+        result:
+          violations.length === 0
+            ? 'all hold'
+            : `${violations.length} VIOLATIONS: ${violations.slice(0, 5).join('; ')}`,
+      },
     ]);
     if (violations.length) process.exitCode = 1;
 

@@ -18,7 +18,9 @@ import { percentile, printTable } from './table';
 const SIZES: Array<ProvinceSize & { label: string }> = [
   { label: '1k unions, 10k members', unions: 1_000, members: 10_000, pending: 5_000, auditLogs: 10_000 },
   { label: '10k unions, 100k members', unions: 10_000, members: 100_000, pending: 5_000, auditLogs: 100_000 },
-  ...(process.env.BENCH_SCALE_FULL === '1' ? [{ label: '100k unions, 1M members', unions: 100_000, members: 1_000_000, pending: 5_000, auditLogs: 1_000_000 }] : []),
+  ...(process.env.BENCH_SCALE_FULL === '1'
+    ? [{ label: '100k unions, 1M members', unions: 100_000, members: 1_000_000, pending: 5_000, auditLogs: 1_000_000 }]
+    : []),
 ];
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 40);
 
@@ -50,7 +52,14 @@ async function measureSize(size: ProvinceSize): Promise<Map<string, Measured>> {
         emulator.engine.insert(c, docs);
       },
       async (unionId, inc) => {
-        emulator.engine.modify({ collection: 'unions', query: { _id: unionId }, data: { $inc: inc }, multi: false, merge: true, upsert: false });
+        emulator.engine.modify({
+          collection: 'unions',
+          query: { _id: unionId },
+          data: { $inc: inc },
+          multi: false,
+          merge: true,
+          upsert: false,
+        });
       },
     );
     const as = (openid: string) => new Caller(emulator, openid);
@@ -58,8 +67,15 @@ async function measureSize(size: ProvinceSize): Promise<Map<string, Measured>> {
     const actions: Array<[string, () => Promise<unknown>]> = [
       ['member.searchUnions, many hits', () => as('demo-user').ok('member', 'searchUnions', { keyword: '科技' })],
       ['member.searchUnions, no match', () => as('demo-user').ok('member', 'searchUnions', { keyword: ABSENT_NAME })],
-      ['org.directory, street admin', () => as('demo-admin-street').ok('org', 'directory', { unionId: demoUnionId('street'), category: 'grassroots' })],
-      ['member.list, page 1 of the big union', () => as('demo-admin-grassroots').ok('member', 'list', { unionId: grassroots, realName: true })],
+      [
+        'org.directory, street admin',
+        () =>
+          as('demo-admin-street').ok('org', 'directory', { unionId: demoUnionId('street'), category: 'grassroots' }),
+      ],
+      [
+        'member.list, page 1 of the big union',
+        () => as('demo-admin-grassroots').ok('member', 'list', { unionId: grassroots, realName: true }),
+      ],
       ['review.listInbox, 5,000 pending', () => as('demo-admin-grassroots').ok('review', 'listInbox', {})],
       ['admin.auditLog, province office', () => as('demo-province-office').ok('admin', 'auditLog', {})],
       ['member.my (floor)', () => as('demo-member').ok('member', 'my', {})],
@@ -98,12 +114,14 @@ export async function runScaleBench(): Promise<void> {
   const FLOOR = 'member.my (floor)';
   // Timings on a shared machine drift between sizes; the ratio to the floor measured in the same
   // size's run (and the examined counts) are what compare.
-  const overFloor = (i: number, name: string) => (results[i].get(name) as Measured).p50 / (results[i].get(FLOOR) as Measured).p50;
+  const overFloor = (i: number, name: string) =>
+    (results[i].get(name) as Measured).p50 / (results[i].get(FLOOR) as Measured).p50;
   const rows = names.map((name) => {
     const row: Record<string, string> = { action: name };
     SIZES.forEach((size, i) => {
       const m = results[i].get(name) as Measured;
-      row[size.label] = `${m.p50.toFixed(1)} / ${m.p95.toFixed(1)} ms = ${overFloor(i, name).toFixed(1)}× floor (${m.keys} keys, ${m.docs} docs)`;
+      row[size.label] =
+        `${m.p50.toFixed(1)} / ${m.p95.toFixed(1)} ms = ${overFloor(i, name).toFixed(1)}× floor (${m.keys} keys, ${m.docs} docs)`;
     });
     const first = results[0].get(name) as Measured;
     const last = results[results.length - 1].get(name) as Measured;
@@ -112,5 +130,8 @@ export async function runScaleBench(): Promise<void> {
     row['growth over floor'] = `${(overFloor(results.length - 1, name) / overFloor(0, name)).toFixed(2)}×`;
     return row;
   });
-  printTable(`scale: hot read actions, p50 / p95 through the function gateway (${RUNS} runs each; examined per call)${SIZES.length < 3 ? ' — BENCH_SCALE_FULL=1 adds 100k unions / 1M members' : ''}`, rows);
+  printTable(
+    `scale: hot read actions, p50 / p95 through the function gateway (${RUNS} runs each; examined per call)${SIZES.length < 3 ? ' — BENCH_SCALE_FULL=1 adds 100k unions / 1M members' : ''}`,
+    rows,
+  );
 }

@@ -43,7 +43,8 @@ function parseArgs(argv: string[]): CliOptions {
     else if (arg === '--functions') opts.functionsDirs.push(value());
     else throw new Error(`未知参数: ${arg}（可用: --port <端口> --data <目录> --reset --functions <目录>）`);
   }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('--port 必须是 0–65535 的整数');
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+    throw new Error('--port 必须是 0–65535 的整数');
   return opts;
 }
 
@@ -54,12 +55,20 @@ export async function runCli(argv: string[], project: CliProject = { options: {}
   const lock = DataFolderLock.acquire(dataDir);
   const server = http.createServer();
   await listen(server, opts.port).catch((err: NodeJS.ErrnoException) => {
-    throw err.code === 'EADDRINUSE' ? new Error(`端口 ${opts.port} 已被占用，请用 --port <端口> 换一个（--port 0 自动选择空闲端口）`) : err;
+    throw err.code === 'EADDRINUSE'
+      ? new Error(`端口 ${opts.port} 已被占用，请用 --port <端口> 换一个（--port 0 自动选择空闲端口）`)
+      : err;
   });
   lock.setPort((server.address() as AddressInfo).port);
   if (opts.reset) resetDataFolder(lock, dataDir);
   const functionsDirs = [...(project.options.functionsDirs ?? []), ...opts.functionsDirs];
-  const emulator = await startEmulator({ ...project.options, functionsDirs, port: opts.port, dataDir, listening: server });
+  const emulator = await startEmulator({
+    ...project.options,
+    functionsDirs,
+    port: opts.port,
+    dataDir,
+    listening: server,
+  });
   // Before anything is printed: a stop signal at any moment from now on closes the store cleanly.
   let stopping = false;
   const stop = async () => {

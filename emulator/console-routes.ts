@@ -44,7 +44,11 @@ interface HttpTriggerResult {
  */
 export function consoleRoutes(ctx: EmulatorContext, consoleDir: string | undefined): Route[] {
   return [
-    { method: '*', path: /^\/api\/(.*)$/, handle: (req, res, { url, params }) => api(params[0], req.method ?? 'GET', url, req, res) },
+    {
+      method: '*',
+      path: /^\/api\/(.*)$/,
+      handle: (req, res, { url, params }) => api(params[0], req.method ?? 'GET', url, req, res),
+    },
     {
       method: '*',
       path: /^\/console$/,
@@ -53,10 +57,20 @@ export function consoleRoutes(ctx: EmulatorContext, consoleDir: string | undefin
         res.end();
       },
     },
-    { method: 'GET', path: /^\/console\/(.*)$/, handle: (_req, res, { params }) => serveStatic(decodeURIComponent(params[0]) || 'index.html', res) },
+    {
+      method: 'GET',
+      path: /^\/console\/(.*)$/,
+      handle: (_req, res, { params }) => serveStatic(decodeURIComponent(params[0]) || 'index.html', res),
+    },
   ];
 
-  async function api(name: string, method: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function api(
+    name: string,
+    method: string,
+    url: URL,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     ctx.actionCounts.set('http', (ctx.actionCounts.get('http') ?? 0) + 1);
     const body = await readBody(req, MAX_API_BYTES);
     const headers: Record<string, string> = {};
@@ -82,7 +96,10 @@ export function consoleRoutes(ctx: EmulatorContext, consoleDir: string | undefin
       res.writeHead(r.statusCode, { ...r.headers, 'content-length': out.length });
       res.end(out);
     } catch (err) {
-      sendJson(res, 502, { ok: false, error: { code: 'INTERNAL', message: `服务暂时不可用，请稍后重试（${(err as Error).message}）` } });
+      sendJson(res, 502, {
+        ok: false,
+        error: { code: 'INTERNAL', message: `服务暂时不可用，请稍后重试（${(err as Error).message}）` },
+      });
     }
   }
 

@@ -68,7 +68,9 @@ export function resetDataFolder(lock: DataFolderLock, dataDir: string): void {
 export function readOwner(file: string): LockOwner | undefined {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockOwner>;
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, port: parsed.port ?? null, startedAt: String(parsed.startedAt ?? '') } : undefined;
+    return typeof parsed.pid === 'number'
+      ? { pid: parsed.pid, port: parsed.port ?? null, startedAt: String(parsed.startedAt ?? '') }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -56,7 +56,9 @@ export class FaultInjector {
     this.state.matched += 1;
     if (rule.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
     const budgetLeft = rule.maxFailures === undefined || this.state.failed < rule.maxFailures;
-    const nth = (rule.failNth !== undefined && this.state.matched === rule.failNth) || (rule.failFrom !== undefined && this.state.matched >= rule.failFrom);
+    const nth =
+      (rule.failNth !== undefined && this.state.matched === rule.failNth) ||
+      (rule.failFrom !== undefined && this.state.matched >= rule.failFrom);
     const share = rule.failRate !== undefined && this.next() < rule.failRate;
     if (budgetLeft && (nth || share)) {
       this.state.failed += 1;

@@ -62,7 +62,11 @@ export class FunctionRuntime {
     return [...names].sort();
   }
 
-  async invoke(name: string, event: unknown, identity: CallerIdentity): Promise<{ requestId: string; result: unknown }> {
+  async invoke(
+    name: string,
+    event: unknown,
+    identity: CallerIdentity,
+  ): Promise<{ requestId: string; result: unknown }> {
     const main = this.load(name);
     const requestId = randomBytes(16).toString('hex');
     const timeoutMs = this.timeouts.get(name) ?? DEFAULT_TIMEOUT_MS;
@@ -80,7 +84,8 @@ export class FunctionRuntime {
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new EmulatorError('FUNCTIONS_TIME_LIMIT_EXCEEDED', `云函数 ${name} 执行超时（${timeoutMs} ms）`)),
+          () =>
+            reject(new EmulatorError('FUNCTIONS_TIME_LIMIT_EXCEEDED', `云函数 ${name} 执行超时（${timeoutMs} ms）`)),
           timeoutMs,
         );
       });
@@ -102,7 +107,8 @@ export class FunctionRuntime {
   private load(name: string): CloudFunctionMain {
     const cached = this.loaded.get(name);
     if (cached) return cached;
-    if (!/^[A-Za-z][A-Za-z0-9_-]{0,59}$/.test(name)) throw new EmulatorError('FUNCTIONS_NOT_FOUND', `云函数名称不合法: ${name}`);
+    if (!/^[A-Za-z][A-Za-z0-9_-]{0,59}$/.test(name))
+      throw new EmulatorError('FUNCTIONS_NOT_FOUND', `云函数名称不合法: ${name}`);
     const file = this.functionsDirs.map((dir) => path.join(dir, name, 'index.js')).find((f) => fs.existsSync(f));
     if (!file) {
       throw new EmulatorError('FUNCTIONS_NOT_FOUND', `云函数 ${name} 不存在（先运行 npm run build）`);
@@ -117,7 +123,12 @@ export class FunctionRuntime {
   }
 
   /** The SCF context: identity travels in `environment`, which tcb.getCloudbaseContext(context) parses. */
-  private contextFor(name: string, requestId: string, timeoutMs: number, identity: CallerIdentity): Record<string, unknown> {
+  private contextFor(
+    name: string,
+    requestId: string,
+    timeoutMs: number,
+    identity: CallerIdentity,
+  ): Record<string, unknown> {
     const wx: Record<string, string> = {};
     if (identity.openid) {
       wx.WX_OPENID = identity.openid;

@@ -29,7 +29,10 @@ export function parseJson(body: Buffer | string): unknown {
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -37,11 +40,19 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 export interface Route {
   method: string;
   path: RegExp;
-  handle(req: http.IncomingMessage, res: http.ServerResponse, match: { url: URL; params: string[] }): Promise<void> | void;
+  handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    match: { url: URL; params: string[] },
+  ): Promise<void> | void;
 }
 
 /** The first route of the table that matches, like the action tables: no route, no answer (the caller 404s). */
-export function findRoute(routes: readonly Route[], method: string, pathname: string): { route: Route; params: string[] } | undefined {
+export function findRoute(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: string[] } | undefined {
   for (const route of routes) {
     if (route.method !== '*' && route.method !== method) continue;
     const m = route.path.exec(pathname);

@@ -10,7 +10,9 @@ import path from 'node:path';
  */
 export function useLocalKeys(dataDir: string, names: readonly string[]): void {
   const file = path.join(dataDir, 'keys.json');
-  const keys: Record<string, string> = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const keys: Record<string, string> = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)
+    : {};
   let changed = false;
   for (const name of names) {
     if (!keys[name]) {

@@ -33,7 +33,13 @@ export class Outbox {
   }
 
   record(kind: OutboxKind, payload: Record<string, unknown>, state: Record<string, unknown> = {}): OutboxEntry {
-    const entry: OutboxEntry = { id: randomBytes(12).toString('hex'), kind, at: new Date().toISOString(), payload, state };
+    const entry: OutboxEntry = {
+      id: randomBytes(12).toString('hex'),
+      kind,
+      at: new Date().toISOString(),
+      payload,
+      state,
+    };
     this.db
       .prepare('INSERT INTO _outbox (id, kind, at, payload, state) VALUES (?, ?, ?, ?, ?)')
       .run(entry.id, kind, entry.at, JSON.stringify(payload), JSON.stringify(state));

@@ -75,7 +75,9 @@ export interface RunningEmulator extends EmulatorContext {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const envId = options.envId ?? DEFAULT_ENV_ID;
-  const dataDir = options.inMemory ? fs.mkdtempSync(path.join(os.tmpdir(), 'tcb-emulator-')) : path.resolve(options.dataDir ?? '.data');
+  const dataDir = options.inMemory
+    ? fs.mkdtempSync(path.join(os.tmpdir(), 'tcb-emulator-'))
+    : path.resolve(options.dataDir ?? '.data');
   fs.mkdirSync(dataDir, { recursive: true });
   useLocalKeys(dataDir, options.secrets ?? []);
   const store = new DocumentStore({ file: options.inMemory ? undefined : path.join(dataDir, 'emulator.sqlite') });
@@ -86,7 +88,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const engine = new DatabaseEngine(store);
   const storage = new LocalStorage(path.join(dataDir, 'storage'), envId);
   const outbox = new Outbox(store.db);
-  const functions = new FunctionRuntime((options.functionsDirs ?? []).map((d) => path.resolve(d)), envId, options.functionTimeouts);
+  const functions = new FunctionRuntime(
+    (options.functionsDirs ?? []).map((d) => path.resolve(d)),
+    envId,
+    options.functionTimeouts,
+  );
   const actionCounts = new Map<string, number>();
   const faults = new FaultInjector();
   const timers = new TimerScheduler(options.cloudbaserc ? timerTriggersOf(options.cloudbaserc) : [], functions);
@@ -105,7 +111,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     {
       method: 'POST',
       path: /^\/admin$/,
-      handle: async (req, res) => sendJson(res, 200, await handleAction(parseJson(await readBody(req, MAX_JSON_BYTES)) as ActionParams, identityOf(req))),
+      handle: async (req, res) =>
+        sendJson(
+          res,
+          200,
+          await handleAction(parseJson(await readBody(req, MAX_JSON_BYTES)) as ActionParams, identityOf(req)),
+        ),
     },
     { method: 'POST', path: /^\/functions\/(.*)$/, handle: (req, res, { params }) => gateway(params[0], req, res) },
     {
@@ -126,13 +137,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         res.end(body);
       },
     },
-    { method: 'GET', path: /^\/_\/timers$/, handle: (_req, res) => sendJson(res, 200, { triggers: timers.schedule(), runs: timers.runs }) },
+    {
+      method: 'GET',
+      path: /^\/_\/timers$/,
+      handle: (_req, res) => sendJson(res, 200, { triggers: timers.schedule(), runs: timers.runs }),
+    },
     {
       method: 'POST',
       path: /^\/_\/timers\/([^/]*)\/([^/]*)/,
       handle: async (_req, res, { params }) => {
         const [fn, trigger] = params.map(decodeURIComponent);
-        if (!timers.triggers.some((t) => t.functionName === fn && t.name === trigger)) return sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个定时触发器: ${fn}/${trigger}` });
+        if (!timers.triggers.some((t) => t.functionName === fn && t.name === trigger))
+          return sendJson(res, 404, { code: 'NOT_FOUND', message: `没有这个定时触发器: ${fn}/${trigger}` });
         sendJson(res, 200, await timers.fire(fn, trigger));
       },
     },

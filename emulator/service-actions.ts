@@ -12,8 +12,15 @@ export type ServiceAction = (params: ActionParams, identity: CallerIdentity) => 
  * Every action the emulator serves, by the name the SDK sends: the database's own table, then storage and
  * functions, each bound to the part that does the work. An action not in the table is INVALID_ACTION.
  */
-export function serviceActions(engine: DatabaseEngine, storage: LocalStorage, functions: FunctionRuntime): Record<string, ServiceAction> {
-  const database = Object.entries(databaseActions).map(([name, handler]): [string, ServiceAction] => [name, (params) => handler(engine, params)]);
+export function serviceActions(
+  engine: DatabaseEngine,
+  storage: LocalStorage,
+  functions: FunctionRuntime,
+): Record<string, ServiceAction> {
+  const database = Object.entries(databaseActions).map(([name, handler]): [string, ServiceAction] => [
+    name,
+    (params) => handler(engine, params),
+  ]);
   return {
     ...Object.fromEntries(database),
     'storage.getUploadMetadata': (p) => ({ data: storage.uploadMetadata(String(p.path ?? '')) }),

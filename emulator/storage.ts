@@ -96,7 +96,11 @@ export class LocalStorage {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else out.push({ fileID: this.fileIdFor(path.relative(this.root, full).split(path.sep).join('/')), size: fs.statSync(full).size });
+        else
+          out.push({
+            fileID: this.fileIdFor(path.relative(this.root, full).split(path.sep).join('/')),
+            size: fs.statSync(full).size,
+          });
       }
     };
     walk(this.root);
@@ -134,7 +138,10 @@ export class LocalStorage {
 
 /** Cloud paths are relative, slash-separated and may not climb out of the bucket. */
 function cleanPath(p: string): string {
-  const parts = p.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+  const parts = p
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   // eslint-disable-next-line no-control-regex -- control characters are exactly what a cloud path must not contain
   if (parts.length === 0 || parts.some((s) => s === '..' || /[\u0000-\u001f%?#]/.test(s))) {
     throw new EmulatorError('INVALID_PARAM', `非法的云端路径: ${p}`);

@@ -20,8 +20,14 @@ export interface TimerRun {
 /** The timer triggers declared in cloudbaserc.json, the same file the CLI deploys. */
 export function timerTriggersOf(rcPath: string): TimerTrigger[] {
   if (!fs.existsSync(rcPath)) return [];
-  const rc = JSON.parse(fs.readFileSync(rcPath, 'utf8')) as { functions?: Array<{ name: string; triggers?: Array<{ name: string; type: string; config: string }> }> };
-  return (rc.functions ?? []).flatMap((f) => (f.triggers ?? []).filter((t) => t.type === 'timer').map((t) => ({ functionName: f.name, name: t.name, config: t.config })));
+  const rc = JSON.parse(fs.readFileSync(rcPath, 'utf8')) as {
+    functions?: Array<{ name: string; triggers?: Array<{ name: string; type: string; config: string }> }>;
+  };
+  return (rc.functions ?? []).flatMap((f) =>
+    (f.triggers ?? [])
+      .filter((t) => t.type === 'timer')
+      .map((t) => ({ functionName: f.name, name: t.name, config: t.config })),
+  );
 }
 
 /**
@@ -41,7 +47,11 @@ export class TimerScheduler {
   start(): void {
     for (const t of this.triggers) {
       // unref: a pending timer never keeps the emulator (or a test run) alive on its own.
-      const job = new Cron(t.config, { timezone: 'Asia/Shanghai', mode: '7-part', unref: true, protect: true, catch: true }, () => this.fire(t.functionName, t.name).then(() => undefined));
+      const job = new Cron(
+        t.config,
+        { timezone: 'Asia/Shanghai', mode: '7-part', unref: true, protect: true, catch: true },
+        () => this.fire(t.functionName, t.name).then(() => undefined),
+      );
       this.jobs.push(job);
     }
   }
@@ -53,7 +63,12 @@ export class TimerScheduler {
 
   /** Next scheduled run of each trigger, for the inspector. */
   schedule(): Array<TimerTrigger & { nextRun: string | null }> {
-    return this.triggers.map((t) => ({ ...t, nextRun: new Cron(t.config, { timezone: 'Asia/Shanghai', mode: '7-part', paused: true }).nextRun()?.toISOString() ?? null }));
+    return this.triggers.map((t) => ({
+      ...t,
+      nextRun:
+        new Cron(t.config, { timezone: 'Asia/Shanghai', mode: '7-part', paused: true }).nextRun()?.toISOString() ??
+        null,
+    }));
   }
 
   async fire(functionName: string, name: string): Promise<TimerRun> {

@@ -40,7 +40,10 @@ function inputsHash(): string {
 function measure(): Pick<ConsoleBuild, 'initialJsGzip' | 'chunks'> {
   const assets = path.join(CONSOLE_OUT, 'assets');
   const gz = (file: string) => zlib.gzipSync(fs.readFileSync(path.join(assets, file))).length;
-  const chunks = fs.readdirSync(assets).filter((f) => f.endsWith('.js')).map((file) => ({ file, gzip: gz(file) }));
+  const chunks = fs
+    .readdirSync(assets)
+    .filter((f) => f.endsWith('.js'))
+    .map((file) => ({ file, gzip: gz(file) }));
   const html = fs.readFileSync(path.join(CONSOLE_OUT, 'index.html'), 'utf8');
   const initial = new Set<string>();
   for (const m of html.matchAll(/(?:src|href)="\.\/assets\/([^"]+\.js)"/g)) initial.add(m[1]);
@@ -49,7 +52,8 @@ function measure(): Pick<ConsoleBuild, 'initialJsGzip' | 'chunks'> {
 
 export async function buildConsole(opts: { force?: boolean } = {}): Promise<ConsoleBuild> {
   const hash = inputsHash();
-  if (!opts.force && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === hash) return { skipped: true, ...measure() };
+  if (!opts.force && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8') === hash)
+    return { skipped: true, ...measure() };
   // Vite is ESM-only; a dynamic import keeps this script CommonJS like the rest of scripts/.
   const { build } = (await import('vite')) as typeof import('vite');
   await build({ configFile: path.join(CONSOLE_SRC, 'vite.config.ts'), logLevel: 'warn' });
@@ -59,7 +63,11 @@ export async function buildConsole(opts: { force?: boolean } = {}): Promise<Cons
 
 if (require.main === module) {
   buildConsole({ force: process.argv.includes('--force') })
-    .then((r) => console.log(`console: initial JS ${(r.initialJsGzip / 1024).toFixed(1)} KB gzipped${r.skipped ? ' (unchanged, not rebuilt)' : ''}`))
+    .then((r) =>
+      console.log(
+        `console: initial JS ${(r.initialJsGzip / 1024).toFixed(1)} KB gzipped${r.skipped ? ' (unchanged, not rebuilt)' : ''}`,
+      ),
+    )
     .catch((err: unknown) => {
       console.error(err);
       process.exit(1);

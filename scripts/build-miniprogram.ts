@@ -70,7 +70,9 @@ function transpileSource(source: string, file: string): string {
 
 /** The mini-program's npm dependencies, as DevTools' "构建 npm" reads them. */
 function miniprogramDependencies(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(MP_SRC, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(MP_SRC, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   return Object.keys(pkg.dependencies ?? {});
 }
 
@@ -84,7 +86,8 @@ function npmDistDir(name: string): string {
 export function scriptSpecifiers(text: string): string[] {
   const specs: string[] = [];
   for (const m of text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]);
-  for (const m of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]+?\s*from\s*)?["']([^"']+)["']/g)) specs.push(m[1]);
+  for (const m of text.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]+?\s*from\s*)?["']([^"']+)["']/g))
+    specs.push(m[1]);
   return specs;
 }
 
@@ -95,7 +98,8 @@ export function scriptSpecifiers(text: string): string[] {
 export function resolveScript(fromFile: string, spec: string, root: string): string | undefined {
   const candidates = (base: string) => [base, `${base}.js`, path.join(base, 'index.js')];
   const existing = (base: string) => candidates(base).find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-  if (spec.startsWith('.') || spec.startsWith('/')) return existing(spec.startsWith('/') ? path.join(root, spec) : path.resolve(path.dirname(fromFile), spec));
+  if (spec.startsWith('.') || spec.startsWith('/'))
+    return existing(spec.startsWith('/') ? path.join(root, spec) : path.resolve(path.dirname(fromFile), spec));
   for (let dir = path.dirname(fromFile); dir.startsWith(root); dir = path.dirname(dir)) {
     const hit = existing(path.join(dir, 'miniprogram_npm', spec));
     if (hit) return hit;
@@ -117,7 +121,8 @@ export function resolveComponent(fromJson: string, spec: string, root: string): 
   if (isComponent(relative)) return relative;
   if (spec.startsWith('.')) return undefined;
   for (let dir = path.dirname(fromJson); dir.startsWith(root); dir = path.dirname(dir)) {
-    for (const base of [path.join(dir, 'miniprogram_npm', spec), path.join(dir, 'miniprogram_npm', spec, 'index')]) if (isComponent(base)) return base;
+    for (const base of [path.join(dir, 'miniprogram_npm', spec), path.join(dir, 'miniprogram_npm', spec, 'index')])
+      if (isComponent(base)) return base;
     if (dir === root) break;
   }
   return undefined;
@@ -161,11 +166,16 @@ function referencesOf(file: string, root: string): string[] {
 function compileNpmScript(file: string, target: string, distDir: string, outDir: string): string {
   const source = fs.readFileSync(file, 'utf8');
   const esm = /(^|[;}\s])(import|export)[\s{*"']/.test(source);
-  const code = esm ? transformSync(source, { format: 'cjs', target: 'es2018', loader: 'js', sourcefile: file }).code : source;
+  const code = esm
+    ? transformSync(source, { format: 'cjs', target: 'es2018', loader: 'js', sourcefile: file }).code
+    : source;
   return code.replace(/require\(\s*["']([^"'.][^"']*)["']\s*\)/g, (all, spec: string) => {
     const hit = resolveScript(file, spec, distDir);
     if (!hit) return all;
-    const rel = path.relative(path.dirname(target), path.join(outDir, path.relative(distDir, hit))).split(path.sep).join('/');
+    const rel = path
+      .relative(path.dirname(target), path.join(outDir, path.relative(distDir, hit)))
+      .split(path.sep)
+      .join('/');
     return `require("${rel.startsWith('.') ? rel : `./${rel}`}")`;
   });
 }
@@ -218,7 +228,8 @@ function linkNpmScripts(deps: string[]): string[] {
 function usingComponentSpecs(jsonFiles: string[]): string[] {
   const specs = new Set<string>();
   for (const file of jsonFiles) {
-    const using = (JSON.parse(fs.readFileSync(file, 'utf8')) as { usingComponents?: Record<string, string> }).usingComponents ?? {};
+    const using =
+      (JSON.parse(fs.readFileSync(file, 'utf8')) as { usingComponents?: Record<string, string> }).usingComponents ?? {};
     for (const spec of Object.values(using)) if (!spec.startsWith('.') && !spec.startsWith('/')) specs.add(spec);
   }
   return [...specs];
@@ -229,7 +240,9 @@ function syncSourceNpm(deps: string[]): void {
   for (const name of deps) {
     const target = path.join(MP_SRC, 'miniprogram_npm', name);
     const marker = path.join(target, '.version');
-    const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    const version = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+    ).version;
     if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === version) continue;
     fs.rmSync(target, { recursive: true, force: true });
     fs.cpSync(npmDistDir(name), target, { recursive: true });
@@ -307,7 +320,11 @@ export async function buildMiniprogram(): Promise<MiniprogramBuild> {
   const scripts = linkNpmScripts(deps);
   const specs = [...usingComponentSpecs(files.filter((f) => f.endsWith('.json'))), ...scripts];
   for (const name of deps) {
-    copyNpmClosure(name, specs.filter((s) => s.startsWith(`${name}/`)), path.join(MP_OUT, 'miniprogram_npm'));
+    copyNpmClosure(
+      name,
+      specs.filter((s) => s.startsWith(`${name}/`)),
+      path.join(MP_OUT, 'miniprogram_npm'),
+    );
   }
   localizeIcons(MP_OUT);
   syncSourceNpm(deps);
@@ -320,8 +337,19 @@ export function packageSizes(dir: string): MiniprogramBuild {
   const app = JSON.parse(fs.readFileSync(path.join(dir, 'app.json'), 'utf8')) as AppJson;
   const subRoots = (app.subpackages ?? app.subPackages ?? []).map((s) => s.root.replace(/\/$/, ''));
   const packages: PackageSize[] = [
-    { root: 'main', bytes: dirSize(dir, subRoots.map((r) => path.join(dir, r))), limit: MAIN_LIMIT },
-    ...subRoots.map((root) => ({ root, bytes: fs.existsSync(path.join(dir, root)) ? dirSize(path.join(dir, root)) : 0, limit: SUB_LIMIT })),
+    {
+      root: 'main',
+      bytes: dirSize(
+        dir,
+        subRoots.map((r) => path.join(dir, r)),
+      ),
+      limit: MAIN_LIMIT,
+    },
+    ...subRoots.map((root) => ({
+      root,
+      bytes: fs.existsSync(path.join(dir, root)) ? dirSize(path.join(dir, root)) : 0,
+      limit: SUB_LIMIT,
+    })),
   ];
   return { packages, totalBytes: packages.reduce((s, p) => s + p.bytes, 0), totalLimit: TOTAL_LIMIT };
 }

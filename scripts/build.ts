@@ -16,7 +16,9 @@ export const FUNCTIONS_OUT = path.join(ROOT, 'dist', 'cloudfunctions');
 export function functionNames(): string[] {
   return fs
     .readdirSync(FUNCTIONS_SRC, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && d.name !== 'shared' && fs.existsSync(path.join(FUNCTIONS_SRC, d.name, 'index.ts')))
+    .filter(
+      (d) => d.isDirectory() && d.name !== 'shared' && fs.existsSync(path.join(FUNCTIONS_SRC, d.name, 'index.ts')),
+    )
     .map((d) => d.name)
     .sort();
 }
@@ -64,10 +66,14 @@ async function main(): Promise<void> {
   for (const f of functions) console.log(`  ${f.name.padEnd(14)} ${kb(f.bytes)}`);
   console.log('mini-program packages (dist/miniprogram, files the app references):');
   for (const p of mp.packages) {
-    console.log(`  ${p.root.padEnd(14)} ${kb(p.bytes).padStart(10)}  limit ${kb(p.limit)}${p.bytes > p.limit ? '  OVER LIMIT' : ''}`);
+    console.log(
+      `  ${p.root.padEnd(14)} ${kb(p.bytes).padStart(10)}  limit ${kb(p.limit)}${p.bytes > p.limit ? '  OVER LIMIT' : ''}`,
+    );
   }
   console.log(`  ${'total'.padEnd(14)} ${kb(mp.totalBytes).padStart(10)}  limit ${kb(mp.totalLimit)}`);
-  console.log(`back office (dist/console)${web.skipped ? ', unchanged' : ''}: initial JS ${kb(web.initialJsGzip)} gzipped, limit 500.0 KB; ${web.chunks.length} chunks`);
+  console.log(
+    `back office (dist/console)${web.skipped ? ', unchanged' : ''}: initial JS ${kb(web.initialJsGzip)} gzipped, limit 500.0 KB; ${web.chunks.length} chunks`,
+  );
   if (web.initialJsGzip > 500 * 1024) process.exitCode = 1;
   if (mp.packages.some((p) => p.bytes > p.limit) || mp.totalBytes > mp.totalLimit) process.exitCode = 1;
 }

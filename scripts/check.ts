@@ -14,7 +14,15 @@ export function printReport(report: CheckReport): void {
     console.log('no drift: every counter equals its rows');
     return;
   }
-  printTable('drifts (stored ≠ recomputed from rows)', report.drifts.map((d) => ({ check: d.check, target: d.target, stored: String(d.stored), recomputed: String(d.recomputed) })));
+  printTable(
+    'drifts (stored ≠ recomputed from rows)',
+    report.drifts.map((d) => ({
+      check: d.check,
+      target: d.target,
+      stored: String(d.stored),
+      recomputed: String(d.recomputed),
+    })),
+  );
 }
 
 async function main(): Promise<void> {
@@ -26,16 +34,27 @@ async function main(): Promise<void> {
   };
   const url = value('--url');
   const data = value('--data');
-  if (!url === !data) throw new Error('用法: npm run check -- --url http://127.0.0.1:<端口>  或  npm run check -- --data <数据目录>');
+  if (!url === !data)
+    throw new Error('用法: npm run check -- --url http://127.0.0.1:<端口>  或  npm run check -- --data <数据目录>');
   if (args.includes('--repair')) {
     // Repairs write, so they go through a running emulator (or CloudBase), never into a folder another process may own.
     if (!url) throw new Error('--repair 需要 --url：修复通过运行中的模拟器写入，请先 npm start，再用 --url 指向它');
-    const { repairs, after } = await repairDrifts(`${url.replace(/\/+$/, '').replace(/\/admin$/, '')}/admin`, value('--env') ?? 'local-dev');
-    printTable('repaired (set back to what the rows say)', repairs.length ? repairs.map((r) => ({ check: r.check, target: r.target, from: String(r.from), to: String(r.to) })) : [{ check: 'nothing to repair' }]);
+    const { repairs, after } = await repairDrifts(
+      `${url.replace(/\/+$/, '').replace(/\/admin$/, '')}/admin`,
+      value('--env') ?? 'local-dev',
+    );
+    printTable(
+      'repaired (set back to what the rows say)',
+      repairs.length
+        ? repairs.map((r) => ({ check: r.check, target: r.target, from: String(r.from), to: String(r.to) }))
+        : [{ check: 'nothing to repair' }],
+    );
     printReport(after);
     process.exit(after.drifts.length > 0 ? 1 : 0);
   }
-  const source = url ? sdkSource(`${url.replace(/\/+$/, '').replace(/\/admin$/, '')}/admin`, value('--env') ?? 'local-dev') : folderSource(data as string);
+  const source = url
+    ? sdkSource(`${url.replace(/\/+$/, '').replace(/\/admin$/, '')}/admin`, value('--env') ?? 'local-dev')
+    : folderSource(data as string);
   try {
     const report = await checkInvariants(source);
     printReport(report);

@@ -72,7 +72,8 @@ function person(raw: unknown, where: string, problems: string[]): PersonPlan | u
   const p = (raw ?? {}) as Partial<BootstrapPerson>;
   try {
     const docType = p.docType ?? 'resident';
-    if (!DOCUMENT_TYPES.includes(docType)) throw new AppError('INVALID_INPUT', `证件类型应为 ${DOCUMENT_TYPES.join('、')} 之一`, 'docType');
+    if (!DOCUMENT_TYPES.includes(docType))
+      throw new AppError('INVALID_INPUT', `证件类型应为 ${DOCUMENT_TYPES.join('、')} 之一`, 'docType');
     const name = validateName(p.name, 'name');
     const doc = validateDocument(docType, String(p.docNumber ?? ''));
     const phone = validatePhone(p.phone, 'phone');
@@ -90,16 +91,23 @@ export function planBootstrap(file: unknown): Plan {
   const problems: string[] = [];
   const plan: Plan = { unions: [], office: [] };
   if (!Array.isArray(f.unions) || f.unions.length === 0) problems.push('unions: 请至少写一个顶层工会');
-  if (!Array.isArray(f.provinceOffice) || f.provinceOffice.length === 0) problems.push('provinceOffice: 请至少写一位省总工会办公室审核人员');
+  if (!Array.isArray(f.provinceOffice) || f.provinceOffice.length === 0)
+    problems.push('provinceOffice: 请至少写一位省总工会办公室审核人员');
   (Array.isArray(f.unions) ? f.unions : []).forEach((u, i) => {
     const where = `unions[${i}]`;
     const { admins: rawAdmins, subtype: rawSubtype, ...rest } = u ?? ({} as BootstrapFile['unions'][number]);
-    const admins = (Array.isArray(rawAdmins) ? rawAdmins : []).map((a, j) => person(a, `${where}.admins[${j}]`, problems));
+    const admins = (Array.isArray(rawAdmins) ? rawAdmins : []).map((a, j) =>
+      person(a, `${where}.admins[${j}]`, problems),
+    );
     if (admins.length === 0) problems.push(`${where}.admins: 请至少写一位管理员`);
     try {
       const form = parse(FORM_FIELDS, { declaredMembers: 0, ...rest });
       const { subtype } = parse(CATEGORY_FIELDS, { category: 'above', subtype: rawSubtype ?? 'province' });
-      plan.unions.push({ id: bootstrapUnionId(form.creditCode), fields: { ...form, category: 'above', subtype: subtype ?? 'province' }, admins: admins.filter((a): a is PersonPlan => Boolean(a)) });
+      plan.unions.push({
+        id: bootstrapUnionId(form.creditCode),
+        fields: { ...form, category: 'above', subtype: subtype ?? 'province' },
+        admins: admins.filter((a): a is PersonPlan => Boolean(a)),
+      });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       problems.push(`${where}${err.field ? `.${err.field}` : ''}: ${err.message}`);
@@ -109,7 +117,10 @@ export function planBootstrap(file: unknown): Plan {
     const planned = person(p, `provinceOffice[${i}]`, problems);
     if (planned) plan.office.push(planned);
   });
-  if (problems.length) throw new Error(`bootstrap file has ${problems.length} problem(s), nothing was written:\n  ${problems.join('\n  ')}`);
+  if (problems.length)
+    throw new Error(
+      `bootstrap file has ${problems.length} problem(s), nothing was written:\n  ${problems.join('\n  ')}`,
+    );
   return plan;
 }
 
@@ -131,15 +142,35 @@ async function roleDoc(unionId: string, role: RoleName, p: PersonPlan): Promise<
   };
 }
 
-async function grant(tx: Tx, unionId: string, role: RoleName, p: PersonPlan, doc: Omit<RoleDoc, '_id'>): Promise<string> {
+async function grant(
+  tx: Tx,
+  unionId: string,
+  role: RoleName,
+  p: PersonPlan,
+  doc: Omit<RoleDoc, '_id'>,
+): Promise<string> {
   const id = roleId(unionId, p.sealed.index);
   await tx.collection('roles').doc(id).set(doc);
-  await auditInTx(tx, { actorUserId: 'bootstrap', action: 'role:grant', targetType: 'role', targetId: id, unionId, detail: { role, via: 'bootstrap' } }, {});
+  await auditInTx(
+    tx,
+    {
+      actorUserId: 'bootstrap',
+      action: 'role:grant',
+      targetType: 'role',
+      targetId: id,
+      unionId,
+      detail: { role, via: 'bootstrap' },
+    },
+    {},
+  );
   return id;
 }
 
 /** Applies the file; returns one line per change. With dryRun it only reads. */
-export async function bootstrap(file: unknown, opts: { dryRun?: boolean; log?: (line: string) => void } = {}): Promise<string[]> {
+export async function bootstrap(
+  file: unknown,
+  opts: { dryRun?: boolean; log?: (line: string) => void } = {},
+): Promise<string[]> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const plan = planBootstrap(file);
   const changes: string[] = [];
@@ -151,8 +182,15 @@ export async function bootstrap(file: unknown, opts: { dryRun?: boolean; log?: (
   for (const u of plan.unions) {
     const sameCode = await db().collection('unions').where({ creditCode: u.fields.creditCode }).limit(2).get();
     const other = (sameCode.data as UnionDoc[]).find((d) => d._id !== u.id);
-    if (other) throw new Error(`统一社会信用代码 ${u.fields.creditCode} 已属于工会“${other.name}”（${other._id}），没有写入；请核对文件`);
-    const existingRoles = await Promise.all(u.admins.map(async (a) => ((await db().collection('roles').doc(roleId(u.id, a.sealed.index)).get()).data as RoleDoc[])[0]));
+    if (other)
+      throw new Error(
+        `统一社会信用代码 ${u.fields.creditCode} 已属于工会“${other.name}”（${other._id}），没有写入；请核对文件`,
+      );
+    const existingRoles = await Promise.all(
+      u.admins.map(
+        async (a) => ((await db().collection('roles').doc(roleId(u.id, a.sealed.index)).get()).data as RoleDoc[])[0],
+      ),
+    );
     const missing = u.admins.filter((_, i) => existingRoles[i]?.status !== 'active');
     const existing = ((await db().collection('unions').doc(u.id).get()).data as UnionDoc[])[0];
     if (existing && missing.length === 0) {
@@ -175,7 +213,10 @@ export async function bootstrap(file: unknown, opts: { dryRun?: boolean; log?: (
         const { _id, ...fresh } = newUnion(u.id, u.fields, null, { adminCount: added.length });
         await tx.collection('unions').doc(_id).set(fresh);
       } else if (added.length) {
-        await tx.collection('unions').doc(u.id).update({ adminCount: cmd().inc(added.length) });
+        await tx
+          .collection('unions')
+          .doc(u.id)
+          .update({ adminCount: cmd().inc(added.length) });
       }
       for (const i of added) await grant(tx, u.id, 'admin', missing[i], docs[i]);
     });
@@ -192,7 +233,8 @@ export async function bootstrap(file: unknown, opts: { dryRun?: boolean; log?: (
     if (opts.dryRun) continue;
     const doc = await roleDoc(PLATFORM_SCOPE, 'provinceOffice', p);
     await transaction(async (tx) => {
-      if ((await txGet<RoleDoc>(tx, 'roles', id))?.status !== 'active') await grant(tx, PLATFORM_SCOPE, 'provinceOffice', p, doc);
+      if ((await txGet<RoleDoc>(tx, 'roles', id))?.status !== 'active')
+        await grant(tx, PLATFORM_SCOPE, 'provinceOffice', p, doc);
     });
   }
   log(changes.length ? `${opts.dryRun ? 'would make' : 'made'} ${changes.length} change(s)` : 'nothing to change');
@@ -209,7 +251,10 @@ async function main(): Promise<void> {
   if (!file) throw new Error('usage: npm run cloud:bootstrap -- --file bootstrap.json [--env <envId>] [--dry-run]');
   const envId = arg('--env') ?? process.env.TCB_ENV_ID;
   if (!envId) throw new Error('--env <envId> or TCB_ENV_ID: the CloudBase environment id');
-  if (!process.env.TENCENTCLOUD_SECRETID || !process.env.TENCENTCLOUD_SECRETKEY) throw new Error('TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY are not set (a CAM user allowed this CloudBase environment)');
+  if (!process.env.TENCENTCLOUD_SECRETID || !process.env.TENCENTCLOUD_SECRETKEY)
+    throw new Error(
+      'TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY are not set (a CAM user allowed this CloudBase environment)',
+    );
   process.env.TCB_ENV = envId;
   piiConfig(); // the same keys as the deployed functions, or every sealed value would be unreadable
   await bootstrap(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, { dryRun: process.argv.includes('--dry-run') });
@@ -217,7 +262,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? `configuration: ${err.message}` : err instanceof Error ? err.message : err);
+    console.error(
+      err instanceof ConfigError ? `configuration: ${err.message}` : err instanceof Error ? err.message : err,
+    );
     process.exit(1);
   });
 }

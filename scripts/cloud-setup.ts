@@ -42,7 +42,10 @@ export function aclTags(): Map<string, 'ADMINONLY'> {
   for (const c of COLLECTIONS) {
     const rule = rules[c.name];
     if (!rule) throw new Error(`database/security-rules.json has no rule for ${c.name}`);
-    if (rule.read || rule.write) throw new Error(`database/security-rules.json lets clients reach ${c.name}; everything goes through functions (ADMINONLY)`);
+    if (rule.read || rule.write)
+      throw new Error(
+        `database/security-rules.json lets clients reach ${c.name}; everything goes through functions (ADMINONLY)`,
+      );
     tags.set(c.name, 'ADMINONLY');
   }
   return tags;
@@ -57,7 +60,12 @@ interface RemoteIndex {
 /** Runs the setup; returns the writes it sent (or, with dryRun, would send). */
 export async function cloudSetup(opts: SetupOptions): Promise<SetupWrite[]> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const app = new CloudBase({ envId: opts.envId, secretId: opts.secretId, secretKey: opts.secretKey, token: opts.sessionToken });
+  const app = new CloudBase({
+    envId: opts.envId,
+    secretId: opts.secretId,
+    secretKey: opts.secretKey,
+    token: opts.sessionToken,
+  });
   const db = app.database;
   const tcb = app.commonService('tcb');
   const writes: SetupWrite[] = [];
@@ -68,7 +76,7 @@ export async function cloudSetup(opts: SetupOptions): Promise<SetupWrite[]> {
   };
 
   const existing = new Set<string>();
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await db.listCollections({ MgoOffset: offset, MgoLimit: 100 });
     for (const c of page.Collections) existing.add(c.CollectionName);
     offset += page.Collections.length;
@@ -79,32 +87,62 @@ export async function cloudSetup(opts: SetupOptions): Promise<SetupWrite[]> {
 
   for (const c of COLLECTIONS) {
     const exists = existing.has(c.name);
-    if (!exists) await write({ action: 'CreateTable', collection: c.name, params: { TableName: c.name } }, () => db.createCollection(c.name));
+    if (!exists)
+      await write({ action: 'CreateTable', collection: c.name, params: { TableName: c.name } }, () =>
+        db.createCollection(c.name),
+      );
 
-    const remote: RemoteIndex[] = exists ? (((await db.describeCollection(c.name)) as { Indexes?: RemoteIndex[] }).Indexes ?? []) : [];
-    const missing: Array<{ IndexName: string; MgoKeySchema: { MgoIndexKeys: Array<{ Name: string; Direction: string }>; MgoIsUnique: boolean } }> = [];
+    const remote: RemoteIndex[] = exists
+      ? (((await db.describeCollection(c.name)) as { Indexes?: RemoteIndex[] }).Indexes ?? [])
+      : [];
+    const missing: Array<{
+      IndexName: string;
+      MgoKeySchema: { MgoIndexKeys: Array<{ Name: string; Direction: string }>; MgoIsUnique: boolean };
+    }> = [];
     for (const ix of c.indexes) {
       const name = indexName(ix);
       const found = remote.find((r) => r.Name === name);
       if (!found) {
-        missing.push({ IndexName: name, MgoKeySchema: { MgoIndexKeys: ix.fields.map((f) => ({ Name: f, Direction: '1' })), MgoIsUnique: Boolean(ix.unique) } });
+        missing.push({
+          IndexName: name,
+          MgoKeySchema: {
+            MgoIndexKeys: ix.fields.map((f) => ({ Name: f, Direction: '1' })),
+            MgoIsUnique: Boolean(ix.unique),
+          },
+        });
         continue;
       }
       const keys = (found.Keys ?? []).map((k) => k.Name);
       // The functions rely on these (unique ones under races): never accept a look-alike silently.
       if (keys.join(',') !== ix.fields.join(',') || Boolean(found.Unique) !== Boolean(ix.unique)) {
-        throw new Error(`${c.name}: index ${name} exists as (${keys.join(', ')})${found.Unique ? ' unique' : ''}, expected (${ix.fields.join(', ')})${ix.unique ? ' unique' : ''}; drop it in the CloudBase console and run again`);
+        throw new Error(
+          `${c.name}: index ${name} exists as (${keys.join(', ')})${found.Unique ? ' unique' : ''}, expected (${ix.fields.join(', ')})${ix.unique ? ' unique' : ''}; drop it in the CloudBase console and run again`,
+        );
       }
     }
-    if (missing.length) await write({ action: 'UpdateTable', collection: c.name, params: { TableName: c.name, CreateIndexes: missing } }, () => db.updateCollection(c.name, { CreateIndexes: missing }));
+    if (missing.length)
+      await write(
+        { action: 'UpdateTable', collection: c.name, params: { TableName: c.name, CreateIndexes: missing } },
+        () => db.updateCollection(c.name, { CreateIndexes: missing }),
+      );
 
     const wanted = tags.get(c.name) as string;
-    const acl = exists ? ((await tcb.call({ Action: 'DescribeDatabaseACL', Param: { EnvId: opts.envId, CollectionName: c.name } })) as { AclTag?: string }).AclTag : undefined;
+    const acl = exists
+      ? (
+          (await tcb.call({ Action: 'DescribeDatabaseACL', Param: { EnvId: opts.envId, CollectionName: c.name } })) as {
+            AclTag?: string;
+          }
+        ).AclTag
+      : undefined;
     if (acl !== wanted) {
       const params = { EnvId: opts.envId, CollectionName: c.name, AclTag: wanted };
-      await write({ action: 'ModifyDatabaseACL', collection: c.name, params }, () => tcb.call({ Action: 'ModifyDatabaseACL', Param: params }));
+      await write({ action: 'ModifyDatabaseACL', collection: c.name, params }, () =>
+        tcb.call({ Action: 'ModifyDatabaseACL', Param: params }),
+      );
     }
-    log(`${c.name.padEnd(14)} ${exists ? 'exists' : 'created'}, ${c.indexes.length - missing.length}/${c.indexes.length} index(es) present, ACL ${acl ?? '(new)'}${acl === wanted ? '' : ` → ${wanted}`}`);
+    log(
+      `${c.name.padEnd(14)} ${exists ? 'exists' : 'created'}, ${c.indexes.length - missing.length}/${c.indexes.length} index(es) present, ACL ${acl ?? '(new)'}${acl === wanted ? '' : ` → ${wanted}`}`,
+    );
   }
   log(writes.length ? `${opts.dryRun ? 'would send' : 'sent'} ${writes.length} change(s)` : 'nothing to change');
   return writes;
@@ -119,7 +157,10 @@ function required(name: string, what: string): string {
 async function main(): Promise<void> {
   await cloudSetup({
     envId: required('TCB_ENV_ID', 'the CloudBase environment id'),
-    secretId: required('TENCENTCLOUD_SECRETID', 'SecretId of a Tencent Cloud CAM user allowed to manage this CloudBase environment'),
+    secretId: required(
+      'TENCENTCLOUD_SECRETID',
+      'SecretId of a Tencent Cloud CAM user allowed to manage this CloudBase environment',
+    ),
     secretKey: required('TENCENTCLOUD_SECRETKEY', 'its SecretKey'),
     sessionToken: process.env.TENCENTCLOUD_SESSIONTOKEN || undefined,
     dryRun: process.argv.includes('--dry-run'),
@@ -129,7 +170,9 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((err: unknown) => {
     const e = err as { message?: string; action?: string; code?: string };
-    console.error(`cloud:setup failed${e.action ? ` at ${e.action}` : ''}${e.code ? ` (${e.code})` : ''}: ${e.message ?? String(err)}`);
+    console.error(
+      `cloud:setup failed${e.action ? ` at ${e.action}` : ''}${e.code ? ` (${e.code})` : ''}: ${e.message ?? String(err)}`,
+    );
     process.exit(1);
   });
 }

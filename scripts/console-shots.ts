@@ -21,18 +21,27 @@ async function main(): Promise<void> {
   const emulator = world.emulator;
   for (const [i, name] of ['林晓明', '黄丽华', '陈志强'].entries()) {
     await registerPerson(world, `wx-shot-${i}`, { name, docNumber: catalogueId(9100 + i), phone: `1370009100${i}` });
-    await world.as(`wx-shot-${i}`).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: demoUnionId('grassroots'), unitName: '广州示例科技有限公司' } });
+    await world.as(`wx-shot-${i}`).ok('review', 'submit', {
+      kind: 'memberJoin',
+      data: { unionId: demoUnionId('grassroots'), unitName: '广州示例科技有限公司' },
+    });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
   try {
     fs.mkdirSync(OUT, { recursive: true });
     const page = await browser.newPage({ viewport: { width: size[0], height: size[1] } });
     const shot = async (name: string) => {
       await page.waitForLoadState('networkidle');
       // Every table and card has finished loading, and TDesign's transitions have settled.
-      await page.waitForFunction(() => !document.querySelector('.t-table--loading, .t-loading--full, .t-loading__parent .t-loading'));
+      await page.waitForFunction(
+        () => !document.querySelector('.t-table--loading, .t-loading--full, .t-loading__parent .t-loading'),
+      );
       await page.waitForTimeout(600);
       await page.screenshot({ path: path.join(OUT, `${name}${size[0] === 1280 ? '' : `-${size[0]}`}.png`) });
       console.log(`  docs/console/${name}.png`);

@@ -22,7 +22,12 @@ export function deployProblems(rc: CloudbaseRc, dotenv: Env): string[] {
       problems.push(`${f.name}: not known to cloudfunctions/shared/config.ts (FUNCTION_GROUPS)`);
       continue;
     }
-    const env: Env = Object.fromEntries(Object.entries(f.envVariables ?? {}).map(([k, v]) => [k, v.replace(PLACEHOLDER, (m, name: string) => dotenv[name] ?? m)]));
+    const env: Env = Object.fromEntries(
+      Object.entries(f.envVariables ?? {}).map(([k, v]) => [
+        k,
+        v.replace(PLACEHOLDER, (m, name: string) => dotenv[name] ?? m),
+      ]),
+    );
     for (const p of configProblems(groups, env)) problems.push(`${f.name}: ${p.message}`);
   }
   return problems;
@@ -33,7 +38,9 @@ if (require.main === module) {
   const dotenv = fs.existsSync(file) ? parseEnv(fs.readFileSync(file, 'utf8')) : {};
   const problems = deployProblems(readCloudbaseRc(), dotenv);
   if (problems.length) {
-    console.error(`not deploying: ${problems.length} configuration problem(s) (.env beside cloudbaserc.json)\n  ${problems.join('\n  ')}`);
+    console.error(
+      `not deploying: ${problems.length} configuration problem(s) (.env beside cloudbaserc.json)\n  ${problems.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log('configuration checked: every function gets every variable it reads');

@@ -51,7 +51,12 @@ export function sdkSource(serviceUrl: string, env = 'local-dev'): RowSource {
       const rows: Row[] = [];
       let last = '';
       for (;;) {
-        const page = await tx.collection(collection).where({ _id: db.command.gt(last) }).orderBy('_id', 'asc').limit(1000).get();
+        const page = await tx
+          .collection(collection)
+          .where({ _id: db.command.gt(last) })
+          .orderBy('_id', 'asc')
+          .limit(1000)
+          .get();
         const data = page.data as Row[];
         rows.push(...data);
         if (data.length < 1000) return rows;
@@ -73,7 +78,9 @@ export function folderSource(dataDir: string): RowSource {
     async all(collection) {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(`c:${collection}`);
       if (!exists) return [];
-      return (db.prepare(`SELECT doc FROM "c:${collection}"`).all() as Array<{ doc: string }>).map((r) => decodeStored(r.doc) as Row);
+      return (db.prepare(`SELECT doc FROM "c:${collection}"`).all() as Array<{ doc: string }>).map(
+        (r) => decodeStored(r.doc) as Row,
+      );
     },
     async close() {
       db.exec('COMMIT');
@@ -93,8 +100,20 @@ function countBy<T>(rows: T[], key: (row: T) => string | null | undefined): Map<
 
 export async function checkInvariants(source: RowSource): Promise<CheckReport> {
   const [unions, members, roles, users, shards, jobs, chunks, apps, locks] = (await Promise.all(
-    ['unions', 'members', 'roles', 'users', 'counterShards', 'importJobs', 'importChunks', 'applications', 'locks'].map((c) => source.all(c)),
-  )) as unknown as [UnionDoc[], MemberDoc[], RoleDoc[], UserDoc[], CounterShardDoc[], ImportJobDoc[], Array<Row & { jobId: string; imported: number; autoJoined: number; skipped: unknown[] }>, Array<Row & { status: string; locks?: string[] }>, Array<Row & { applicationId: string }>];
+    ['unions', 'members', 'roles', 'users', 'counterShards', 'importJobs', 'importChunks', 'applications', 'locks'].map(
+      (c) => source.all(c),
+    ),
+  )) as unknown as [
+    UnionDoc[],
+    MemberDoc[],
+    RoleDoc[],
+    UserDoc[],
+    CounterShardDoc[],
+    ImportJobDoc[],
+    Array<Row & { jobId: string; imported: number; autoJoined: number; skipped: unknown[] }>,
+    Array<Row & { status: string; locks?: string[] }>,
+    Array<Row & { applicationId: string }>,
+  ];
   const drifts: Drift[] = [];
   const drift = (check: string, target: string, stored: unknown, recomputed: unknown) => {
     if (stored !== recomputed) drifts.push({ check, target, stored, recomputed });
@@ -114,7 +133,12 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
   );
   for (const u of unions) {
     const name = `${u.name} (${u._id})`;
-    drift('unions.memberCount (+ counter shards) = active member rows', name, u.memberCount + (shardSum.get(u._id) ?? 0), membersPerUnion.get(u._id) ?? 0);
+    drift(
+      'unions.memberCount (+ counter shards) = active member rows',
+      name,
+      u.memberCount + (shardSum.get(u._id) ?? 0),
+      membersPerUnion.get(u._id) ?? 0,
+    );
     drift('unions.adminCount = active admin roles', name, u.adminCount, adminsPerUnion.get(u._id) ?? 0);
     drift('unions.childCount = active child unions', name, u.childCount, childrenPerUnion.get(u._id) ?? 0);
   }
@@ -122,10 +146,31 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
   // Roll-ups (org/rollup.ts) move after their change commits, so a crash in between leaves them short:
   // this is where that shows. Members count in their union and every union above it; active unions
   // count, by category, in every union above them.
-  const rollups = new Map<string, { realName: number; notRealName: number; subtreeRealName: number; subtreeNotRealName: number; subtreeAbove: number; subtreeGrassroots: number }>();
+  const rollups = new Map<
+    string,
+    {
+      realName: number;
+      notRealName: number;
+      subtreeRealName: number;
+      subtreeNotRealName: number;
+      subtreeAbove: number;
+      subtreeGrassroots: number;
+    }
+  >();
   const rollupOf = (id: string) => {
     let r = rollups.get(id);
-    if (!r) rollups.set(id, (r = { realName: 0, notRealName: 0, subtreeRealName: 0, subtreeNotRealName: 0, subtreeAbove: 0, subtreeGrassroots: 0 }));
+    if (!r)
+      rollups.set(
+        id,
+        (r = {
+          realName: 0,
+          notRealName: 0,
+          subtreeRealName: 0,
+          subtreeNotRealName: 0,
+          subtreeAbove: 0,
+          subtreeGrassroots: 0,
+        }),
+      );
     return r;
   };
   const unionById = new Map(unions.map((u) => [u._id, u]));
@@ -149,20 +194,37 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
     const name = `${u.name} (${u._id})`;
     // The same quantity kept twice: memberCount exact (transactional, for limits and deregistration),
     // stats split by real name (statistics, after commit). Named apart so a report says which disagree.
-    drift('unions.memberCount (+ shards) = stats.realName + stats.notRealName', name, u.memberCount + (shardSum.get(u._id) ?? 0), (u.stats?.realName ?? 0) + (u.stats?.notRealName ?? 0));
+    drift(
+      'unions.memberCount (+ shards) = stats.realName + stats.notRealName',
+      name,
+      u.memberCount + (shardSum.get(u._id) ?? 0),
+      (u.stats?.realName ?? 0) + (u.stats?.notRealName ?? 0),
+    );
     const want = rollupOf(u._id);
-    for (const key of Object.keys(want) as Array<keyof typeof want>) drift(`unions.stats.${key} = its member / union rows`, name, u.stats?.[key] ?? 0, want[key]);
+    for (const key of Object.keys(want) as Array<keyof typeof want>)
+      drift(`unions.stats.${key} = its member / union rows`, name, u.stats?.[key] ?? 0, want[key]);
   }
 
   const activePerUser = countBy(activeMembers, (m) => m.userId);
   for (const [userId, n] of activePerUser) if (n > 1) drift('at most one active membership per person', userId, n, 1);
   const activeOf = new Map(activeMembers.filter((m) => m.userId).map((m) => [m.userId as string, m._id]));
-  for (const user of users) drift('users.activeMemberId = the active member row of that person', user._id, user.activeMemberId ?? null, activeOf.get(user._id) ?? null);
+  for (const user of users)
+    drift(
+      'users.activeMemberId = the active member row of that person',
+      user._id,
+      user.activeMemberId ?? null,
+      activeOf.get(user._id) ?? null,
+    );
 
   const chunksPerJob = new Map<string, { n: number; imported: number; autoJoined: number; skipped: number }>();
   for (const c of chunks) {
     const t = chunksPerJob.get(c.jobId) ?? { n: 0, imported: 0, autoJoined: 0, skipped: 0 };
-    chunksPerJob.set(c.jobId, { n: t.n + 1, imported: t.imported + c.imported, autoJoined: t.autoJoined + c.autoJoined, skipped: t.skipped + c.skipped.length });
+    chunksPerJob.set(c.jobId, {
+      n: t.n + 1,
+      imported: t.imported + c.imported,
+      autoJoined: t.autoJoined + c.autoJoined,
+      skipped: t.skipped + c.skipped.length,
+    });
   }
   for (const j of jobs) {
     const t = chunksPerJob.get(j._id) ?? { n: 0, imported: 0, autoJoined: 0, skipped: 0 };
@@ -174,11 +236,28 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
 
   const pending = new Set(apps.filter((a) => a.status === 'pending').map((a) => a._id));
   for (const l of locks) drift('a lock belongs to a pending application', l._id, pending.has(l.applicationId), true);
-  for (const a of apps) if (a.status === 'pending') for (const key of a.locks ?? []) drift('a pending application holds its locks', `${a._id} ${key}`, locks.some((l) => l._id === key && l.applicationId === a._id), true);
+  for (const a of apps)
+    if (a.status === 'pending')
+      for (const key of a.locks ?? [])
+        drift(
+          'a pending application holds its locks',
+          `${a._id} ${key}`,
+          locks.some((l) => l._id === key && l.applicationId === a._id),
+          true,
+        );
 
   return {
     source: source.describe,
-    checked: { unions: unions.length, members: members.length, roles: roles.length, users: users.length, counterShards: shards.length, importJobs: jobs.length, applications: apps.length, locks: locks.length },
+    checked: {
+      unions: unions.length,
+      members: members.length,
+      roles: roles.length,
+      users: users.length,
+      counterShards: shards.length,
+      importJobs: jobs.length,
+      applications: apps.length,
+      locks: locks.length,
+    },
     drifts,
   };
 }

@@ -24,7 +24,8 @@ function filesUnder(dir: string, out: string[] = []): string[] {
 export function usedIconNames(outDir: string, available: Set<string>): string[] {
   const used = new Set<string>();
   for (const file of filesUnder(outDir)) {
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/["'`]([a-z0-9]+(?:-[a-z0-9]+)*)["'`]/g)) if (available.has(m[1])) used.add(m[1]);
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/["'`]([a-z0-9]+(?:-[a-z0-9]+)*)["'`]/g))
+      if (available.has(m[1])) used.add(m[1]);
   }
   return [...used].sort();
 }
@@ -33,7 +34,12 @@ export function usedIconNames(outDir: string, available: Set<string>): string[] 
 export function localizeIcons(outDir: string): string[] {
   const wxssFile = path.join(outDir, ICON_WXSS);
   if (!fs.existsSync(wxssFile)) return [];
-  const available = new Set(fs.readdirSync(SVG_DIR).filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4)));
+  const available = new Set(
+    fs
+      .readdirSync(SVG_DIR)
+      .filter((f) => f.endsWith('.svg'))
+      .map((f) => f.slice(0, -4)),
+  );
   const names = usedIconNames(outDir, available);
   const original = fs.readFileSync(wxssFile, 'utf8');
   const kept = original
@@ -42,13 +48,17 @@ export function localizeIcons(outDir: string): string[] {
     .replace(/\.t-icon-[a-z0-9-]+:before\{content:[^}]*\}/g, '');
   const rules = names.map((name) => {
     // The package writes React's view-box; an SVG image needs viewBox.
-    const svg = fs.readFileSync(path.join(SVG_DIR, `${name}.svg`), 'utf8').replace(/\sview-box=/g, ' viewBox=').replace(/\sclass="[^"]*"/, '');
+    const svg = fs
+      .readFileSync(path.join(SVG_DIR, `${name}.svg`), 'utf8')
+      .replace(/\sview-box=/g, ' viewBox=')
+      .replace(/\sclass="[^"]*"/, '');
     // Percent-encoded, not base64: base64 can spell "4rpx", which WXSS compilers rewrite as a unit.
     const data = encodeURIComponent(svg).replace(/[()']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     if (/\d\s*rpx/i.test(data)) throw new Error(`icon ${name}: its data would be read as an rpx length`);
     return `.t-icon-${name}{--t-icon-svg:url("data:image/svg+xml,${data}");}`;
   });
-  const mask = '.t-icon-base{width:1em;height:1em;}.t-icon-base:before{content:"";display:block;width:1em;height:1em;background-color:currentColor;-webkit-mask:var(--t-icon-svg) center/contain no-repeat;mask:var(--t-icon-svg) center/contain no-repeat;}';
+  const mask =
+    '.t-icon-base{width:1em;height:1em;}.t-icon-base:before{content:"";display:block;width:1em;height:1em;background-color:currentColor;-webkit-mask:var(--t-icon-svg) center/contain no-repeat;mask:var(--t-icon-svg) center/contain no-repeat;}';
   fs.writeFileSync(wxssFile, `${kept}\n${mask}\n${rules.join('\n')}\n`);
   return names;
 }

@@ -57,14 +57,20 @@ async function repairMemberCount(app: App, unionId: string): Promise<Repair | nu
         let stored = union.memberCount;
         const shards: CounterShardDoc[] = [];
         for (let k = 0; k < SHARDS; k++) {
-          const shard = (await tx.collection('counterShards').doc(shardId(unionId, k)).get()).data as unknown as CounterShardDoc | undefined;
+          const shard = (await tx.collection('counterShards').doc(shardId(unionId, k)).get()).data as unknown as
+            CounterShardDoc | undefined;
           if (shard) shards.push(shard);
           stored += shard?.memberCount ?? 0;
         }
         if (stored === rows) return null;
         for (const s of shards) await tx.collection('counterShards').doc(s._id).update({ memberCount: 0 });
         await tx.collection('unions').doc(unionId).update({ memberCount: rows });
-        return { check: 'unions.memberCount (+ counter shards) = active member rows', target: `${union.name} (${unionId})`, from: stored, to: rows };
+        return {
+          check: 'unions.memberCount (+ counter shards) = active member rows',
+          target: `${union.name} (${unionId})`,
+          from: stored,
+          to: rows,
+        };
       }, 1)) as Repair | null;
     } catch (err) {
       if ((err as { code?: string }).code !== 'DATABASE_TRANSACTION_CONFLICT' || attempt >= ATTEMPTS) throw err;
@@ -85,21 +91,33 @@ async function compareAndSet(app: App, unionId: string, field: string, from: unk
 }
 
 /** adminCount / childCount: read, recount, set only if the counter did not move in between (else again). */
-async function repairRowCounter(app: App, unionId: string, field: 'adminCount' | 'childCount', checkName: string): Promise<Repair | null> {
+async function repairRowCounter(
+  app: App,
+  unionId: string,
+  field: 'adminCount' | 'childCount',
+  checkName: string,
+): Promise<Repair | null> {
   const db = app.database();
-  const rows = field === 'adminCount' ? { collection: 'roles', where: { unionId, role: 'admin', status: 'active' } } : { collection: 'unions', where: { parentId: unionId, status: 'active' } };
+  const rows =
+    field === 'adminCount'
+      ? { collection: 'roles', where: { unionId, role: 'admin', status: 'active' } }
+      : { collection: 'unions', where: { parentId: unionId, status: 'active' } };
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const union = (await db.collection('unions').doc(unionId).get()).data[0] as UnionDoc | undefined;
     if (!union) return null;
     const count = (await db.collection(rows.collection).where(rows.where).count()).total as number;
     if (union[field] === count) return null;
-    if (await compareAndSet(app, unionId, field, union[field], count)) return { check: checkName, target: `${union.name} (${unionId})`, from: union[field], to: count };
+    if (await compareAndSet(app, unionId, field, union[field], count))
+      return { check: checkName, target: `${union.name} (${unionId})`, from: union[field], to: count };
   }
   return null;
 }
 
 /** Repairs every drifted counter and roll-up it safely can; answers what it changed and the check after. */
-export async function repairDrifts(serviceUrl: string, env = 'local-dev'): Promise<{ repairs: Repair[]; after: CheckReport }> {
+export async function repairDrifts(
+  serviceUrl: string,
+  env = 'local-dev',
+): Promise<{ repairs: Repair[]; after: CheckReport }> {
   const app = tcb.init({ env, serviceUrl, secretId: 'check', secretKey: 'check', timeout: 120_000 });
   const repairs: Repair[] = [];
   const first = await check(serviceUrl, env);
@@ -108,8 +126,15 @@ export async function repairDrifts(serviceUrl: string, env = 'local-dev'): Promi
     const r = await repairMemberCount(app, unionId);
     if (r) repairs.push(r);
   }
-  for (const d of first.drifts.filter((x) => x.check.startsWith('unions.adminCount') || x.check.startsWith('unions.childCount'))) {
-    const r = await repairRowCounter(app, unionIdOf(d), d.check.startsWith('unions.adminCount') ? 'adminCount' : 'childCount', d.check);
+  for (const d of first.drifts.filter(
+    (x) => x.check.startsWith('unions.adminCount') || x.check.startsWith('unions.childCount'),
+  )) {
+    const r = await repairRowCounter(
+      app,
+      unionIdOf(d),
+      d.check.startsWith('unions.adminCount') ? 'adminCount' : 'childCount',
+      d.check,
+    );
     if (r) repairs.push(r);
   }
   const rollups = first.drifts.filter((d) => d.check.startsWith('unions.stats.'));
@@ -120,7 +145,8 @@ export async function repairDrifts(serviceUrl: string, env = 'local-dev'): Promi
       const still = again.drifts.find((x) => x.check === d.check && x.target === d.target && x.stored === d.stored);
       if (!still) continue;
       const field = /^unions\.(stats\.\w+) /.exec(d.check)?.[1] as string;
-      if (await compareAndSet(app, unionIdOf(d), field, still.stored, still.recomputed)) repairs.push({ check: d.check, target: d.target, from: still.stored, to: still.recomputed });
+      if (await compareAndSet(app, unionIdOf(d), field, still.stored, still.recomputed))
+        repairs.push({ check: d.check, target: d.target, from: still.stored, to: still.recomputed });
     }
   }
   return { repairs, after: await check(serviceUrl, env) };

@@ -29,7 +29,13 @@ export interface SmokeReport {
 
 export async function smoke(opts: SmokeOptions): Promise<SmokeReport> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const app = tcb.init({ env: opts.env, serviceUrl: opts.serviceUrl, secretId: opts.secretId, secretKey: opts.secretKey, timeout: 30_000 });
+  const app = tcb.init({
+    env: opts.env,
+    serviceUrl: opts.serviceUrl,
+    secretId: opts.secretId,
+    secretKey: opts.secretKey,
+    timeout: 30_000,
+  });
   const call = async <T>(name: string, action: string): Promise<ApiResponse<T>> => {
     const res = await app.callFunction({ name, data: { action } });
     return res.result as ApiResponse<T>;
@@ -50,8 +56,11 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeReport> {
     if (status.ok) {
       report.status = status.data;
       const unions = status.data.topLevelUnions.map((u) => `${u.name} (${u.adminCount} admin)`).join(', ');
-      log(`ok   system.status: top-level unions: ${unions || 'none — run npm run cloud:bootstrap'}; province office roles: ${status.data.provinceOfficeRoles}; roles waiting for their person to register: ${status.data.waitingRoles}`);
-      if (!status.data.topLevelUnions.length || !status.data.provinceOfficeRoles) fail('the environment is not bootstrapped yet (npm run cloud:bootstrap)');
+      log(
+        `ok   system.status: top-level unions: ${unions || 'none — run npm run cloud:bootstrap'}; province office roles: ${status.data.provinceOfficeRoles}; roles waiting for their person to register: ${status.data.waitingRoles}`,
+      );
+      if (!status.data.topLevelUnions.length || !status.data.provinceOfficeRoles)
+        fail('the environment is not bootstrapped yet (npm run cloud:bootstrap)');
     } else fail(`system.status answered ${status.error.code} ${status.error.message}`);
   } catch (err) {
     fail(`system could not be called: ${err instanceof Error ? err.message : String(err)}`);
@@ -61,7 +70,11 @@ export async function smoke(opts: SmokeOptions): Promise<SmokeReport> {
     try {
       const res = await call<unknown>(f.name, '__smoke__');
       const loads = !res.ok && res.error.code === 'UNKNOWN_ACTION';
-      report.functions.push({ name: f.name, ok: loads, detail: loads ? 'deployed, loads' : JSON.stringify(res).slice(0, 200) });
+      report.functions.push({
+        name: f.name,
+        ok: loads,
+        detail: loads ? 'deployed, loads' : JSON.stringify(res).slice(0, 200),
+      });
       if (loads) log(`ok   ${f.name}: deployed, loads on ${f.runtime}`);
       else fail(`${f.name}: unexpected answer ${JSON.stringify(res).slice(0, 200)}`);
     } catch (err) {
@@ -81,10 +94,17 @@ function arg(name: string): string | undefined {
 if (require.main === module) {
   const env = arg('--env') ?? process.env.TCB_ENV_ID;
   if (!env) {
-    console.error('usage: npm run smoke -- --env <envId>   (TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY in the environment)');
+    console.error(
+      'usage: npm run smoke -- --env <envId>   (TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY in the environment)',
+    );
     process.exit(2);
   }
-  smoke({ env, serviceUrl: arg('--service-url'), secretId: process.env.TENCENTCLOUD_SECRETID, secretKey: process.env.TENCENTCLOUD_SECRETKEY })
+  smoke({
+    env,
+    serviceUrl: arg('--service-url'),
+    secretId: process.env.TENCENTCLOUD_SECRETID,
+    secretKey: process.env.TENCENTCLOUD_SECRETKEY,
+  })
     .then((r) => process.exit(r.ok ? 0 : 1))
     .catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

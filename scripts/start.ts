@@ -12,7 +12,10 @@ runCli(process.argv.slice(2), {
     const demo = await seedDemo(emulator);
     return {
       dataNote: demo.created ? '  (new demo data)' : '  (existing data kept; --reset for a fresh demo)',
-      lines: ['demo identities (openid → who; password for all: ' + DEMO_PASSWORD + '):', ...demo.identities.map((d) => `  ${d.openid.padEnd(24)} ${d.description}`)],
+      lines: [
+        'demo identities (openid → who; password for all: ' + DEMO_PASSWORD + '):',
+        ...demo.identities.map((d) => `  ${d.openid.padEnd(24)} ${d.description}`),
+      ],
     };
   },
 }).catch(failed);

@@ -15,7 +15,12 @@ export function ensureDebianPackage(pkg: string, binary: string): { ok: boolean;
     try {
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
       const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-      const run = (args: string[]) => execFileSync(sudo[0] ?? args[0], [...sudo.slice(1), ...(sudo.length ? args : args.slice(1))], { env, stdio: 'pipe', timeout: 600_000 });
+      const run = (args: string[]) =>
+        execFileSync(sudo[0] ?? args[0], [...sudo.slice(1), ...(sudo.length ? args : args.slice(1))], {
+          env,
+          stdio: 'pipe',
+          timeout: 600_000,
+        });
       run(['apt-get', 'update', '-qq']);
       run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg]);
       ok = fs.existsSync(binary);
@@ -24,5 +29,7 @@ export function ensureDebianPackage(pkg: string, binary: string): { ok: boolean;
     }
     attempted.set(pkg, ok);
   }
-  return fs.existsSync(binary) ? { ok: true, reason: '' } : { ok: false, reason: `${pkg} is not installed and apt-get could not install it (${binary} missing)` };
+  return fs.existsSync(binary)
+    ? { ok: true, reason: '' }
+    : { ok: false, reason: `${pkg} is not installed and apt-get could not install it (${binary} missing)` };
 }

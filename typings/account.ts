@@ -5,7 +5,8 @@ import type { DocumentType, Permission, RoleName } from './models';
 export type SmsPurpose = 'register' | 'login' | 'changePhone' | 'resetPassword' | 'verify' | 'recover';
 
 /** How a logged-in person proves again that they are the owner before a sensitive change. */
-export type OwnerProof = { method: 'password'; password: string } | { method: 'sms'; smsCode: string } | { method: 'face'; sessionId: string };
+export type OwnerProof =
+  { method: 'password'; password: string } | { method: 'sms'; smsCode: string } | { method: 'face'; sessionId: string };
 
 /** One WeChat login of the account, as 账号与安全 lists it. */
 export interface LoginSession {
@@ -20,8 +21,18 @@ export interface LoginSession {
 
 /** What 注销账号 deletes and what the union keeps, shown before the person confirms. */
 export const DELETION_STATEMENT = {
-  deleted: ['登录账号与密码', '手机号码', '证件号码（加密存储的原文）', '人脸核身记录', '所有微信登录绑定', '待审核的申请（将自动撤回）'],
-  kept: ['所在工会的会员登记记录：仅保留姓名和脱敏证件号码，供工会会员名册使用', '操作日志（依法留存，不含证件号码和手机号码原文）'],
+  deleted: [
+    '登录账号与密码',
+    '手机号码',
+    '证件号码（加密存储的原文）',
+    '人脸核身记录',
+    '所有微信登录绑定',
+    '待审核的申请（将自动撤回）',
+  ],
+  kept: [
+    '所在工会的会员登记记录：仅保留姓名和脱敏证件号码，供工会会员名册使用',
+    '操作日志（依法留存，不含证件号码和手机号码原文）',
+  ],
   after: '注销后可随时使用同一证件重新注册。',
 } as const;
 
@@ -78,14 +89,18 @@ export interface QrLoginStart {
   expiresIn: number;
 }
 
-export type QrLoginState = { status: 'waiting' } | { status: 'expired' } | { status: 'confirmed'; account: AccountSummary };
+export type QrLoginState =
+  { status: 'waiting' } | { status: 'expired' } | { status: 'confirmed'; account: AccountSummary };
 
 export interface AccountActions {
   me: ActionSpec<Record<string, never>, MeResult>;
   sendSmsCode: ActionSpec<{ phone: string; purpose: SmsPurpose }, { sentTo: string; resendAfter: number }>;
   startFace: ActionSpec<{ name: string; docType: DocumentType; docNumber: string }, FaceStartResult>;
   /** `registered`: this ID already has an account — the person may recover it (new phone, this WeChat). */
-  completeFace: ActionSpec<{ sessionId: string }, { passed: true; name: string; docMasked: string; registered: boolean }>;
+  completeFace: ActionSpec<
+    { sessionId: string },
+    { passed: true; name: string; docMasked: string; registered: boolean }
+  >;
   register: ActionSpec<{ sessionId: string; phone: string; smsCode: string; password: string }, RegisterResult>;
   loginPassword: ActionSpec<{ phone: string; password: string }, { account: AccountSummary }>;
   loginSms: ActionSpec<{ phone: string; smsCode: string }, { account: AccountSummary }>;
@@ -96,10 +111,16 @@ export interface AccountActions {
   endSession: ActionSpec<{ key: string }, { ended: true }>;
   endOtherSessions: ActionSpec<Record<string, never>, { ended: true }>;
   /** 找回账号 (spec §七.4): after a passed face check on a registered ID, a new phone and this WeChat. */
-  recover: ActionSpec<{ sessionId: string; phone: string; smsCode: string; newPassword?: string }, { account: AccountSummary }>;
+  recover: ActionSpec<
+    { sessionId: string; phone: string; smsCode: string; newPassword?: string },
+    { account: AccountSummary }
+  >;
   deleteAccount: ActionSpec<{ proof: OwnerProof }, { deleted: true; withdrawn: number }>;
   /** What 注销账号 shows before the person confirms, and which proofs this account can give. */
-  deletionInfo: ActionSpec<Record<string, never>, { statement: typeof DELETION_STATEMENT; hasPassword: boolean; phoneMasked: string }>;
+  deletionInfo: ActionSpec<
+    Record<string, never>,
+    { statement: typeof DELETION_STATEMENT; hasPassword: boolean; phoneMasked: string }
+  >;
   changePassword: ActionSpec<{ oldPassword: string; newPassword: string }, { changed: true }>;
   resetPassword: ActionSpec<{ phone: string; smsCode: string; newPassword: string }, { changed: true }>;
   logout: ActionSpec<Record<string, never>, { loggedOut: true }>;

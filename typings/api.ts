@@ -38,8 +38,10 @@ export interface FunctionActions {
 
 export type FunctionName = keyof FunctionActions;
 export type ActionName<F extends FunctionName> = keyof FunctionActions[F] & string;
-export type ActionReq<F extends FunctionName, A extends ActionName<F>> = FunctionActions[F][A] extends ActionSpec<infer R, unknown> ? R : never;
-export type ActionRes<F extends FunctionName, A extends ActionName<F>> = FunctionActions[F][A] extends ActionSpec<unknown, infer R> ? R : never;
+export type ActionReq<F extends FunctionName, A extends ActionName<F>> =
+  FunctionActions[F][A] extends ActionSpec<infer R, unknown> ? R : never;
+export type ActionRes<F extends FunctionName, A extends ActionName<F>> =
+  FunctionActions[F][A] extends ActionSpec<unknown, infer R> ? R : never;
 
 /** What the server hands every action besides its payload: who WeChat says is calling, and the retry id. */
 export interface ActionContext {

@@ -37,7 +37,14 @@ export interface MembershipCard {
 export interface MyMembership {
   card: MembershipCard | null;
   pending: ApplicationView | null;
-  history: Array<{ unionName: string; status: MemberStatus; statusName: string; joinedAt: string; endedAt?: string; endReason?: string }>;
+  history: Array<{
+    unionName: string;
+    status: MemberStatus;
+    statusName: string;
+    joinedAt: string;
+    endedAt?: string;
+    endReason?: string;
+  }>;
 }
 
 export interface MemberRow {

@@ -4,7 +4,8 @@
 export type UnionCategory = 'above' | 'grassroots';
 
 /** Subtypes of above-grassroots unions (spec §二.1, §三.8). */
-export type AboveSubtype = 'province' | 'city' | 'county' | 'street' | 'system' | 'group' | 'federation' | 'organ' | 'other';
+export type AboveSubtype =
+  'province' | 'city' | 'county' | 'street' | 'system' | 'group' | 'federation' | 'organ' | 'other';
 
 export const ABOVE_SUBTYPE_NAMES: Record<AboveSubtype, string> = {
   province: '省总工会',
@@ -24,12 +25,7 @@ export const MEMBER_HOLDING_SUBTYPES: readonly AboveSubtype[] = ['group', 'feder
 export type UnionStatus = 'active' | 'deregistered';
 
 export type DocumentType =
-  | 'resident'
-  | 'hkMacaoPermit'
-  | 'taiwanPermit'
-  | 'hmtResidence'
-  | 'foreignerPermanent'
-  | 'passport';
+  'resident' | 'hkMacaoPermit' | 'taiwanPermit' | 'hmtResidence' | 'foreignerPermanent' | 'passport';
 
 export const DOCUMENT_TYPE_NAMES: Record<DocumentType, string> = {
   resident: '居民身份证',

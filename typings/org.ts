@@ -47,7 +47,13 @@ export interface MyUnion {
 export interface OrgActions {
   scan: ActionSpec<{ code: string }, ScanResult>;
   myUnions: ActionSpec<Record<string, never>, { unions: MyUnion[] }>;
-  detail: ActionSpec<{ unionId: string }, { union: UnionView; changeLog: Array<{ at: string; before: Record<string, unknown>; after: Record<string, unknown> }> }>;
+  detail: ActionSpec<
+    { unionId: string },
+    {
+      union: UnionView;
+      changeLog: Array<{ at: string; before: Record<string, unknown>; after: Record<string, unknown> }>;
+    }
+  >;
   qr: ActionSpec<{ unionId: string; purpose: QrPurpose }, QrInfo>;
   regenerateQr: ActionSpec<{ unionId: string; purpose: QrPurpose }, QrInfo>;
   directory: ActionSpec<

@@ -146,7 +146,10 @@ export interface ReviewActions {
   approve: ActionSpec<{ id: string }, { application: ApplicationView }>;
   reject: ActionSpec<{ id: string; reason: string }, { application: ApplicationView }>;
   batchApprove: ActionSpec<{ ids: string[] }, { results: BatchResult[] }>;
-  listInbox: ActionSpec<{ kind?: ApplicationKind; page?: number; pageSize?: number; cursor?: string }, Page<ApplicationView> & { counts: Partial<Record<ApplicationKind, number>> }>;
+  listInbox: ActionSpec<
+    { kind?: ApplicationKind; page?: number; pageSize?: number; cursor?: string },
+    Page<ApplicationView> & { counts: Partial<Record<ApplicationKind, number>> }
+  >;
   listMine: ActionSpec<{ status?: ApplicationStatus; page?: number; pageSize?: number }, Page<ApplicationView>>;
   detail: ActionSpec<{ id: string }, { application: ApplicationView }>;
   /** Signed temporary URLs of the application's images, for the back office (browsers cannot open cloud:// ids). */

@@ -21,7 +21,8 @@ const faceSession = id('人脸核身记录');
 const proofMethod = oneOf<OwnerProof['method']>('验证方式', ['password', 'sms', 'face']);
 function ownerProof(v: unknown, field: string): OwnerProof {
   const method = proofMethod((v as { method?: unknown } | null)?.method, `${field}.method`);
-  if (method === 'password') return { method, password: object({ method: proofMethod, password: anyPassword })(v, field).password };
+  if (method === 'password')
+    return { method, password: object({ method: proofMethod, password: anyPassword })(v, field).password };
   if (method === 'sms') return { method, smsCode: object({ method: proofMethod, smsCode })(v, field).smsCode };
   return { method, sessionId: object({ method: proofMethod, sessionId: faceSession })(v, field).sessionId };
 }
@@ -29,7 +30,13 @@ function ownerProof(v: unknown, field: string): OwnerProof {
 /** Accounts and real-name identity: registration, login/binding and account security (spec §一, §七). */
 export const actions = {
   me: { input: {}, run: account.me },
-  sendSmsCode: { input: { phone, purpose: oneOf<SmsPurpose>('验证码用途', ['register', 'login', 'changePhone', 'resetPassword', 'recover']) }, run: account.sendSmsCode },
+  sendSmsCode: {
+    input: {
+      phone,
+      purpose: oneOf<SmsPurpose>('验证码用途', ['register', 'login', 'changePhone', 'resetPassword', 'recover']),
+    },
+    run: account.sendSmsCode,
+  },
   sendOwnerCode: { input: {}, run: account.sendOwnerCode },
   listSessions: { input: {}, run: account.mySessions },
   endSession: { input: { key: id('登录记录') }, run: account.endMySession },
@@ -37,7 +44,14 @@ export const actions = {
   recover: { input: { sessionId: faceSession, phone, smsCode, newPassword: optional(password) }, run: account.recover },
   deletionInfo: { input: {}, run: account.deletionInfo },
   deleteAccount: { input: { proof: ownerProof }, run: deleteAccount },
-  startFace: { input: { name: (v: unknown, f: string) => validateName(v, f), docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES), docNumber: str({ label: '证件号码', max: 30 }) }, run: account.startFace },
+  startFace: {
+    input: {
+      name: (v: unknown, f: string) => validateName(v, f),
+      docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES),
+      docNumber: str({ label: '证件号码', max: 30 }),
+    },
+    run: account.startFace,
+  },
   completeFace: { input: { sessionId: faceSession }, run: account.completeFace },
   register: { input: { sessionId: faceSession, phone, smsCode, password }, run: account.register },
   loginPassword: { input: { phone, password: anyPassword }, run: account.loginPassword },
@@ -50,7 +64,10 @@ export const actions = {
   qrLoginStart: { input: {}, run: startQrLogin },
   qrLoginConfirm: { input: { code: str({ label: '二维码内容', max: 600 }) }, run: confirmQrLogin },
   qrLoginPoll: {
-    input: { qrId: str({ label: '二维码', max: 32, pattern: /^[a-f0-9]{32}$/, patternMessage: '二维码已失效，请刷新二维码' }), pollToken: str({ label: '登录凭据', max: 64 }) },
+    input: {
+      qrId: str({ label: '二维码', max: 32, pattern: /^[a-f0-9]{32}$/, patternMessage: '二维码已失效，请刷新二维码' }),
+      pollToken: str({ label: '登录凭据', max: 64 }),
+    },
     run: pollQrLogin,
   },
 } satisfies Handlers<'account'>;

@@ -14,7 +14,8 @@ export const actions: Record<string, never> = {};
 const noActions = defineFunction(actions);
 
 export async function main(event: unknown, context: unknown) {
-  if (callerOf(context).openid) return { ok: false, error: new AppError('PERMISSION_DENIED', '该功能仅由系统定时执行').toApiError() };
+  if (callerOf(context).openid)
+    return { ok: false, error: new AppError('PERMISSION_DENIED', '该功能仅由系统定时执行').toApiError() };
   if ((event as { Type?: unknown } | null)?.Type !== 'Timer') return noActions(event, context);
   const report = await sweep();
   if (Object.values(report).some((n) => n > 0)) console.log(`[cleanup] timer run deleted: ${JSON.stringify(report)}`);

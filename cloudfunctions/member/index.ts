@@ -10,9 +10,21 @@ import { bool, id, list, optional, str } from '../shared/validate';
 export const actions = {
   searchUnions: { input: { keyword: str({ label: '工会或单位名称', min: 2, max: 30 }) }, run: searchUnions },
   my: { input: {}, run: myMembership },
-  list: { input: { unionId: id('工会'), realName: bool('是否实名'), keyword: optional(str({ label: '关键字', max: 30 })), ...keysetPaging }, run: listMembers },
+  list: {
+    input: {
+      unionId: id('工会'),
+      realName: bool('是否实名'),
+      keyword: optional(str({ label: '关键字', max: 30 })),
+      ...keysetPaging,
+    },
+    run: listMembers,
+  },
   remove: {
-    input: { unionId: id('工会'), memberIds: list('会员', id('会员'), 100, 1), reason: str({ label: '移出原因', min: 2, max: 200, multiline: true }) },
+    input: {
+      unionId: id('工会'),
+      memberIds: list('会员', id('会员'), 100, 1),
+      reason: str({ label: '移出原因', min: 2, max: 200, multiline: true }),
+    },
     run: removeMembers,
   },
   export: { input: { unionId: id('工会'), realName: bool('是否实名') }, run: exportMembers },

@@ -15,7 +15,12 @@ export const actions = {
   qr: { input: { unionId: id('工会'), purpose: PURPOSE }, run: org.qr },
   regenerateQr: { input: { unionId: id('工会'), purpose: PURPOSE }, run: org.regenerateQr },
   directory: {
-    input: { unionId: id('工会'), category: oneOf<'above' | 'grassroots'>('工会类型', ['above', 'grassroots']), keyword: optional(str({ label: '关键字', max: 30 })), ...keysetPaging },
+    input: {
+      unionId: id('工会'),
+      category: oneOf<'above' | 'grassroots'>('工会类型', ['above', 'grassroots']),
+      keyword: optional(str({ label: '关键字', max: 30 })),
+      ...keysetPaging,
+    },
     run: org.directory,
   },
   stats: { input: { unionId: id('工会') }, run: org.stats },

@@ -1,4 +1,9 @@
-import { APPLICATION_KIND_NAMES, APPLICATION_STATUS_NAMES, type ApplicationKind, type ApplicationStatus } from '../../typings/models';
+import {
+  APPLICATION_KIND_NAMES,
+  APPLICATION_STATUS_NAMES,
+  type ApplicationKind,
+  type ApplicationStatus,
+} from '../../typings/models';
 import type { Handlers } from '../../typings/api';
 import { defineFunction } from '../shared/handler';
 import { keysetPaging } from '../shared/paging';
@@ -15,7 +20,10 @@ export const actions = {
   submit: { input: parseSubmission, run: submit },
   withdraw: { input: { id: id('申请') }, run: withdraw },
   approve: { input: { id: id('申请') }, run: approve },
-  reject: { input: { id: id('申请'), reason: str({ label: '驳回原因', min: 2, max: 200, multiline: true }) }, run: reject },
+  reject: {
+    input: { id: id('申请'), reason: str({ label: '驳回原因', min: 2, max: 200, multiline: true }) },
+    run: reject,
+  },
   batchApprove: { input: { ids: list('申请', id('申请'), 1000, 1) }, run: batchApprove },
   listInbox: { input: { kind: optional(KIND), ...keysetPaging }, run: listInbox },
   listMine: { input: { status: optional(STATUS), ...page }, run: listMine },

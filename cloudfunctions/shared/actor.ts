@@ -49,7 +49,8 @@ export async function requireActor(ctx: HandlerContext): Promise<Actor> {
 /** Does the actor hold this right in exactly this union (admin: all rights; operator: the chosen ones)? */
 export function holdsRight(actor: Actor, unionId: string, permission: Permission): boolean {
   return actor.roles.some(
-    (r) => r.unionId === unionId && (r.role === 'admin' || (r.role === 'operator' && r.permissions.includes(permission))),
+    (r) =>
+      r.unionId === unionId && (r.role === 'admin' || (r.role === 'operator' && r.permissions.includes(permission))),
   );
 }
 
@@ -76,14 +77,19 @@ export function superiorRightOver(actor: Actor, target: Pick<UnionDoc, 'ancestor
 }
 
 /** The union itself or any union above it. */
-export function rightInOrAbove(actor: Actor, target: Pick<UnionDoc, '_id' | 'ancestors'>, permission: Permission): boolean {
+export function rightInOrAbove(
+  actor: Actor,
+  target: Pick<UnionDoc, '_id' | 'ancestors'>,
+  permission: Permission,
+): boolean {
   return holdsRight(actor, target._id, permission) || superiorRightOver(actor, target, permission);
 }
 
 export async function requireUnion(unionId: string, opts: { active?: boolean } = {}): Promise<UnionDoc> {
   const union = await findById<UnionDoc>('unions', unionId);
   if (!union) throw new AppError('NOT_FOUND', '工会组织不存在，请刷新后重试');
-  if (opts.active !== false && union.status !== 'active') throw new AppError('CONFLICT', `“${union.name}”已注销，无法办理此业务`);
+  if (opts.active !== false && union.status !== 'active')
+    throw new AppError('CONFLICT', `“${union.name}”已注销，无法办理此业务`);
   return union;
 }
 
@@ -91,4 +97,3 @@ export async function openidsOf(userId: string): Promise<string[]> {
   const bindings = await findMany<BindingDoc>('bindings', { userId }, 20);
   return bindings.map((b) => b._id);
 }
-

@@ -47,11 +47,16 @@ const CALL_NAMES: Record<string, string> = {
 /** The action in words, for the log's reader: `approve:memberJoin` → 审核通过·会员入会; `member.export` → 导出会员信息. */
 export function actionName(action: string): string {
   const [verb, kind] = action.split(':');
-  if (kind && verb in ACTION_VERBS) return `${ACTION_VERBS[verb]}·${APPLICATION_KIND_NAMES[kind as ApplicationKind] ?? kind}`;
+  if (kind && verb in ACTION_VERBS)
+    return `${ACTION_VERBS[verb]}·${APPLICATION_KIND_NAMES[kind as ApplicationKind] ?? kind}`;
   return CALL_NAMES[action] ?? action;
 }
 
-async function byIds<T extends { _id: string }>(collection: string, ids: Iterable<string>, fields: Array<keyof T & string>): Promise<Map<string, T>> {
+async function byIds<T extends { _id: string }>(
+  collection: string,
+  ids: Iterable<string>,
+  fields: Array<keyof T & string>,
+): Promise<Map<string, T>> {
   const list = [...new Set(ids)].filter(Boolean);
   if (!list.length) return new Map();
   const rows = await findMany<T>(collection, { _id: cmd().in(list) }, list.length, fields);
@@ -71,19 +76,30 @@ export async function describeAudit(entries: AuditEntry[]): Promise<AuditRow[]> 
     byIds<MemberDoc>('members', targetIds('member'), ['_id', 'name']),
     byIds<UnionDoc>('unions', targetIds('union'), ['_id', 'name']),
     byIds<RoleDoc>('roles', targetIds('role'), ['_id', 'name', 'role']),
-    actorIds.length ? findMany<RoleDoc>('roles', { userId: cmd().in([...new Set(actorIds)]), status: 'active' }, 1000, ['userId', 'unionId', 'role']) : Promise.resolve([] as RoleDoc[]),
+    actorIds.length
+      ? findMany<RoleDoc>('roles', { userId: cmd().in([...new Set(actorIds)]), status: 'active' }, 1000, [
+          'userId',
+          'unionId',
+          'role',
+        ])
+      : Promise.resolve([] as RoleDoc[]),
   ]);
   const roleOf = (userId: string | null, unionId: string): string => {
     if (!userId) return '';
     const held = roles.filter((r) => r.userId === userId);
-    const here = held.find((r) => r.unionId === unionId) ?? (unionId === PLATFORM_SCOPE ? held.find((r) => r.role === 'provinceOffice') : undefined);
+    const here =
+      held.find((r) => r.unionId === unionId) ??
+      (unionId === PLATFORM_SCOPE ? held.find((r) => r.role === 'provinceOffice') : undefined);
     if (here) return ROLE_NAMES[here.role];
     return held.length ? '其他工会管理人员' : '会员';
   };
   const targetLabel = (e: AuditEntry): string => {
     const title = typeof e.detail?.title === 'string' ? e.detail.title : '';
     if (title) return title;
-    if (e.targetType === 'user') return users.get(e.targetId)?.name ?? (e.targetId === e.actorUserId ? (e.actorName ?? '本人账号') : '已注销的账号');
+    if (e.targetType === 'user')
+      return (
+        users.get(e.targetId)?.name ?? (e.targetId === e.actorUserId ? (e.actorName ?? '本人账号') : '已注销的账号')
+      );
     if (e.targetType === 'member') return `会员 ${members.get(e.targetId)?.name ?? ''}`.trim();
     if (e.targetType === 'union') return unions.get(e.targetId)?.name ?? '工会';
     if (e.targetType === 'role') {
@@ -96,7 +112,13 @@ export async function describeAudit(entries: AuditEntry[]): Promise<AuditRow[]> 
   return entries.map((e) => ({
     ...e,
     at: new Date(e.at).toISOString(),
-    actorName: e.actorName ?? (e.actorUserId ? (users.get(e.actorUserId)?.name ?? '已注销的账号') : e.result === 'refused' ? '未登录的微信用户' : '系统'),
+    actorName:
+      e.actorName ??
+      (e.actorUserId
+        ? (users.get(e.actorUserId)?.name ?? '已注销的账号')
+        : e.result === 'refused'
+          ? '未登录的微信用户'
+          : '系统'),
     actorRoleName: roleOf(e.actorUserId, e.unionId),
     targetLabel: targetLabel(e),
     actionName: actionName(e.action),
@@ -104,13 +126,17 @@ export async function describeAudit(entries: AuditEntry[]): Promise<AuditRow[]> 
 }
 
 /** Union admins read their own union's log; the province office reads everything. */
-export async function auditLog(input: { unionId?: string; cursor?: string; page?: number; pageSize?: number }, ctx: HandlerContext): Promise<Page<AuditRow>> {
+export async function auditLog(
+  input: { unionId?: string; cursor?: string; page?: number; pageSize?: number },
+  ctx: HandlerContext,
+): Promise<Page<AuditRow>> {
   const actor = await requireActor(ctx);
   let where: Record<string, unknown>;
   if (isProvinceOffice(actor)) where = input.unionId ? { unionId: input.unionId } : {};
   else {
     if (!input.unionId) throw new AppError('INVALID_INPUT', '请选择工会', 'unionId');
-    if (!holdsRight(actor, input.unionId, 'settings')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以查看本工会的操作日志');
+    if (!holdsRight(actor, input.unionId, 'settings'))
+      throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以查看本工会的操作日志');
     where = { unionId: input.unionId };
   }
   if (where.unionId === PLATFORM_SCOPE && !isProvinceOffice(actor)) throw new AppError('PERMISSION_DENIED');

@@ -19,7 +19,10 @@ export interface CollectionSpec {
 export const COLLECTIONS: readonly CollectionSpec[] = [
   {
     name: 'users',
-    indexes: [{ fields: ['docIndex'], unique: true }, { fields: ['phoneIndex'], unique: true }],
+    indexes: [
+      { fields: ['docIndex'], unique: true },
+      { fields: ['phoneIndex'], unique: true },
+    ],
   },
   // _id is the openid, so "who is calling" is a primary-key read.
   { name: 'bindings', indexes: [{ fields: ['userId'] }] },
@@ -56,7 +59,10 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
       { fields: ['applicantUserId', 'status'] },
     ],
   },
-  { name: 'roles', indexes: [{ fields: ['userId', 'status'] }, { fields: ['unionId', 'status'] }, { fields: ['docIndex'] }] },
+  {
+    name: 'roles',
+    indexes: [{ fields: ['userId', 'status'] }, { fields: ['unionId', 'status'] }, { fields: ['docIndex'] }],
+  },
   { name: 'importJobs', indexes: [{ fields: ['unionId', 'createdAt'] }, { fields: ['fileHash', 'unionId'] }] },
   { name: 'importChunks', indexes: [{ fields: ['jobId', 'chunk'] }] },
   { name: 'qrTokens', indexes: [{ fields: ['unionId', 'purpose', 'status'] }] },
@@ -71,7 +77,10 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   // Stored files holding personal data and when they must be gone (lifecycle/retention); `_id` hashes the fileId.
   { name: 'piiFiles', indexes: [{ fields: ['deleteAfter'] }] },
   // Newest first per union, or across the province, paged by (at, _id).
-  { name: 'auditLogs', indexes: [{ fields: ['unionId', 'at', '_id'] }, { fields: ['at', '_id'] }, { fields: ['actorUserId', 'at'] }] },
+  {
+    name: 'auditLogs',
+    indexes: [{ fields: ['unionId', 'at', '_id'] }, { fields: ['at', '_id'] }, { fields: ['actorUserId', 'at'] }],
+  },
   // Back office QR logins (short-lived; `_id` is the code's id).
   { name: 'webLogins', indexes: [] },
 ];

@@ -27,28 +27,148 @@ export interface VariableDoc {
 }
 
 export const CONFIG_VARIABLES: readonly VariableDoc[] = [
-  { name: 'PII_ENC_KEY', groups: ['pii'], secret: true, doc: 'AES-256-GCM key for ID numbers and phones: 32 random bytes, base64. Losing it loses every ID number and phone.' },
-  { name: 'PII_INDEX_KEY', groups: ['pii'], secret: true, doc: 'HMAC key of the blind indexes (lookups, uniqueness, SMS code hashes): 32 random bytes, base64. Changing it breaks every lookup.' },
-  { name: 'QR_SIGNING_KEY', groups: ['qr'], secret: true, doc: 'HMAC key that signs registration QR codes and member cards: at least 32 random bytes, base64.' },
-  { name: 'QR_BASE_URL', groups: ['qr'], secret: false, doc: 'https URL the QR codes carry, configured in 公众平台 → 开发管理 → 扫普通链接二维码打开小程序 to open pages/scan/index.' },
-  { name: 'FACE_PROVIDER', groups: ['face'], secret: false, doc: '`wechat` (人脸核身 v2, default), `faceid` (Tencent Cloud FaceID, mini-program SDK) or `local` (emulator only).' },
-  { name: 'FACEID_RULE_ID', groups: ['face'], secret: false, when: 'FACE_PROVIDER=faceid', doc: 'FaceID 业务流程 RuleId from the FaceID console (digits).' },
-  { name: 'SMS_PROVIDER', groups: ['sms'], secret: false, doc: '`tencent` (Tencent Cloud SMS, default) or `local` (emulator only).' },
-  { name: 'SMS_SDK_APP_ID', groups: ['sms'], secret: false, when: 'SMS_PROVIDER=tencent', doc: 'SMS application SdkAppId (1400…), Tencent Cloud console → 短信 → 应用管理.' },
-  { name: 'SMS_SIGN_NAME', groups: ['sms'], secret: false, when: 'SMS_PROVIDER=tencent', doc: 'Approved SMS signature text, e.g. 某某市总工会.' },
-  { name: 'SMS_TEMPLATE_ID', groups: ['sms'], secret: false, when: 'SMS_PROVIDER=tencent', doc: 'Approved verification-code template id; its parameters are {1} the code, {2} the minutes it is valid.' },
-  { name: 'SUBSCRIBE_PROVIDER', groups: ['subscribe'], secret: false, doc: '`wechat` (subscribeMessage.send, default) or `local` (emulator only).' },
-  { name: 'SUBSCRIBE_TEMPLATE_REVIEW_RESULT', groups: ['subscribe'], secret: false, when: 'SUBSCRIBE_PROVIDER=wechat', doc: 'Template id of the 审核结果通知 chosen in 公众平台 → 订阅消息; the same id goes to the mini-program.' },
-  { name: 'SUBSCRIBE_FIELDS_REVIEW_RESULT', groups: ['subscribe'], secret: false, when: 'SUBSCRIBE_PROVIDER=wechat', doc: 'The template\'s keys for 申请事项, 审核结果, 备注, comma-separated in that order (default thing1,phrase2,thing3).' },
-  { name: 'WX_APPID', groups: ['face', 'subscribe'], secret: false, when: 'FACE_PROVIDER=wechat or SUBSCRIBE_PROVIDER=wechat', doc: 'The mini-program AppID (wx + 16 hex), 公众平台 → 开发管理 → 开发设置.' },
-  { name: 'WX_APP_SECRET', groups: ['face', 'subscribe'], secret: true, when: 'FACE_PROVIDER=wechat or SUBSCRIBE_PROVIDER=wechat', doc: 'The mini-program AppSecret (32 hex), same page; for the server API access token.' },
-  { name: 'TENCENTCLOUD_API_SECRET_ID', groups: ['sms', 'face'], secret: true, when: 'SMS_PROVIDER=tencent or FACE_PROVIDER=faceid', doc: 'SecretId of a CAM sub-user allowed only SMS SendSms and FaceID (AKID…).' },
-  { name: 'TENCENTCLOUD_API_SECRET_KEY', groups: ['sms', 'face'], secret: true, when: 'SMS_PROVIDER=tencent or FACE_PROVIDER=faceid', doc: 'SecretKey of that sub-user.' },
-  { name: 'SMS_GLOBAL_PER_MINUTE', groups: ['sms'], secret: false, doc: 'Most SMS codes the whole platform sends in a minute (default 300): a cap against SMS pumping, sized to the SMS package bought.' },
-  { name: 'IMPORT_BUDGET_MS', groups: ['import'], secret: false, doc: 'Milliseconds of import work per call, below the importer\'s timeout (default 2500).' },
-  { name: 'TCB_SERVICE_URL', groups: ['runtime'], secret: false, doc: 'Local only: the emulator\'s SDK endpoint. Unset in the cloud.' },
-  { name: 'TCB_EMULATOR_URL', groups: ['runtime'], secret: false, doc: 'Local only: the emulator, where the local providers record their outbox.' },
-  { name: 'TCB_ENV', groups: ['runtime'], secret: false, doc: 'Set by CloudBase (and the emulator): the current environment id.' },
+  {
+    name: 'PII_ENC_KEY',
+    groups: ['pii'],
+    secret: true,
+    doc: 'AES-256-GCM key for ID numbers and phones: 32 random bytes, base64. Losing it loses every ID number and phone.',
+  },
+  {
+    name: 'PII_INDEX_KEY',
+    groups: ['pii'],
+    secret: true,
+    doc: 'HMAC key of the blind indexes (lookups, uniqueness, SMS code hashes): 32 random bytes, base64. Changing it breaks every lookup.',
+  },
+  {
+    name: 'QR_SIGNING_KEY',
+    groups: ['qr'],
+    secret: true,
+    doc: 'HMAC key that signs registration QR codes and member cards: at least 32 random bytes, base64.',
+  },
+  {
+    name: 'QR_BASE_URL',
+    groups: ['qr'],
+    secret: false,
+    doc: 'https URL the QR codes carry, configured in 公众平台 → 开发管理 → 扫普通链接二维码打开小程序 to open pages/scan/index.',
+  },
+  {
+    name: 'FACE_PROVIDER',
+    groups: ['face'],
+    secret: false,
+    doc: '`wechat` (人脸核身 v2, default), `faceid` (Tencent Cloud FaceID, mini-program SDK) or `local` (emulator only).',
+  },
+  {
+    name: 'FACEID_RULE_ID',
+    groups: ['face'],
+    secret: false,
+    when: 'FACE_PROVIDER=faceid',
+    doc: 'FaceID 业务流程 RuleId from the FaceID console (digits).',
+  },
+  {
+    name: 'SMS_PROVIDER',
+    groups: ['sms'],
+    secret: false,
+    doc: '`tencent` (Tencent Cloud SMS, default) or `local` (emulator only).',
+  },
+  {
+    name: 'SMS_SDK_APP_ID',
+    groups: ['sms'],
+    secret: false,
+    when: 'SMS_PROVIDER=tencent',
+    doc: 'SMS application SdkAppId (1400…), Tencent Cloud console → 短信 → 应用管理.',
+  },
+  {
+    name: 'SMS_SIGN_NAME',
+    groups: ['sms'],
+    secret: false,
+    when: 'SMS_PROVIDER=tencent',
+    doc: 'Approved SMS signature text, e.g. 某某市总工会.',
+  },
+  {
+    name: 'SMS_TEMPLATE_ID',
+    groups: ['sms'],
+    secret: false,
+    when: 'SMS_PROVIDER=tencent',
+    doc: 'Approved verification-code template id; its parameters are {1} the code, {2} the minutes it is valid.',
+  },
+  {
+    name: 'SUBSCRIBE_PROVIDER',
+    groups: ['subscribe'],
+    secret: false,
+    doc: '`wechat` (subscribeMessage.send, default) or `local` (emulator only).',
+  },
+  {
+    name: 'SUBSCRIBE_TEMPLATE_REVIEW_RESULT',
+    groups: ['subscribe'],
+    secret: false,
+    when: 'SUBSCRIBE_PROVIDER=wechat',
+    doc: 'Template id of the 审核结果通知 chosen in 公众平台 → 订阅消息; the same id goes to the mini-program.',
+  },
+  {
+    name: 'SUBSCRIBE_FIELDS_REVIEW_RESULT',
+    groups: ['subscribe'],
+    secret: false,
+    when: 'SUBSCRIBE_PROVIDER=wechat',
+    doc: "The template's keys for 申请事项, 审核结果, 备注, comma-separated in that order (default thing1,phrase2,thing3).",
+  },
+  {
+    name: 'WX_APPID',
+    groups: ['face', 'subscribe'],
+    secret: false,
+    when: 'FACE_PROVIDER=wechat or SUBSCRIBE_PROVIDER=wechat',
+    doc: 'The mini-program AppID (wx + 16 hex), 公众平台 → 开发管理 → 开发设置.',
+  },
+  {
+    name: 'WX_APP_SECRET',
+    groups: ['face', 'subscribe'],
+    secret: true,
+    when: 'FACE_PROVIDER=wechat or SUBSCRIBE_PROVIDER=wechat',
+    doc: 'The mini-program AppSecret (32 hex), same page; for the server API access token.',
+  },
+  {
+    name: 'TENCENTCLOUD_API_SECRET_ID',
+    groups: ['sms', 'face'],
+    secret: true,
+    when: 'SMS_PROVIDER=tencent or FACE_PROVIDER=faceid',
+    doc: 'SecretId of a CAM sub-user allowed only SMS SendSms and FaceID (AKID…).',
+  },
+  {
+    name: 'TENCENTCLOUD_API_SECRET_KEY',
+    groups: ['sms', 'face'],
+    secret: true,
+    when: 'SMS_PROVIDER=tencent or FACE_PROVIDER=faceid',
+    doc: 'SecretKey of that sub-user.',
+  },
+  {
+    name: 'SMS_GLOBAL_PER_MINUTE',
+    groups: ['sms'],
+    secret: false,
+    doc: 'Most SMS codes the whole platform sends in a minute (default 300): a cap against SMS pumping, sized to the SMS package bought.',
+  },
+  {
+    name: 'IMPORT_BUDGET_MS',
+    groups: ['import'],
+    secret: false,
+    doc: "Milliseconds of import work per call, below the importer's timeout (default 2500).",
+  },
+  {
+    name: 'TCB_SERVICE_URL',
+    groups: ['runtime'],
+    secret: false,
+    doc: "Local only: the emulator's SDK endpoint. Unset in the cloud.",
+  },
+  {
+    name: 'TCB_EMULATOR_URL',
+    groups: ['runtime'],
+    secret: false,
+    doc: 'Local only: the emulator, where the local providers record their outbox.',
+  },
+  {
+    name: 'TCB_ENV',
+    groups: ['runtime'],
+    secret: false,
+    doc: 'Set by CloudBase (and the emulator): the current environment id.',
+  },
 ];
 
 /** The groups each deployed function reads; the cloudbaserc.json test holds the file to this. */
@@ -79,7 +199,11 @@ const PLACEHOLDER = /\{\{\s*env\.[A-Za-z0-9_]+\s*\}\}/;
 function read(env: Env, name: string): string | undefined {
   const v = env[name];
   if (v === undefined || v.trim() === '') return undefined;
-  if (PLACEHOLDER.test(v)) throw new ConfigError(name, `is still the placeholder ${v.match(PLACEHOLDER)?.[0]}: put ${name} in the .env beside cloudbaserc.json and deploy again`);
+  if (PLACEHOLDER.test(v))
+    throw new ConfigError(
+      name,
+      `is still the placeholder ${v.match(PLACEHOLDER)?.[0]}: put ${name} in the .env beside cloudbaserc.json and deploy again`,
+    );
   return v.trim();
 }
 
@@ -100,14 +224,18 @@ function key(env: Env, name: string, bytes: number, atLeast = false): Buffer {
   const v = required(env, name);
   const buf = /^[A-Za-z0-9+/]+={0,2}$/.test(v) ? Buffer.from(v, 'base64') : Buffer.alloc(0);
   if (atLeast ? buf.length < bytes : buf.length !== bytes) {
-    throw new ConfigError(name, `must be ${atLeast ? 'at least ' : ''}${bytes} random bytes, base64 (it decodes to ${buf.length}); generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`);
+    throw new ConfigError(
+      name,
+      `must be ${atLeast ? 'at least ' : ''}${bytes} random bytes, base64 (it decodes to ${buf.length}); generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`,
+    );
   }
   return buf;
 }
 
 function choice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const v = read(env, name) ?? fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (it is ${v})`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (it is ${v})`);
   return v as T;
 }
 
@@ -144,13 +272,22 @@ export const qrConfig = memo(['QR_SIGNING_KEY', 'QR_BASE_URL', 'TCB_EMULATOR_URL
   const local = read(env, 'TCB_EMULATOR_URL') !== undefined;
   // Locally a made-up domain is fine: the page tests and DevTools read the token from the URL.
   const baseUrl = read(env, 'QR_BASE_URL') ?? (local ? 'https://union.example.cn/q' : undefined);
-  if (!baseUrl) throw new ConfigError('QR_BASE_URL', 'is not set: the QR codes need the https URL configured in 公众平台 → 扫普通链接二维码打开小程序');
-  if (!/^https:\/\/[^\s?#]+$/.test(baseUrl)) throw new ConfigError('QR_BASE_URL', 'must be an https URL without ? or #');
+  if (!baseUrl)
+    throw new ConfigError(
+      'QR_BASE_URL',
+      'is not set: the QR codes need the https URL configured in 公众平台 → 扫普通链接二维码打开小程序',
+    );
+  if (!/^https:\/\/[^\s?#]+$/.test(baseUrl))
+    throw new ConfigError('QR_BASE_URL', 'must be an https URL without ? or #');
   return { signingKey: required(env, 'QR_SIGNING_KEY'), baseUrl };
 });
 
 export function emulatorUrl(env: Env = process.env): string {
-  return required(env, 'TCB_EMULATOR_URL', 'is not set: a `local` provider only works inside the emulator; choose a real provider in the cloud').replace(/\/$/, '');
+  return required(
+    env,
+    'TCB_EMULATOR_URL',
+    'is not set: a `local` provider only works inside the emulator; choose a real provider in the cloud',
+  ).replace(/\/$/, '');
 }
 
 export interface WechatCredentials {
@@ -168,34 +305,74 @@ export interface TencentCloudCredentials {
   secretKey: string;
 }
 
-export const tencentCloudCredentials = memo(['TENCENTCLOUD_API_SECRET_ID', 'TENCENTCLOUD_API_SECRET_KEY'], (env): TencentCloudCredentials => ({
-  secretId: matching(env, 'TENCENTCLOUD_API_SECRET_ID', /^AKID[0-9A-Za-z]{20,}$/, 'a Tencent Cloud SecretId (AKID…)'),
-  secretKey: matching(env, 'TENCENTCLOUD_API_SECRET_KEY', /^[0-9A-Za-z]{20,}$/, 'a Tencent Cloud SecretKey (letters and digits, usually 32)'),
-}));
+export const tencentCloudCredentials = memo(
+  ['TENCENTCLOUD_API_SECRET_ID', 'TENCENTCLOUD_API_SECRET_KEY'],
+  (env): TencentCloudCredentials => ({
+    secretId: matching(env, 'TENCENTCLOUD_API_SECRET_ID', /^AKID[0-9A-Za-z]{20,}$/, 'a Tencent Cloud SecretId (AKID…)'),
+    secretKey: matching(
+      env,
+      'TENCENTCLOUD_API_SECRET_KEY',
+      /^[0-9A-Za-z]{20,}$/,
+      'a Tencent Cloud SecretKey (letters and digits, usually 32)',
+    ),
+  }),
+);
 
 export type FaceConfig = { provider: 'wechat' } | { provider: 'faceid'; ruleId: string } | { provider: 'local' };
 
-export const faceConfig = memo(['FACE_PROVIDER', 'FACEID_RULE_ID', 'WX_APPID', 'WX_APP_SECRET', 'TENCENTCLOUD_API_SECRET_ID', 'TENCENTCLOUD_API_SECRET_KEY', 'TCB_EMULATOR_URL'], (env): FaceConfig => {
-  const provider = choice(env, 'FACE_PROVIDER', ['wechat', 'faceid', 'local'] as const, 'wechat');
-  if (provider === 'local') return (emulatorUrl(env), { provider });
-  if (provider === 'wechat') return (wechatCredentials(env), { provider });
-  tencentCloudCredentials(env);
-  return { provider, ruleId: matching(env, 'FACEID_RULE_ID', /^\d+$/, 'the FaceID RuleId (digits)', 'is not set: FACE_PROVIDER=faceid needs the RuleId of the FaceID 业务流程') };
-});
+export const faceConfig = memo(
+  [
+    'FACE_PROVIDER',
+    'FACEID_RULE_ID',
+    'WX_APPID',
+    'WX_APP_SECRET',
+    'TENCENTCLOUD_API_SECRET_ID',
+    'TENCENTCLOUD_API_SECRET_KEY',
+    'TCB_EMULATOR_URL',
+  ],
+  (env): FaceConfig => {
+    const provider = choice(env, 'FACE_PROVIDER', ['wechat', 'faceid', 'local'] as const, 'wechat');
+    if (provider === 'local') return (emulatorUrl(env), { provider });
+    if (provider === 'wechat') return (wechatCredentials(env), { provider });
+    tencentCloudCredentials(env);
+    return {
+      provider,
+      ruleId: matching(
+        env,
+        'FACEID_RULE_ID',
+        /^\d+$/,
+        'the FaceID RuleId (digits)',
+        'is not set: FACE_PROVIDER=faceid needs the RuleId of the FaceID 业务流程',
+      ),
+    };
+  },
+);
 
-export type SmsConfig = { provider: 'tencent'; sdkAppId: string; signName: string; templateId: string } | { provider: 'local' };
+export type SmsConfig =
+  { provider: 'tencent'; sdkAppId: string; signName: string; templateId: string } | { provider: 'local' };
 
-export const smsConfig = memo(['SMS_PROVIDER', 'SMS_SDK_APP_ID', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_ID', 'TENCENTCLOUD_API_SECRET_ID', 'TENCENTCLOUD_API_SECRET_KEY', 'TCB_EMULATOR_URL'], (env): SmsConfig => {
-  const provider = choice(env, 'SMS_PROVIDER', ['tencent', 'local'] as const, 'tencent');
-  if (provider === 'local') return (emulatorUrl(env), { provider });
-  tencentCloudCredentials(env);
-  return {
-    provider,
-    sdkAppId: matching(env, 'SMS_SDK_APP_ID', /^14\d{8}$/, 'the SMS SdkAppId (10 digits starting 14)'),
-    signName: required(env, 'SMS_SIGN_NAME'),
-    templateId: matching(env, 'SMS_TEMPLATE_ID', /^\d+$/, 'the SMS template id (digits)'),
-  };
-});
+export const smsConfig = memo(
+  [
+    'SMS_PROVIDER',
+    'SMS_SDK_APP_ID',
+    'SMS_SIGN_NAME',
+    'SMS_TEMPLATE_ID',
+    'TENCENTCLOUD_API_SECRET_ID',
+    'TENCENTCLOUD_API_SECRET_KEY',
+    'TCB_EMULATOR_URL',
+  ],
+  (env): SmsConfig => {
+    const provider = choice(env, 'SMS_PROVIDER', ['tencent', 'local'] as const, 'tencent');
+    if (provider === 'local') return (emulatorUrl(env), { provider });
+    tencentCloudCredentials(env);
+    return {
+      provider,
+      sdkAppId: matching(env, 'SMS_SDK_APP_ID', /^14\d{8}$/, 'the SMS SdkAppId (10 digits starting 14)'),
+      signName: required(env, 'SMS_SIGN_NAME'),
+      templateId: matching(env, 'SMS_TEMPLATE_ID', /^\d+$/, 'the SMS template id (digits)'),
+    };
+  },
+);
 
 /** Our three facts of a review result, in the order SUBSCRIBE_FIELDS_REVIEW_RESULT names their template keys. */
 export interface ReviewResultFields {
@@ -204,24 +381,45 @@ export interface ReviewResultFields {
   note: string;
 }
 
-export type SubscribeConfig = { provider: 'wechat'; reviewResult: { templateId: string; fields: ReviewResultFields } } | { provider: 'local' };
+export type SubscribeConfig =
+  { provider: 'wechat'; reviewResult: { templateId: string; fields: ReviewResultFields } } | { provider: 'local' };
 
-export const subscribeConfig = memo(['SUBSCRIBE_PROVIDER', 'SUBSCRIBE_TEMPLATE_REVIEW_RESULT', 'SUBSCRIBE_FIELDS_REVIEW_RESULT', 'WX_APPID', 'WX_APP_SECRET', 'TCB_EMULATOR_URL'], (env): SubscribeConfig => {
-  const provider = choice(env, 'SUBSCRIBE_PROVIDER', ['wechat', 'local'] as const, 'wechat');
-  if (provider === 'local') return (emulatorUrl(env), { provider });
-  wechatCredentials(env);
-  const keys = (read(env, 'SUBSCRIBE_FIELDS_REVIEW_RESULT') ?? 'thing1,phrase2,thing3').split(',').map((k) => k.trim());
-  if (keys.length !== 3 || !keys.every((k) => /^[a-z_]+\d+$/.test(k))) {
-    throw new ConfigError('SUBSCRIBE_FIELDS_REVIEW_RESULT', 'must be the template\'s three keys for 申请事项, 审核结果, 备注, e.g. thing1,phrase2,thing3');
-  }
-  return {
-    provider,
-    reviewResult: {
-      templateId: matching(env, 'SUBSCRIBE_TEMPLATE_REVIEW_RESULT', /^[A-Za-z0-9_-]{20,64}$/, 'a subscribe-message template id from 公众平台 → 订阅消息'),
-      fields: { kind: keys[0], status: keys[1], note: keys[2] },
-    },
-  };
-});
+export const subscribeConfig = memo(
+  [
+    'SUBSCRIBE_PROVIDER',
+    'SUBSCRIBE_TEMPLATE_REVIEW_RESULT',
+    'SUBSCRIBE_FIELDS_REVIEW_RESULT',
+    'WX_APPID',
+    'WX_APP_SECRET',
+    'TCB_EMULATOR_URL',
+  ],
+  (env): SubscribeConfig => {
+    const provider = choice(env, 'SUBSCRIBE_PROVIDER', ['wechat', 'local'] as const, 'wechat');
+    if (provider === 'local') return (emulatorUrl(env), { provider });
+    wechatCredentials(env);
+    const keys = (read(env, 'SUBSCRIBE_FIELDS_REVIEW_RESULT') ?? 'thing1,phrase2,thing3')
+      .split(',')
+      .map((k) => k.trim());
+    if (keys.length !== 3 || !keys.every((k) => /^[a-z_]+\d+$/.test(k))) {
+      throw new ConfigError(
+        'SUBSCRIBE_FIELDS_REVIEW_RESULT',
+        "must be the template's three keys for 申请事项, 审核结果, 备注, e.g. thing1,phrase2,thing3",
+      );
+    }
+    return {
+      provider,
+      reviewResult: {
+        templateId: matching(
+          env,
+          'SUBSCRIBE_TEMPLATE_REVIEW_RESULT',
+          /^[A-Za-z0-9_-]{20,64}$/,
+          'a subscribe-message template id from 公众平台 → 订阅消息',
+        ),
+        fields: { kind: keys[0], status: keys[1], note: keys[2] },
+      },
+    };
+  },
+);
 
 export function importBudgetMs(env: Env = process.env): number {
   const v = read(env, 'IMPORT_BUDGET_MS') ?? '2500';
@@ -232,7 +430,8 @@ export function importBudgetMs(env: Env = process.env): number {
 /** The platform-wide SMS rate (codes a minute); see SMS_GLOBAL_PER_MINUTE above. */
 export function smsGlobalPerMinute(env: Env = process.env): number {
   const v = read(env, 'SMS_GLOBAL_PER_MINUTE') ?? '300';
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new ConfigError('SMS_GLOBAL_PER_MINUTE', 'must be a whole number of SMS codes a minute, at least 1');
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new ConfigError('SMS_GLOBAL_PER_MINUTE', 'must be a whole number of SMS codes a minute, at least 1');
   return Number(v);
 }
 

@@ -32,7 +32,12 @@ export async function findOne<T>(collection: string, where: Record<string, unkno
 }
 
 /** With a projection, only those fields travel: bulk checks need a few fields of many documents. */
-export async function findMany<T>(collection: string, where: Record<string, unknown>, limit = 1000, fields?: Array<keyof T & string>): Promise<T[]> {
+export async function findMany<T>(
+  collection: string,
+  where: Record<string, unknown>,
+  limit = 1000,
+  fields?: Array<keyof T & string>,
+): Promise<T[]> {
   let query = db().collection(collection).where(where).limit(limit);
   if (fields) query = query.field(Object.fromEntries(fields.map((f) => [f, true])));
   const res = await query.get();

@@ -20,7 +20,8 @@ export interface SealedPii {
 
 /** A new active user: the indexes come from the sealed values, so they can never disagree. */
 export function newUser(
-  fields: Pick<UserDoc, 'name' | 'docType' | 'doc' | 'phone' | 'passwordHash' | 'verifiedBy'> & Partial<Pick<UserDoc, 'activeMemberId'>>,
+  fields: Pick<UserDoc, 'name' | 'docType' | 'doc' | 'phone' | 'passwordHash' | 'verifiedBy'> &
+    Partial<Pick<UserDoc, 'activeMemberId'>>,
   id = `usr${randomBytes(12).toString('hex')}`,
 ): UserDoc {
   const now = new Date();
@@ -39,10 +40,26 @@ export function newUser(
 }
 
 /** What a union's registration form gives; the rest of a union document follows from its place and its history. */
-export type UnionFields = Pick<UnionDoc, 'name' | 'unitName' | 'creditCode' | 'category' | 'subtype' | 'address' | 'chairName' | 'contactPhone' | 'declaredMembers'>;
+export type UnionFields = Pick<
+  UnionDoc,
+  | 'name'
+  | 'unitName'
+  | 'creditCode'
+  | 'category'
+  | 'subtype'
+  | 'address'
+  | 'chairName'
+  | 'contactPhone'
+  | 'declaredMembers'
+>;
 
 /** A new active union under `parent` (null for the root): its ancestors come from the parent, its counters start at `counts` or 0. */
-export function newUnion(id: string, fields: UnionFields, parent: Pick<UnionDoc, '_id' | 'ancestors'> | null, counts: Partial<Pick<UnionDoc, 'childCount' | 'adminCount'>> = {}): UnionDoc {
+export function newUnion(
+  id: string,
+  fields: UnionFields,
+  parent: Pick<UnionDoc, '_id' | 'ancestors'> | null,
+  counts: Partial<Pick<UnionDoc, 'childCount' | 'adminCount'>> = {},
+): UnionDoc {
   const now = new Date();
   return {
     ...fields,
@@ -135,7 +152,12 @@ export interface UnionDoc {
   /** The current registration-QR tokens; regenerating replaces (and revokes) them. */
   qrTokens: { org?: string; member?: string };
   /** Old values of every approved change (spec: the history keeps them). */
-  changeLog: Array<{ at: Date; applicationId: string; before: Record<string, unknown>; after: Record<string, unknown> }>;
+  changeLog: Array<{
+    at: Date;
+    applicationId: string;
+    before: Record<string, unknown>;
+    after: Record<string, unknown>;
+  }>;
   createdAt: Date;
   updatedAt: Date;
   version: number;

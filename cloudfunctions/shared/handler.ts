@@ -34,7 +34,9 @@ export function defineFunction(handlers: Record<string, AnyAction>, name = funct
       if (request.clientVersion !== undefined && compareVersions(request.clientVersion, MIN_CLIENT_VERSION) < 0) {
         throw new AppError('CLIENT_TOO_OLD');
       }
-      const handler = Object.prototype.hasOwnProperty.call(handlers, request.action) ? handlers[request.action] : undefined;
+      const handler = Object.prototype.hasOwnProperty.call(handlers, request.action)
+        ? handlers[request.action]
+        : undefined;
       if (!handler) throw new AppError('UNKNOWN_ACTION');
       const ctx: HandlerContext = { caller, requestId: request.requestId };
       try {
@@ -42,7 +44,8 @@ export function defineFunction(handlers: Record<string, AnyAction>, name = funct
         return { ok: true, data };
       } catch (err) {
         // Refused privileged calls leave a trace (rate-capped), so an admin sees who tried what.
-        if (err instanceof AppError && err.code === 'PERMISSION_DENIED') await recordRefused(name, request.action, request.payload, err, ctx);
+        if (err instanceof AppError && err.code === 'PERMISSION_DENIED')
+          await recordRefused(name, request.action, request.payload, err, ctx);
         throw err;
       }
     } catch (err) {
@@ -52,9 +55,21 @@ export function defineFunction(handlers: Record<string, AnyAction>, name = funct
         return { ok: false, error: new AppError('CONFIG_ERROR').toApiError() };
       }
       // Unexpected failures are logged by type and code location only: messages may carry personal data.
-      const where = err instanceof Error ? (err.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()).join(' < ') : '';
+      const where =
+        err instanceof Error
+          ? (err.stack ?? '')
+              .split('\n')
+              .slice(1, 4)
+              .map((l) => l.trim())
+              .join(' < ')
+          : '';
       const code = (err as { code?: unknown }).code;
-      console.error(`[function] unexpected error in ${String((event as { action?: unknown })?.action ?? '?')}:`, err instanceof Error ? err.name : typeof err, typeof code === 'string' ? code : '', where);
+      console.error(
+        `[function] unexpected error in ${String((event as { action?: unknown })?.action ?? '?')}:`,
+        err instanceof Error ? err.name : typeof err,
+        typeof code === 'string' ? code : '',
+        where,
+      );
       return { ok: false, error: new AppError('INTERNAL').toApiError() };
     }
   }
@@ -81,7 +96,8 @@ function functionNameOf(): string {
 }
 
 function parseRequest(event: unknown): ApiRequest {
-  if (!event || typeof event !== 'object' || Array.isArray(event)) throw new AppError('INVALID_INPUT', '请求格式不正确');
+  if (!event || typeof event !== 'object' || Array.isArray(event))
+    throw new AppError('INVALID_INPUT', '请求格式不正确');
   let size: number;
   try {
     size = Buffer.byteLength(JSON.stringify(event));

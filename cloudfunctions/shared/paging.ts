@@ -38,10 +38,12 @@ export function decodeCursor(cursor: string): { value: SortValue; id: string } {
   } catch {
     throw new AppError('INVALID_INPUT', BAD_CURSOR, 'cursor');
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string' || parsed[1].length > 64) throw new AppError('INVALID_INPUT', BAD_CURSOR, 'cursor');
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string' || parsed[1].length > 64)
+    throw new AppError('INVALID_INPUT', BAD_CURSOR, 'cursor');
   const [v, id] = parsed as [unknown, string];
   if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return { value: v, id };
-  if (v && typeof v === 'object' && typeof (v as { d?: unknown }).d === 'number') return { value: new Date((v as { d: number }).d), id };
+  if (v && typeof v === 'object' && typeof (v as { d?: unknown }).d === 'number')
+    return { value: new Date((v as { d: number }).d), id };
   throw new AppError('INVALID_INPUT', BAD_CURSOR, 'cursor');
 }
 
@@ -85,8 +87,17 @@ export async function keysetPage<T extends { _id: string }>(
 }
 
 /** How many rows match, reading at most COUNT_CAP + 1 index keys (or documents, when not covered). */
-export async function cappedCount(coll: Collection, where: Record<string, unknown>, cap = COUNT_CAP): Promise<{ total: number; totalCapped?: boolean }> {
-  const res = await coll.aggregate().match(where).limit(cap + 1).count('n').end();
+export async function cappedCount(
+  coll: Collection,
+  where: Record<string, unknown>,
+  cap = COUNT_CAP,
+): Promise<{ total: number; totalCapped?: boolean }> {
+  const res = await coll
+    .aggregate()
+    .match(where)
+    .limit(cap + 1)
+    .count('n')
+    .end();
   const n = ((res.data as Array<{ n: number }>)[0]?.n ?? 0) as number;
   return n > cap ? { total: cap, totalCapped: true } : { total: n };
 }

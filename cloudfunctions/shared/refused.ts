@@ -24,12 +24,19 @@ async function targetUnion(fn: string, payload: Record<string, unknown>): Promis
  * union). Capped per caller and globally per hour; beyond the cap the refusal still happens, it is
  * just not written again. Never fails the response it accompanies.
  */
-export async function recordRefused(fn: string, action: string, payload: unknown, err: AppError, ctx: HandlerContext): Promise<void> {
+export async function recordRefused(
+  fn: string,
+  action: string,
+  payload: unknown,
+  err: AppError,
+  ctx: HandlerContext,
+): Promise<void> {
   try {
     const who = ctx.caller.openid || 'server';
     if (!(await takeSlot({ key: `audit-refused:${who}`, limit: REFUSED_CAPS.perCaller, seconds: 3600 }))) return;
     if (!(await takeSlot({ key: 'audit-refused:all', limit: REFUSED_CAPS.global, seconds: 3600 }))) return;
-    const p = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+    const p =
+      payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
     const user = await userOfOpenid(ctx.caller.openid);
     const target = typeof p.id === 'string' ? p.id : typeof p.unionId === 'string' ? p.unionId : '';
     await audit(

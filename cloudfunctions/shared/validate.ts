@@ -32,7 +32,8 @@ export function str(o: StringOptions): Parser<string> {
     if (value === undefined || value === null) fail(field, `请填写${o.label}`);
     if (typeof value !== 'string') fail(field, `${o.label}应为文字`);
     if (!value.isWellFormed()) fail(field, `${o.label}含有无法识别的字符，请重新输入`);
-    if (CONTROL.test(value) || (!o.multiline && /[\r\n\t]/.test(value))) fail(field, `${o.label}含有不可见的控制字符，请重新输入`);
+    if (CONTROL.test(value) || (!o.multiline && /[\r\n\t]/.test(value)))
+      fail(field, `${o.label}含有不可见的控制字符，请重新输入`);
     const trimmed = value.trim();
     const length = [...trimmed].length;
     if (length === 0) fail(field, `请填写${o.label}`);
@@ -45,7 +46,8 @@ export function str(o: StringOptions): Parser<string> {
 
 export function oneOf<T extends string>(label: string, values: readonly T[]): Parser<T> {
   return (value, field) => {
-    if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) fail(field, `请选择正确的${label}`);
+    if (typeof value !== 'string' || !(values as readonly string[]).includes(value))
+      fail(field, `请选择正确的${label}`);
     return value as T;
   };
 }
@@ -68,10 +70,17 @@ export function bool(label: string): Parser<boolean> {
 /** Names of unions and workplaces: the characters real names use, nothing that reads as code. */
 export const ORG_NAME = /^[\p{Script=Han}\p{L}\p{N}\p{M}·（）()\-—、&＆.．\u3000 ]+$/u;
 export const orgName = (label: string, min = 2): Parser<string> =>
-  str({ label, min, max: 60, pattern: ORG_NAME, patternMessage: `${label}只能包含汉字、字母、数字、空格和括号等常用符号` });
+  str({
+    label,
+    min,
+    max: 60,
+    pattern: ORG_NAME,
+    patternMessage: `${label}只能包含汉字、字母、数字、空格和括号等常用符号`,
+  });
 
 /** Document ids: what the database hands out, nothing else. */
-export const id = (label: string): Parser<string> => str({ label, max: 64, pattern: /^[A-Za-z0-9_-]+$/, patternMessage: `${label}不正确` });
+export const id = (label: string): Parser<string> =>
+  str({ label, max: 64, pattern: /^[A-Za-z0-9_-]+$/, patternMessage: `${label}不正确` });
 
 export function list<T>(label: string, item: Parser<T>, max: number, min = 0): Parser<T[]> {
   return (value, field) => {
@@ -83,7 +92,8 @@ export function list<T>(label: string, item: Parser<T>, max: number, min = 0): P
 }
 
 export function optional<T>(p: Parser<T>): Parser<T | undefined> {
-  const parser: Parser<T | undefined> = (value, field) => (value === undefined || value === null ? undefined : p(value, field));
+  const parser: Parser<T | undefined> = (value, field) =>
+    value === undefined || value === null ? undefined : p(value, field);
   (parser as { optional?: boolean }).optional = true;
   return parser;
 }
@@ -119,7 +129,12 @@ export function parse<S extends Shape>(shape: S, payload: unknown): Parsed<S> {
 
 export const page = { page: optional(int('页码', 1, 100000)), pageSize: optional(int('每页条数', 1, 100)) };
 
-export function paging(p: { page?: number; pageSize?: number }): { skip: number; limit: number; page: number; pageSize: number } {
+export function paging(p: { page?: number; pageSize?: number }): {
+  skip: number;
+  limit: number;
+  page: number;
+  pageSize: number;
+} {
   const pageNo = p.page ?? 1;
   const pageSize = p.pageSize ?? 20;
   return { skip: (pageNo - 1) * pageSize, limit: pageSize, page: pageNo, pageSize };

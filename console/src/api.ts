@@ -25,7 +25,11 @@ export function forgetCsrf(): void {
 }
 
 /** One typed call to a function action, the same contract the mini-program uses. */
-export async function call<F extends FunctionName, A extends ActionName<F>>(fn: F, action: A, payload: ActionReq<F, A>): Promise<ActionRes<F, A>> {
+export async function call<F extends FunctionName, A extends ActionName<F>>(
+  fn: F,
+  action: A,
+  payload: ActionReq<F, A>,
+): Promise<ActionRes<F, A>> {
   let res: Response;
   try {
     res = await fetch(`${API_BASE}/${fn}`, {

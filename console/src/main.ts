@@ -10,7 +10,8 @@ import { MessagePlugin } from 'tdesign-vue-next';
 whenSessionLost((message) => {
   clearSession();
   void MessagePlugin.warning(message);
-  if (router.currentRoute.value.path !== '/login') void router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } });
+  if (router.currentRoute.value.path !== '/login')
+    void router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } });
 });
 
 createApp(App).use(router).directive('label', vLabel).mount('#app');

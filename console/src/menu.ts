@@ -33,7 +33,15 @@ export const MENU: MenuGroup[] = [
     ],
   },
   // The province office reviews 内置账号 and 证件注册 applications here too.
-  { title: '审核管理', icon: 'task-checked', items: [{ path: '/review', title: '审核管理', permission: 'reviewMembers', provinceOffice: true }] },
-  { title: '管理员设置', icon: 'setting', items: [{ path: '/admin/roles', title: '管理员设置', permission: 'settings' }] },
+  {
+    title: '审核管理',
+    icon: 'task-checked',
+    items: [{ path: '/review', title: '审核管理', permission: 'reviewMembers', provinceOffice: true }],
+  },
+  {
+    title: '管理员设置',
+    icon: 'setting',
+    items: [{ path: '/admin/roles', title: '管理员设置', permission: 'settings' }],
+  },
   { title: '操作日志', icon: 'history', items: [{ path: '/audit', title: '操作日志', permission: 'settings' }] },
 ];

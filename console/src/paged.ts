@@ -103,7 +103,10 @@ export function useCursorPaged<T, A extends Page<T> = Page<T>>(
   /** New filters or page size start again at the first page. */
   function search(changes: Record<string, string>): void {
     const query: LocationQueryRaw = { ...changes, page: undefined, cursor: undefined };
-    const same = Object.entries(changes).every(([k, v]) => queryText(route.query[k]) === v) && !route.query.page && !route.query.cursor;
+    const same =
+      Object.entries(changes).every(([k, v]) => queryText(route.query[k]) === v) &&
+      !route.query.page &&
+      !route.query.cursor;
     if (same) void reload();
     else go(query);
   }
@@ -113,9 +116,28 @@ export function useCursorPaged<T, A extends Page<T> = Page<T>>(
   }
 
   // The same page component stays mounted while its query changes (back/forward, 下一页).
-  watch(() => route.fullPath, (now, before) => {
-    if (now !== before && route.path === new URL(before, 'http://x').pathname) void reload();
-  });
+  watch(
+    () => route.fullPath,
+    (now, before) => {
+      if (now !== before && route.path === new URL(before, 'http://x').pathname) void reload();
+    },
+  );
 
-  return { rows, loading, error, total, capped, totalText, nextCursor, pageNo, pageSize, filters, reload, next, prev, search, setPageSize };
+  return {
+    rows,
+    loading,
+    error,
+    total,
+    capped,
+    totalText,
+    nextCursor,
+    pageNo,
+    pageSize,
+    filters,
+    reload,
+    next,
+    prev,
+    search,
+    setPageSize,
+  };
 }

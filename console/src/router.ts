@@ -15,14 +15,48 @@ declare module 'vue-router' {
 const children: RouteRecordRaw[] = [
   { path: '', redirect: '/dashboard' },
   { path: 'dashboard', component: () => import('./pages/dashboard/DashboardPage.vue'), meta: { title: '工作台' } },
-  { path: 'org/directory', component: () => import('./pages/org/DirectoryPage.vue'), meta: { group: '工会信息管理', title: '工会组织目录' } },
-  { path: 'org/detail/:id', component: () => import('./pages/org/UnionDetailPage.vue'), meta: { group: '工会信息管理', title: '工会详情' } },
-  { path: 'member/real', component: () => import('./pages/member/MemberListPage.vue'), props: { realName: true }, meta: { group: '会员信息管理', title: '已实名会员', permission: 'manageMembers' } },
-  { path: 'member/unreal', component: () => import('./pages/member/MemberListPage.vue'), props: { realName: false }, meta: { group: '会员信息管理', title: '未实名会员', permission: 'manageMembers' } },
-  { path: 'member/import', component: () => import('./pages/member/ImportPage.vue'), meta: { group: '会员信息管理', title: '会员导入', permission: 'import' } },
-  { path: 'review', component: () => import('./pages/review/ReviewPage.vue'), meta: { title: '审核管理', permission: 'reviewMembers', provinceOffice: true } },
-  { path: 'admin/roles', component: () => import('./pages/admin/RolesPage.vue'), meta: { title: '管理员设置', permission: 'settings' } },
-  { path: 'audit', component: () => import('./pages/admin/AuditPage.vue'), meta: { title: '操作日志', permission: 'settings' } },
+  {
+    path: 'org/directory',
+    component: () => import('./pages/org/DirectoryPage.vue'),
+    meta: { group: '工会信息管理', title: '工会组织目录' },
+  },
+  {
+    path: 'org/detail/:id',
+    component: () => import('./pages/org/UnionDetailPage.vue'),
+    meta: { group: '工会信息管理', title: '工会详情' },
+  },
+  {
+    path: 'member/real',
+    component: () => import('./pages/member/MemberListPage.vue'),
+    props: { realName: true },
+    meta: { group: '会员信息管理', title: '已实名会员', permission: 'manageMembers' },
+  },
+  {
+    path: 'member/unreal',
+    component: () => import('./pages/member/MemberListPage.vue'),
+    props: { realName: false },
+    meta: { group: '会员信息管理', title: '未实名会员', permission: 'manageMembers' },
+  },
+  {
+    path: 'member/import',
+    component: () => import('./pages/member/ImportPage.vue'),
+    meta: { group: '会员信息管理', title: '会员导入', permission: 'import' },
+  },
+  {
+    path: 'review',
+    component: () => import('./pages/review/ReviewPage.vue'),
+    meta: { title: '审核管理', permission: 'reviewMembers', provinceOffice: true },
+  },
+  {
+    path: 'admin/roles',
+    component: () => import('./pages/admin/RolesPage.vue'),
+    meta: { title: '管理员设置', permission: 'settings' },
+  },
+  {
+    path: 'audit',
+    component: () => import('./pages/admin/AuditPage.vue'),
+    meta: { title: '操作日志', permission: 'settings' },
+  },
   { path: 'forbidden', component: () => import('./pages/ForbiddenPage.vue'), meta: { title: '无权访问' } },
 ];
 
@@ -45,7 +79,11 @@ router.beforeEach(async (to) => {
   }
   if (to.path === '/login') return session.me ? '/dashboard' : true;
   if (!session.me) return { path: '/login', query: { next: to.fullPath } };
-  if (to.path !== '/forbidden' && !mayOpen({ path: to.path, permission: to.meta.permission, provinceOffice: to.meta.provinceOffice })) return '/forbidden';
+  if (
+    to.path !== '/forbidden' &&
+    !mayOpen({ path: to.path, permission: to.meta.permission, provinceOffice: to.meta.provinceOffice })
+  )
+    return '/forbidden';
   return true;
 });
 

@@ -66,7 +66,8 @@ export const databaseActions: Record<string, Handler> = {
     if (!Array.isArray(raw) || raw.length === 0) throw dbErrors.invalidParam('data must be a non-empty array');
     const docs = raw.map((d) => {
       const doc = fromWire(d, 'data');
-      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw dbErrors.invalidParam('each document must be an object');
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        throw dbErrors.invalidParam('each document must be an object');
       return doc as Record<string, unknown>;
     });
     const insertedIds = engine.insert(str(p, 'collectionName'), docs, optionalTxn(p));
@@ -77,7 +78,12 @@ export const databaseActions: Record<string, Handler> = {
     const limit = Math.min(nonNegativeInt(p.limit, DEFAULT_LIMIT) || DEFAULT_LIMIT, MAX_LIMIT);
     const offset = nonNegativeInt(p.offset, 0);
     const projection = p.projection === undefined ? undefined : object(p, 'projection');
-    const list = engine.find(str(p, 'collectionName'), query(p), { sort: sortSpec(p), skip: offset, limit, projection }, optionalTxn(p));
+    const list = engine.find(
+      str(p, 'collectionName'),
+      query(p),
+      { sort: sortSpec(p), skip: offset, limit, projection },
+      optionalTxn(p),
+    );
     return { data: { list: list.map(toWire), limit, offset } };
   },
 
@@ -102,22 +108,41 @@ export const databaseActions: Record<string, Handler> = {
 
   'database.modifyAndReturnDoc': (engine, p) => {
     const result = engine.modify(
-      { collection: str(p, 'collectionName'), query: query(p), data: object(p, 'data'), multi: false, merge: true, upsert: false },
+      {
+        collection: str(p, 'collectionName'),
+        query: query(p),
+        data: object(p, 'data'),
+        multi: false,
+        merge: true,
+        upsert: false,
+      },
       optionalTxn(p),
     );
-    const doc = result.docs[0] ?? (result.updated === 0 ? engine.find(str(p, 'collectionName'), query(p), { limit: 1 }, optionalTxn(p))[0] : undefined);
+    const doc =
+      result.docs[0] ??
+      (result.updated === 0
+        ? engine.find(str(p, 'collectionName'), query(p), { limit: 1 }, optionalTxn(p))[0]
+        : undefined);
     return { data: { updated: result.updated, doc: doc ? toWire(doc) : null } };
   },
 
   'database.removeDocument': (engine, p) => ({
-    data: { deleted: engine.remove(str(p, 'collectionName'), query(p), p.multi === true || p.multi === 'true', optionalTxn(p)) },
+    data: {
+      deleted: engine.remove(
+        str(p, 'collectionName'),
+        query(p),
+        p.multi === true || p.multi === 'true',
+        optionalTxn(p),
+      ),
+    },
   }),
 
   'database.aggregateDocuments': (engine, p) => {
     const stages = p.stages;
     if (!Array.isArray(stages)) throw dbErrors.invalidParam('stages must be an array');
     const pipeline = (stages as Array<{ stageKey: string; stageValue: string }>).map((s) => {
-      if (typeof s.stageKey !== 'string' || !s.stageKey.startsWith('$')) throw dbErrors.invalidParam('invalid aggregate stage');
+      if (typeof s.stageKey !== 'string' || !s.stageKey.startsWith('$'))
+        throw dbErrors.invalidParam('invalid aggregate stage');
       return { [s.stageKey]: fromWire(s.stageValue, 'stageValue') };
     });
     return { data: { list: engine.aggregate(str(p, 'collectionName'), pipeline).map(toWire) } };
@@ -156,7 +181,10 @@ export const databaseActions: Record<string, Handler> = {
       },
       str(p, 'transactionId'),
     );
-    return { updated: String(result.updated), upserted: result.upsertId ? JSON.stringify([{ _id: result.upsertId }]) : undefined };
+    return {
+      updated: String(result.updated),
+      upserted: result.upsertId ? JSON.stringify([{ _id: result.upsertId }]) : undefined,
+    };
   },
 
   'database.deleteDocInTransaction': (engine, p) => ({

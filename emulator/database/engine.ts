@@ -75,8 +75,14 @@ export class DatabaseEngine {
       // Inside a transaction, reads come from its snapshot (view) instead.
       if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
       const query = new Query(filter, MINGO_OPTIONS);
-      const { docs } = execute(this.store, op, collection, filter, { sort, skip: options.skip, limit: options.limit }, (d) => query.test(d), (all) =>
-        sort ? new Query({}, MINGO_OPTIONS).find<Doc>(all).sort(sort).all() : all,
+      const { docs } = execute(
+        this.store,
+        op,
+        collection,
+        filter,
+        { sort, skip: options.skip, limit: options.limit },
+        (d) => query.test(d),
+        (all) => (sort ? new Query({}, MINGO_OPTIONS).find<Doc>(all).sort(sort).all() : all),
       );
       return projection ? new Query({}, MINGO_OPTIONS).find<Doc>(docs, projection).all() : docs;
     }
@@ -137,7 +143,8 @@ export class DatabaseEngine {
     this.writeAll(req.collection, nextDocs, txn);
     written.push(...nextDocs);
     if (matches.length === 0 && req.upsert) {
-      const id = typeof req.query._id === 'string' || typeof req.query._id === 'number' ? String(req.query._id) : newDocId();
+      const id =
+        typeof req.query._id === 'string' || typeof req.query._id === 'number' ? String(req.query._id) : newDocId();
       const base = { _id: id } as Doc;
       const created = req.merge ? (this.applyOperators(base, req.data) ?? base) : ({ ...req.data, _id: id } as Doc);
       if (txn) this.stage(txn, req.collection, id, created);
@@ -149,7 +156,12 @@ export class DatabaseEngine {
 
   remove(collection: string, filter: Filter, multi: boolean, txnId?: string): number {
     const txn = this.txn(txnId);
-    const matches = this.find(collection, filter, multi ? { projection: { _id: 1 } } : { projection: { _id: 1 }, limit: 1 }, txnId);
+    const matches = this.find(
+      collection,
+      filter,
+      multi ? { projection: { _id: 1 } } : { projection: { _id: 1 }, limit: 1 },
+      txnId,
+    );
     if (txn) {
       for (const doc of matches) this.stage(txn, collection, String(doc._id), null);
       return matches.length;
@@ -333,7 +345,9 @@ function assertNumericTargets(doc: Doc, operators: Record<string, unknown>): voi
     const fields = operators[op];
     if (!fields || typeof fields !== 'object') continue;
     for (const path of Object.keys(fields)) {
-      const value = path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), doc);
+      const value = path
+        .split('.')
+        .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), doc);
       if (value !== undefined && typeof value !== 'number') {
         const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
         throw dbErrors.requestFailed(

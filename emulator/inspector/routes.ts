@@ -77,7 +77,8 @@ export function inspectorRoutes(ctx: EmulatorContext): Route[] {
       handle: async (req, res) => {
         const body = await jsonObject(req);
         const collection = typeof body.collection === 'string' ? body.collection : '';
-        if (!ctx.store.hasCollection(collection)) throw new EmulatorError('INVALID_PARAM', `集合不存在: ${collection || '（未填写）'}`, 400);
+        if (!ctx.store.hasCollection(collection))
+          throw new EmulatorError('INVALID_PARAM', `集合不存在: ${collection || '（未填写）'}`, 400);
         const filter = parseFilter(body.filter === undefined ? null : JSON.stringify(body.filter));
         const sort = (body.sort ?? undefined) as Record<string, 1 | -1> | undefined;
         const limit = body.limit === undefined ? undefined : Math.min(Math.max(Number(body.limit) || 0, 0), 1000);
@@ -109,7 +110,8 @@ export function inspectorRoutes(ctx: EmulatorContext): Route[] {
     {
       method: 'PATCH',
       path: /^\/_\/outbox\/entry\/([^/]+)$/,
-      handle: async (req, res, { params }) => sendJson(res, 200, ctx.outbox.update(decodeURIComponent(params[0]), await jsonObject(req))),
+      handle: async (req, res, { params }) =>
+        sendJson(res, 200, ctx.outbox.update(decodeURIComponent(params[0]), await jsonObject(req))),
     },
     {
       method: 'POST',
@@ -123,7 +125,11 @@ export function inspectorRoutes(ctx: EmulatorContext): Route[] {
     },
     // GET /_/faults · PUT /_/faults {action, failNth, failRate, delayMs, maxFailures, seed} · DELETE /_/faults
     { method: 'GET', path: /^\/_\/faults$/, handle: (_req, res) => sendJson(res, 200, ctx.faults.status()) },
-    { method: 'PUT', path: /^\/_\/faults$/, handle: async (req, res) => sendJson(res, 200, ctx.faults.set((await jsonObject(req)) as FaultRule)) },
+    {
+      method: 'PUT',
+      path: /^\/_\/faults$/,
+      handle: async (req, res) => sendJson(res, 200, ctx.faults.set((await jsonObject(req)) as FaultRule)),
+    },
     { method: 'DELETE', path: /^\/_\/faults$/, handle: (_req, res) => sendJson(res, 200, ctx.faults.set(null)) },
     { method: 'GET', path: /^\/_\/calls$/, handle: (_req, res) => sendJson(res, 200, { calls: ctx.functions.calls }) },
     { method: 'GET', path: /^\/_\/files$/, handle: (_req, res) => sendJson(res, 200, { files: ctx.storage.list() }) },

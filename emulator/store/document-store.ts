@@ -86,7 +86,9 @@ export class DocumentStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec('CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL)');
-    this.db.exec('CREATE TABLE IF NOT EXISTS _indexes (name TEXT PRIMARY KEY, collection TEXT NOT NULL, fields TEXT NOT NULL, is_unique INTEGER NOT NULL, multikey TEXT NOT NULL)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS _indexes (name TEXT PRIMARY KEY, collection TEXT NOT NULL, fields TEXT NOT NULL, is_unique INTEGER NOT NULL, multikey TEXT NOT NULL)',
+    );
     for (const row of this.db.prepare('SELECT name FROM _collections').all() as Array<{ name: string }>) {
       this.attach(row.name);
     }
@@ -108,7 +110,9 @@ export class DocumentStore {
   createCollection(name: string): boolean {
     if (!COLLECTION_NAME.test(name)) throw dbErrors.invalidParam(`集合名称不合法: ${name}`);
     if (this.collections.has(name)) return false;
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${quote(`c:${name}`)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS ${quote(`c:${name}`)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`,
+    );
     this.db.prepare('INSERT OR IGNORE INTO _collections (name, created_at) VALUES (?, ?)').run(name, Date.now());
     this.attach(name);
     return true;
@@ -125,13 +129,19 @@ export class DocumentStore {
     const table = `k:${name}`;
     const keyCols = spec.fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
     this.atomic(() => {
-      this.db.exec(`CREATE TABLE ${quote(table)} (${keyCols.join(', ')}, id TEXT NOT NULL, PRIMARY KEY (${keyCols.join(', ')}, id)) WITHOUT ROWID`);
+      this.db.exec(
+        `CREATE TABLE ${quote(table)} (${keyCols.join(', ')}, id TEXT NOT NULL, PRIMARY KEY (${keyCols.join(', ')}, id)) WITHOUT ROWID`,
+      );
       if (spec.unique) {
         // Unique over documents that have every field: null/missing keys (rank 1) are not compared.
         const present = spec.fields.map((_, i) => `t${i} <> ${NULL_KEY[0]}`).join(' AND ');
-        this.db.exec(`CREATE UNIQUE INDEX ${quote(`u:${name}`)} ON ${quote(table)} (${keyCols.join(', ')}) WHERE ${present}`);
+        this.db.exec(
+          `CREATE UNIQUE INDEX ${quote(`u:${name}`)} ON ${quote(table)} (${keyCols.join(', ')}) WHERE ${present}`,
+        );
       }
-      this.db.prepare('INSERT INTO _indexes (name, collection, fields, is_unique, multikey) VALUES (?, ?, ?, ?, ?)').run(name, collection, JSON.stringify(spec.fields), spec.unique ? 1 : 0, '[]');
+      this.db
+        .prepare('INSERT INTO _indexes (name, collection, fields, is_unique, multikey) VALUES (?, ?, ?, ?, ?)')
+        .run(name, collection, JSON.stringify(spec.fields), spec.unique ? 1 : 0, '[]');
       const ix = this.indexInfo(name, table, spec.fields, Boolean(spec.unique), []);
       info.indexes.push(ix);
       for (const row of info.stmts.all.iterate() as Iterable<{ doc: string }>) {
@@ -179,7 +189,12 @@ export class DocumentStore {
    * Walks one index between bounds, in key order (then _id order) or the reverse, yielding the id and
    * the key of each entry. Several scans may be open at once (a merge of $in points).
    */
-  *scan(index: IndexInfo, bounds: ScanBounds, direction: 1 | -1, counter: ScanCounter): Generator<{ id: string; key: KeyPart[] }> {
+  *scan(
+    index: IndexInfo,
+    bounds: ScanBounds,
+    direction: 1 | -1,
+    counter: ScanCounter,
+  ): Generator<{ id: string; key: KeyPart[] }> {
     const where: string[] = [];
     const params: Array<string | number> = [];
     bounds.points.forEach((p, i) => {
@@ -201,7 +216,10 @@ export class DocumentStore {
       }
     }
     const dir = direction === 1 ? 'ASC' : 'DESC';
-    const order = [...index.fields.flatMap((_, i) => (i < bounds.points.length ? [] : [`t${i} ${dir}`, `v${i} ${dir}`])), `id ${dir}`];
+    const order = [
+      ...index.fields.flatMap((_, i) => (i < bounds.points.length ? [] : [`t${i} ${dir}`, `v${i} ${dir}`])),
+      `id ${dir}`,
+    ];
     const cols = index.fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
     const sql = `SELECT ${cols.join(', ')}, id FROM ${quote(index.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')}`;
     const stmt = this.statementFor(sql);
@@ -254,7 +272,8 @@ export class DocumentStore {
       try {
         info.stmts.replace.run(doc._id, encodeStored(doc));
         if (!before && info.size !== undefined) info.size += 1;
-        for (const ix of info.indexes) this.writeKeys(ix, doc._id, indexKeys(before, ix.fields), indexKeys(doc, ix.fields));
+        for (const ix of info.indexes)
+          this.writeKeys(ix, doc._id, indexKeys(before, ix.fields), indexKeys(doc, ix.fields));
       } catch (err) {
         throw asDuplicate(err, collection, doc._id);
       }
@@ -306,10 +325,14 @@ export class DocumentStore {
     for (const key of before) ix.remove.run(...key.flat(), id);
     for (const key of after) ix.insert.run(...key.flat(), id);
     if (after.length > 1) {
-      const fresh = ix.fields.filter((f, i) => !ix.multikeyFields.has(f) && new Set(after.map((k) => `${k[i][0]}\u0000${k[i][1]}`)).size > 1);
+      const fresh = ix.fields.filter(
+        (f, i) => !ix.multikeyFields.has(f) && new Set(after.map((k) => `${k[i][0]}\u0000${k[i][1]}`)).size > 1,
+      );
       if (fresh.length) {
         for (const f of fresh) ix.multikeyFields.add(f);
-        this.db.prepare('UPDATE _indexes SET multikey = ? WHERE name = ?').run(JSON.stringify([...ix.multikeyFields]), ix.name);
+        this.db
+          .prepare('UPDATE _indexes SET multikey = ? WHERE name = ?')
+          .run(JSON.stringify([...ix.multikeyFields]), ix.name);
       }
     }
   }
@@ -371,7 +394,9 @@ export class DocumentStore {
       unique,
       table,
       multikeyFields: new Set(multikey),
-      insert: this.db.prepare(`INSERT INTO ${t} (${keyCols.join(', ')}, id) VALUES (${[...keyCols, 'id'].map(() => '?').join(', ')})`),
+      insert: this.db.prepare(
+        `INSERT INTO ${t} (${keyCols.join(', ')}, id) VALUES (${[...keyCols, 'id'].map(() => '?').join(', ')})`,
+      ),
       remove: this.db.prepare(`DELETE FROM ${t} WHERE ${[...keyCols, 'id'].map((c) => `${c} = ?`).join(' AND ')}`),
     };
   }
@@ -379,14 +404,26 @@ export class DocumentStore {
   private attach(name: string): void {
     const table = `c:${name}`;
     const t = quote(table);
-    const rows = this.db.prepare('SELECT name, fields, is_unique, multikey FROM _indexes WHERE collection = ? ORDER BY rowid').all(name) as Array<{ name: string; fields: string; is_unique: number; multikey: string }>;
+    const rows = this.db
+      .prepare('SELECT name, fields, is_unique, multikey FROM _indexes WHERE collection = ? ORDER BY rowid')
+      .all(name) as Array<{ name: string; fields: string; is_unique: number; multikey: string }>;
     this.collections.set(name, {
       table,
-      indexes: rows.map((r) => this.indexInfo(r.name, `k:${r.name}`, JSON.parse(r.fields) as string[], r.is_unique === 1, JSON.parse(r.multikey) as string[])),
+      indexes: rows.map((r) =>
+        this.indexInfo(
+          r.name,
+          `k:${r.name}`,
+          JSON.parse(r.fields) as string[],
+          r.is_unique === 1,
+          JSON.parse(r.multikey) as string[],
+        ),
+      ),
       stmts: {
         get: this.db.prepare(`SELECT doc FROM ${t} WHERE id = ?`),
         insert: this.db.prepare(`INSERT INTO ${t} (id, doc) VALUES (?, ?)`),
-        replace: this.db.prepare(`INSERT INTO ${t} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`),
+        replace: this.db.prepare(
+          `INSERT INTO ${t} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`,
+        ),
         remove: this.db.prepare(`DELETE FROM ${t} WHERE id = ?`),
         all: this.db.prepare(`SELECT doc FROM ${t}`),
         count: this.db.prepare(`SELECT count(*) AS n FROM ${t}`),
@@ -409,7 +446,9 @@ function quote(identifier: string): string {
 
 function asDuplicate(err: unknown, collection: string, id: string): unknown {
   const code = (err as { code?: string }).code;
-  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return dbErrors.duplicateWrite(`collection ${collection} index: _id dup key: ${id}`);
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE') return dbErrors.duplicateWrite(`collection ${collection} unique index (document ${id})`);
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    return dbErrors.duplicateWrite(`collection ${collection} index: _id dup key: ${id}`);
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE')
+    return dbErrors.duplicateWrite(`collection ${collection} unique index (document ${id})`);
   return err;
 }

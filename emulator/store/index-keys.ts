@@ -6,7 +6,17 @@
  */
 export type KeyPart = [rank: number, value: string | number];
 
-export const RANK = { null: 1, number: 2, string: 3, object: 4, other: 5, array: 6, boolean: 8, date: 9, regex: 11 } as const;
+export const RANK = {
+  null: 1,
+  number: 2,
+  string: 3,
+  object: 4,
+  other: 5,
+  array: 6,
+  boolean: 8,
+  date: 9,
+  regex: 11,
+} as const;
 
 /** MongoDB indexes null and a missing field the same way; SQLite key columns cannot hold NULL. */
 export const NULL_KEY: KeyPart = [RANK.null, ''];
@@ -68,7 +78,8 @@ export function indexKeys(doc: Record<string, unknown> | undefined, fields: stri
     const parts = dedupe(values.map(keyOf));
     const next: KeyPart[][] = [];
     for (const k of keys) for (const p of parts) next.push([...k, p]);
-    if (next.length > MAX_KEYS_PER_DOC) throw new Error(`index over ${fields.join(',')} would hold more than ${MAX_KEYS_PER_DOC} keys for one document`);
+    if (next.length > MAX_KEYS_PER_DOC)
+      throw new Error(`index over ${fields.join(',')} would hold more than ${MAX_KEYS_PER_DOC} keys for one document`);
     keys = next;
   }
   return keys;
@@ -82,7 +93,11 @@ function dedupe(parts: KeyPart[]): KeyPart[] {
 
 export function sameKeys(a: KeyPart[][], b: KeyPart[][]): boolean {
   if (a.length !== b.length) return false;
-  const flat = (ks: KeyPart[][]) => ks.map((k) => k.map((p) => `${p[0]}\u0000${p[1]}`).join('\u0001')).sort().join('\u0002');
+  const flat = (ks: KeyPart[][]) =>
+    ks
+      .map((k) => k.map((p) => `${p[0]}\u0000${p[1]}`).join('\u0001'))
+      .sort()
+      .join('\u0002');
   return flat(a) === flat(b);
 }
 

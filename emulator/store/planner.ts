@@ -111,7 +111,7 @@ function intersect(a: Range | undefined, b: Range): Range | undefined {
     if (!x) return y;
     if (!y) return x;
     if (x.v === y.v) return { v: x.v, incl: x.incl && y.incl };
-    return (x.v > y.v) === lower ? x : y;
+    return x.v > y.v === lower ? x : y;
   };
   return { rank: a.rank, lo: tighter(a.lo, b.lo, true), hi: tighter(a.hi, b.hi, false) };
 }
@@ -152,7 +152,15 @@ function analyse(filter: Filter): { fields: Map<string, FieldPredicate>; ors: Fi
         residual = true;
       } else {
         const pred = predicateOf(value);
-        if (!pred || pred.all || (pred.points && pred.range) || Object.keys(isPlainObject(value) ? value : {}).some((op) => !['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op))) residual = true;
+        if (
+          !pred ||
+          pred.all ||
+          (pred.points && pred.range) ||
+          Object.keys(isPlainObject(value) ? value : {}).some(
+            (op) => !['$eq', '$in', '$gt', '$gte', '$lt', '$lte'].includes(op),
+          )
+        )
+          residual = true;
         if (!pred) continue;
         const prev = fields.get(key);
         if (!prev) fields.set(key, pred);
@@ -186,7 +194,8 @@ function indexPlans(index: IndexInfo, fields: Map<string, FieldPredicate>, sort:
     if (pred?.points) for (const v of variants) v.points.push(pred.points);
     else if (pred?.all) {
       const chosen = variants.splice(0);
-      for (const v of chosen) for (const el of pred.all.slice(0, MAX_RACE)) variants.push({ points: [...v.points, [el]] });
+      for (const v of chosen)
+        for (const el of pred.all.slice(0, MAX_RACE)) variants.push({ points: [...v.points, [el]] });
     } else {
       if (pred?.range) for (const v of variants) v.range = pred.range;
       stopped = true;
@@ -207,7 +216,11 @@ function indexPlans(index: IndexInfo, fields: Map<string, FieldPredicate>, sort:
         (scans.length === 1 || scans.length <= MAX_SCANS_TO_EXPLODE));
     const bounded = prefix + (v.range ? 1 : 0);
     if (bounded === 0 && !(providesSort && wanted.length > 0)) return [];
-    const score = prefix * 10 + (v.range ? 6 : 0) + (providesSort && wanted.length > 0 ? 8 : 0) + (index.unique && prefix === index.fields.length ? 100 : 0);
+    const score =
+      prefix * 10 +
+      (v.range ? 6 : 0) +
+      (providesSort && wanted.length > 0 ? 8 : 0) +
+      (index.unique && prefix === index.fields.length ? 100 : 0);
     const direction = (wanted[0]?.[1] ?? 1) as 1 | -1;
     const boundedFields = index.fields.slice(0, bounded);
     const covered = !residual && [...fields.keys()].every((f) => boundedFields.includes(f));
@@ -219,7 +232,8 @@ function indexPlans(index: IndexInfo, fields: Map<string, FieldPredicate>, sort:
 export function candidatePlans(indexes: readonly IndexInfo[], filter: Filter, sort: SortSpec | undefined): Plan[] {
   const { fields, ors, residual } = analyse(filter);
   const id = fields.get('_id');
-  if (id?.points && id.points.every((p) => p[0] === 2 || p[0] === 3)) return [{ stage: 'IDHACK', ids: id.points.map((p) => String(p[1])) }];
+  if (id?.points && id.points.every((p) => p[0] === 2 || p[0] === 3))
+    return [{ stage: 'IDHACK', ids: id.points.map((p) => String(p[1])) }];
   const plans: Plan[] = indexes.flatMap((ix) => indexPlans(ix, fields, sort ?? {}, residual));
   if (ors.length) {
     // A contained $or: each branch is planned together with the predicates outside it, and the OR
@@ -246,7 +260,10 @@ function withoutOr(filter: Filter, group: Filter[]): Filter {
   const out: Filter = {};
   for (const [k, v] of Object.entries(filter)) {
     if (k === '$or' && v === group) continue;
-    if (k === '$and' && Array.isArray(v)) out.$and = v.filter((c) => !(isPlainObject(c) && c.$or === group && Object.keys(c).length === 1)).map((c) => (isPlainObject(c) ? withoutOr(c, group) : c));
+    if (k === '$and' && Array.isArray(v))
+      out.$and = v
+        .filter((c) => !(isPlainObject(c) && c.$or === group && Object.keys(c).length === 1))
+        .map((c) => (isPlainObject(c) ? withoutOr(c, group) : c));
     else out[k] = v;
   }
   return out;
@@ -262,7 +279,13 @@ export function providesSort(plan: Plan, sort: SortSpec | undefined): boolean {
 }
 
 /** Candidate documents in plan order, each once; the caller applies the full filter. */
-export function* runPlan(store: DocumentStore, collection: string, plan: Plan, counter: ScanCounter, seen = new Set<string>()): Generator<Doc> {
+export function* runPlan(
+  store: DocumentStore,
+  collection: string,
+  plan: Plan,
+  counter: ScanCounter,
+  seen = new Set<string>(),
+): Generator<Doc> {
   if (plan.stage === 'COLLSCAN') {
     yield* store.scanCollection(collection, counter);
     return;
@@ -280,7 +303,8 @@ export function* runPlan(store: DocumentStore, collection: string, plan: Plan, c
     for (const branch of plan.branches) yield* runPlan(store, collection, branch, counter, seen);
     return;
   }
-  const entries = plan.scans.length > 1 && plan.providesSort ? mergeScans(store, plan, counter) : concatScans(store, plan, counter);
+  const entries =
+    plan.scans.length > 1 && plan.providesSort ? mergeScans(store, plan, counter) : concatScans(store, plan, counter);
   for (const { id } of entries) {
     if (seen.has(id)) continue;
     seen.add(id);
@@ -298,7 +322,8 @@ function* mergeScans(store: DocumentStore, plan: Extract<Plan, { stage: 'IXSCAN'
   const scans = plan.scans.map((b) => store.scan(plan.index, b, plan.direction, counter));
   const heads = scans.map((s) => s.next());
   const order = (a: { id: string; key: KeyPart[] }, b: { id: string; key: KeyPart[] }) => {
-    const c = compareKeys(a.key.slice(plan.prefix), b.key.slice(plan.prefix)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const c =
+      compareKeys(a.key.slice(plan.prefix), b.key.slice(plan.prefix)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     return c * plan.direction;
   };
   try {
@@ -306,7 +331,11 @@ function* mergeScans(store: DocumentStore, plan: Extract<Plan, { stage: 'IXSCAN'
       let best = -1;
       for (let i = 0; i < heads.length; i++) {
         const h = heads[i];
-        if (!h.done && (best < 0 || order(h.value, (heads[best] as IteratorYieldResult<{ id: string; key: KeyPart[] }>).value) < 0)) best = i;
+        if (
+          !h.done &&
+          (best < 0 || order(h.value, (heads[best] as IteratorYieldResult<{ id: string; key: KeyPart[] }>).value) < 0)
+        )
+          best = i;
       }
       if (best < 0) return;
       yield (heads[best] as IteratorYieldResult<{ id: string; key: KeyPart[] }>).value;
@@ -402,8 +431,14 @@ export function execute(
   const counter: ScanCounter = { keysExamined: 0, docsExamined: 0 };
   const plans = candidatePlans(store.indexes(collection), filter, options.sort);
   const skip = options.skip ?? 0;
-  const needFor = (p: Plan) => (providesSort(p, options.sort) && options.limit !== undefined ? skip + options.limit : Infinity);
-  const runners = plans.map((plan) => ({ plan, it: runPlan(store, collection, plan, counter), found: [] as Doc[], done: false }));
+  const needFor = (p: Plan) =>
+    providesSort(p, options.sort) && options.limit !== undefined ? skip + options.limit : Infinity;
+  const runners = plans.map((plan) => ({
+    plan,
+    it: runPlan(store, collection, plan, counter),
+    found: [] as Doc[],
+    done: false,
+  }));
   let winner = runners[0];
   try {
     if (runners.length > 1) {
@@ -452,6 +487,8 @@ export function execute(
 
 /** The filter's shape for the log, values shortened: the log must not become a copy of the PII. */
 function summarise(filter: Filter): string {
-  const text = JSON.stringify(filter, (_k, v: unknown) => (typeof v === 'string' && v.length > 24 ? `${v.slice(0, 8)}…` : v instanceof RegExp ? String(v) : v));
+  const text = JSON.stringify(filter, (_k, v: unknown) =>
+    typeof v === 'string' && v.length > 24 ? `${v.slice(0, 8)}…` : v instanceof RegExp ? String(v) : v,
+  );
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }

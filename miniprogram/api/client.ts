@@ -29,7 +29,12 @@ export async function call<F extends FunctionName, A extends ActionName<F>>(
 ): Promise<ActionRes<F, A>> {
   let res: ApiResponse<ActionRes<F, A>> | undefined;
   try {
-    res = (await transport()(fn, { action, payload, clientVersion: CLIENT_VERSION, ...(requestId ? { requestId } : {}) })) as ApiResponse<ActionRes<F, A>>;
+    res = (await transport()(fn, {
+      action,
+      payload,
+      clientVersion: CLIENT_VERSION,
+      ...(requestId ? { requestId } : {}),
+    })) as ApiResponse<ActionRes<F, A>>;
   } catch {
     throw new ClientError('NETWORK_TIMEOUT', NETWORK_MESSAGE);
   }

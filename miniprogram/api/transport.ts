@@ -19,7 +19,10 @@ const gateway: Transport = (name, data) =>
       data,
       header: { 'content-type': 'application/json', 'x-emulator-openid': local.openid },
       timeout: 10000,
-      success: (res) => (res.statusCode === 200 ? resolve((res.data as { result: unknown }).result) : reject(new Error(`HTTP ${res.statusCode}`))),
+      success: (res) =>
+        res.statusCode === 200
+          ? resolve((res.data as { result: unknown }).result)
+          : reject(new Error(`HTTP ${res.statusCode}`)),
       fail: reject,
     });
   });

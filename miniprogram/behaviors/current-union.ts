@@ -7,10 +7,20 @@ import { run } from '../utils/ui';
  * remembered across pages (an admin of several unions switches it on any page), shown by name.
  */
 const KEY = 'admin.currentUnionId';
-type Host = { selectComponent(selector: string): unknown; setData(data: Record<string, unknown>): void; data: Record<string, unknown> };
+type Host = {
+  selectComponent(selector: string): unknown;
+  setData(data: Record<string, unknown>): void;
+  data: Record<string, unknown>;
+};
 
 export const currentUnion = Behavior({
-  data: { unions: [] as MyUnion[], unionId: '', unionName: '', unionOptions: [] as Array<{ label: string; value: string }>, unionPickerVisible: false },
+  data: {
+    unions: [] as MyUnion[],
+    unionId: '',
+    unionName: '',
+    unionOptions: [] as Array<{ label: string; value: string }>,
+    unionPickerVisible: false,
+  },
   methods: {
     openUnionPicker() {
       this.setData({ unionPickerVisible: true });
@@ -22,7 +32,10 @@ export const currentUnion = Behavior({
 });
 
 /** Loads the admin's unions and picks the current one (the query's, the remembered one, or the first that fits). */
-export async function loadCurrentUnion(host: Host, opts: { preferred?: string; fits?: (u: MyUnion) => boolean } = {}): Promise<MyUnion | undefined> {
+export async function loadCurrentUnion(
+  host: Host,
+  opts: { preferred?: string; fits?: (u: MyUnion) => boolean } = {},
+): Promise<MyUnion | undefined> {
   const mine = await run(host, () => call('org', 'myUnions', {}));
   if (!mine) return undefined;
   const unions = mine.unions;
@@ -43,7 +56,10 @@ export function setCurrentUnion(host: Host, u: MyUnion): void {
 }
 
 /** The picker's confirm: answers the union chosen, when it changed. */
-export function unionFromPicker(host: Host, e: WechatMiniprogram.CustomEvent<{ value: string[] }>): MyUnion | undefined {
+export function unionFromPicker(
+  host: Host,
+  e: WechatMiniprogram.CustomEvent<{ value: string[] }>,
+): MyUnion | undefined {
   const id = e.detail.value[0];
   const u = (host.data.unions as MyUnion[]).find((x) => x.union.id === id);
   if (!u || u.union.id === host.data.unionId) {

@@ -35,7 +35,11 @@ export const pagedList = Behavior({
   data: { keyword: '' },
   methods: {
     onReachBottom() {
-      const self = this as unknown as Lister & { selectComponent(selector: string): unknown; setData(d: Record<string, unknown>): void; data: Record<string, unknown> };
+      const self = this as unknown as Lister & {
+        selectComponent(selector: string): unknown;
+        setData(d: Record<string, unknown>): void;
+        data: Record<string, unknown>;
+      };
       return loadList(self, (p) => self.fetch(p), true);
     },
     onKeyword(e: WechatMiniprogram.CustomEvent<{ value: string }>) {

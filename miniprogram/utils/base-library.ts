@@ -25,5 +25,7 @@ export interface FaceApi {
 /** The message to show when this WeChat cannot run the face check, or null when it can. */
 export function faceVerifyUnsupported(api: FaceApi): string | null {
   const version = typeof api.getAppBaseInfo === 'function' ? api.getAppBaseInfo().SDKVersion : '0';
-  return typeof api.requestFacialVerify === 'function' && compare(version, FACE_MIN_BASE_LIBRARY) >= 0 ? null : FACE_UNSUPPORTED_MESSAGE;
+  return typeof api.requestFacialVerify === 'function' && compare(version, FACE_MIN_BASE_LIBRARY) >= 0
+    ? null
+    : FACE_UNSUPPORTED_MESSAGE;
 }

@@ -4,7 +4,9 @@ import { faceVerifyUnsupported, type FaceApi } from './base-library';
 function facialVerify(verifyId: string): Promise<void> {
   return new Promise((resolve) => {
     // wx.requestFacialVerify (人脸核身 v2); the result is read on the server by queryverifyinfo.
-    (wx as unknown as { requestFacialVerify(o: { verifyId: string; success(): void; fail(e: unknown): void }): void }).requestFacialVerify({
+    (
+      wx as unknown as { requestFacialVerify(o: { verifyId: string; success(): void; fail(e: unknown): void }): void }
+    ).requestFacialVerify({
       verifyId,
       success: () => resolve(),
       fail: () => resolve(), // cancelled or failed: the server says which when asked

@@ -48,7 +48,11 @@ export function openPrivacyContract(): void {
  * tests/pages/privacy.test.ts fails when a page calls one of these APIs without a line here.
  */
 export const PRIVACY_DECLARATIONS: Array<{ api: string; info: string; purpose: string }> = [
-  { api: 'chooseMedia', info: '选中的照片或视频信息', purpose: '上传证件照片（港澳台及外籍人员注册）和盖章证明（内置账号申请）' },
+  {
+    api: 'chooseMedia',
+    info: '选中的照片或视频信息',
+    purpose: '上传证件照片（港澳台及外籍人员注册）和盖章证明（内置账号申请）',
+  },
   { api: 'chooseMessageFile', info: '选中的文件', purpose: '工会管理员从聊天记录选择会员导入表格' },
   { api: 'saveImageToPhotosAlbum', info: '相册（仅写入）', purpose: '把工会二维码保存到相册以便打印张贴' },
   { api: 'setClipboardData', info: '剪切板', purpose: '复制二维码链接或文件名，便于转发到电脑' },

@@ -15,12 +15,25 @@ type Host = UiContext & { setData(data: Record<string, unknown>): void; data: Re
 
 /** A short notice; `success` shows the check mark (done), otherwise the text alone (a message to read). */
 export function toast(page: UiContext, message: string, theme?: 'success' | 'error'): void {
-  Toast({ context: page as unknown as Context, selector: '#t-toast', message, theme, duration: theme === 'success' ? 2000 : 3000 });
+  Toast({
+    context: page as unknown as Context,
+    selector: '#t-toast',
+    message,
+    theme,
+    duration: theme === 'success' ? 2000 : 3000,
+  });
 }
 
 /** A confirmation before anything destructive: true when the person taps the confirm button. */
 export function confirm(page: UiContext, title: string, content: string, confirmText = '确定'): Promise<boolean> {
-  return Dialog.confirm({ context: page as unknown as Context, selector: '#t-dialog', title, content, confirmBtn: confirmText, cancelBtn: '取消' }).then(
+  return Dialog.confirm({
+    context: page as unknown as Context,
+    selector: '#t-dialog',
+    title,
+    content,
+    confirmBtn: confirmText,
+    cancelBtn: '取消',
+  }).then(
     () => true,
     () => false,
   );
@@ -28,7 +41,13 @@ export function confirm(page: UiContext, title: string, content: string, confirm
 
 /** A message that needs reading before going on, with one button. */
 export function alert(page: UiContext, title: string, content: string): Promise<void> {
-  return Dialog.alert({ context: page as unknown as Context, selector: '#t-dialog', title, content, confirmBtn: '知道了' }).then(
+  return Dialog.alert({
+    context: page as unknown as Context,
+    selector: '#t-dialog',
+    title,
+    content,
+    confirmBtn: '知道了',
+  }).then(
     () => undefined,
     () => undefined,
   );
@@ -38,7 +57,11 @@ export function alert(page: UiContext, title: string, content: string): Promise<
  * What every page does around a call: a loading state that also blocks a second tap, and the
  * server's message shown as is. A too-old client gets the update prompt instead of a toast.
  */
-export async function run<T>(page: Host, work: () => Promise<T>, opts: { loadingText?: string; errorField?: string; silent?: boolean } = {}): Promise<T | undefined> {
+export async function run<T>(
+  page: Host,
+  work: () => Promise<T>,
+  opts: { loadingText?: string; errorField?: string; silent?: boolean } = {},
+): Promise<T | undefined> {
   if (page.data.busy) return undefined;
   page.setData({ busy: true, error: '', fieldErrors: {} });
   // Loading more of a list shows its own footer, not a mask over the page.
@@ -67,7 +90,9 @@ export async function run<T>(page: Host, work: () => Promise<T>, opts: { loading
  * Empty means cancelled.
  */
 export function askReason(page: UiContext, title: string, placeholder: string, confirmText?: string): Promise<string> {
-  const dialog = page.selectComponent('#reason-dialog') as { open(o: { title: string; placeholder: string; confirmText?: string }): Promise<string> } | null;
+  const dialog = page.selectComponent('#reason-dialog') as {
+    open(o: { title: string; placeholder: string; confirmText?: string }): Promise<string>;
+  } | null;
   if (!dialog) throw new Error('this page has no reason-dialog');
   return dialog.open({ title, placeholder, confirmText });
 }
@@ -76,7 +101,10 @@ export function askReason(page: UiContext, title: string, placeholder: string, c
 export function askReviewNotice(templateId: string): Promise<void> {
   return new Promise((resolve) => {
     if (typeof wx.requestSubscribeMessage !== 'function' || !templateId) return resolve();
-    wx.requestSubscribeMessage({ tmplIds: [templateId], complete: () => resolve() } as WechatMiniprogram.RequestSubscribeMessageOption);
+    wx.requestSubscribeMessage({
+      tmplIds: [templateId],
+      complete: () => resolve(),
+    } as WechatMiniprogram.RequestSubscribeMessageOption);
   });
 }
 
@@ -89,5 +117,8 @@ export const REVIEW_NOTICE_TEMPLATE = 'review-result-template-id';
 export function bindField(page: Host, e: WechatMiniprogram.Input | WechatMiniprogram.CustomEvent): void {
   const field = String((e.currentTarget as { dataset: Record<string, unknown> }).dataset.field);
   const errors = (page.data.fieldErrors ?? {}) as Record<string, string>;
-  page.setData({ [field]: (e.detail as { value: unknown }).value, ...(errors[field] ? { [`fieldErrors.${field}`]: '' } : {}) });
+  page.setData({
+    [field]: (e.detail as { value: unknown }).value,
+    ...(errors[field] ? { [`fieldErrors.${field}`]: '' } : {}),
+  });
 }

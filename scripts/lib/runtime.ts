@@ -10,7 +10,13 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '..', '..');
 
 /** CloudBase's Node.js runtimes (docs.cloudbase.net → 云函数 → 运行时支持), oldest first. */
-export const CLOUDBASE_NODE_RUNTIMES = ['Nodejs16.13', 'Nodejs18.15', 'Nodejs20.19', 'Nodejs22.21', 'Nodejs24.11'] as const;
+export const CLOUDBASE_NODE_RUNTIMES = [
+  'Nodejs16.13',
+  'Nodejs18.15',
+  'Nodejs20.19',
+  'Nodejs22.21',
+  'Nodejs24.11',
+] as const;
 export type NodeRuntime = (typeof CLOUDBASE_NODE_RUNTIMES)[number];
 
 /**
@@ -19,11 +25,43 @@ export type NodeRuntime = (typeof CLOUDBASE_NODE_RUNTIMES)[number];
  */
 const ADDED_AFTER: Record<NodeRuntime, string[]> = {
   // Present in 18 but not in 16.13.
-  'Nodejs16.13': ['fetch', 'Headers', 'Request', 'Response', 'FormData', 'AbortSignal.timeout', 'structuredClone', 'Array.prototype.findLast', 'Array.prototype.findLastIndex', 'Blob'],
+  'Nodejs16.13': [
+    'fetch',
+    'Headers',
+    'Request',
+    'Response',
+    'FormData',
+    'AbortSignal.timeout',
+    'structuredClone',
+    'Array.prototype.findLast',
+    'Array.prototype.findLastIndex',
+    'Blob',
+  ],
   // Present in 20 but not in 18.15.
-  'Nodejs18.15': ['Array.prototype.toSorted', 'Array.prototype.toReversed', 'Array.prototype.toSpliced', 'Array.prototype.with', 'String.prototype.isWellFormed', 'String.prototype.toWellFormed', 'ArrayBuffer.prototype.transfer'],
+  'Nodejs18.15': [
+    'Array.prototype.toSorted',
+    'Array.prototype.toReversed',
+    'Array.prototype.toSpliced',
+    'Array.prototype.with',
+    'String.prototype.isWellFormed',
+    'String.prototype.toWellFormed',
+    'ArrayBuffer.prototype.transfer',
+  ],
   // Present in 22 but not in 20.19.
-  'Nodejs20.19': ['Object.groupBy', 'Map.groupBy', 'Promise.withResolvers', 'Array.fromAsync', 'Set.prototype.union', 'Set.prototype.intersection', 'Set.prototype.difference', 'navigator', 'WebSocket', 'Iterator', 'URL.parse', 'process.getBuiltinModule'],
+  'Nodejs20.19': [
+    'Object.groupBy',
+    'Map.groupBy',
+    'Promise.withResolvers',
+    'Array.fromAsync',
+    'Set.prototype.union',
+    'Set.prototype.intersection',
+    'Set.prototype.difference',
+    'navigator',
+    'WebSocket',
+    'Iterator',
+    'URL.parse',
+    'process.getBuiltinModule',
+  ],
   // Present in 24 but not in 22.21.
   'Nodejs22.21': ['Float16Array', 'RegExp.escape', 'Error.isError', 'Promise.try', 'URLPattern'],
   'Nodejs24.11': [],
@@ -63,7 +101,8 @@ export function declaredRuntime(rc = readCloudbaseRc()): NodeRuntime {
   const runtimes = [...new Set(rc.functions.map((f) => f.runtime))];
   if (runtimes.length !== 1) throw new Error(`cloudbaserc.json declares several runtimes: ${runtimes.join(', ')}`);
   const r = runtimes[0] as NodeRuntime;
-  if (!CLOUDBASE_NODE_RUNTIMES.includes(r)) throw new Error(`cloudbaserc.json runtime ${runtimes[0]} is not a CloudBase Node.js runtime`);
+  if (!CLOUDBASE_NODE_RUNTIMES.includes(r))
+    throw new Error(`cloudbaserc.json runtime ${runtimes[0]} is not a CloudBase Node.js runtime`);
   return r;
 }
 

@@ -16,7 +16,10 @@ const COUNTY_ADMIN = demoPhone(2); // 陈区管
 const PLAIN_USER = demoPhone(10); // 孙注册: registered, no role until a test gives one
 const HAN_DIGITS = '零一二三四五六七八九';
 /** A 1×1 PNG: a real image the browser decodes, standing in for a document photo. */
-const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** The PC back office in headless Chromium: what a union office clerk sees and does. */
 describe('back office (后台系统) in headless Chromium', function () {
@@ -98,7 +101,9 @@ describe('back office (后台系统) in headless Chromium', function () {
 
   it('QR login: the console shows a code, an admin confirms it in the mini-program, and the console becomes that admin’s', async () => {
     const { context, page } = await freshPage();
-    const started = await page.waitForResponse(async (r) => r.url().endsWith('/api/account') && (r.request().postData() ?? '').includes('qrLoginStart'));
+    const started = await page.waitForResponse(
+      async (r) => r.url().endsWith('/api/account') && (r.request().postData() ?? '').includes('qrLoginStart'),
+    );
     const { qrId } = ((await started.json()) as { data: QrLoginStart }).data;
     await page.getByAltText('后台系统登录二维码').waitFor();
     // What the mini-program's scan page reads from the code, confirmed as the people who scan it.
@@ -118,8 +123,15 @@ describe('back office (后台系统) in headless Chromium', function () {
   it('审核管理: filters by kind, shows a detail, rejects with a reason and approves a batch after a confirmation with the count', async () => {
     const applicants = ['wx-console-a', 'wx-console-b', 'wx-console-c'];
     for (const [i, openid] of applicants.entries()) {
-      await registerPerson(world, openid, { name: `申请人${'甲乙丙'[i]}`, docNumber: catalogueId(7100 + i), phone: `1370007100${i}` });
-      await world.as(openid).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
+      await registerPerson(world, openid, {
+        name: `申请人${'甲乙丙'[i]}`,
+        docNumber: catalogueId(7100 + i),
+        phone: `1370007100${i}`,
+      });
+      await world.as(openid).ok('review', 'submit', {
+        kind: 'memberJoin',
+        data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' },
+      });
     }
     const { context, page } = await freshPage();
     await login(page, GRASSROOTS_ADMIN);
@@ -149,7 +161,9 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.locator('.t-message', { hasText: '已通过 2 条申请' }).waitFor();
     await page.getByText('暂无待审核的申请').waitFor();
 
-    const apps = await world.docs<{ status: string; rejectReason?: string }>('applications', { reviewerUnionId: world.union('grassroots') });
+    const apps = await world.docs<{ status: string; rejectReason?: string }>('applications', {
+      reviewerUnionId: world.union('grassroots'),
+    });
     assert.deepEqual(apps.map((a) => a.status).sort(), ['approved', 'approved', 'rejected']);
     assert.equal(apps.find((a) => a.status === 'rejected')?.rejectReason, '单位名称与营业执照不一致');
     await context.close();
@@ -169,7 +183,11 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.waitForFunction(() => document.querySelectorAll('.t-table tbody tr').length === 1);
     assert.match(await table.innerText(), /刘会员/);
 
-    assert.equal(await page.getByRole('button', { name: '导出 Excel' }).count(), 0, 'real-name members are never exported (the app’s rule)');
+    assert.equal(
+      await page.getByRole('button', { name: '导出 Excel' }).count(),
+      0,
+      'real-name members are never exported (the app’s rule)',
+    );
 
     await page.locator('.t-menu__item', { hasText: '未实名会员' }).click();
     await table.getByText('钱导入').waitFor();
@@ -203,9 +221,14 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.getByRole('heading', { name: '广州市天河区总工会' }).waitFor();
     const img = page.getByAltText('下级工会登记二维码');
     await img.waitFor();
-    await page.waitForFunction(() => (document.querySelector('img[alt=下级工会登记二维码]') as HTMLImageElement | null)?.naturalWidth ?? 0 > 0);
+    await page.waitForFunction(
+      () => (document.querySelector('img[alt=下级工会登记二维码]') as HTMLImageElement | null)?.naturalWidth ?? 0 > 0,
+    );
     const href = await page.getByText('下载 PNG').first().getAttribute('href');
-    const png = await page.evaluate(async (u) => new Uint8Array(await (await fetch(u as string)).arrayBuffer()).slice(0, 4).join(','), href);
+    const png = await page.evaluate(
+      async (u) => new Uint8Array(await (await fetch(u as string)).arrayBuffer()).slice(0, 4).join(','),
+      href,
+    );
     assert.equal(png, '137,80,78,71');
     await context.close();
   });
@@ -213,13 +236,27 @@ describe('back office (后台系统) in headless Chromium', function () {
   it('会员导入: a LibreOffice-written file is dropped in, its report shown, and its progress followed to the final report', async function () {
     requireOrSkip(this, 'libreoffice-calc-nogui', '/usr/bin/soffice');
     const header = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'];
-    const rows = [header, ...Array.from({ length: 30 }, (_, i) => [`导入员${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅'[Math.floor(i / 10)]}`, '居民身份证', catalogueId(7200 + i), `1390007${String(2000 + i)}`, '']), ['坏行', '居民身份证', '123', '13900079999', '']];
+    const rows = [
+      header,
+      ...Array.from({ length: 30 }, (_, i) => [
+        `导入员${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅'[Math.floor(i / 10)]}`,
+        '居民身份证',
+        catalogueId(7200 + i),
+        `1390007${String(2000 + i)}`,
+        '',
+      ]),
+      ['坏行', '居民身份证', '123', '13900079999', ''],
+    ];
     const xlsx = convertWithLibreOffice(flatOds(rows), 'members.fods', 'xlsx');
     const { context, page } = await freshPage();
     await login(page, GRASSROOTS_ADMIN);
     await page.waitForURL(/#\/dashboard$/);
     await page.locator('.t-menu__item', { hasText: '会员导入' }).click();
-    await page.getByTestId('file-input').setInputFiles({ name: '会员名单.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx });
+    await page.getByTestId('file-input').setInputFiles({
+      name: '会员名单.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: xlsx,
+    });
     const summary = page.getByTestId('validation-summary');
     await summary.waitFor();
     assert.match(await summary.innerText(), /共 31 行，可导入 30 行.*有问题 1 行/);
@@ -229,7 +266,12 @@ describe('back office (后台系统) in headless Chromium', function () {
     const result = page.getByTestId('import-result');
     await result.waitFor();
     assert.match(await result.innerText(), /新导入\s*30/);
-    const imported = await world.docs<{ name: string }>('members', { unionId: world.union('grassroots'), realName: false, status: 'active', source: 'import' });
+    const imported = await world.docs<{ name: string }>('members', {
+      unionId: world.union('grassroots'),
+      realName: false,
+      status: 'active',
+      source: 'import',
+    });
     assert.equal(imported.filter((m) => m.name.startsWith('导入员')).length, 30);
     await context.close();
   });
@@ -260,7 +302,13 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.getByText('当前工会中您没有此菜单的权限').waitFor();
     // The page's own session, asking the function directly: refused there too.
     const answer = await page.evaluate(async (unionId) => {
-      const me = await (await fetch('/api/account', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'me', payload: {} }) })).json();
+      const me = await (
+        await fetch('/api/account', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'me', payload: {} }),
+        })
+      ).json();
       const res = await fetch('/api/member', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
@@ -281,7 +329,11 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.getByRole('button', { name: '查看已实名会员' }).click();
     await page.getByText('下级工会会员 · 仅可查看，信息已脱敏').waitFor();
     await page.locator('.t-table tbody').getByText('刘会员').waitFor();
-    assert.equal(await page.locator('.t-table .t-checkbox').count(), 0, 'no selection: nothing can be changed from above');
+    assert.equal(
+      await page.locator('.t-table .t-checkbox').count(),
+      0,
+      'no selection: nothing can be changed from above',
+    );
     assert.equal(await page.getByRole('button', { name: /移出会员/ }).count(), 0);
     assert.match(await page.locator('.t-table tbody').innerText(), /\*{4}/);
     await context.close();
@@ -299,7 +351,10 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.locator('.t-message', { hasText: '已提交变更申请，等待上级工会审核' }).waitFor();
     const pending = page.locator('.pending', { hasText: '工会组织变更' });
     await pending.waitFor();
-    const [app] = await world.docs<{ status: string; kind: string }>('applications', { kind: 'orgChange', reviewerUnionId: world.union('county') });
+    const [app] = await world.docs<{ status: string; kind: string }>('applications', {
+      kind: 'orgChange',
+      reviewerUnionId: world.union('county'),
+    });
     assert.equal(app.status, 'pending');
     await pending.getByText('撤回申请').click();
     await page.locator('.t-message', { hasText: '已撤回' }).waitFor();
@@ -335,8 +390,14 @@ describe('back office (后台系统) in headless Chromium', function () {
     await dialog.getByLabel('证件号码').fill(catalogueId(7300));
     await dialog.getByRole('button', { name: '确认设置' }).click();
     await page.locator('.t-message', { hasText: '已设置，对方实名注册后自动生效' }).waitFor();
-    const roles = await world.docs<{ role: string; permissions: string[]; userId: string | null }>('roles', { unionId: world.union('street'), role: 'operator' });
-    assert.deepEqual(roles.map((r) => [r.permissions, r.userId]), [[['reviewMembers'], null]]);
+    const roles = await world.docs<{ role: string; permissions: string[]; userId: string | null }>('roles', {
+      unionId: world.union('street'),
+      role: 'operator',
+    });
+    assert.deepEqual(
+      roles.map((r) => [r.permissions, r.userId]),
+      [[['reviewMembers'], null]],
+    );
     await context.close();
   });
 
@@ -351,22 +412,42 @@ describe('back office (后台系统) in headless Chromium', function () {
     // A Hong Kong resident registers with a photo of the permit, as the mini-program's register page uploads it.
     const hk = world.as('wx-console-hk');
     await hk.ok('account', 'sendSmsCode', { phone: '13700074001', purpose: 'register' });
-    const photo = await world.admin.uploadFile({ cloudPath: 'uploads/documents/console-hk.png', fileContent: TINY_PNG });
+    const photo = await world.admin.uploadFile({
+      cloudPath: 'uploads/documents/console-hk.png',
+      fileContent: TINY_PNG,
+    });
     await hk.ok('review', 'submit', {
       kind: 'documentAccount',
-      data: { name: '陈港生', docType: 'hkMacaoPermit', docNumber: 'H23456789', phone: '13700074001', smsCode: await lastSmsCode(world, '13700074001'), password: 'Union2026ok', photoFileId: photo.fileID },
+      data: {
+        name: '陈港生',
+        docType: 'hkMacaoPermit',
+        docNumber: 'H23456789',
+        phone: '13700074001',
+        smsCode: await lastSmsCode(world, '13700074001'),
+        password: 'Union2026ok',
+        photoFileId: photo.fileID,
+      },
     });
     await page.reload();
     const row = page.locator('.t-table tbody tr', { hasText: '陈港生' });
     await row.getByText('查看').click();
     const img = page.locator('.t-drawer').getByAltText('证件照片 1');
     await img.waitFor();
-    await page.waitForFunction(() => ((document.querySelector('.t-drawer img[alt="证件照片 1"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
+    await page.waitForFunction(
+      () =>
+        ((document.querySelector('.t-drawer img[alt="证件照片 1"]') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0,
+    );
     // The address is a signed, expiring one, never the cloud:// id.
     assert.doesNotMatch((await img.getAttribute('src')) ?? '', /^cloud:/);
     // Nobody else's session gets the address: the applicant's own union admin is not its reviewer.
-    const [app] = await world.docs<{ _id: string }>('applications', { kind: 'documentAccount', applicantName: '陈港生' });
-    assert.equal((await world.as('demo-admin-grassroots').fails('review', 'attachments', { id: app._id })).code, 'PERMISSION_DENIED');
+    const [app] = await world.docs<{ _id: string }>('applications', {
+      kind: 'documentAccount',
+      applicantName: '陈港生',
+    });
+    assert.equal(
+      (await world.as('demo-admin-grassroots').fails('review', 'attachments', { id: app._id })).code,
+      'PERMISSION_DENIED',
+    );
     await page.goto(`${world.emulator.consoleUrl}#/org/directory`);
     await page.getByText('当前工会中您没有此菜单的权限').waitFor();
     await context.close();
@@ -384,17 +465,29 @@ describe('back office (后台系统) in headless Chromium', function () {
     await login(page, COUNTY_ADMIN);
     await page.waitForURL(/#\/dashboard$/);
     // What the roll-ups must add up to, counted from the rows themselves.
-    const subtree = await world.docs<{ _id: string; parentId: string | null; name: string }>('unions', { ancestors: world.union('county'), status: 'active' });
+    const subtree = await world.docs<{ _id: string; parentId: string | null; name: string }>('unions', {
+      ancestors: world.union('county'),
+      status: 'active',
+    });
     const ids = [world.union('county'), ...subtree.map((u) => u._id)];
-    const members = await world.docs<{ unionId: string; realName: boolean }>('members', { unionId: world.admin.database().command.in(ids), status: 'active' });
+    const members = await world.docs<{ unionId: string; realName: boolean }>('members', {
+      unionId: world.admin.database().command.in(ids),
+      status: 'active',
+    });
     const real = members.filter((m) => m.realName).length;
-    await page.waitForFunction((n) => document.querySelector('[data-testid=stat-real]')?.textContent === String(n), real);
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid=stat-real]')?.textContent === String(n),
+      real,
+    );
     assert.equal(await page.getByTestId('stat-unreal').innerText(), String(members.length - real));
     assert.equal(await page.getByTestId('stat-children').innerText(), String(subtree.length));
     assert.match(await page.locator('.stat', { hasText: '已实名会员（含下级）' }).innerText(), /其中本级 0 人/);
     // The street below the county carries the grassroots union's members in its row.
     const street = page.getByTestId('children-table').locator('tbody tr', { hasText: '天河区五山街道工会工作委员会' });
-    const belowStreet = await world.docs<{ _id: string }>('unions', { ancestors: world.union('street'), status: 'active' });
+    const belowStreet = await world.docs<{ _id: string }>('unions', {
+      ancestors: world.union('street'),
+      status: 'active',
+    });
     const streetIds = new Set([world.union('street'), ...belowStreet.map((u) => u._id)]);
     const streetReal = members.filter((m) => m.realName && streetIds.has(m.unionId)).length;
     assert.match(await street.innerText(), new RegExp(`天河区五山街道工会工作委员会\\s+${streetReal}\\s`));
@@ -404,11 +497,28 @@ describe('back office (后台系统) in headless Chromium', function () {
   it('member lists page by cursor: 下一页, a refresh and 上一页 show the same rows, and the search stays in the address', async () => {
     // 25 more members through the importer, so the 未实名 list has a second page.
     const header = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'];
-    const rows = [header, ...Array.from({ length: 25 }, (_, i) => [`翻页员${HAN_DIGITS[Math.floor(i / 10)]}${HAN_DIGITS[i % 10]}`, '居民身份证', catalogueId(7500 + i), `1370075${String(1000 + i)}`, ''])];
-    const { fileID } = await world.admin.uploadFile({ cloudPath: 'uploads/imports/console-paging.xlsx', fileContent: xlsxOf(rows) });
-    let job = await world.as('demo-admin-grassroots').ok('importer', 'submit', { unionId: world.union('grassroots'), fileId: fileID });
-    while (job.status === 'running') job = await world.as('demo-admin-grassroots').ok('importer', 'run', { jobId: job.jobId });
-    const total = (await world.docs('members', { unionId: world.union('grassroots'), realName: false, status: 'active' })).length;
+    const rows = [
+      header,
+      ...Array.from({ length: 25 }, (_, i) => [
+        `翻页员${HAN_DIGITS[Math.floor(i / 10)]}${HAN_DIGITS[i % 10]}`,
+        '居民身份证',
+        catalogueId(7500 + i),
+        `1370075${String(1000 + i)}`,
+        '',
+      ]),
+    ];
+    const { fileID } = await world.admin.uploadFile({
+      cloudPath: 'uploads/imports/console-paging.xlsx',
+      fileContent: xlsxOf(rows),
+    });
+    let job = await world
+      .as('demo-admin-grassroots')
+      .ok('importer', 'submit', { unionId: world.union('grassroots'), fileId: fileID });
+    while (job.status === 'running')
+      job = await world.as('demo-admin-grassroots').ok('importer', 'run', { jobId: job.jobId });
+    const total = (
+      await world.docs('members', { unionId: world.union('grassroots'), realName: false, status: 'active' })
+    ).length;
     assert.ok(total > 20, `more than one page of 20 (${total})`);
     const secondPage = Math.min(20, total - 20);
 
@@ -427,7 +537,9 @@ describe('back office (后台系统) in headless Chromium', function () {
     await page.waitForURL(/page=2&cursor=/);
     // Page 2 may have 20 rows too: wait for other rows, not for a row count.
     await page.waitForFunction(
-      ([n, top]) => document.querySelectorAll('.t-table tbody tr').length === n && document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent !== top,
+      ([n, top]) =>
+        document.querySelectorAll('.t-table tbody tr').length === n &&
+        document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent !== top,
       [secondPage, first[0]] as const,
     );
     const second = await names();
@@ -436,11 +548,17 @@ describe('back office (后台系统) in headless Chromium', function () {
 
     // Nothing is lost on a refresh: the page, its rows and the way back.
     await page.reload();
-    await page.waitForFunction((top) => document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent === top, second[0]);
+    await page.waitForFunction(
+      (top) => document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent === top,
+      second[0],
+    );
     assert.deepEqual(await names(), second);
     assert.equal(await pager.innerText(), `共 ${total} 条 · 第 2 页`);
     await page.getByRole('button', { name: '上一页' }).click();
-    await page.waitForFunction((top) => document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent === top, first[0]);
+    await page.waitForFunction(
+      (top) => document.querySelector('.t-table tbody tr td:nth-child(2)')?.textContent === top,
+      first[0],
+    );
     assert.deepEqual(await names(), first);
     assert.doesNotMatch(page.url(), /cursor=/);
 
@@ -467,7 +585,10 @@ describe('back office (后台系统) in headless Chromium', function () {
     await me.getByText('撤销').click();
     await revokeDialog.getByLabel('撤销原因').fill('工作调动');
     await revokeDialog.getByRole('button', { name: '提交撤销申请' }).click();
-    await revokeDialog.getByRole('alert').filter({ hasText: '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过' }).waitFor();
+    await revokeDialog
+      .getByRole('alert')
+      .filter({ hasText: '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过' })
+      .waitFor();
     await revokeDialog.getByRole('button', { name: '取消' }).click();
 
     await page.getByRole('button', { name: '移交管理员' }).click();
@@ -477,8 +598,16 @@ describe('back office (后台系统) in headless Chromium', function () {
     await dialog.getByLabel('手机号').fill('13700076000');
     await dialog.getByRole('button', { name: '确认移交' }).click();
     await page.locator('.t-message', { hasText: '移交申请已提交' }).waitFor();
-    const [grant] = await world.docs<{ _id: string; status: string; reviewerUnionId: string; payload: { role: string; name: string } }>('applications', { kind: 'roleGrant', unionId: world.union('grassroots') });
-    assert.deepEqual([grant.status, grant.reviewerUnionId, grant.payload.role, grant.payload.name], ['pending', world.union('street'), 'admin', '接任人']);
+    const [grant] = await world.docs<{
+      _id: string;
+      status: string;
+      reviewerUnionId: string;
+      payload: { role: string; name: string };
+    }>('applications', { kind: 'roleGrant', unionId: world.union('grassroots') });
+    assert.deepEqual(
+      [grant.status, grant.reviewerUnionId, grant.payload.role, grant.payload.name],
+      ['pending', world.union('street'), 'admin', '接任人'],
+    );
     await world.as('demo-admin-street').ok('review', 'approve', { id: grant._id });
 
     // Two admins now: the outgoing one's own revocation goes to the superior.
@@ -488,7 +617,10 @@ describe('back office (后台系统) in headless Chromium', function () {
     await revokeDialog.getByLabel('撤销原因').fill('工作调动');
     await revokeDialog.getByRole('button', { name: '提交撤销申请' }).click();
     await page.locator('.t-message', { hasText: '撤销申请已提交，等待上级工会审核' }).waitFor();
-    const [revoke] = await world.docs<{ status: string; payload: { reason: string } }>('applications', { kind: 'roleRevoke', unionId: world.union('grassroots') });
+    const [revoke] = await world.docs<{ status: string; payload: { reason: string } }>('applications', {
+      kind: 'roleRevoke',
+      unionId: world.union('grassroots'),
+    });
     assert.deepEqual([revoke.status, revoke.payload.reason], ['pending', '工作调动']);
     await context.close();
   });

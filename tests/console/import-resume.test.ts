@@ -24,8 +24,14 @@ describe('back office: an import goes on after the page is reloaded', function (
     browser = await launchChromium(this);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-import-'));
     fs.mkdirSync(path.join(dir, 'importer'));
-    fs.copyFileSync(path.join(__dirname, '..', '..', 'dist', 'cloudfunctions', 'importer', 'index.js'), path.join(dir, 'importer', 'bundle.js'));
-    fs.writeFileSync(path.join(dir, 'importer', 'index.js'), "process.env.IMPORT_BUDGET_MS = '0';\nmodule.exports = require('./bundle.js');\n");
+    fs.copyFileSync(
+      path.join(__dirname, '..', '..', 'dist', 'cloudfunctions', 'importer', 'index.js'),
+      path.join(dir, 'importer', 'bundle.js'),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'importer', 'index.js'),
+      "process.env.IMPORT_BUDGET_MS = '0';\nmodule.exports = require('./bundle.js');\n",
+    );
     world = await demoWorld({ functionsDirs: [dir, path.join(__dirname, '..', '..', 'dist', 'cloudfunctions')] });
   });
   after(async () => {
@@ -35,7 +41,16 @@ describe('back office: an import goes on after the page is reloaded', function (
 
   it('a reload while the job runs shows how far it got, and 继续导入 takes it to the final report', async () => {
     const count = CHUNK_ROWS + 15;
-    const rows = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称'], ...Array.from({ length: count }, (_, i) => [`续导员${hanNumber(i)}`, '居民身份证', catalogueId(8000 + i), `1380${String(10000000 + i).slice(1)}`, ''])];
+    const rows = [
+      ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'],
+      ...Array.from({ length: count }, (_, i) => [
+        `续导员${hanNumber(i)}`,
+        '居民身份证',
+        catalogueId(8000 + i),
+        `1380${String(10000000 + i).slice(1)}`,
+        '',
+      ]),
+    ];
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(world.emulator.consoleUrl);
@@ -45,7 +60,11 @@ describe('back office: an import goes on after the page is reloaded', function (
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/#\/dashboard$/);
     await page.locator('.t-menu__item', { hasText: '会员导入' }).click();
-    await page.getByTestId('file-input').setInputFiles({ name: '会员名单.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsxOf(rows) });
+    await page.getByTestId('file-input').setInputFiles({
+      name: '会员名单.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: xlsxOf(rows),
+    });
     await page.getByRole('button', { name: `导入 ${count} 行` }).waitFor();
 
     // The page's next `run` call never reaches the server: the tab is refreshed instead.
@@ -70,7 +89,10 @@ describe('back office: an import goes on after the page is reloaded', function (
     await result.waitFor();
     assert.match(await result.innerText(), new RegExp(`新导入\\s*${count}`));
     const db = world.admin.database();
-    const imported = await db.collection('members').where({ unionId: world.union('grassroots'), status: 'active', name: db.RegExp({ regexp: '^续导员' }) }).count();
+    const imported = await db
+      .collection('members')
+      .where({ unionId: world.union('grassroots'), status: 'active', name: db.RegExp({ regexp: '^续导员' }) })
+      .count();
     assert.equal(imported.total, count, 'every row once');
     await context.close();
   });

@@ -16,7 +16,10 @@ interface Request {
 }
 
 function fakeTcb(envId: string) {
-  const tables = new Map<string, { indexes: Array<{ Name: string; Keys: Array<{ Name: string; Direction: string }>; Unique: boolean }>; acl: string }>();
+  const tables = new Map<
+    string,
+    { indexes: Array<{ Name: string; Keys: Array<{ Name: string; Direction: string }>; Unique: boolean }>; acl: string }
+  >();
   const requests: Request[] = [];
   let failOn: { action: string; code: string } | undefined;
   const answer = (action: string, p: Record<string, unknown>): Record<string, unknown> => {
@@ -28,25 +31,41 @@ function fakeTcb(envId: string) {
     };
     switch (action) {
       case 'DescribeEnvInfo':
-        return { EnvInfo: { EnvBaseInfo: { EnvId: envId, Databases: [{ InstanceId: 'tnt-fake', Status: 'RUNNING' }] } } };
+        return {
+          EnvInfo: { EnvBaseInfo: { EnvId: envId, Databases: [{ InstanceId: 'tnt-fake', Status: 'RUNNING' }] } },
+        };
       case 'ListTables': {
         const names = [...tables.keys()];
         const offset = Number(p.MgoOffset ?? 0);
         const limit = Number(p.MgoLimit ?? 100);
         const slice = names.slice(offset, offset + limit);
-        return { Tables: slice.length ? slice.map((TableName) => ({ TableName, Count: 0, Size: 0, IndexCount: 1, IndexSize: 0 })) : null, Pager: { Offset: offset, Limit: limit, Total: names.length } };
+        return {
+          Tables: slice.length
+            ? slice.map((TableName) => ({ TableName, Count: 0, Size: 0, IndexCount: 1, IndexSize: 0 }))
+            : null,
+          Pager: { Offset: offset, Limit: limit, Total: names.length },
+        };
       }
       case 'CreateTable':
         if (tables.has(String(p.TableName))) return { Error: { Code: 'ResourceInUse', Message: 'exists' } };
-        tables.set(String(p.TableName), { indexes: [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true }], acl: 'PRIVATE' });
+        tables.set(String(p.TableName), {
+          indexes: [{ Name: '_id_', Keys: [{ Name: '_id', Direction: '1' }], Unique: true }],
+          acl: 'PRIVATE',
+        });
         return {};
       case 'DescribeTable': {
         const t = table(p.TableName);
-        return { Indexes: t.indexes.map((i) => ({ ...i, Size: 0, Accesses: { Ops: 0, Since: '' } })), IndexNum: t.indexes.length };
+        return {
+          Indexes: t.indexes.map((i) => ({ ...i, Size: 0, Accesses: { Ops: 0, Since: '' } })),
+          IndexNum: t.indexes.length,
+        };
       }
       case 'UpdateTable': {
         const t = table(p.TableName);
-        for (const c of (p.CreateIndexes ?? []) as Array<{ IndexName: string; MgoKeySchema: { MgoIndexKeys: Array<{ Name: string; Direction: string }>; MgoIsUnique: boolean } }>) {
+        for (const c of (p.CreateIndexes ?? []) as Array<{
+          IndexName: string;
+          MgoKeySchema: { MgoIndexKeys: Array<{ Name: string; Direction: string }>; MgoIsUnique: boolean };
+        }>) {
           t.indexes.push({ Name: c.IndexName, Keys: c.MgoKeySchema.MgoIndexKeys, Unique: c.MgoKeySchema.MgoIsUnique });
         }
         return {};
@@ -96,7 +115,14 @@ describe('cloud:setup through @cloudbase/manager-node', () => {
   let fake: ReturnType<typeof fakeTcb>;
   const savedBase = process.env.TCB_BASE_URL;
   const lines: string[] = [];
-  const run = (dryRun = false) => cloudSetup({ envId, secretId: 'AKIDfakefakefakefakefakefakefakefake', secretKey: 'fakefakefakefakefakefakefakefake', dryRun, log: (l) => lines.push(l) });
+  const run = (dryRun = false) =>
+    cloudSetup({
+      envId,
+      secretId: 'AKIDfakefakefakefakefakefakefakefake',
+      secretKey: 'fakefakefakefakefakefakefakefake',
+      dryRun,
+      log: (l) => lines.push(l),
+    });
   const writes = (ws: SetupWrite[]) => ws.map((w) => `${w.action} ${w.collection}`);
 
   beforeEach(async () => {
@@ -120,31 +146,57 @@ describe('cloud:setup through @cloudbase/manager-node', () => {
     }
     assert.deepEqual(writes(first), expected);
     // What went over the wire, action by action, with its parameters.
-    const sentWrites = fake.requests.filter((r) => ['CreateTable', 'UpdateTable', 'ModifyDatabaseACL'].includes(r.action));
-    assert.deepEqual(sentWrites.map((r) => `${r.action} ${String(r.params.TableName ?? r.params.CollectionName)}`), expected);
+    const sentWrites = fake.requests.filter((r) =>
+      ['CreateTable', 'UpdateTable', 'ModifyDatabaseACL'].includes(r.action),
+    );
+    assert.deepEqual(
+      sentWrites.map((r) => `${r.action} ${String(r.params.TableName ?? r.params.CollectionName)}`),
+      expected,
+    );
     const users = fake.requests.find((r) => r.action === 'UpdateTable' && r.params.TableName === 'users');
     assert.deepEqual(users?.params, {
       EnvId: envId,
       MongoConnector: { DatabaseName: 'tnt-fake', InstanceId: 'flexdb' },
       TableName: 'users',
       CreateIndexes: [
-        { IndexName: 'docIndex_unique', MgoKeySchema: { MgoIndexKeys: [{ Name: 'docIndex', Direction: '1' }], MgoIsUnique: true } },
-        { IndexName: 'phoneIndex_unique', MgoKeySchema: { MgoIndexKeys: [{ Name: 'phoneIndex', Direction: '1' }], MgoIsUnique: true } },
+        {
+          IndexName: 'docIndex_unique',
+          MgoKeySchema: { MgoIndexKeys: [{ Name: 'docIndex', Direction: '1' }], MgoIsUnique: true },
+        },
+        {
+          IndexName: 'phoneIndex_unique',
+          MgoKeySchema: { MgoIndexKeys: [{ Name: 'phoneIndex', Direction: '1' }], MgoIsUnique: true },
+        },
       ],
     });
-    assert.deepEqual(fake.requests.find((r) => r.action === 'ModifyDatabaseACL')?.params, { EnvId: envId, CollectionName: COLLECTIONS[0].name, AclTag: 'ADMINONLY' });
-    assert.ok(fake.requests.every((r) => r.authorization.startsWith('TC3-HMAC-SHA256 Credential=AKIDfakefakefakefakefakefakefakefake/')));
+    assert.deepEqual(fake.requests.find((r) => r.action === 'ModifyDatabaseACL')?.params, {
+      EnvId: envId,
+      CollectionName: COLLECTIONS[0].name,
+      AclTag: 'ADMINONLY',
+    });
+    assert.ok(
+      fake.requests.every((r) =>
+        r.authorization.startsWith('TC3-HMAC-SHA256 Credential=AKIDfakefakefakefakefakefakefakefake/'),
+      ),
+    );
     for (const c of COLLECTIONS) {
       const t = fake.tables.get(c.name);
       assert.equal(t?.acl, 'ADMINONLY');
-      for (const ix of c.indexes) assert.ok(t?.indexes.some((i) => i.Name === indexName(ix) && i.Unique === Boolean(ix.unique)), `${c.name}.${indexName(ix)}`);
+      for (const ix of c.indexes)
+        assert.ok(
+          t?.indexes.some((i) => i.Name === indexName(ix) && i.Unique === Boolean(ix.unique)),
+          `${c.name}.${indexName(ix)}`,
+        );
     }
 
     const before = fake.requests.length;
     const second = await run();
     assert.deepEqual(second, [], 'the second run sends no write');
     const again = fake.requests.slice(before).map((r) => r.action);
-    assert.ok(again.every((a) => ['DescribeEnvInfo', 'ListTables', 'DescribeTable', 'DescribeDatabaseACL'].includes(a)), again.join(','));
+    assert.ok(
+      again.every((a) => ['DescribeEnvInfo', 'ListTables', 'DescribeTable', 'DescribeDatabaseACL'].includes(a)),
+      again.join(','),
+    );
     assert.equal(lines.at(-1), 'nothing to change');
   });
 
@@ -153,17 +205,31 @@ describe('cloud:setup through @cloudbase/manager-node', () => {
     assert.ok(planned.length >= COLLECTIONS.length * 2);
     assert.equal(fake.tables.size, 0);
     assert.ok(fake.requests.every((r) => !['CreateTable', 'UpdateTable', 'ModifyDatabaseACL'].includes(r.action)));
-    assert.ok(lines.some((l) => l.startsWith('would send ModifyDatabaseACL users {"EnvId":"union-prod-1a2b3c","CollectionName":"users","AclTag":"ADMINONLY"}')));
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith(
+          'would send ModifyDatabaseACL users {"EnvId":"union-prod-1a2b3c","CollectionName":"users","AclTag":"ADMINONLY"}',
+        ),
+      ),
+    );
   });
 
   it('fails loudly on an API error and on an index that exists with other keys', async () => {
     fake.fail('UpdateTable', 'FailedOperation');
-    await assert.rejects(run(), (e: unknown) => (e as { code?: string; action?: string }).code === 'FailedOperation' && (e as { action?: string }).action === 'UpdateTable');
+    await assert.rejects(
+      run(),
+      (e: unknown) =>
+        (e as { code?: string; action?: string }).code === 'FailedOperation' &&
+        (e as { action?: string }).action === 'UpdateTable',
+    );
 
     const other = fakeTcb(envId);
     process.env.TCB_BASE_URL = await other.start();
     try {
-      other.tables.set('users', { indexes: [{ Name: 'docIndex_unique', Keys: [{ Name: 'docIndex', Direction: '1' }], Unique: false }], acl: 'ADMINONLY' });
+      other.tables.set('users', {
+        indexes: [{ Name: 'docIndex_unique', Keys: [{ Name: 'docIndex', Direction: '1' }], Unique: false }],
+        acl: 'ADMINONLY',
+      });
       await assert.rejects(run(), /users: index docIndex_unique exists as \(docIndex\), expected \(docIndex\) unique/);
     } finally {
       await other.close();

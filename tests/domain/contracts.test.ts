@@ -33,18 +33,27 @@ describe('the typed contract checks the server (Handlers<F> in typings/api.ts)',
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'drift.ts');
     fs.writeFileSync(file, DRIFTS);
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    const config = ts.getParsedCommandLineOfConfigFile(
+      path.join(ROOT, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+    );
     assert.ok(config);
     const program = ts.createProgram([file], config.options);
-    const errors = ts
-      .getPreEmitDiagnostics(program)
-      .flatMap((d) => {
-        if (!d.file || path.resolve(d.file.fileName) !== file) return [];
-        // Named by the table the error is in.
-        const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
-        return [/^export const (\w+)/.exec(d.file.text.split('\n')[line])?.[1] ?? `line ${line + 1}`];
-      });
+    const errors = ts.getPreEmitDiagnostics(program).flatMap((d) => {
+      if (!d.file || path.resolve(d.file.fileName) !== file) return [];
+      // Named by the table the error is in.
+      const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
+      return [/^export const (\w+)/.exec(d.file.text.split('\n')[line])?.[1] ?? `line ${line + 1}`];
+    });
     // One error per drifting table, none for the table that matches.
-    assert.deepEqual([...new Set(errors)].sort(), ['extraField', 'formOfOther', 'missingField', 'typedInput', 'wrongAnswer', 'wrongType']);
+    assert.deepEqual([...new Set(errors)].sort(), [
+      'extraField',
+      'formOfOther',
+      'missingField',
+      'typedInput',
+      'wrongAnswer',
+      'wrongType',
+    ]);
   });
 });

@@ -13,7 +13,10 @@ describe('deployment readiness', () => {
 
   it('cloudbaserc.json declares every function with its runtime, limits, triggers and the variables the configuration module reads for it', () => {
     const declared = rc.functions.map((f) => f.name).sort();
-    const built = fs.readdirSync(path.join(ROOT, 'cloudfunctions')).filter((d) => d !== 'shared' && fs.existsSync(path.join(ROOT, 'cloudfunctions', d, 'index.ts'))).sort();
+    const built = fs
+      .readdirSync(path.join(ROOT, 'cloudfunctions'))
+      .filter((d) => d !== 'shared' && fs.existsSync(path.join(ROOT, 'cloudfunctions', d, 'index.ts')))
+      .sort();
     assert.deepEqual(declared, built);
     assert.deepEqual(Object.keys(FUNCTION_GROUPS).sort(), built, 'the configuration module knows every function');
     const runtime = declaredRuntime();
@@ -31,12 +34,17 @@ describe('deployment readiness', () => {
         assert.equal(t.config.trim().split(/\s+/).length, 7, `${f.name} trigger ${t.name}: cron needs 7 fields`);
       }
       const env = f.envVariables ?? {};
-      assert.deepEqual(Object.keys(env).sort(), variablesOf(FUNCTION_GROUPS[f.name]).sort(), `${f.name} gets exactly the variables it reads`);
+      assert.deepEqual(
+        Object.keys(env).sort(),
+        variablesOf(FUNCTION_GROUPS[f.name]).sort(),
+        `${f.name} gets exactly the variables it reads`,
+      );
       for (const [name, value] of Object.entries(env)) {
         assert.ok(known.has(name), `${name} is documented in the configuration module`);
         // Secrets are templated from the deploy environment, never written into the file.
         if (secrets.has(name)) assert.equal(value, `{{env.${name}}}`, `${f.name} ${name}`);
-        else assert.ok(value === `{{env.${name}}}` || !value.includes('{{'), `${f.name} ${name} templates its own name`);
+        else
+          assert.ok(value === `{{env.${name}}}` || !value.includes('{{'), `${f.name} ${name} templates its own name`);
       }
     }
   });
@@ -64,11 +72,24 @@ describe('deployment readiness', () => {
     };
     assert.deepEqual(deployProblems(rc, good), []);
     const { PII_INDEX_KEY: _dropped, ...withoutIndexKey } = good;
-    const problems = deployProblems(rc, { ...withoutIndexKey, SMS_PROVIDER: 'local', QR_SIGNING_KEY: key().slice(0, 20) });
+    const problems = deployProblems(rc, {
+      ...withoutIndexKey,
+      SMS_PROVIDER: 'local',
+      QR_SIGNING_KEY: key().slice(0, 20),
+    });
     for (const f of ['account', 'review', 'org', 'member', 'admin', 'importer']) {
-      assert.ok(problems.includes(`${f}: PII_INDEX_KEY is still the placeholder {{env.PII_INDEX_KEY}}: put PII_INDEX_KEY in the .env beside cloudbaserc.json and deploy again`), f);
+      assert.ok(
+        problems.includes(
+          `${f}: PII_INDEX_KEY is still the placeholder {{env.PII_INDEX_KEY}}: put PII_INDEX_KEY in the .env beside cloudbaserc.json and deploy again`,
+        ),
+        f,
+      );
     }
-    assert.ok(problems.some((p) => p.startsWith('account: TCB_EMULATOR_URL is not set: a `local` provider only works inside the emulator')));
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith('account: TCB_EMULATOR_URL is not set: a `local` provider only works inside the emulator'),
+      ),
+    );
     assert.ok(problems.some((p) => p.startsWith('org: QR_SIGNING_KEY must be at least 32 random bytes')));
   });
 });

@@ -20,7 +20,11 @@ describe('identity documents', () => {
   const valid: Array<[DocumentType, string, string]> = [
     // GB 11643-1999's own example, and the common public test number.
     ['resident', '11010519491231002x', '11010519491231002X'],
-    ['resident', ' 440106198001011230 '.replace('1230 ', `123${residentIdCheckChar('44010619800101123')} `), `44010619800101123${residentIdCheckChar('44010619800101123')}`],
+    [
+      'resident',
+      ' 440106198001011230 '.replace('1230 ', `123${residentIdCheckChar('44010619800101123')} `),
+      `44010619800101123${residentIdCheckChar('44010619800101123')}`,
+    ],
     ['hkMacaoPermit', 'H12345678', 'H12345678'],
     ['hkMacaoPermit', 'm1234567801', 'M1234567801'],
     ['taiwanPermit', '12345678', '12345678'],
@@ -38,15 +42,24 @@ describe('identity documents', () => {
 
   it('accepts the 2017 foreigner permanent residence ID (18 characters, led by 9, GB 11643 check digit)', () => {
     const body = '91115619900101001';
-    assert.equal(validateDocument('foreignerPermanent', body + residentIdCheckChar(body)).number, body + residentIdCheckChar(body));
+    assert.equal(
+      validateDocument('foreignerPermanent', body + residentIdCheckChar(body)).number,
+      body + residentIdCheckChar(body),
+    );
   });
 
   it('gives a specific message for each resident ID failure', () => {
     rejects(() => validateDocument('resident', '1101051949123100'), /应为 18 位，当前为 16 位/);
     rejects(() => validateDocument('resident', '110105194912310021'), /校验位不正确/);
     rejects(() => validateDocument('resident', '110105194902300025'), /出生日期 1949-02-30 不存在/);
-    rejects(() => validateDocument('resident', '11010520991231002X'.slice(0, 17) + residentIdCheckChar('11010520991231002')), /出生日期 2099-12-31 不存在/);
-    rejects(() => validateDocument('resident', '991231194912310021'.slice(0, 17) + residentIdCheckChar('99123119491231002')), /地区码 99 不存在/);
+    rejects(
+      () => validateDocument('resident', '11010520991231002X'.slice(0, 17) + residentIdCheckChar('11010520991231002')),
+      /出生日期 2099-12-31 不存在/,
+    );
+    rejects(
+      () => validateDocument('resident', '991231194912310021'.slice(0, 17) + residentIdCheckChar('99123119491231002')),
+      /地区码 99 不存在/,
+    );
     rejects(() => validateDocument('resident', '11010519491231002A'), /前 17 位应为数字/);
     // The well-known test number 440524188001010014 has a right check digit but a birth year of 1880.
     rejects(() => validateDocument('resident', '440524188001010014'), /出生日期 1880-01-01 不存在或不合理/);
@@ -58,7 +71,10 @@ describe('identity documents', () => {
     rejects(() => validateDocument('hkMacaoPermit', 'A12345678'), /应以 H（香港）或 M（澳门）开头/);
     rejects(() => validateDocument('hkMacaoPermit', 'H1234567'), /应为 9 位或 11 位/);
     rejects(() => validateDocument('taiwanPermit', '1234567'), /应为 8 位数字，当前为 7 位/);
-    rejects(() => validateDocument('hmtResidence', '440524188001010014'), /应以 810000（香港）、820000（澳门）或 830000（台湾）开头/);
+    rejects(
+      () => validateDocument('hmtResidence', '440524188001010014'),
+      /应以 810000（香港）、820000（澳门）或 830000（台湾）开头/,
+    );
     rejects(() => validateDocument('hmtResidence', '810000199408230022'), /校验位不正确/);
     rejects(() => validateDocument('foreignerPermanent', 'US1185010100121'), /旧版 15 位/);
     rejects(() => validateDocument('foreignerPermanent', 'USA119902300012'), /出生日期不存在/);
@@ -68,7 +84,10 @@ describe('identity documents', () => {
   });
 
   it('keys an HK/Macao permit by its first 9 characters, so a renewed card finds the same person', () => {
-    assert.equal(validateDocument('hkMacaoPermit', 'H1234567801').indexKey, validateDocument('hkMacaoPermit', 'H12345678').indexKey);
+    assert.equal(
+      validateDocument('hkMacaoPermit', 'H1234567801').indexKey,
+      validateDocument('hkMacaoPermit', 'H12345678').indexKey,
+    );
   });
 });
 
@@ -106,6 +125,9 @@ describe('unified social credit code (GB 32100)', () => {
 
 describe('WeChat face v2 cert_hash', () => {
   it('matches the worked example of the official documentation', () => {
-    assert.equal(wechatCertHash('张三', '310101199801011234'), '3c241f7ff324977aeb91f173bb2a7b06569e6fd784d5573db34a636d8671108b');
+    assert.equal(
+      wechatCertHash('张三', '310101199801011234'),
+      '3c241f7ff324977aeb91f173bb2a7b06569e6fd784d5573db34a636d8671108b',
+    );
   });
 });

@@ -11,7 +11,14 @@ describe('the import-direction check that npm run lint runs', () => {
     // The project's own config over a tiny tree laid out like the repo, so the rules are what is tested.
     const run = spawnSync(
       process.execPath,
-      [path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), '.', '--config', path.join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'err'],
+      [
+        path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'),
+        '.',
+        '--config',
+        path.join(ROOT, '.dependency-cruiser.cjs'),
+        '--output-type',
+        'err',
+      ],
       { cwd: FIXTURE, encoding: 'utf8' },
     );
     // The same output and exit status `npm run lint` gives: one "error <rule>: <from> → <to>" line per violation.

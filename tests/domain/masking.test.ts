@@ -24,7 +24,14 @@ describe('masking: one rule per document type, never more than half visible', ()
   }
 
   it('every length of every type stays within half, down to one character', () => {
-    const types: DocumentType[] = ['resident', 'hkMacaoPermit', 'taiwanPermit', 'hmtResidence', 'foreignerPermanent', 'passport'];
+    const types: DocumentType[] = [
+      'resident',
+      'hkMacaoPermit',
+      'taiwanPermit',
+      'hmtResidence',
+      'foreignerPermanent',
+      'passport',
+    ];
     for (const type of types) {
       for (let n = 1; n <= 24; n++) {
         const masked = maskDocument('A'.repeat(n), type);
@@ -36,7 +43,11 @@ describe('masking: one rule per document type, never more than half visible', ()
 
   it('a row sealed under the old rule (8 of 9 visible) is shown by the new one', () => {
     assert.equal(shownDocument({ masked: 'H123*5678' }, 'hkMacaoPermit'), 'H1*****78');
-    assert.equal(shownDocument({ masked: '4401**********123X' }, 'resident'), '4401**********123X', 'a current mask is unchanged');
+    assert.equal(
+      shownDocument({ masked: '4401**********123X' }, 'resident'),
+      '4401**********123X',
+      'a current mask is unchanged',
+    );
   });
 
   it('validated documents mask the stored (upper-cased) form; phones stay 138****5678', () => {

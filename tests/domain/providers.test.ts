@@ -37,7 +37,11 @@ describe('outside services against their recorded answers', () => {
     script = [];
     forgetWechatToken();
     globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      const req: Sent = { url: String(input), body: JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>, headers: (init?.headers ?? {}) as Record<string, string> };
+      const req: Sent = {
+        url: String(input),
+        body: JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>,
+        headers: (init?.headers ?? {}) as Record<string, string>,
+      };
       sent.push(req);
       const next = script.shift();
       if (!next) throw new Error(`unexpected request ${req.url}`);
@@ -54,7 +58,12 @@ describe('outside services against their recorded answers', () => {
   });
 
   const token = (value: string) => () => ({ access_token: value, expires_in: 7200 });
-  const paths = () => sent.map((s) => new URL(s.url).pathname + (s.url.includes('access_token=') ? `?${new URL(s.url).searchParams.get('access_token')}` : ''));
+  const paths = () =>
+    sent.map(
+      (s) =>
+        new URL(s.url).pathname +
+        (s.url.includes('access_token=') ? `?${new URL(s.url).searchParams.get('access_token')}` : ''),
+    );
 
   describe('the WeChat API client', () => {
     it('refreshes a token WeChat refused (40001) and retries once; forces a new one when the stable token is the refused one', async () => {
@@ -67,7 +76,13 @@ describe('outside services against their recorded answers', () => {
       ];
       const res = await callWechat<{ verify_id: string }>('/cityservice/face/identify/getverifyid', {});
       assert.equal(res.verify_id, 'V1');
-      assert.deepEqual(paths(), ['/cgi-bin/stable_token', '/cityservice/face/identify/getverifyid?T1', '/cgi-bin/stable_token', '/cgi-bin/stable_token', '/cityservice/face/identify/getverifyid?T2']);
+      assert.deepEqual(paths(), [
+        '/cgi-bin/stable_token',
+        '/cityservice/face/identify/getverifyid?T1',
+        '/cgi-bin/stable_token',
+        '/cgi-bin/stable_token',
+        '/cityservice/face/identify/getverifyid?T2',
+      ]);
       assert.deepEqual(
         sent.filter((s) => s.url.endsWith('stable_token')).map((s) => s.body.force_refresh),
         [false, false, true],
@@ -79,7 +94,12 @@ describe('outside services against their recorded answers', () => {
     });
 
     it('retries only once, and never for other errcodes', async () => {
-      script = [token('T1'), () => ({ errcode: 42001, errmsg: 'access_token expired' }), token('T2'), () => ({ errcode: 42001, errmsg: 'access_token expired' })];
+      script = [
+        token('T1'),
+        () => ({ errcode: 42001, errmsg: 'access_token expired' }),
+        token('T2'),
+        () => ({ errcode: 42001, errmsg: 'access_token expired' }),
+      ];
       await assert.rejects(callWechat('/x', {}), (e: unknown) => e instanceof WechatApiError && e.errcode === 42001);
       script = [() => ({ errcode: 45009, errmsg: 'reach max api daily quota limit' })];
       await assert.rejects(callWechat('/x', {}), (e: unknown) => e instanceof WechatApiError && e.errcode === 45009);
@@ -106,9 +126,18 @@ describe('outside services against their recorded answers', () => {
 
     it('cancels on 90002–90006, keeps the session open for device, network and system trouble, fails otherwise', async () => {
       assert.deepEqual(await result({ errcode: 0, errmsg: 'ok', verify_ret: 90003 }), { outcome: 'cancelled' });
-      assert.deepEqual(await result({ errcode: 0, errmsg: 'ok', verify_ret: 90007 }), { outcome: 'retry', reason: '网络错误' });
-      assert.deepEqual(await result({ errcode: 0, errmsg: 'ok', verify_ret: 90008 }), { outcome: 'retry', reason: '未授权使用相机' });
-      assert.deepEqual(await result({ errcode: 0, errmsg: 'ok', verify_ret: 90018 }), { outcome: 'retry', reason: '系统错误' });
+      assert.deepEqual(await result({ errcode: 0, errmsg: 'ok', verify_ret: 90007 }), {
+        outcome: 'retry',
+        reason: '网络错误',
+      });
+      assert.deepEqual(await result({ errcode: 0, errmsg: 'ok', verify_ret: 90008 }), {
+        outcome: 'retry',
+        reason: '未授权使用相机',
+      });
+      assert.deepEqual(await result({ errcode: 0, errmsg: 'ok', verify_ret: 90018 }), {
+        outcome: 'retry',
+        reason: '系统错误',
+      });
       assert.deepEqual(await result({ errcode: 0, errmsg: 'ok', verify_ret: 10002 }), { outcome: 'fail', code: 10002 });
     });
 
@@ -119,7 +148,9 @@ describe('outside services against their recorded answers', () => {
 
   describe('Tencent Cloud FaceID, the mini-program way', () => {
     const subject: FaceSubject = { name: '张三', docNumber: '11010519491231002X', openid: 'o-1', outSeqNo: 'seq-1' };
-    const detect = (text: Record<string, unknown> | null) => () => ({ Response: { Text: text, IdCardData: null, BestFrame: null, VideoData: null, RequestId: 'r-2' } });
+    const detect = (text: Record<string, unknown> | null) => () => ({
+      Response: { Text: text, IdCardData: null, BestFrame: null, VideoData: null, RequestId: 'r-2' },
+    });
     const result = async (text: Record<string, unknown> | null) => {
       process.env.FACE_PROVIDER = 'faceid';
       script.push(detect(text));
@@ -128,7 +159,11 @@ describe('outside services against their recorded answers', () => {
 
     it('hands the client the BizToken for startVerify, not the H5 URL', async () => {
       process.env.FACE_PROVIDER = 'faceid';
-      script = [() => ({ Response: { Url: 'https://faceid.qq.com/api/auth/auth?token=BIZ-1', BizToken: 'BIZ-1', RequestId: 'r-1' } })];
+      script = [
+        () => ({
+          Response: { Url: 'https://faceid.qq.com/api/auth/auth?token=BIZ-1', BizToken: 'BIZ-1', RequestId: 'r-1' },
+        }),
+      ];
       const started = await faceProvider().start(subject);
       assert.deepEqual(started, { ref: 'BIZ-1', client: { provider: 'faceid', bizToken: 'BIZ-1' } });
       assert.equal(sent[0].headers['X-TC-Action'], 'DetectAuth');
@@ -136,25 +171,44 @@ describe('outside services against their recorded answers', () => {
     });
 
     it('reads text only, and maps the result codes: 17 not finished, 2005 no identity record, 1001 retry', async () => {
-      assert.deepEqual(await result({ ErrCode: 0, ErrMsg: '成功', IdCard: subject.docNumber, Name: '张三' }), { outcome: 'pass' });
+      assert.deepEqual(await result({ ErrCode: 0, ErrMsg: '成功', IdCard: subject.docNumber, Name: '张三' }), {
+        outcome: 'pass',
+      });
       assert.equal(sent[0].headers['X-TC-Action'], 'GetDetectInfoEnhanced');
       assert.deepEqual(sent[0].body, { BizToken: 'BIZ-1', RuleId: '1', InfoType: '1' });
       assert.deepEqual(await result({ ErrCode: 17, ErrMsg: '本次流程未完成' }), { outcome: 'pending' });
       assert.deepEqual(await result({ ErrCode: null, ErrMsg: null }), { outcome: 'pending' });
       assert.deepEqual(await result({ ErrCode: 2005, ErrMsg: '未查询到身份信息' }), { outcome: 'fail', code: 2005 });
-      assert.deepEqual(await result({ ErrCode: 2006, ErrMsg: '姓名和身份证号不匹配' }), { outcome: 'fail', code: 2006 });
-      assert.deepEqual(await result({ ErrCode: 1001, ErrMsg: '引擎超时' }), { outcome: 'retry', reason: '核验服务暂时没有完成' });
+      assert.deepEqual(await result({ ErrCode: 2006, ErrMsg: '姓名和身份证号不匹配' }), {
+        outcome: 'fail',
+        code: 2006,
+      });
+      assert.deepEqual(await result({ ErrCode: 1001, ErrMsg: '引擎超时' }), {
+        outcome: 'retry',
+        reason: '核验服务暂时没有完成',
+      });
       assert.deepEqual(await result({ ErrCode: 15, ErrMsg: 'Token 过期' }), { outcome: 'expired' });
     });
 
     it('fails a pass for another name or ID than the session started with', async () => {
-      assert.deepEqual(await result({ ErrCode: 0, ErrMsg: '成功', IdCard: '110105194912310029', Name: '张三' }), { outcome: 'fail', code: 'identity-mismatch' });
-      assert.deepEqual(await result({ ErrCode: 0, ErrMsg: '成功', IdCard: subject.docNumber, Name: '李四' }), { outcome: 'fail', code: 'identity-mismatch' });
+      assert.deepEqual(await result({ ErrCode: 0, ErrMsg: '成功', IdCard: '110105194912310029', Name: '张三' }), {
+        outcome: 'fail',
+        code: 'identity-mismatch',
+      });
+      assert.deepEqual(await result({ ErrCode: 0, ErrMsg: '成功', IdCard: subject.docNumber, Name: '李四' }), {
+        outcome: 'fail',
+        code: 'identity-mismatch',
+      });
     });
   });
 
   describe('subscribe messages', () => {
-    const message = { openid: 'o-1', template: 'reviewResult' as const, page: 'pages/applications/index?id=a1', data: { kind: '会员入会', status: '已通过', note: '请进入小程序查看' } };
+    const message = {
+      openid: 'o-1',
+      template: 'reviewResult' as const,
+      page: 'pages/applications/index?id=a1',
+      data: { kind: '会员入会', status: '已通过', note: '请进入小程序查看' },
+    };
     const logged: string[] = [];
     const orig = { info: console.info, warn: console.warn };
     beforeEach(() => {
@@ -167,7 +221,11 @@ describe('outside services against their recorded answers', () => {
     it('sends with the template keys from the configuration and logs the result', async () => {
       script = [token('T'), () => ({ errcode: 0, errmsg: 'ok', msgid: 1 })];
       assert.equal(await sendSubscribeMessage(message), 'sent');
-      assert.deepEqual(sent[1].body.data, { thing2: { value: '会员入会' }, phrase4: { value: '已通过' }, thing7: { value: '请进入小程序查看' } });
+      assert.deepEqual(sent[1].body.data, {
+        thing2: { value: '会员入会' },
+        phrase4: { value: '已通过' },
+        thing7: { value: '请进入小程序查看' },
+      });
       assert.equal(sent[1].body.template_id, ENV.SUBSCRIBE_TEMPLATE_REVIEW_RESULT);
       assert.deepEqual(logged, ['[subscribe] reviewResult sent']);
     });

@@ -38,25 +38,29 @@ describe('the declared Node.js runtime', function () {
   async function probe(name: string, runtime: NodeRuntime): Promise<Answer[]> {
     const bundle = path.join(FUNCTIONS_OUT, name, 'index.js');
     const key = () => randomBytes(32).toString('base64');
-    const { stdout } = await run(process.execPath, [PROBE, bundle, JSON.stringify(SMOKE[name] ?? [{ action: 'ping' }])], {
-      env: {
-        PATH: process.env.PATH,
-        RUNTIME_MISSING: JSON.stringify(missingIn(runtime)),
-        TCB_SERVICE_URL: emulator.serviceUrl,
-        TCB_EMULATOR_URL: emulator.baseUrl,
-        TCB_ENV: emulator.envId,
-        TENCENTCLOUD: 'true',
-        TENCENTCLOUD_SECRETID: 'probe',
-        TENCENTCLOUD_SECRETKEY: 'probe',
-        PII_ENC_KEY: key(),
-        PII_INDEX_KEY: key(),
-        QR_SIGNING_KEY: key(),
-        FACE_PROVIDER: 'local',
-        SMS_PROVIDER: 'local',
-        SUBSCRIBE_PROVIDER: 'local',
-        SILENCE: 'true',
+    const { stdout } = await run(
+      process.execPath,
+      [PROBE, bundle, JSON.stringify(SMOKE[name] ?? [{ action: 'ping' }])],
+      {
+        env: {
+          PATH: process.env.PATH,
+          RUNTIME_MISSING: JSON.stringify(missingIn(runtime)),
+          TCB_SERVICE_URL: emulator.serviceUrl,
+          TCB_EMULATOR_URL: emulator.baseUrl,
+          TCB_ENV: emulator.envId,
+          TENCENTCLOUD: 'true',
+          TENCENTCLOUD_SECRETID: 'probe',
+          TENCENTCLOUD_SECRETKEY: 'probe',
+          PII_ENC_KEY: key(),
+          PII_INDEX_KEY: key(),
+          QR_SIGNING_KEY: key(),
+          FACE_PROVIDER: 'local',
+          SMS_PROVIDER: 'local',
+          SUBSCRIBE_PROVIDER: 'local',
+          SILENCE: 'true',
+        },
       },
-    });
+    );
     const parsed = JSON.parse(stdout.trim().split('\n').pop() ?? 'null') as Answer[] | { crashed: string };
     if (!Array.isArray(parsed)) throw new Error(`${name} crashed under ${runtime}: ${parsed.crashed}`);
     return parsed;
@@ -65,7 +69,12 @@ describe('the declared Node.js runtime', function () {
   it('is one CloudBase runtime for every function, new enough for global fetch', () => {
     const runtime = declaredRuntime();
     assert.ok(!missingIn(runtime).includes('fetch'), `${runtime} has no global fetch, which every outside call uses`);
-    assert.deepEqual(readCloudbaseRc().functions.map((f) => f.name).sort(), functionNames());
+    assert.deepEqual(
+      readCloudbaseRc()
+        .functions.map((f) => f.name)
+        .sort(),
+      functionNames(),
+    );
   });
 
   it('runs every bundle with only the APIs the declared runtime has', async () => {

@@ -30,8 +30,12 @@ describe('invariant checker (npm run check)', function () {
   /** Asynchronously: the emulator answering the CLI runs in this process. */
   const runCli = (...args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'scripts', 'check.ts'), ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) =>
-        resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(ROOT, 'scripts', 'check.ts'), ...args],
+        { cwd: ROOT, timeout: 60_000 },
+        (err, stdout, stderr) =>
+          resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
       );
     });
 
@@ -53,8 +57,17 @@ describe('invariant checker (npm run check)', function () {
   it('lists every counter that no longer matches its rows, and the CLI exits 1', async () => {
     const db = sdkFor(emulator).database();
     const _ = db.command;
-    const [union] = (await db.collection('unions').where({ memberCount: _.gt(0) }).limit(1).get()).data as Array<{ _id: string; memberCount: number; adminCount: number }>;
-    await db.collection('unions').doc(union._id).update({ memberCount: _.inc(2), adminCount: _.inc(1), 'stats.realName': _.inc(3) });
+    const [union] = (
+      await db
+        .collection('unions')
+        .where({ memberCount: _.gt(0) })
+        .limit(1)
+        .get()
+    ).data as Array<{ _id: string; memberCount: number; adminCount: number }>;
+    await db
+      .collection('unions')
+      .doc(union._id)
+      .update({ memberCount: _.inc(2), adminCount: _.inc(1), 'stats.realName': _.inc(3) });
     await db.collection('counterShards').add({ _id: `${union._id}#3`, unionId: union._id, memberCount: -2 });
     try {
       const report = await checkInvariants(sdkSource(emulator.serviceUrl, emulator.envId));
@@ -75,15 +88,27 @@ describe('invariant checker (npm run check)', function () {
       assert.match(cli.stdout, /unions\.adminCount = active admin roles/);
       assert.match(cli.stdout, /unions\.stats\.realName = its member \/ union rows/);
     } finally {
-      await db.collection('unions').doc(union._id).update({ memberCount: _.inc(-2), adminCount: _.inc(-1), 'stats.realName': _.inc(-3) });
+      await db
+        .collection('unions')
+        .doc(union._id)
+        .update({ memberCount: _.inc(-2), adminCount: _.inc(-1), 'stats.realName': _.inc(-3) });
     }
   });
 
   it('--repair sets drifted counters back to their rows and checks again (exit 0); a data folder is refused', async () => {
     const db = sdkFor(emulator).database();
     const _ = db.command;
-    const [union] = (await db.collection('unions').where({ memberCount: _.gt(0) }).limit(1).get()).data as Array<{ _id: string; name: string }>;
-    await db.collection('unions').doc(union._id).update({ adminCount: _.inc(1), 'stats.realName': _.inc(3) });
+    const [union] = (
+      await db
+        .collection('unions')
+        .where({ memberCount: _.gt(0) })
+        .limit(1)
+        .get()
+    ).data as Array<{ _id: string; name: string }>;
+    await db
+      .collection('unions')
+      .doc(union._id)
+      .update({ adminCount: _.inc(1), 'stats.realName': _.inc(3) });
     const cli = await runCli('--url', emulator.baseUrl, '--repair');
     assert.equal(cli.status, 0, cli.stderr);
     assert.match(cli.stdout, new RegExp(`unions\\.adminCount = active admin roles.*${union._id}`));

@@ -16,7 +16,10 @@ interface Started {
 
 /** `npm start` as a user runs it, on a given data folder and a free port. */
 function startCli(dataDir: string, ...extra: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [...CLI, '--port', '0', '--data', dataDir, ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI, '--port', '0', '--data', dataDir, ...extra], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -31,7 +34,11 @@ function startCli(dataDir: string, ...extra: string[]): Promise<Started> {
 
 /** A start that must be refused: its exit code and what it printed. */
 function refusedCli(dataDir: string, ...extra: string[]): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [...CLI, '--data', dataDir, ...extra], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...CLI, '--data', dataDir, ...extra], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -105,7 +112,10 @@ describe('one emulator per data folder (npm start)', function () {
 
   it('a lock left by a process that is gone is taken over', async () => {
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    fs.writeFileSync(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: Number(gone.stdout), port: 1, startedAt: 'earlier' }));
+    fs.writeFileSync(
+      path.join(dataDir, LOCK_FILE),
+      JSON.stringify({ pid: Number(gone.stdout), port: 1, startedAt: 'earlier' }),
+    );
     first = await startCli(dataDir);
     assert.equal(readOwner(path.join(dataDir, LOCK_FILE))?.pid, first.child.pid);
   });

@@ -19,8 +19,14 @@ describe('emulator database through @cloudbase/node-sdk', () => {
 
   beforeEach(async () => {
     const _ = db.command;
-    await db.collection('things').where({ _id: _.exists(true) }).remove();
-    await db.collection('owners').where({ _id: _.exists(true) }).remove();
+    await db
+      .collection('things')
+      .where({ _id: _.exists(true) })
+      .remove();
+    await db
+      .collection('owners')
+      .where({ _id: _.exists(true) })
+      .remove();
     await db.collection('things').add([
       { _id: 't1', name: '甲', kind: 'a', n: 1, score: 10, tags: ['x'], owner: 'o1' },
       { _id: 't2', name: '乙', kind: 'a', n: 2, score: 30, tags: ['x', 'y'], owner: 'o1' },
@@ -39,22 +45,102 @@ describe('emulator database through @cloudbase/node-sdk', () => {
     it('eq, neq, gt, gte, lt, lte', async () => {
       const _ = db.command;
       const things = db.collection('things');
-      assert.deepEqual(ids(await things.where({ kind: _.eq('a') }).orderBy('_id', 'asc').get()), ['t1', 't2']);
-      assert.deepEqual(ids(await things.where({ kind: _.neq('a') }).orderBy('_id', 'asc').get()), ['t3', 't4']);
-      assert.deepEqual(ids(await things.where({ n: _.gt(2) }).orderBy('_id', 'asc').get()), ['t3', 't4']);
-      assert.deepEqual(ids(await things.where({ n: _.gte(2) }).orderBy('_id', 'asc').get()), ['t2', 't3', 't4']);
-      assert.deepEqual(ids(await things.where({ n: _.lt(2) }).orderBy('_id', 'asc').get()), ['t1']);
-      assert.deepEqual(ids(await things.where({ n: _.lte(2) }).orderBy('_id', 'asc').get()), ['t1', 't2']);
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ kind: _.eq('a') })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t1', 't2'],
+      );
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ kind: _.neq('a') })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t3', 't4'],
+      );
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ n: _.gt(2) })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t3', 't4'],
+      );
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ n: _.gte(2) })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t2', 't3', 't4'],
+      );
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ n: _.lt(2) })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t1'],
+      );
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ n: _.lte(2) })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t1', 't2'],
+      );
     });
 
     it('in, nin, and, or, exists', async () => {
       const _ = db.command;
       const things = db.collection('things');
-      assert.deepEqual(ids(await things.where({ n: _.in([1, 4]) }).orderBy('_id', 'asc').get()), ['t1', 't4']);
-      assert.deepEqual(ids(await things.where({ n: _.nin([1, 4]) }).orderBy('_id', 'asc').get()), ['t2', 't3']);
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ n: _.in([1, 4]) })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t1', 't4'],
+      );
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ n: _.nin([1, 4]) })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t2', 't3'],
+      );
       assert.deepEqual(ids(await things.where(_.and([{ kind: 'b' }, { score: 20 }, { n: _.gt(3) }])).get()), ['t4']);
-      assert.deepEqual(ids(await things.where(_.or([{ n: 1 }, { note: 'hello' }])).orderBy('_id', 'asc').get()), ['t1', 't3']);
-      assert.deepEqual(ids(await things.where({ n: _.gt(1).and(_.lt(4)) }).orderBy('_id', 'asc').get()), ['t2', 't3']);
+      assert.deepEqual(
+        ids(
+          await things
+            .where(_.or([{ n: 1 }, { note: 'hello' }]))
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t1', 't3'],
+      );
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ n: _.gt(1).and(_.lt(4)) })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t2', 't3'],
+      );
       assert.deepEqual(ids(await things.where({ note: _.exists(true) }).get()), ['t3']);
       assert.equal((await things.where({ note: _.exists(false) }).get()).data.length, 3);
     });
@@ -63,7 +149,15 @@ describe('emulator database through @cloudbase/node-sdk', () => {
       const things = db.collection('things');
       assert.deepEqual(ids(await things.where({ note: db.RegExp({ regexp: '^HEL', options: 'i' }) }).get()), ['t3']);
       assert.deepEqual(ids(await things.where({ note: /llo$/ }).get()), ['t3']);
-      assert.deepEqual(ids(await things.where({ name: db.RegExp({ regexp: '甲|丁' }) }).orderBy('_id', 'asc').get()), ['t1', 't4']);
+      assert.deepEqual(
+        ids(
+          await things
+            .where({ name: db.RegExp({ regexp: '甲|丁' }) })
+            .orderBy('_id', 'asc')
+            .get(),
+        ),
+        ['t1', 't4'],
+      );
     });
 
     it('matches array elements and nested fields', async () => {
@@ -93,10 +187,19 @@ describe('emulator database through @cloudbase/node-sdk', () => {
 
     it('where().update touches every match (multi) and reports the count', async () => {
       const _ = db.command;
-      const res = await db.collection('things').where({ kind: 'b' }).update({ flagged: true, n: _.inc(100) });
+      const res = await db
+        .collection('things')
+        .where({ kind: 'b' })
+        .update({ flagged: true, n: _.inc(100) });
       assert.equal(res.updated, 2);
       const flagged = await db.collection('things').where({ flagged: true }).orderBy('_id', 'asc').get();
-      assert.deepEqual(flagged.data.map((d) => [d._id, d.n]), [['t3', 103], ['t4', 104]]);
+      assert.deepEqual(
+        flagged.data.map((d) => [d._id, d.n]),
+        [
+          ['t3', 103],
+          ['t4', 104],
+        ],
+      );
     });
 
     it('a conditional update changes nothing when the condition no longer holds', async () => {
@@ -118,7 +221,10 @@ describe('emulator database through @cloudbase/node-sdk', () => {
 
     it('updateAndReturn gives back the updated document', async () => {
       const _ = db.command;
-      const res = await db.collection('things').where({ _id: 't3' }).updateAndReturn({ n: _.inc(1) });
+      const res = await db
+        .collection('things')
+        .where({ _id: 't3' })
+        .updateAndReturn({ n: _.inc(1) });
       assert.equal(res.updated, 1);
       assert.equal(res.doc.n, 4);
     });
@@ -144,7 +250,10 @@ describe('emulator database through @cloudbase/node-sdk', () => {
     });
 
     it('returns 100 documents by default and at most 1000', async () => {
-      const many = Array.from({ length: 1100 }, (_, i) => ({ _id: `bulk-${String(i).padStart(4, '0')}`, kind: 'bulk' }));
+      const many = Array.from({ length: 1100 }, (_, i) => ({
+        _id: `bulk-${String(i).padStart(4, '0')}`,
+        kind: 'bulk',
+      }));
       for (let i = 0; i < many.length; i += 500) await db.collection('things').add(many.slice(i, i + 500));
       assert.equal((await db.collection('things').where({ kind: 'bulk' }).get()).data.length, 100);
       assert.equal((await db.collection('things').where({ kind: 'bulk' }).limit(5000).get()).data.length, 1000);
@@ -179,17 +288,29 @@ describe('emulator database through @cloudbase/node-sdk', () => {
     });
 
     it('an unknown collection fails with DATABASE_COLLECTION_NOT_EXIST', async () => {
-      await assert.rejects(db.collection('nowhere').add({ a: 1 }), (err: { code?: string }) => err.code === 'DATABASE_COLLECTION_NOT_EXIST');
-      await assert.rejects(db.collection('nowhere').get(), (err: { code?: string }) => err.code === 'DATABASE_COLLECTION_NOT_EXIST');
+      await assert.rejects(
+        db.collection('nowhere').add({ a: 1 }),
+        (err: { code?: string }) => err.code === 'DATABASE_COLLECTION_NOT_EXIST',
+      );
+      await assert.rejects(
+        db.collection('nowhere').get(),
+        (err: { code?: string }) => err.code === 'DATABASE_COLLECTION_NOT_EXIST',
+      );
     });
 
     it('creating an existing collection is refused', async () => {
-      await assert.rejects(db.createCollection('things'), (err: { code?: string }) => err.code === 'DATABASE_COLLECTION_ALREADY_EXIST');
+      await assert.rejects(
+        db.createCollection('things'),
+        (err: { code?: string }) => err.code === 'DATABASE_COLLECTION_ALREADY_EXIST',
+      );
     });
 
     it('a unique index refuses a second document with the same value', async () => {
       await db.collection('users').add({ _id: 'u1', docIndex: 'same' });
-      await assert.rejects(db.collection('users').add({ _id: 'u2', docIndex: 'same' }), (err: { code?: string }) => err.code === 'DATABASE_DUPLICATE_WRITE');
+      await assert.rejects(
+        db.collection('users').add({ _id: 'u2', docIndex: 'same' }),
+        (err: { code?: string }) => err.code === 'DATABASE_DUPLICATE_WRITE',
+      );
       await db.collection('users').doc('u1').remove();
     });
 
@@ -205,8 +326,14 @@ describe('emulator database through @cloudbase/node-sdk', () => {
       const _ = db.command;
       await db.runTransaction(async (tx: { collection(name: string): ReturnType<Db['collection']> }) => {
         const t1 = await tx.collection('things').doc('t1').get();
-        await tx.collection('things').doc('t1').update({ n: _.inc(10) });
-        await tx.collection('owners').doc('o1').update({ total: (t1.data as unknown as { n: number }).n + 10 });
+        await tx
+          .collection('things')
+          .doc('t1')
+          .update({ n: _.inc(10) });
+        await tx
+          .collection('owners')
+          .doc('o1')
+          .update({ total: (t1.data as unknown as { n: number }).n + 10 });
         await tx.collection('things').add({ _id: 'in-tx', name: '事务' });
       });
       assert.equal((await db.collection('things').doc('t1').get()).data[0].n, 11);
@@ -241,7 +368,10 @@ describe('emulator database through @cloudbase/node-sdk', () => {
       const a = await db.startTransaction();
       const b = await db.startTransaction();
       await a.collection('things').doc('t1').update({ n: 100 });
-      await assert.rejects(b.collection('things').doc('t1').update({ n: 200 }), (err: { code?: string }) => err.code === 'DATABASE_TRANSACTION_CONFLICT');
+      await assert.rejects(
+        b.collection('things').doc('t1').update({ n: 200 }),
+        (err: { code?: string }) => err.code === 'DATABASE_TRANSACTION_CONFLICT',
+      );
       await b.rollback();
       await a.commit();
       assert.equal((await db.collection('things').doc('t1').get()).data[0].n, 100);
@@ -260,7 +390,10 @@ describe('emulator database through @cloudbase/node-sdk', () => {
       let attempts = 0;
       await db.runTransaction(async (tx: { collection(name: string): ReturnType<Db['collection']> }) => {
         attempts += 1;
-        await tx.collection('things').doc('t1').update({ n: _.inc(1) });
+        await tx
+          .collection('things')
+          .doc('t1')
+          .update({ n: _.inc(1) });
         if (attempts === 1) await db.collection('things').doc('t1').update({ touched: true });
       });
       assert.equal(attempts, 2);
@@ -272,7 +405,10 @@ describe('emulator database through @cloudbase/node-sdk', () => {
     it('a finished transaction cannot be used again', async () => {
       const tx = await db.startTransaction();
       await tx.commit();
-      await assert.rejects(tx.collection('things').doc('t1').get(), (err: { code?: string }) => err.code === 'DATABASE_TRANSACTION_FAIL');
+      await assert.rejects(
+        tx.collection('things').doc('t1').get(),
+        (err: { code?: string }) => err.code === 'DATABASE_TRANSACTION_FAIL',
+      );
     });
   });
 

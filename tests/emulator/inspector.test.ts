@@ -35,7 +35,11 @@ describe('emulator inspector in headless Chromium', function () {
     assert.doesNotMatch(text, /广州市总工会/);
     await page.fill('#filter', '{not json');
     await page.click('#filter-form button[type=submit]');
-    await page.waitForFunction(() => document.getElementById('db-status')?.classList.contains('error') || /筛选|JSON|格式/.test(document.getElementById('db-status')?.textContent ?? ''));
+    await page.waitForFunction(
+      () =>
+        document.getElementById('db-status')?.classList.contains('error') ||
+        /筛选|JSON|格式/.test(document.getElementById('db-status')?.textContent ?? ''),
+    );
   });
 
   it('shows the outboxes, where a developer reads the SMS code', async () => {

@@ -38,7 +38,11 @@ describe('emulator persistence', () => {
     const first = await startLocalEmulator({ dataDir });
     assert.equal((await seedDemo(first)).created, true);
     const unions = first.store.count('unions');
-    await sdkFor(first).database().collection('unions').where({ name: '广东省总工会' }).update({ address: '改过的地址' });
+    await sdkFor(first)
+      .database()
+      .collection('unions')
+      .where({ name: '广东省总工会' })
+      .update({ address: '改过的地址' });
     await first.close();
 
     const second = await startLocalEmulator({ dataDir });

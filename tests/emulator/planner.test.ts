@@ -25,7 +25,11 @@ describe('emulator query planner and explain', () => {
   }
 
   async function seq(): Promise<number> {
-    return ((await (await fetch(`${emulator.baseUrl}/_/queries?since=${Number.MAX_SAFE_INTEGER}`)).json()) as { lastSeq: number }).lastSeq;
+    return (
+      (await (await fetch(`${emulator.baseUrl}/_/queries?since=${Number.MAX_SAFE_INTEGER}`)).json()) as {
+        lastSeq: number;
+      }
+    ).lastSeq;
   }
 
   before(async () => {
@@ -58,7 +62,13 @@ describe('emulator query planner and explain', () => {
 
   it('serves equality prefix + sort from a compound index and stops at the page', async () => {
     const before = await seq();
-    const res = await db.collection('people').where({ unionId: 'u3', status: 'active' }).orderBy('joinedAt', 'desc').orderBy('_id', 'desc').limit(10).get();
+    const res = await db
+      .collection('people')
+      .where({ unionId: 'u3', status: 'active' })
+      .orderBy('joinedAt', 'desc')
+      .orderBy('_id', 'desc')
+      .limit(10)
+      .get();
     const q = await lastQuery('people', before);
     assert.equal(q.stage, 'IXSCAN');
     assert.equal(q.inMemorySort, false);
@@ -66,31 +76,60 @@ describe('emulator query planner and explain', () => {
     assert.equal(q.docsExamined, 10);
     assert.equal(q.nReturned, 10);
     // The same page as a full in-memory sort gives.
-    const all = (await db.collection('people').where({ unionId: 'u3', status: 'active' }).limit(1000).get()).data as Array<{ _id: string; joinedAt: Date }>;
-    const expected = all.sort((a, b) => +new Date(b.joinedAt) - +new Date(a.joinedAt) || (a._id < b._id ? 1 : -1)).slice(0, 10).map((d) => d._id);
-    assert.deepEqual(res.data.map((d: { _id: string }) => d._id), expected);
+    const all = (await db.collection('people').where({ unionId: 'u3', status: 'active' }).limit(1000).get())
+      .data as Array<{ _id: string; joinedAt: Date }>;
+    const expected = all
+      .sort((a, b) => +new Date(b.joinedAt) - +new Date(a.joinedAt) || (a._id < b._id ? 1 : -1))
+      .slice(0, 10)
+      .map((d) => d._id);
+    assert.deepEqual(
+      res.data.map((d: { _id: string }) => d._id),
+      expected,
+    );
   });
 
   it('merges one ordered scan per $in point (SORT_MERGE) instead of sorting the lot', async () => {
     const before = await seq();
-    const res = await db.collection('people').where({ unionId: db.command.in(['u1', 'u5', 'u9']), status: 'active' }).orderBy('joinedAt', 'asc').orderBy('_id', 'asc').limit(15).get();
+    const res = await db
+      .collection('people')
+      .where({ unionId: db.command.in(['u1', 'u5', 'u9']), status: 'active' })
+      .orderBy('joinedAt', 'asc')
+      .orderBy('_id', 'asc')
+      .limit(15)
+      .get();
     const q = await lastQuery('people', before);
     assert.match(q.plan, /×3 SORT_MERGE/);
     assert.equal(q.inMemorySort, false);
     assert.ok(q.keysExamined <= 15 + 3, `examined ${q.keysExamined} keys for 15 rows`);
     const times = res.data.map((d: { joinedAt: Date }) => +new Date(d.joinedAt));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
     assert.ok(res.data.every((d: { unionId: string }) => ['u1', 'u5', 'u9'].includes(d.unionId)));
   });
 
   it('keyset paging with a range on the sort key reads only the next page', async () => {
-    const first = (await db.collection('people').where({ unionId: 'u4', status: 'active' }).orderBy('joinedAt', 'desc').orderBy('_id', 'desc').limit(20).get()).data as Array<{ _id: string; joinedAt: Date }>;
+    const first = (
+      await db
+        .collection('people')
+        .where({ unionId: 'u4', status: 'active' })
+        .orderBy('joinedAt', 'desc')
+        .orderBy('_id', 'desc')
+        .limit(20)
+        .get()
+    ).data as Array<{ _id: string; joinedAt: Date }>;
     const last = first[19];
     const _ = db.command;
     const before = await seq();
     const next = await db
       .collection('people')
-      .where(_.and([{ unionId: 'u4', status: 'active', joinedAt: _.lte(new Date(last.joinedAt)) }, _.or([{ joinedAt: _.lt(new Date(last.joinedAt)) }, { _id: _.lt(last._id) }])]))
+      .where(
+        _.and([
+          { unionId: 'u4', status: 'active', joinedAt: _.lte(new Date(last.joinedAt)) },
+          _.or([{ joinedAt: _.lt(new Date(last.joinedAt)) }, { _id: _.lt(last._id) }]),
+        ]),
+      )
       .orderBy('joinedAt', 'desc')
       .orderBy('_id', 'desc')
       .limit(20)
@@ -100,13 +139,28 @@ describe('emulator query planner and explain', () => {
     assert.equal(q.inMemorySort, false);
     assert.equal(q.stage, 'IXSCAN');
     assert.ok(q.keysExamined <= 2 * 21, `examined ${q.keysExamined}`);
-    const all = (await db.collection('people').where({ unionId: 'u4', status: 'active' }).orderBy('joinedAt', 'desc').orderBy('_id', 'desc').limit(40).get()).data as Array<{ _id: string }>;
-    assert.deepEqual(next.data.map((d: { _id: string }) => d._id), all.slice(20, 40).map((d) => d._id));
+    const all = (
+      await db
+        .collection('people')
+        .where({ unionId: 'u4', status: 'active' })
+        .orderBy('joinedAt', 'desc')
+        .orderBy('_id', 'desc')
+        .limit(40)
+        .get()
+    ).data as Array<{ _id: string }>;
+    assert.deepEqual(
+      next.data.map((d: { _id: string }) => d._id),
+      all.slice(20, 40).map((d) => d._id),
+    );
   });
 
   it('races the $all elements of a multikey index and lets the rare one win', async () => {
     const before = await seq();
-    const res = await db.collection('people').where({ tokens: db.command.all(['common', 'rare']) }).limit(30).get();
+    const res = await db
+      .collection('people')
+      .where({ tokens: db.command.all(['common', 'rare']) })
+      .limit(30)
+      .get();
     const q = await lastQuery('people', before);
     assert.equal(res.data.length, 3);
     assert.equal(q.stage, 'IXSCAN');
@@ -117,7 +171,10 @@ describe('emulator query planner and explain', () => {
   it('plans each $or branch on its own index, and reports a collection scan when none serves', async () => {
     const _ = db.command;
     let before = await seq();
-    const res = await db.collection('people').where(_.or([{ code: 'c10' }, { phone: 'p9' }])).get();
+    const res = await db
+      .collection('people')
+      .where(_.or([{ code: 'c10' }, { phone: 'p9' }]))
+      .get();
     let q = await lastQuery('people', before);
     assert.equal(q.stage, 'OR');
     assert.deepEqual(res.data.map((d: { _id: string }) => d._id).sort(), ['p00009', 'p00010']);
@@ -132,7 +189,11 @@ describe('emulator query planner and explain', () => {
   it('keeps ranges inside one type and counts null and missing alike, as MongoDB does', async () => {
     const _ = db.command;
     await db.collection('people').add({ _id: 'odd', unionId: 'u0', status: 'active', joinedAt: 5 });
-    const res = await db.collection('people').where({ unionId: 'u0', status: 'active', joinedAt: _.lt(new Date(1_800_000_000_000)) }).limit(1000).get();
+    const res = await db
+      .collection('people')
+      .where({ unionId: 'u0', status: 'active', joinedAt: _.lt(new Date(1_800_000_000_000)) })
+      .limit(1000)
+      .get();
     assert.ok(!res.data.some((d: { _id: string }) => d._id === 'odd'), 'a number is not inside a date range');
     const nulls = await db.collection('people').where({ phone: null }).count();
     assert.equal(nulls.total, UNIONS * PER_UNION - Math.ceil((UNIONS * PER_UNION) / 3) + 1);
@@ -148,14 +209,22 @@ describe('emulator query planner and explain', () => {
     await db.collection('people').doc('nocode1').update({ code: 'fresher' });
     assert.equal((await db.collection('people').where({ code: 'fresh' }).get()).data.length, 0);
     await assert.rejects(db.collection('people').doc('nocode2').update({ code: 'fresher' }), /duplicate key/);
-    await db.collection('people').where({ _id: db.command.in(['nocode1', 'nocode2']) }).remove();
+    await db
+      .collection('people')
+      .where({ _id: db.command.in(['nocode1', 'nocode2']) })
+      .remove();
     assert.equal((await db.collection('people').where({ code: 'fresher' }).get()).data.length, 0);
   });
 
   it('answers explain over HTTP for an ad-hoc query', async () => {
     const res = await fetch(`${emulator.baseUrl}/_/explain`, {
       method: 'POST',
-      body: JSON.stringify({ collection: 'people', filter: { unionId: 'u2', status: 'active' }, sort: { joinedAt: -1 }, limit: 5 }),
+      body: JSON.stringify({
+        collection: 'people',
+        filter: { unionId: 'u2', status: 'active' },
+        sort: { joinedAt: -1 },
+        limit: 5,
+      }),
     });
     const { executionStats } = (await res.json()) as { executionStats: QueryStats };
     assert.equal(executionStats.op, 'explain');

@@ -17,7 +17,10 @@ describe('the emulator on its own (no project wiring)', () => {
   it('starts empty, and the SDK creates a collection and writes to it as in CloudBase', async () => {
     const emulator = await startEmulator({ inMemory: true, scheduleTimers: false });
     try {
-      const info = (await (await fetch(`${emulator.baseUrl}/_/info`)).json()) as { collections: unknown[]; functions: string[] };
+      const info = (await (await fetch(`${emulator.baseUrl}/_/info`)).json()) as {
+        collections: unknown[];
+        functions: string[];
+      };
       assert.deepEqual(info.collections, []);
       assert.deepEqual(info.functions, []);
       const db = sdkFor(emulator).database();
@@ -53,7 +56,12 @@ describe('the emulator on its own (no project wiring)', () => {
     const preset = 'EMULATOR_TEST_PRESET';
     process.env[preset] = 'from the shell';
     try {
-      const first = await startEmulator({ dataDir, scheduleTimers: false, secrets: [name], functionEnv: { [preset]: 'from the project' } });
+      const first = await startEmulator({
+        dataDir,
+        scheduleTimers: false,
+        secrets: [name],
+        functionEnv: { [preset]: 'from the project' },
+      });
       const key = process.env[name];
       await first.close();
       assert.equal(Buffer.from(key ?? '', 'base64').length, 32);

@@ -52,7 +52,10 @@ describe('emulator storage and functions through @cloudbase/node-sdk', () => {
   });
 
   it('a function can call another function; the inner call is a server call without the user identity', async () => {
-    const res = await sdkFor(emulator, 'o-member-2').callFunction({ name: 'relay', data: { target: 'system', data: { action: 'ping' } } });
+    const res = await sdkFor(emulator, 'o-member-2').callFunction({
+      name: 'relay',
+      data: { target: 'system', data: { action: 'ping' } },
+    });
     const result = res.result as { relayedBy: string; inner: { ok: boolean; data: { hasIdentity: boolean } } };
     assert.equal(result.relayedBy, 'o-member-2');
     assert.equal(result.inner.ok, true);
@@ -73,13 +76,22 @@ describe('emulator storage and functions through @cloudbase/node-sdk', () => {
   });
 
   it('an unknown function and an unknown action give clear errors', async () => {
-    await assert.rejects(sdkFor(emulator).callFunction({ name: 'nope', data: {} }), (err: { code?: string }) => err.code === 'FUNCTIONS_NOT_FOUND');
+    await assert.rejects(
+      sdkFor(emulator).callFunction({ name: 'nope', data: {} }),
+      (err: { code?: string }) => err.code === 'FUNCTIONS_NOT_FOUND',
+    );
     const res = await sdkFor(emulator, 'o1').callFunction({ name: 'system', data: { action: 'format-disk' } });
-    assert.deepEqual(res.result, { ok: false, error: { code: 'UNKNOWN_ACTION', message: '不支持的操作，请升级小程序后重试' } });
+    assert.deepEqual(res.result, {
+      ok: false,
+      error: { code: 'UNKNOWN_ACTION', message: '不支持的操作，请升级小程序后重试' },
+    });
   });
 
   it('an old client is told its version is too low', async () => {
-    const res = await sdkFor(emulator, 'o1').callFunction({ name: 'system', data: { action: 'ping', clientVersion: '0.9.0' } });
+    const res = await sdkFor(emulator, 'o1').callFunction({
+      name: 'system',
+      data: { action: 'ping', clientVersion: '0.9.0' },
+    });
     const result = res.result as { ok: boolean; error: { code: string; message: string } };
     assert.equal(result.error.code, 'CLIENT_TOO_OLD');
     assert.match(result.error.message, /版本过低/);
@@ -92,7 +104,9 @@ describe('emulator storage and functions through @cloudbase/node-sdk', () => {
       body: JSON.stringify({ payload: { phone: '13800138000', text: '验证码 123456' } }),
     });
     const entry = (await recorded.json()) as { id: string };
-    const list = (await (await fetch(`${emulator.baseUrl}/_/outbox?kind=sms`)).json()) as { entries: Array<{ id: string; payload: { text: string } }> };
+    const list = (await (await fetch(`${emulator.baseUrl}/_/outbox?kind=sms`)).json()) as {
+      entries: Array<{ id: string; payload: { text: string } }>;
+    };
     assert.equal(list.entries[0].id, entry.id);
     assert.equal(list.entries[0].payload.text, '验证码 123456');
     const patched = await fetch(`${emulator.baseUrl}/_/outbox/entry/${entry.id}`, {

@@ -28,8 +28,14 @@ describe('emulator transactions: snapshot isolation and write conflicts', () => 
 
   beforeEach(async () => {
     const _ = db.command;
-    await db.collection('counters').where({ _id: _.exists(true) }).remove();
-    await db.collection('doctors').where({ _id: _.exists(true) }).remove();
+    await db
+      .collection('counters')
+      .where({ _id: _.exists(true) })
+      .remove();
+    await db
+      .collection('doctors')
+      .where({ _id: _.exists(true) })
+      .remove();
     await db.collection('counters').add([{ _id: 'c', n: 0 }]);
   });
 
@@ -44,7 +50,10 @@ describe('emulator transactions: snapshot isolation and write conflicts', () => 
         try {
           await client.runTransaction(async (tx: Tx) => {
             const c = (await tx.collection('counters').doc('c').get()).data as unknown as Counter;
-            await tx.collection('counters').doc('c').update({ n: c.n + 1 });
+            await tx
+              .collection('counters')
+              .doc('c')
+              .update({ n: c.n + 1 });
           }, 0);
           return 'committed';
         } catch (err) {
@@ -67,7 +76,10 @@ describe('emulator transactions: snapshot isolation and write conflicts', () => 
             await client.runTransaction(async (tx: Tx) => {
               attempts += 1;
               const c = (await tx.collection('counters').doc('c').get()).data as unknown as Counter;
-              await tx.collection('counters').doc('c').update({ n: c.n + 1 });
+              await tx
+                .collection('counters')
+                .doc('c')
+                .update({ n: c.n + 1 });
             }, 0);
             return;
           } catch (err) {
@@ -86,7 +98,10 @@ describe('emulator transactions: snapshot isolation and write conflicts', () => 
     const results = await Promise.allSettled(
       clients(PARALLEL).map((client) =>
         client.runTransaction(async (tx: Tx) => {
-          await tx.collection('counters').doc('c').update({ n: _.inc(1) });
+          await tx
+            .collection('counters')
+            .doc('c')
+            .update({ n: _.inc(1) });
         }),
       ),
     );
@@ -159,13 +174,16 @@ describe('emulator transactions: snapshot isolation and write conflicts', () => 
     const reads = await Promise.all(txs.map((tx) => tx.collection('counters').doc('d').get()));
     for (const r of reads) assert.equal((r.data as unknown as Counter).n, 3);
     const writes = await Promise.allSettled(txs.map((tx) => tx.collection('counters').doc('d').update({ n: 4 })));
-    for (const w of writes) assert.ok(w.status === 'rejected' && isConflict(w.reason), 'a write to a deleted document conflicts');
+    for (const w of writes)
+      assert.ok(w.status === 'rejected' && isConflict(w.reason), 'a write to a deleted document conflicts');
     assert.equal(await read('d'), undefined);
   });
 
   describe('write skew (as in MongoDB)', () => {
     beforeEach(async () => {
-      await db.collection('doctors').add(Array.from({ length: PARALLEL }, (_, i) => ({ _id: `doc${i}`, onCall: true })));
+      await db
+        .collection('doctors')
+        .add(Array.from({ length: PARALLEL }, (_, i) => ({ _id: `doc${i}`, onCall: true })));
       await db.collection('counters').add([{ _id: 'onCall', n: PARALLEL }]);
     });
 
@@ -193,7 +211,10 @@ describe('emulator transactions: snapshot isolation and write conflicts', () => 
                 const counter = (await tx.collection('counters').doc('onCall').get()).data as unknown as Counter;
                 if (counter.n <= 1) return 'stayed';
                 await tx.collection('doctors').doc(`doc${i}`).update({ onCall: false });
-                await tx.collection('counters').doc('onCall').update({ n: counter.n - 1 });
+                await tx
+                  .collection('counters')
+                  .doc('onCall')
+                  .update({ n: counter.n - 1 });
                 return 'left';
               }, 0);
             } catch (err) {
@@ -229,9 +250,27 @@ describe('emulator update errors: parity with CloudBase', () => {
 
   it('$inc on a string field fails with DATABASE_REQUEST_FAILED and changes nothing', async () => {
     const _ = db.command;
-    await assert.rejects(db.collection('things').doc('t').update({ label: _.inc(1), n: _.inc(1) }), code('DATABASE_REQUEST_FAILED'));
-    await assert.rejects(db.collection('things').where({ _id: 't' }).update({ none: _.inc(1) }), code('DATABASE_REQUEST_FAILED'));
-    await assert.rejects(db.collection('things').doc('t').update({ label: _.mul(2) }), code('DATABASE_REQUEST_FAILED'));
+    await assert.rejects(
+      db
+        .collection('things')
+        .doc('t')
+        .update({ label: _.inc(1), n: _.inc(1) }),
+      code('DATABASE_REQUEST_FAILED'),
+    );
+    await assert.rejects(
+      db
+        .collection('things')
+        .where({ _id: 't' })
+        .update({ none: _.inc(1) }),
+      code('DATABASE_REQUEST_FAILED'),
+    );
+    await assert.rejects(
+      db
+        .collection('things')
+        .doc('t')
+        .update({ label: _.mul(2) }),
+      code('DATABASE_REQUEST_FAILED'),
+    );
     const t = (await db.collection('things').doc('t').get()).data[0];
     assert.equal(t.label, 'abc');
     assert.equal(t.n, 1);
@@ -239,7 +278,10 @@ describe('emulator update errors: parity with CloudBase', () => {
 
   it('$inc on a missing field creates it, as MongoDB does', async () => {
     const _ = db.command;
-    const res = await db.collection('things').doc('t').update({ fresh: _.inc(2) });
+    const res = await db
+      .collection('things')
+      .doc('t')
+      .update({ fresh: _.inc(2) });
     assert.equal(res.updated, 1);
     assert.equal((await db.collection('things').doc('t').get()).data[0].fresh, 2);
   });
@@ -247,19 +289,36 @@ describe('emulator update errors: parity with CloudBase', () => {
   it('inside a transaction the bad $inc fails the same way', async () => {
     const _ = db.command;
     const tx = await db.startTransaction();
-    await assert.rejects(tx.collection('things').doc('t').update({ label: _.inc(1) }), code('DATABASE_REQUEST_FAILED'));
+    await assert.rejects(
+      tx
+        .collection('things')
+        .doc('t')
+        .update({ label: _.inc(1) }),
+      code('DATABASE_REQUEST_FAILED'),
+    );
     await tx.rollback();
   });
 
   it('an unknown update operator fails with INVALID_PARAM', async () => {
     await assert.rejects(
-      db.collection('things').where({ _id: 't' }).options({ raw: true }).update({ $frobnicate: { n: 1 } }),
+      db
+        .collection('things')
+        .where({ _id: 't' })
+        .options({ raw: true })
+        .update({ $frobnicate: { n: 1 } }),
       code('INVALID_PARAM'),
     );
     assert.equal((await db.collection('things').doc('t').get()).data[0].n, 1);
   });
 
   it('a non-numeric $inc argument fails with INVALID_PARAM', async () => {
-    await assert.rejects(db.collection('things').where({ _id: 't' }).options({ raw: true }).update({ $inc: { n: 'one' } }), code('INVALID_PARAM'));
+    await assert.rejects(
+      db
+        .collection('things')
+        .where({ _id: 't' })
+        .options({ raw: true })
+        .update({ $inc: { n: 'one' } }),
+      code('INVALID_PARAM'),
+    );
   });
 });

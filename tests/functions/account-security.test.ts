@@ -11,7 +11,11 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
   });
   after(() => world.close());
 
-  const smsTo = async (openid: string, phone: string, purpose: 'login' | 'register' | 'changePhone' | 'resetPassword' | 'recover') => {
+  const smsTo = async (
+    openid: string,
+    phone: string,
+    purpose: 'login' | 'register' | 'changePhone' | 'resetPassword' | 'recover',
+  ) => {
     await world.rewindSms();
     await world.as(openid).ok('account', 'sendSmsCode', { phone, purpose });
     return lastSmsCode(world, phone);
@@ -24,7 +28,9 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     });
 
     it('lists the bound WeChat logins, marks this one, and ends another', async () => {
-      await world.as('wx-owner-tablet').ok('account', 'loginPassword', { phone: owner.phone, password: owner.password });
+      await world
+        .as('wx-owner-tablet')
+        .ok('account', 'loginPassword', { phone: owner.phone, password: owner.password });
       const { sessions } = await world.as('wx-owner-phone').ok('account', 'listSessions', {});
       assert.equal(sessions.length, 2);
       assert.deepEqual(sessions.map((s) => s.current).sort(), [false, true]);
@@ -35,13 +41,18 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
       assert.equal((await world.as('wx-owner-tablet').ok('account', 'me', {})).registered, false);
       assert.equal((await world.as('wx-owner-phone').ok('account', 'listSessions', {})).sessions.length, 1);
       const self = (await world.as('wx-owner-phone').ok('account', 'listSessions', {})).sessions[0];
-      assert.match((await world.as('wx-owner-phone').fails('account', 'endSession', { key: self.key })).message, /当前设备请使用“退出登录”/);
+      assert.match(
+        (await world.as('wx-owner-phone').fails('account', 'endSession', { key: self.key })).message,
+        /当前设备请使用“退出登录”/,
+      );
     });
 
     it('a password change ends every other login; the changer stays logged in', async () => {
       await world.as('wx-intruder').ok('account', 'loginPassword', { phone: owner.phone, password: owner.password });
       assert.equal((await world.as('wx-intruder').ok('account', 'me', {})).registered, true);
-      await world.as('wx-owner-phone').ok('account', 'changePassword', { oldPassword: owner.password, newPassword: 'Owner2027ok' });
+      await world
+        .as('wx-owner-phone')
+        .ok('account', 'changePassword', { oldPassword: owner.password, newPassword: 'Owner2027ok' });
       assert.equal((await world.as('wx-intruder').ok('account', 'me', {})).registered, false, 'the intruder is out');
       assert.equal((await world.as('wx-intruder').fails('member', 'my', {})).code, 'NOT_LOGGED_IN');
       assert.equal((await world.as('wx-owner-phone').ok('account', 'me', {})).registered, true);
@@ -51,9 +62,15 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     it('a password reset by SMS ends every login, including one made just before', async () => {
       await world.as('wx-intruder').ok('account', 'loginPassword', { phone: owner.phone, password: owner.password });
       const code = await smsTo('wx-owner-new-device', owner.phone, 'resetPassword');
-      await world.as('wx-owner-new-device').ok('account', 'resetPassword', { phone: owner.phone, smsCode: code, newPassword: 'Owner2028ok' });
+      await world
+        .as('wx-owner-new-device')
+        .ok('account', 'resetPassword', { phone: owner.phone, smsCode: code, newPassword: 'Owner2028ok' });
       assert.equal((await world.as('wx-intruder').ok('account', 'me', {})).registered, false);
-      assert.equal((await world.as('wx-owner-phone').ok('account', 'me', {})).registered, false, 'the reset proves the phone, not which WeChat is the owner’s');
+      assert.equal(
+        (await world.as('wx-owner-phone').ok('account', 'me', {})).registered,
+        false,
+        'the reset proves the phone, not which WeChat is the owner’s',
+      );
       await world.as('wx-owner-phone').ok('account', 'loginPassword', { phone: owner.phone, password: 'Owner2028ok' });
       owner.password = 'Owner2028ok';
     });
@@ -61,14 +78,32 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     it('a phone change needs the owner’s proof: a stolen unlocked WeChat alone cannot take the account', async () => {
       await world.as('wx-intruder').ok('account', 'loginPassword', { phone: owner.phone, password: owner.password });
       const code = await smsTo('wx-intruder', '13900000391', 'changePhone');
-      const noProof = await world.as('wx-intruder').call('account', 'changePhone', { newPhone: '13900000391', smsCode: code } as never);
+      const noProof = await world
+        .as('wx-intruder')
+        .call('account', 'changePhone', { newPhone: '13900000391', smsCode: code } as never);
       assert.equal(noProof.ok, false);
       if (!noProof.ok) assert.equal(noProof.error.field, 'proof.method');
-      const wrong = await world.as('wx-intruder').fails('account', 'changePhone', { newPhone: '13900000391', smsCode: code, proof: { method: 'password', password: 'Guess12345' } });
+      const wrong = await world.as('wx-intruder').fails('account', 'changePhone', {
+        newPhone: '13900000391',
+        smsCode: code,
+        proof: { method: 'password', password: 'Guess12345' },
+      });
       assert.equal(wrong.message, '当前密码不正确');
-      const wrongSms = await world.as('wx-intruder').fails('account', 'changePhone', { newPhone: '13900000391', smsCode: code, proof: { method: 'sms', smsCode: '123456' } });
+      const wrongSms = await world.as('wx-intruder').fails('account', 'changePhone', {
+        newPhone: '13900000391',
+        smsCode: code,
+        proof: { method: 'sms', smsCode: '123456' },
+      });
       assert.equal(wrongSms.code, 'SMS_CODE_INVALID');
-      assert.equal((await world.docs('users', { phoneIndex: (await world.docs<{ phoneIndex: string }>('users', { name: owner.name }))[0].phoneIndex })).length, 1, 'the phone is unchanged');
+      assert.equal(
+        (
+          await world.docs('users', {
+            phoneIndex: (await world.docs<{ phoneIndex: string }>('users', { name: owner.name }))[0].phoneIndex,
+          })
+        ).length,
+        1,
+        'the phone is unchanged',
+      );
     });
 
     it('the owner changes the phone with a code to the current phone; every other login ends', async () => {
@@ -77,7 +112,11 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
       assert.equal(sent.sentTo, '139****0301');
       const ownCode = await lastSmsCode(world, owner.phone);
       const newCode = await smsTo('wx-owner-phone', '13900000392', 'changePhone');
-      const res = await world.as('wx-owner-phone').ok('account', 'changePhone', { newPhone: '13900000392', smsCode: newCode, proof: { method: 'sms', smsCode: ownCode } });
+      const res = await world.as('wx-owner-phone').ok('account', 'changePhone', {
+        newPhone: '13900000392',
+        smsCode: newCode,
+        proof: { method: 'sms', smsCode: ownCode },
+      });
       assert.equal(res.account.phoneMasked, '139****0392');
       assert.equal((await world.as('wx-intruder').ok('account', 'me', {})).registered, false);
       assert.equal((await world.as('wx-owner-phone').ok('account', 'me', {})).registered, true);
@@ -85,19 +124,30 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     });
 
     it('"end all other logins" under 20 parallel logins: none made before it survives', async () => {
-      await Promise.all(Array.from({ length: 20 }, (_, i) => world.as(`wx-many-${i}`).ok('account', 'loginPassword', { phone: owner.phone, password: owner.password })));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          world.as(`wx-many-${i}`).ok('account', 'loginPassword', { phone: owner.phone, password: owner.password }),
+        ),
+      );
       assert.equal((await world.as('wx-owner-phone').ok('account', 'listSessions', {})).sessions.length, 21);
       await world.as('wx-owner-phone').ok('account', 'endOtherSessions', {});
-      const alive = await Promise.all(Array.from({ length: 20 }, (_, i) => world.as(`wx-many-${i}`).ok('account', 'me', {})));
+      const alive = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => world.as(`wx-many-${i}`).ok('account', 'me', {})),
+      );
       assert.equal(alive.filter((m) => m.registered).length, 0);
-      assert.deepEqual((await world.as('wx-owner-phone').ok('account', 'listSessions', {})).sessions.map((s) => s.current), [true]);
+      assert.deepEqual(
+        (await world.as('wx-owner-phone').ok('account', 'listSessions', {})).sessions.map((s) => s.current),
+        [true],
+      );
     });
   });
 
   describe('abuse limits', () => {
     it('one WeChat cannot make the platform text 25 different phones: 5 an hour, then a clear message', async () => {
       const phones = Array.from({ length: 25 }, (_, i) => `1390000${String(400 + i).padStart(4, '0')}`);
-      const results = await Promise.all(phones.map((phone) => world.as('wx-pumper').call('account', 'sendSmsCode', { phone, purpose: 'register' })));
+      const results = await Promise.all(
+        phones.map((phone) => world.as('wx-pumper').call('account', 'sendSmsCode', { phone, purpose: 'register' })),
+      );
       assert.equal(results.filter((r) => r.ok).length, 5);
       const refused = results.find((r) => !r.ok);
       assert.ok(refused && !refused.ok);
@@ -112,10 +162,17 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
       process.env.SMS_GLOBAL_PER_MINUTE = '3';
       try {
         // A fresh minute window for the cap, so earlier tests' sends do not count.
-        const used = (await world.docs<{ _id: string; n: number }>('rateCounters')).filter((c) => c._id.startsWith('sms:global:'));
+        const used = (await world.docs<{ _id: string; n: number }>('rateCounters')).filter((c) =>
+          c._id.startsWith('sms:global:'),
+        );
         for (const c of used) await world.admin.database().collection('rateCounters').doc(c._id).remove();
         const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => world.as(`wx-global-${i}`).call('account', 'sendSmsCode', { phone: `1390000${String(500 + i).padStart(4, '0')}`, purpose: 'register' })),
+          Array.from({ length: 20 }, (_, i) =>
+            world.as(`wx-global-${i}`).call('account', 'sendSmsCode', {
+              phone: `1390000${String(500 + i).padStart(4, '0')}`,
+              purpose: 'register',
+            }),
+          ),
         );
         assert.equal(results.filter((r) => r.ok).length, 3);
         const refused = results.find((r) => !r.ok);
@@ -128,11 +185,21 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     });
 
     it('startFace answers the same for registered and unregistered IDs and is capped at 10 an hour per WeChat under 25 parallel calls', async () => {
-      const registered = await world.as('wx-prober').call('account', 'startFace', { name: '周安全', docType: 'resident', docNumber: demoResidentId(301) });
-      const unknown = await world.as('wx-prober').call('account', 'startFace', { name: '无名氏', docType: 'resident', docNumber: demoResidentId(399) });
+      const registered = await world
+        .as('wx-prober')
+        .call('account', 'startFace', { name: '周安全', docType: 'resident', docNumber: demoResidentId(301) });
+      const unknown = await world
+        .as('wx-prober')
+        .call('account', 'startFace', { name: '无名氏', docType: 'resident', docNumber: demoResidentId(399) });
       assert.ok(registered.ok && unknown.ok, 'neither answer tells whether the ID is registered');
       const results = await Promise.all(
-        Array.from({ length: 25 }, (_, i) => world.as('wx-prober').call('account', 'startFace', { name: '试探', docType: 'resident', docNumber: demoResidentId(310 + (i % 5)) })),
+        Array.from({ length: 25 }, (_, i) =>
+          world.as('wx-prober').call('account', 'startFace', {
+            name: '试探',
+            docType: 'resident',
+            docNumber: demoResidentId(310 + (i % 5)),
+          }),
+        ),
       );
       assert.equal(results.filter((r) => r.ok).length, 8, '2 earlier + 8 = the 10 an hour');
       const refused = results.find((r) => !r.ok);
@@ -150,31 +217,64 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
 
     it('passes the face check on the registered ID, binds a new phone and this WeChat; old logins and the old phone are dead', async () => {
       const me = world.as('wx-lost-new');
-      const face = await me.ok('account', 'startFace', { name: lost.name, docType: 'resident', docNumber: lost.docNumber });
+      const face = await me.ok('account', 'startFace', {
+        name: lost.name,
+        docType: 'resident',
+        docNumber: lost.docNumber,
+      });
       const passed = await me.ok('account', 'completeFace', { sessionId: face.sessionId });
       assert.equal(passed.registered, true);
       const code = await smsTo('wx-lost-new', '13900000321', 'recover');
-      const res = await me.ok('account', 'recover', { sessionId: face.sessionId, phone: '13900000321', smsCode: code, newPassword: 'Found2026ok' });
+      const res = await me.ok('account', 'recover', {
+        sessionId: face.sessionId,
+        phone: '13900000321',
+        smsCode: code,
+        newPassword: 'Found2026ok',
+      });
       assert.equal(res.account.name, lost.name);
       assert.equal(res.account.phoneMasked, '139****0321');
       assert.equal((await me.ok('account', 'me', {})).registered, true);
       assert.equal((await world.as('wx-lost-old').ok('account', 'me', {})).registered, false);
       assert.equal((await world.as('wx-lost-tablet').ok('account', 'me', {})).registered, false);
-      assert.equal((await world.as('wx-x').fails('account', 'loginPassword', { phone: lost.phone, password: lost.password })).message, '该手机号未注册');
+      assert.equal(
+        (await world.as('wx-x').fails('account', 'loginPassword', { phone: lost.phone, password: lost.password }))
+          .message,
+        '该手机号未注册',
+      );
       await world.as('wx-x').ok('account', 'loginPassword', { phone: '13900000321', password: 'Found2026ok' });
       // The face check is spent: it cannot be replayed to take the account again.
-      assert.equal((await me.fails('account', 'recover', { sessionId: face.sessionId, phone: '13900000322', smsCode: '123456' })).code, 'ALREADY_PROCESSED');
+      assert.equal(
+        (await me.fails('account', 'recover', { sessionId: face.sessionId, phone: '13900000322', smsCode: '123456' }))
+          .code,
+        'ALREADY_PROCESSED',
+      );
     });
 
     it('a failed face check recovers nothing; an unregistered ID is told to register', async () => {
       const me = world.as('wx-lost-fail');
-      const face = await me.ok('account', 'startFace', { name: lost.name, docType: 'resident', docNumber: lost.docNumber });
+      const face = await me.ok('account', 'startFace', {
+        name: lost.name,
+        docType: 'resident',
+        docNumber: lost.docNumber,
+      });
       await world.patchOutbox(face.verifyId as string, { result: 'fail' });
       await me.fails('account', 'completeFace', { sessionId: face.sessionId });
-      assert.equal((await me.fails('account', 'recover', { sessionId: face.sessionId, phone: '13900000323', smsCode: '123456' })).code, 'FACE_FAILED');
-      const fresh = await me.ok('account', 'startFace', { name: '新人', docType: 'resident', docNumber: demoResidentId(321) });
+      assert.equal(
+        (await me.fails('account', 'recover', { sessionId: face.sessionId, phone: '13900000323', smsCode: '123456' }))
+          .code,
+        'FACE_FAILED',
+      );
+      const fresh = await me.ok('account', 'startFace', {
+        name: '新人',
+        docType: 'resident',
+        docNumber: demoResidentId(321),
+      });
       assert.equal((await me.ok('account', 'completeFace', { sessionId: fresh.sessionId })).registered, false);
-      assert.match((await me.fails('account', 'recover', { sessionId: fresh.sessionId, phone: '13900000323', smsCode: '123456' })).message, /该证件尚未注册，请直接注册/);
+      assert.match(
+        (await me.fails('account', 'recover', { sessionId: fresh.sessionId, phone: '13900000323', smsCode: '123456' }))
+          .message,
+        /该证件尚未注册，请直接注册/,
+      );
     });
   });
 
@@ -185,10 +285,21 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     });
 
     const apply = async (over: Partial<typeof holder> = {}) => {
-      const up = await world.admin.uploadFile({ cloudPath: 'uploads/certificates/recover.png', fileContent: Buffer.from('stamped certificate') });
+      const up = await world.admin.uploadFile({
+        cloudPath: 'uploads/certificates/recover.png',
+        fileContent: Buffer.from('stamped certificate'),
+      });
       return world.as('demo-admin-grassroots').call('review', 'submit', {
         kind: 'builtinAccount',
-        data: { unionId: world.union('grassroots'), name: over.name ?? holder.name, docType: 'resident', docNumber: holder.docNumber, phone: over.phone ?? '13900000326', reason: '原手机号已停用，人脸核身无法通过', certificateFileId: up.fileID },
+        data: {
+          unionId: world.union('grassroots'),
+          name: over.name ?? holder.name,
+          docType: 'resident',
+          docNumber: holder.docNumber,
+          phone: over.phone ?? '13900000326',
+          reason: '原手机号已停用，人脸核身无法通过',
+          certificateFileId: up.fileID,
+        },
       });
     };
 
@@ -219,12 +330,20 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     it('deletes login, phone, ID and bindings after re-verification; the union keeps an anonymised row; pending applications are withdrawn', async () => {
       const reg = await registerPerson(world, 'wx-leaver', leaver);
       const me = world.as('wx-leaver');
-      const joined = await me.ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
+      const joined = await me.ok('review', 'submit', {
+        kind: 'memberJoin',
+        data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' },
+      });
       await world.as('demo-admin-grassroots').ok('review', 'approve', { id: joined.application.id });
-      const transfer = await me.ok('review', 'submit', { kind: 'memberTransfer', data: { unionId: world.union('federation'), unitName: '示例产业园' } });
+      const transfer = await me.ok('review', 'submit', {
+        kind: 'memberTransfer',
+        data: { unionId: world.union('federation'), unitName: '示例产业园' },
+      });
       assert.equal(transfer.application.status, 'pending');
 
-      const wrong = await me.fails('account', 'deleteAccount', { proof: { method: 'password', password: 'Nope12345' } });
+      const wrong = await me.fails('account', 'deleteAccount', {
+        proof: { method: 'password', password: 'Nope12345' },
+      });
       assert.equal(wrong.message, '当前密码不正确');
       assert.equal((await me.ok('account', 'me', {})).registered, true, 'nothing was deleted');
 
@@ -242,11 +361,17 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
       assert.equal(row.userId, null);
       assert.equal(row.doc.cipher, '');
       assert.equal(row.phone, null);
-      const list = await world.as('demo-admin-grassroots').ok('member', 'list', { unionId: world.union('grassroots'), realName: true, keyword: leaver.name });
+      const list = await world
+        .as('demo-admin-grassroots')
+        .ok('member', 'list', { unionId: world.union('grassroots'), realName: true, keyword: leaver.name });
       assert.equal(list.items.length, 1);
       assert.equal(list.items[0].docMasked, `${leaver.docNumber.slice(0, 4)}**********${leaver.docNumber.slice(-4)}`);
       assert.equal(list.items[0].phoneMasked, '');
-      assert.equal((await world.as('wx-y').fails('account', 'loginPassword', { phone: leaver.phone, password: leaver.password })).message, '该手机号未注册');
+      assert.equal(
+        (await world.as('wx-y').fails('account', 'loginPassword', { phone: leaver.phone, password: leaver.password }))
+          .message,
+        '该手机号未注册',
+      );
     });
 
     it('the same person can register again later with the same ID and phone', async () => {
@@ -256,7 +381,9 @@ describe('account security: sessions, abuse limits, recovery, deletion (through 
     });
 
     it('an admin must hand over the role before deleting the account', async () => {
-      const err = await world.as('demo-admin-grassroots').fails('account', 'deleteAccount', { proof: { method: 'password', password: 'x' } });
+      const err = await world
+        .as('demo-admin-grassroots')
+        .fails('account', 'deleteAccount', { proof: { method: 'password', password: 'x' } });
       assert.equal(err.code, 'CONFLICT');
       assert.match(err.message, /请先由上级工会撤销您的职务/);
     });

@@ -27,7 +27,12 @@ describe('batchApprove: groups in one transaction, every rule of a single approv
     const ids: string[] = [];
     for (let i = 0; i < n; i += PARALLEL) {
       const sent = await Promise.all(
-        users.slice(i, i + PARALLEL).map((_, k) => world.as(`batch${seq}-openid-${i + k}`).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('federation'), unitName: '批量审核测试单位' } })),
+        users.slice(i, i + PARALLEL).map((_, k) =>
+          world.as(`batch${seq}-openid-${i + k}`).ok('review', 'submit', {
+            kind: 'memberJoin',
+            data: { unionId: world.union('federation'), unitName: '批量审核测试单位' },
+          }),
+        ),
       );
       ids.push(...sent.map((s) => s.application.id));
     }
@@ -64,13 +69,27 @@ describe('batchApprove: groups in one transaction, every rule of a single approv
     const members = await world.docs<MemberDoc>('members', { userId: _.in(users.map((u) => u._id)), status: 'active' });
     assert.equal(members.length, 59);
     assert.equal(new Set(members.map((m) => m.userId)).size, 59);
-    const apps = await world.docs<{ _id: string; status: string; history: Array<{ action: string; byName: string }> }>('applications', { _id: _.in(ids) });
+    const apps = await world.docs<{ _id: string; status: string; history: Array<{ action: string; byName: string }> }>(
+      'applications',
+      { _id: _.in(ids) },
+    );
     assert.equal(apps.filter((a) => a.status === 'approved').length, 59);
-    for (const a of apps.filter((x) => x.status === 'approved')) assert.deepEqual(a.history.map((h) => h.action), ['submitted', 'approved']);
+    for (const a of apps.filter((x) => x.status === 'approved'))
+      assert.deepEqual(
+        a.history.map((h) => h.action),
+        ['submitted', 'approved'],
+      );
     assert.equal((await world.docs('auditLogs', { action: 'approve:memberJoin', targetId: _.in(ids) })).length, 59);
-    assert.equal((await world.docs('auditLogs', { action: 'member:join', targetId: _.in(members.map((m) => m._id)) })).length, 59);
+    assert.equal(
+      (await world.docs('auditLogs', { action: 'member:join', targetId: _.in(members.map((m) => m._id)) })).length,
+      59,
+    );
     assert.deepEqual(await world.docs('locks', { applicationId: _.in(ids) }), []);
-    const told = (await world.outbox('subscribe')).filter((m) => ids.includes(String(m.payload.page).split('id=')[1]) && (m.payload.data as { status: string }).status === '已通过');
+    const told = (await world.outbox('subscribe')).filter(
+      (m) =>
+        ids.includes(String(m.payload.page).split('id=')[1]) &&
+        (m.payload.data as { status: string }).status === '已通过',
+    );
     assert.equal(told.length, 59);
     await noDrift();
   });
@@ -78,13 +97,31 @@ describe('batchApprove: groups in one transaction, every rule of a single approv
   it('an applicant who became a member elsewhere meanwhile is refused with what to do; the rest of the group is approved', async () => {
     const { ids, users } = await joins(30);
     // Joined another union in between (as an import claim would make it): the membership rule refuses.
-    world.emulator.engine.modify({ collection: 'users', query: { _id: users[7]._id }, data: { $set: { activeMemberId: 'm-elsewhere' } }, multi: false, merge: true, upsert: false });
+    world.emulator.engine.modify({
+      collection: 'users',
+      query: { _id: users[7]._id },
+      data: { $set: { activeMemberId: 'm-elsewhere' } },
+      multi: false,
+      merge: true,
+      upsert: false,
+    });
     const { results } = await world.as('demo-admin-federation').ok('review', 'batchApprove', { ids });
-    assert.deepEqual(results[7], { id: ids[7], ok: false, message: '申请人已是其他工会的会员，不能重复入会；请驳回此申请' });
+    assert.deepEqual(results[7], {
+      id: ids[7],
+      ok: false,
+      message: '申请人已是其他工会的会员，不能重复入会；请驳回此申请',
+    });
     assert.equal(results.filter((r) => r.ok).length, 29);
     const [pending] = await world.docs<{ status: string }>('applications', { _id: ids[7] });
     assert.equal(pending.status, 'pending');
-    world.emulator.engine.modify({ collection: 'users', query: { _id: users[7]._id }, data: { $set: { activeMemberId: null } }, multi: false, merge: true, upsert: false });
+    world.emulator.engine.modify({
+      collection: 'users',
+      query: { _id: users[7]._id },
+      data: { $set: { activeMemberId: null } },
+      multi: false,
+      merge: true,
+      upsert: false,
+    });
     await noDrift();
   });
 
@@ -95,7 +132,10 @@ describe('batchApprove: groups in one transaction, every rule of a single approv
     world.emulator.faults.set({ action: 'database.commitTransaction', failNth: 1 });
     const { results } = await world.as('demo-admin-federation').ok('review', 'batchApprove', { ids });
     world.emulator.faults.set(null);
-    assert.deepEqual(results.filter((r) => !r.ok), []);
+    assert.deepEqual(
+      results.filter((r) => !r.ok),
+      [],
+    );
     // The failed group, then 25 approvals one by one (and a fold, if a shard has gone cold by then).
     const commits = (world.emulator.actionCounts.get('database.commitTransaction') ?? 0) - commitsBefore;
     assert.ok(commits === 26 || commits === 27, `${commits} commits`);

@@ -37,7 +37,13 @@ describe('cloud:bootstrap: the first top-level union, its admin and the province
   it('refuses a file with mistakes, naming each, and writes nothing', async () => {
     const before = (await world.docs('unions')).length;
     const bad = {
-      unions: [{ ...file.unions[0], creditCode: '91440106MA5000950X', admins: [{ ...chair, docNumber: chair.docNumber.slice(0, 17) + (chair.docNumber[17] === '1' ? '2' : '1') }] }],
+      unions: [
+        {
+          ...file.unions[0],
+          creditCode: '91440106MA5000950X',
+          admins: [{ ...chair, docNumber: chair.docNumber.slice(0, 17) + (chair.docNumber[17] === '1' ? '2' : '1') }],
+        },
+      ],
       provinceOffice: [{ ...office, phone: '123' }],
     };
     await assert.rejects(bootstrap(bad, quiet), (err: Error) => {
@@ -60,7 +66,10 @@ describe('cloud:bootstrap: the first top-level union, its admin and the province
     assert.equal(union.subtype, 'province');
     assert.equal(union.adminCount, 1);
     const roles = await world.docs<RoleDoc>('roles', { grantedBy: 'bootstrap' });
-    assert.deepEqual(roles.map((r) => [r.unionId === id ? 'union' : r.unionId, r.role, r.userId]).sort(), [['platform', 'provinceOffice', null], ['union', 'admin', null]]);
+    assert.deepEqual(roles.map((r) => [r.unionId === id ? 'union' : r.unionId, r.role, r.userId]).sort(), [
+      ['platform', 'provinceOffice', null],
+      ['union', 'admin', null],
+    ]);
 
     lines.length = 0;
     assert.deepEqual(await bootstrap(file, quiet), []);
@@ -71,14 +80,25 @@ describe('cloud:bootstrap: the first top-level union, its admin and the province
 
   it('20 runs at once still make one union with one admin, one role each and one audit entry per grant', async () => {
     const parallel: BootstrapFile = {
-      unions: [{ ...file.unions[0], name: '并发省总工会', unitName: '并发省总工会', creditCode: demoCreditCode(952), admins: [{ name: '郑并发', docNumber: catalogueId(952), phone: '13700000952' }] }],
+      unions: [
+        {
+          ...file.unions[0],
+          name: '并发省总工会',
+          unitName: '并发省总工会',
+          creditCode: demoCreditCode(952),
+          admins: [{ name: '郑并发', docNumber: catalogueId(952), phone: '13700000952' }],
+        },
+      ],
       provinceOffice: [{ name: '王并发', docNumber: catalogueId(953), phone: '13700000953' }],
     };
     await Promise.all(Array.from({ length: 20 }, () => bootstrap(parallel, quiet)));
     const id = bootstrapUnionId(parallel.unions[0].creditCode);
     assert.equal((await world.docs<UnionDoc>('unions', { _id: id }))[0].adminCount, 1);
     assert.equal((await world.docs<RoleDoc>('roles', { unionId: id })).length, 1);
-    const grants = await world.docs<{ targetId: string }>('auditLogs', { action: 'role:grant', actorUserId: 'bootstrap' });
+    const grants = await world.docs<{ targetId: string }>('auditLogs', {
+      action: 'role:grant',
+      actorUserId: 'bootstrap',
+    });
     assert.equal(new Set(grants.map((g) => g.targetId)).size, grants.length, 'no grant was recorded twice');
   });
 
@@ -88,7 +108,10 @@ describe('cloud:bootstrap: the first top-level union, its admin and the province
     const me = await world.as('wx-first-admin').ok('account', 'me', {});
     assert.equal(me.showAdminTab, true);
     const mine = await world.as('wx-first-admin').ok('org', 'myUnions', {});
-    assert.deepEqual(mine.unions.map((u) => [u.union.name, u.role]), [['示例省总工会', 'admin']]);
+    assert.deepEqual(
+      mine.unions.map((u) => [u.union.name, u.role]),
+      [['示例省总工会', 'admin']],
+    );
 
     await registerPerson(world, 'wx-first-office', office);
     const officer = await world.as('wx-first-office').ok('account', 'me', {});

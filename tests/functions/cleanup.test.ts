@@ -24,7 +24,9 @@ describe('PII lifecycle: the timer-triggered cleanup function', () => {
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
 
   it('the emulator schedules the trigger declared in cloudbaserc.json, at the top of each hour in China time', async () => {
-    const res = (await (await fetch(`${world.emulator.baseUrl}/_/timers`)).json()) as { triggers: Array<{ functionName: string; name: string; config: string; nextRun: string }> };
+    const res = (await (await fetch(`${world.emulator.baseUrl}/_/timers`)).json()) as {
+      triggers: Array<{ functionName: string; name: string; config: string; nextRun: string }>;
+    };
     const cleanup = res.triggers.find((t) => t.functionName === 'cleanup');
     assert.equal(cleanup?.name, 'hourly');
     assert.equal(cleanup?.config, '0 0 * * * * *');
@@ -38,7 +40,11 @@ describe('PII lifecycle: the timer-triggered cleanup function', () => {
     const admin = world.as('demo-admin-grassroots');
     const up = await world.admin.uploadFile({
       cloudPath: 'uploads/imports/lifecycle.xlsx',
-      fileContent: xlsxOf([HEADER, ['周期测', '居民身份证', catalogueId(950), '13700000950', ''], ['坏行', '居民身份证', '123', '1', '']]),
+      fileContent: xlsxOf([
+        HEADER,
+        ['周期测', '居民身份证', catalogueId(950), '13700000950', ''],
+        ['坏行', '居民身份证', '123', '1', ''],
+      ]),
     });
     const job = await admin.ok('importer', 'submit', { unionId: world.union('grassroots'), fileId: up.fileID });
     assert.equal(job.status, 'done');
@@ -53,43 +59,88 @@ describe('PII lifecycle: the timer-triggered cleanup function', () => {
     assert.ok(stored().has(jobDoc.reportFileId) && stored().has(exported.fileId), 'still within the download window');
 
     // A day later: the report and the export are past their download window.
-    await world.admin.database().collection('importJobs').doc(job.jobId).update({ finishedAt: hoursAgo(25) });
-    await world.admin.database().collection('piiFiles').where({ kind: 'export' }).update({ deleteAfter: hoursAgo(1) });
+    await world.admin
+      .database()
+      .collection('importJobs')
+      .doc(job.jobId)
+      .update({ finishedAt: hoursAgo(25) });
+    await world.admin
+      .database()
+      .collection('piiFiles')
+      .where({ kind: 'export' })
+      .update({ deleteAfter: hoursAgo(1) });
     const later = await fire();
     assert.equal(later.reports, 1);
     assert.equal(later.files, 1);
     assert.ok(!stored().has(jobDoc.reportFileId) && !stored().has(exported.fileId));
     const jobs = await admin.ok('importer', 'jobs', { unionId: world.union('grassroots') });
-    assert.equal(jobs.jobs.find((j) => j.jobId === job.jobId)?.reportUrl, '', 'the job no longer offers a report that is gone');
-    assert.deepEqual(await fire(), { uploads: 0, reports: 0, files: 0, faceSessions: 0, smsCodes: 0, rateCounters: 0, webLogins: 0 }, 'nothing is deleted twice');
+    assert.equal(
+      jobs.jobs.find((j) => j.jobId === job.jobId)?.reportUrl,
+      '',
+      'the job no longer offers a report that is gone',
+    );
+    assert.deepEqual(
+      await fire(),
+      { uploads: 0, reports: 0, files: 0, faceSessions: 0, smsCodes: 0, rateCounters: 0, webLogins: 0 },
+      'nothing is deleted twice',
+    );
   });
 
   it('deletes an upload that was checked but never submitted, 24 hours later', async () => {
-    const up = await world.admin.uploadFile({ cloudPath: 'uploads/imports/abandoned.xlsx', fileContent: xlsxOf([HEADER, ['弃置测', '居民身份证', catalogueId(951), '13700000951', '']]) });
-    await world.as('demo-admin-grassroots').ok('importer', 'validate', { unionId: world.union('grassroots'), fileId: up.fileID });
+    const up = await world.admin.uploadFile({
+      cloudPath: 'uploads/imports/abandoned.xlsx',
+      fileContent: xlsxOf([HEADER, ['弃置测', '居民身份证', catalogueId(951), '13700000951', '']]),
+    });
+    await world
+      .as('demo-admin-grassroots')
+      .ok('importer', 'validate', { unionId: world.union('grassroots'), fileId: up.fileID });
     assert.equal((await fire()).files, 0, 'not yet');
     assert.ok(stored().has(up.fileID));
     const [tracked] = await world.docs<{ deleteAfter: Date; createdAt: Date }>('piiFiles', { fileId: up.fileID });
     assert.equal(new Date(tracked.deleteAfter).getTime() - new Date(tracked.createdAt).getTime(), 24 * 3600_000);
-    await world.admin.database().collection('piiFiles').where({ fileId: up.fileID }).update({ deleteAfter: hoursAgo(0.01) });
+    await world.admin
+      .database()
+      .collection('piiFiles')
+      .where({ fileId: up.fileID })
+      .update({ deleteAfter: hoursAgo(0.01) });
     assert.equal((await fire()).files, 1);
     assert.ok(!stored().has(up.fileID));
   });
 
   it('deletes expired face sessions (they hold the ID cipher), old SMS codes, spent counters and expired QR login codes', async () => {
     const me = world.as('wx-cleanup-face');
-    const face = await me.ok('account', 'startFace', { name: '过期测', docType: 'resident', docNumber: catalogueId(952) });
-    await world.admin.database().collection('faceSessions').doc(face.sessionId).update({ expiresAt: hoursAgo(25) });
+    const face = await me.ok('account', 'startFace', {
+      name: '过期测',
+      docType: 'resident',
+      docNumber: catalogueId(952),
+    });
+    await world.admin
+      .database()
+      .collection('faceSessions')
+      .doc(face.sessionId)
+      .update({ expiresAt: hoursAgo(25) });
     await me.ok('account', 'sendSmsCode', { phone: '13700000952', purpose: 'register' });
-    await world.admin.database().collection('smsCodes').where({ used: false }).update({ expiresAt: hoursAgo(49) });
-    await world.admin.database().collection('rateCounters').where({ n: world.admin.database().command.gte(0) }).update({ expiresAt: hoursAgo(1) });
+    await world.admin
+      .database()
+      .collection('smsCodes')
+      .where({ used: false })
+      .update({ expiresAt: hoursAgo(49) });
+    await world.admin
+      .database()
+      .collection('rateCounters')
+      .where({ n: world.admin.database().command.gte(0) })
+      .update({ expiresAt: hoursAgo(1) });
     const logins = world.admin.database().collection('webLogins');
     await logins.add({ _id: 'cleanup-old-qr', status: 'expired', expiresAt: hoursAgo(2) });
     await logins.add({ _id: 'cleanup-live-qr', status: 'waiting', expiresAt: new Date(Date.now() + 120_000) });
     const run = await fire();
     assert.ok(run.faceSessions >= 1 && run.smsCodes >= 1 && run.rateCounters >= 1 && run.webLogins >= 1);
     assert.equal((await world.docs('faceSessions', { _id: face.sessionId })).length, 0);
-    assert.deepEqual((await world.docs<{ _id: string }>('webLogins', {})).map((d) => d._id).filter((id) => id.startsWith('cleanup-')), ['cleanup-live-qr'], 'an expired QR login code goes, a live one stays');
+    assert.deepEqual(
+      (await world.docs<{ _id: string }>('webLogins', {})).map((d) => d._id).filter((id) => id.startsWith('cleanup-')),
+      ['cleanup-live-qr'],
+      'an expired QR login code goes, a live one stays',
+    );
   });
 
   it('a WeChat user cannot run it, even with a timer-shaped event; other server calls run no sweep', async () => {

@@ -35,7 +35,11 @@ describe('a misconfigured function, and a face check to retry', () => {
 
   it('a face check that did not finish for a technical reason keeps its session: the person retries and passes', async () => {
     const me = world.as('wx-face-retry');
-    const started = await me.ok('account', 'startFace', { name: '钱七', docType: 'resident', docNumber: demoResidentId(203) });
+    const started = await me.ok('account', 'startFace', {
+      name: '钱七',
+      docType: 'resident',
+      docNumber: demoResidentId(203),
+    });
     await world.patchOutbox(started.verifyId as string, { result: 'retry' });
     const err = await me.fails('account', 'completeFace', { sessionId: started.sessionId });
     assert.equal(err.code, 'FACE_RETRY');

@@ -19,17 +19,30 @@ describe('faults: approval effects, transfer and import under failing database r
   after(() => world.close());
 
   const faults = (rule: Record<string, unknown> | null) =>
-    fetch(`${world.emulator.baseUrl}/_/faults`, { method: rule ? 'PUT' : 'DELETE', body: rule ? JSON.stringify(rule) : undefined });
+    fetch(`${world.emulator.baseUrl}/_/faults`, {
+      method: rule ? 'PUT' : 'DELETE',
+      body: rule ? JSON.stringify(rule) : undefined,
+    });
 
   it('a transfer approval either moves the member completely or not at all', async () => {
     const outcomes = { completed: 0, untouched: 0 };
     for (let seed = 1; seed <= 12; seed++) {
       const openid = `wx-fault-transfer-${seed}`;
-      const reg = await registerPerson(world, openid, { name: '转移测', docNumber: catalogueId(700 + seed), phone: `1370000${String(700 + seed).padStart(4, '0')}` });
+      const reg = await registerPerson(world, openid, {
+        name: '转移测',
+        docNumber: catalogueId(700 + seed),
+        phone: `1370000${String(700 + seed).padStart(4, '0')}`,
+      });
       const me = world.as(openid);
-      const join = await me.ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
+      const join = await me.ok('review', 'submit', {
+        kind: 'memberJoin',
+        data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' },
+      });
       await world.as('demo-admin-grassroots').ok('review', 'approve', { id: join.application.id });
-      const transfer = await me.ok('review', 'submit', { kind: 'memberTransfer', data: { unionId: world.union('federation'), unitName: '示例产业园' } });
+      const transfer = await me.ok('review', 'submit', {
+        kind: 'memberTransfer',
+        data: { unionId: world.union('federation'), unitName: '示例产业园' },
+      });
       const before = snapshot(world.emulator);
       await faults({ action: 'database.', failRate: 0.05, seed });
       await world.as('demo-admin-federation').call('review', 'approve', { id: transfer.application.id });
@@ -50,18 +63,37 @@ describe('faults: approval effects, transfer and import under failing database r
         assert.equal(snapshot(world.emulator), before, `seed ${seed}: a failed approval changed data`);
       }
     }
-    assert.ok(outcomes.completed > 0 && outcomes.untouched > 0, `both outcomes should occur: ${JSON.stringify(outcomes)}`);
+    assert.ok(
+      outcomes.completed > 0 && outcomes.untouched > 0,
+      `both outcomes should occur: ${JSON.stringify(outcomes)}`,
+    );
   });
 
   it('a union registration approval creates the union, its admin and the counts together, or nothing', async () => {
-    const code = (await world.as('demo-admin-street').ok('org', 'qr', { unionId: world.union('street'), purpose: 'org' })).url;
+    const code = (
+      await world.as('demo-admin-street').ok('org', 'qr', { unionId: world.union('street'), purpose: 'org' })
+    ).url;
     const outcomes = { completed: 0, untouched: 0 };
     for (let seed = 1; seed <= 12; seed++) {
       const openid = `wx-fault-org-${seed}`;
-      const reg = await registerPerson(world, openid, { name: '登记测', docNumber: catalogueId(800 + seed), phone: `1370000${String(800 + seed).padStart(4, '0')}` });
+      const reg = await registerPerson(world, openid, {
+        name: '登记测',
+        docNumber: catalogueId(800 + seed),
+        phone: `1370000${String(800 + seed).padStart(4, '0')}`,
+      });
       const submitted = await world.as(openid).ok('review', 'submit', {
         kind: 'orgRegister',
-        data: { code, name: `故障测试${seed}号公司工会委员会`, unitName: `故障测试${seed}号公司`, creditCode: demoCreditCode(500 + seed), category: 'grassroots', address: '广州市天河区', chairName: '登记测', contactPhone: '020-87001234', declaredMembers: 5 },
+        data: {
+          code,
+          name: `故障测试${seed}号公司工会委员会`,
+          unitName: `故障测试${seed}号公司`,
+          creditCode: demoCreditCode(500 + seed),
+          category: 'grassroots',
+          address: '广州市天河区',
+          chairName: '登记测',
+          contactPhone: '020-87001234',
+          declaredMembers: 5,
+        },
       });
       const [streetBefore] = await world.docs<UnionDoc>('unions', { _id: world.union('street') });
       const before = snapshot(world.emulator);
@@ -73,7 +105,11 @@ describe('faults: approval effects, transfer and import under failing database r
         outcomes.completed += 1;
         const [union] = await world.docs<UnionDoc>('unions', { creditCode: demoCreditCode(500 + seed) });
         const roles = await world.docs<RoleDoc>('roles', { unionId: union._id, status: 'active' });
-        assert.deepEqual(roles.map((r) => [r.userId, r.role]), [[reg.account.userId, 'admin']], 'the new union has its admin');
+        assert.deepEqual(
+          roles.map((r) => [r.userId, r.role]),
+          [[reg.account.userId, 'admin']],
+          'the new union has its admin',
+        );
         assert.equal(union.adminCount, 1);
         const [streetAfter] = await world.docs<UnionDoc>('unions', { _id: world.union('street') });
         assert.equal(streetAfter.childCount, streetBefore.childCount + 1);
@@ -82,22 +118,29 @@ describe('faults: approval effects, transfer and import under failing database r
         assert.equal(snapshot(world.emulator), before, `seed ${seed}: a failed approval changed data`);
       }
     }
-    assert.ok(outcomes.completed > 0 && outcomes.untouched > 0, `both outcomes should occur: ${JSON.stringify(outcomes)}`);
+    assert.ok(
+      outcomes.completed > 0 && outcomes.untouched > 0,
+      `both outcomes should occur: ${JSON.stringify(outcomes)}`,
+    );
   });
 
   it('an import job under failing database requests retries inside: the admin sees no error, and every row is written exactly once', async () => {
     const admin = world.as('demo-admin-grassroots');
     const rows: Array<Array<string>> = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称']];
-    for (let i = 0; i < 1500; i++) rows.push([`断${String.fromCodePoint(0x4e00 + i)}`, '', catalogueId(2000 + i), `137${String(30000000 + i)}`, '']);
+    for (let i = 0; i < 1500; i++)
+      rows.push([`断${String.fromCodePoint(0x4e00 + i)}`, '', catalogueId(2000 + i), `137${String(30000000 + i)}`, '']);
     const up = await world.admin.uploadFile({ cloudPath: 'uploads/imports/faults.xlsx', fileContent: xlsxOf(rows) });
     // The count the admin sees (org.detail), which includes member-count shards not folded yet.
-    const shown = async () => (await admin.ok('org', 'detail', { unionId: world.union('grassroots') })).union.memberCount;
+    const shown = async () =>
+      (await admin.ok('org', 'detail', { unionId: world.union('grassroots') })).union.memberCount;
     const before = await shown();
     let jobId = '';
     const refused: string[] = [];
     await faults({ action: 'database.', failRate: 0.05, seed: 7 });
     for (let attempt = 0; attempt < 50; attempt++) {
-      const res = jobId ? await admin.call('importer', 'run', { jobId }) : await admin.call('importer', 'submit', { unionId: world.union('grassroots'), fileId: up.fileID });
+      const res = jobId
+        ? await admin.call('importer', 'run', { jobId })
+        : await admin.call('importer', 'submit', { unionId: world.union('grassroots'), fileId: up.fileID });
       if (!res.ok) {
         refused.push(res.error.message);
         continue;

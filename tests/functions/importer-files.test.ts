@@ -7,7 +7,15 @@ import { requireOrSkip } from '../helpers/system-packages';
 import { grassrootsWorld, uploadImport } from '../helpers/importer';
 import { registerPerson } from '../helpers/api';
 import { catalogueId } from '../helpers/catalogue';
-import { convertWithLibreOffice, flatOds, workbookOf, xlsxFromParts, xlsxOf, zipBomb, type Cell } from '../helpers/files';
+import {
+  convertWithLibreOffice,
+  flatOds,
+  workbookOf,
+  xlsxFromParts,
+  xlsxOf,
+  zipBomb,
+  type Cell,
+} from '../helpers/files';
 
 /**
  * The files admins really have (LibreOffice, WPS, old Excel, CSV from other systems) and what they
@@ -28,9 +36,12 @@ describe('member import: files and typing as admins really have them (through th
   after(() => s.world.close());
 
   const upload = (buf: Buffer, name?: string) => uploadImport(s.world, buf, name);
-  const validate = async (buf: Buffer, name?: string) => s.admin.ok('importer', 'validate', { unionId: s.grassroots, fileId: await upload(buf, name) });
-  const refusal = async (buf: Buffer, name?: string) => s.admin.fails('importer', 'validate', { unionId: s.grassroots, fileId: await upload(buf, name) });
-  const problemsOf = (report: { problems: Array<{ row: number; column: string; message: string }> }) => report.problems.map((p) => `${p.row} ${p.column}:${p.message}`);
+  const validate = async (buf: Buffer, name?: string) =>
+    s.admin.ok('importer', 'validate', { unionId: s.grassroots, fileId: await upload(buf, name) });
+  const refusal = async (buf: Buffer, name?: string) =>
+    s.admin.fails('importer', 'validate', { unionId: s.grassroots, fileId: await upload(buf, name) });
+  const problemsOf = (report: { problems: Array<{ row: number; column: string; message: string }> }) =>
+    report.problems.map((p) => `${p.row} ${p.column}:${p.message}`);
 
   describe('identity: a registered person joins only under their own name', () => {
     it('refuses a row whose name differs from the registered name, masked, and joins no one', async () => {
@@ -38,29 +49,53 @@ describe('member import: files and typing as admins really have them (through th
       const rows: Cell[][] = [HEADER, ['李冒名', '居民身份证', demoResidentId(10), '13900005001', '']];
       const report = await validate(xlsxOf(rows));
       assert.deepEqual([report.valid, report.willAutoJoin], [0, 0]);
-      assert.deepEqual(problemsOf(report), ['2 姓名:该证件号码已由“孙**”实名注册，与本行姓名“李冒名”不一致，未导入；请核对姓名和证件号码']);
+      assert.deepEqual(problemsOf(report), [
+        '2 姓名:该证件号码已由“孙**”实名注册，与本行姓名“李冒名”不一致，未导入；请核对姓名和证件号码',
+      ]);
       const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf(rows)) });
       assert.deepEqual([job.status, job.imported, job.autoJoined, job.skipped], ['done', 0, 0, 1]);
       assert.match(job.rejectedRows[0].message, /已由“孙\*\*”实名注册/);
-      assert.equal((await s.world.as('demo-user').ok('member', 'my', {})).card, null, 'the registered person was not joined');
-      assert.equal((await s.world.docs<MemberDoc>('members', { name: '李冒名' })).length, 0, 'and no not-real-name member was created either');
+      assert.equal(
+        (await s.world.as('demo-user').ok('member', 'my', {})).card,
+        null,
+        'the registered person was not joined',
+      );
+      assert.equal(
+        (await s.world.docs<MemberDoc>('members', { name: '李冒名' })).length,
+        0,
+        'and no not-real-name member was created either',
+      );
     });
 
     it('joins a registered person whose name is typed with different spacing and full-width forms', async () => {
-      await registerPerson(s.world, 'wx-import-identity', { name: '欧阳明', docNumber: catalogueId(101), phone: '13700005002' });
+      await registerPerson(s.world, 'wx-import-identity', {
+        name: '欧阳明',
+        docNumber: catalogueId(101),
+        phone: '13700005002',
+      });
       const rows: Cell[][] = [HEADER, ['欧阳\u3000明', '居民身份证', fullWidth(catalogueId(101)), '13700005002', '']];
       const report = await validate(xlsxOf(rows));
       assert.deepEqual([report.valid, report.willAutoJoin, report.problemCount], [1, 1, 0]);
       const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf(rows)) });
       assert.deepEqual([job.status, job.autoJoined], ['done', 1]);
-      assert.equal((await s.world.as('wx-import-identity').ok('member', 'my', {})).card?.unionName, '广州示例科技有限公司工会委员会');
+      assert.equal(
+        (await s.world.as('wx-import-identity').ok('member', 'my', {})).card?.unionName,
+        '广州示例科技有限公司工会委员会',
+      );
     });
   });
 
   it('a row imported under another name is not claimed when the person registers', async () => {
-    const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf([HEADER, ['错名', '居民身份证', catalogueId(102), '13700005003', '']])) });
+    const job = await s.admin.ok('importer', 'submit', {
+      unionId: s.grassroots,
+      fileId: await upload(xlsxOf([HEADER, ['错名', '居民身份证', catalogueId(102), '13700005003', '']])),
+    });
     assert.equal(job.imported, 1);
-    const reg = await registerPerson(s.world, 'wx-import-other-name', { name: '真名', docNumber: catalogueId(102), phone: '13700005004' });
+    const reg = await registerPerson(s.world, 'wx-import-other-name', {
+      name: '真名',
+      docNumber: catalogueId(102),
+      phone: '13700005004',
+    });
     assert.equal(reg.autoJoined, null);
     assert.equal((await s.world.as('wx-import-other-name').ok('member', 'my', {})).card, null);
   });
@@ -100,19 +135,38 @@ describe('member import: files and typing as admins really have them (through th
     it('reads the sheet with the header, wherever it is, says which, and keeps Excel row numbers under a title row', async () => {
       const book = workbookOf([
         ['汇总', [['2026 年会员汇总'], ['合计', '3']]],
-        ['名单', [['示例科技工会会员名册'], HEADER, ['表头后甲', '', catalogueId(130), '13900007001', ''], ['表头后乙', '', catalogueId(131), '1390000700', '']]],
+        [
+          '名单',
+          [
+            ['示例科技工会会员名册'],
+            HEADER,
+            ['表头后甲', '', catalogueId(130), '13900007001', ''],
+            ['表头后乙', '', catalogueId(131), '1390000700', ''],
+          ],
+        ],
       ]);
       const report = await validate(book);
       assert.equal(report.sheetName, '名单');
       assert.deepEqual(report.notices, ['读取的是工作表“名单”，表头在第 2 行']);
       assert.equal(report.valid, 1);
-      assert.deepEqual(report.problems.map((p) => [p.row, p.column]), [[4, '手机号码']]);
+      assert.deepEqual(
+        report.problems.map((p) => [p.row, p.column]),
+        [[4, '手机号码']],
+      );
     });
 
     it('lists the sheets when none has a header', async () => {
-      const err = await refusal(workbookOf([['汇总', [['合计', '3']]], ['Sheet2', [['张三', '13900007002']]]]));
+      const err = await refusal(
+        workbookOf([
+          ['汇总', [['合计', '3']]],
+          ['Sheet2', [['张三', '13900007002']]],
+        ]),
+      );
       assert.equal(err.field, 'file');
-      assert.equal(err.message, '在工作表“汇总”、“Sheet2”中都没有找到表头行（姓名、证件类型、证件号码、手机号码、单位名称），请把表头放在第 1 行，或使用导入模板');
+      assert.equal(
+        err.message,
+        '在工作表“汇总”、“Sheet2”中都没有找到表头行（姓名、证件类型、证件号码、手机号码、单位名称），请把表头放在第 1 行，或使用导入模板',
+      );
     });
 
     it('names a second sheet with a header, which is not imported', async () => {
@@ -135,11 +189,34 @@ describe('member import: files and typing as admins really have them (through th
         header +
         `<x:row r="2"><x:c r="A2" t="s"><x:v>0</x:v></x:c><x:c r="C2" t="s"><x:v>1</x:v></x:c><x:c r="D2"><x:v>13900008005</x:v></x:c><x:c r="E2" t="s"><x:v>2</x:v></x:c></x:row>` +
         `<x:row r="4">${inline('流式乙')}${inline('')}${inline(catalogueId(145))}${inline('13900008006')}</x:row>`;
-      const strings = ['<r><t>流式</t></r><r><t>甲</t></r><rPh sb="0" eb="2"><t>liushi</t></rPh>', `<t>${catalogueId(144)}</t>`, '<t xml:space="preserve">A&amp;B 公司</t>'];
-      const report = await validate(xlsxFromParts([['隐藏', hidden, true], ['名册', visible]], strings));
+      const strings = [
+        '<r><t>流式</t></r><r><t>甲</t></r><rPh sb="0" eb="2"><t>liushi</t></rPh>',
+        `<t>${catalogueId(144)}</t>`,
+        '<t xml:space="preserve">A&amp;B 公司</t>',
+      ];
+      const report = await validate(
+        xlsxFromParts(
+          [
+            ['隐藏', hidden, true],
+            ['名册', visible],
+          ],
+          strings,
+        ),
+      );
       assert.equal(report.sheetName, '名册');
       assert.deepEqual([report.valid, report.problemCount], [2, 0]);
-      const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxFromParts([['隐藏', hidden, true], ['名册', visible]], strings)) });
+      const job = await s.admin.ok('importer', 'submit', {
+        unionId: s.grassroots,
+        fileId: await upload(
+          xlsxFromParts(
+            [
+              ['隐藏', hidden, true],
+              ['名册', visible],
+            ],
+            strings,
+          ),
+        ),
+      });
       assert.equal(job.imported, 2);
       const list = await s.admin.ok('member', 'list', { unionId: s.grassroots, realName: false, keyword: '流式甲' });
       assert.deepEqual([list.items[0]?.name, list.items[0]?.unitName], ['流式甲', 'A&B 公司']);
@@ -155,24 +232,45 @@ describe('member import: files and typing as admins really have them (through th
       ];
       const report = await validate(xlsxOf(rows));
       assert.deepEqual([report.valid, report.problemCount], [2, 0]);
-      assert.equal(report.notices[1], '已忽略无法识别的列：“序号”、“部门”；只导入姓名、证件类型、证件号码、手机号码、单位名称');
-      const alt = await validate(xlsxOf([['*姓名', '证件号', '手机（必填）'], ['别名丙', catalogueId(142), '13900008003']]));
+      assert.equal(
+        report.notices[1],
+        '已忽略无法识别的列：“序号”、“部门”；只导入姓名、证件类型、证件号码、手机号码、单位名称',
+      );
+      const alt = await validate(
+        xlsxOf([
+          ['*姓名', '证件号', '手机（必填）'],
+          ['别名丙', catalogueId(142), '13900008003'],
+        ]),
+      );
       assert.deepEqual([alt.valid, alt.problemCount], [1, 0]);
     });
   });
 
   describe('CSV', () => {
     const csvText = (rows: string[][]) => rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
-    const csvRows = (seq: number) => [HEADER, [nameOf('逗号', seq), '居民身份证', catalogueId(seq), `1390000${9000 + seq}`, '示例单位']];
+    const csvRows = (seq: number) => [
+      HEADER,
+      [nameOf('逗号', seq), '居民身份证', catalogueId(seq), `1390000${9000 + seq}`, '示例单位'],
+    ];
 
     it('reads UTF-8 without and with a BOM, and GBK as Excel on Chinese Windows saves it', async () => {
       const plain = await validate(Buffer.from(csvText(csvRows(150))), 'members.csv');
-      const bom = await validate(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csvText(csvRows(151)))]), 'members.csv');
+      const bom = await validate(
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csvText(csvRows(151)))]),
+        'members.csv',
+      );
       const gbk = await validate(iconv.encode(csvText(csvRows(152)), 'gbk'), 'members.csv');
       for (const report of [plain, bom, gbk]) assert.deepEqual([report.valid, report.problemCount], [1, 0]);
-      const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(iconv.encode(csvText(csvRows(153)), 'gb18030'), 'members.csv') });
+      const job = await s.admin.ok('importer', 'submit', {
+        unionId: s.grassroots,
+        fileId: await upload(iconv.encode(csvText(csvRows(153)), 'gb18030'), 'members.csv'),
+      });
       assert.equal(job.imported, 1);
-      const list = await s.admin.ok('member', 'list', { unionId: s.grassroots, realName: false, keyword: nameOf('逗号', 153) });
+      const list = await s.admin.ok('member', 'list', {
+        unionId: s.grassroots,
+        realName: false,
+        keyword: nameOf('逗号', 153),
+      });
       assert.equal(list.items[0].unitName, '示例单位', 'the GB18030 text was decoded, not mangled');
     });
   });
@@ -182,13 +280,24 @@ describe('member import: files and typing as admins really have them (through th
       this.timeout(600_000);
       requireOrSkip(this, 'libreoffice-calc-nogui', '/usr/bin/soffice');
     });
-    const lo = (seq: number) => [HEADER, [nameOf('办公', seq), '居民身份证', catalogueId(seq), `1370000${9000 + seq}`, '办公单位'], [nameOf('办公', seq + 1), '居民身份证', catalogueId(seq + 1), `1370000${9001 + seq}`, '']];
+    const lo = (seq: number) => [
+      HEADER,
+      [nameOf('办公', seq), '居民身份证', catalogueId(seq), `1370000${9000 + seq}`, '办公单位'],
+      [nameOf('办公', seq + 1), '居民身份证', catalogueId(seq + 1), `1370000${9001 + seq}`, ''],
+    ];
 
-    for (const [target, seq] of [['xls', 160], ['ods', 170], ['csv', 180]] as const) {
+    for (const [target, seq] of [
+      ['xls', 160],
+      ['ods', 170],
+      ['csv', 180],
+    ] as const) {
       it(`reads a .${target} LibreOffice saved`, async () => {
         const file = convertWithLibreOffice(flatOds(lo(seq)), 'members.fods', target);
         const report = await validate(file, `members.${target}`);
-        assert.deepEqual([report.valid, report.problemCount, report.sheetName], [2, 0, target === 'csv' ? 'Sheet1' : '会员信息']);
+        assert.deepEqual(
+          [report.valid, report.problemCount, report.sheetName],
+          [2, 0, target === 'csv' ? 'Sheet1' : '会员信息'],
+        );
       });
     }
 
@@ -200,7 +309,11 @@ describe('member import: files and typing as admins really have them (through th
     });
 
     it('exports text cells that LibreOffice reads back exactly, with no formula and no added mark, and that re-import as they are', async () => {
-      const rows: Cell[][] = [HEADER, ['导出甲', '居民身份证', catalogueId(195), '13900009195', '-1-1'], ['导出乙', '居民身份证', catalogueId(196), '13900009196', '-（一）车间']];
+      const rows: Cell[][] = [
+        HEADER,
+        ['导出甲', '居民身份证', catalogueId(195), '13900009195', '-1-1'],
+        ['导出乙', '居民身份证', catalogueId(196), '13900009196', '-（一）车间'],
+      ];
       const job = await s.admin.ok('importer', 'submit', { unionId: s.grassroots, fileId: await upload(xlsxOf(rows)) });
       assert.equal(job.imported, 2);
       const exported = await s.admin.ok('member', 'export', { unionId: s.grassroots, realName: false });
@@ -213,7 +326,10 @@ describe('member import: files and typing as admins really have them (through th
       const csv = convertWithLibreOffice(file, 'export.xlsx', 'csv').toString('utf8');
       const line = csv.split(/\r?\n/).find((l) => l.startsWith('导出甲'));
       assert.equal(line?.split(',').slice(0, 5).join(','), `导出甲,居民身份证,${catalogueId(195)},13900009195,-1-1`);
-      assert.ok(csv.includes(',-（一）车间,') && !csv.includes("'"), 'no visible quote added to any cell, brackets kept as typed');
+      assert.ok(
+        csv.includes(',-（一）车间,') && !csv.includes("'"),
+        'no visible quote added to any cell, brackets kept as typed',
+      );
       // Validating the exported file finds the same people already in this union: read back, not refused as malformed.
       const again = await validate(file);
       const mine = again.problems.filter((p) => p.message.startsWith('已是本工会会员'));

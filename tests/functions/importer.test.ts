@@ -23,7 +23,14 @@ function personId(seq: number): string {
 /** A file of `count` different people, named `mark` + a CJK character, from person `firstSeq` on. */
 function peopleFile(mark: string, count: number, firstSeq: number, phonePrefix: string): Cell[][] {
   const rows: Cell[][] = [HEADER];
-  for (let i = 0; i < count; i++) rows.push([`${mark}${String.fromCodePoint(0x4e00 + i)}`, '', personId(firstSeq + i), `${phonePrefix}${String(20000000 + i)}`, '']);
+  for (let i = 0; i < count; i++)
+    rows.push([
+      `${mark}${String.fromCodePoint(0x4e00 + i)}`,
+      '',
+      personId(firstSeq + i),
+      `${phonePrefix}${String(20000000 + i)}`,
+      '',
+    ]);
   return rows;
 }
 
@@ -49,7 +56,10 @@ describe('member import from Excel (through the SDK)', function () {
 
   /** Submits with every database insert from the nth on failing (an outage retries cannot outlast), as a crash at that point would. */
   async function submitDyingAt(nth: number, fileId: string): Promise<void> {
-    await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'PUT', body: JSON.stringify({ action: 'database.insertDocument', failFrom: nth }) });
+    await fetch(`${world.emulator.baseUrl}/_/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ action: 'database.insertDocument', failFrom: nth }),
+    });
     const crashed = await admin.call('importer', 'submit', { unionId: grassroots, fileId });
     const faults = (await (await fetch(`${world.emulator.baseUrl}/_/faults`)).json()) as { failed: number };
     await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });
@@ -59,7 +69,9 @@ describe('member import from Excel (through the SDK)', function () {
   }
 
   async function runningJob(): Promise<ImportJobView> {
-    const running = (await admin.ok('importer', 'jobs', { unionId: grassroots })).jobs.filter((j) => j.status === 'running');
+    const running = (await admin.ok('importer', 'jobs', { unionId: grassroots })).jobs.filter(
+      (j) => j.status === 'running',
+    );
     assert.equal(running.length, 1);
     return running[0];
   }
@@ -74,7 +86,10 @@ describe('member import from Excel (through the SDK)', function () {
     assert.ok(rows.slice(1).every((r) => r[5] === '示例行（导入时自动忽略）'));
     const zip = XLSX.CFB.read(buf, { type: 'buffer' });
     const sheetXml = Buffer.from(XLSX.CFB.find(zip, '/xl/worksheets/sheet1.xml')!.content).toString();
-    assert.match(sheetXml, /<dataValidation type="list"[^>]*sqref="B2:B200001"><formula1>"居民身份证,港澳居民来往内地通行证,[^"]*护照"<\/formula1>/);
+    assert.match(
+      sheetXml,
+      /<dataValidation type="list"[^>]*sqref="B2:B200001"><formula1>"居民身份证,港澳居民来往内地通行证,[^"]*护照"<\/formula1>/,
+    );
     const style = /<col min="3" max="4"[^>]*style="(\d+)"/.exec(sheetXml)?.[1];
     assert.ok(style, 'the ID and phone columns carry a style');
     const styles = Buffer.from(XLSX.CFB.find(zip, '/xl/styles.xml')!.content).toString();
@@ -103,7 +118,10 @@ describe('member import from Excel (through the SDK)', function () {
 
   it('validates as a dry run: every problem with its row, a downloadable report, nothing written', async () => {
     const before = await memberCount();
-    const report = await admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf(fileRows)) });
+    const report = await admin.ok('importer', 'validate', {
+      unionId: grassroots,
+      fileId: await upload(xlsxOf(fileRows)),
+    });
     assert.equal(await memberCount(), before, 'validation writes nothing');
     assert.equal(report.valid, 3);
     assert.equal(report.willAutoJoin, 1);
@@ -121,15 +139,37 @@ describe('member import from Excel (through the SDK)', function () {
     const rows = XLSX.utils.sheet_to_json<string[]>(xlsx.Sheets['校验报告'], { header: 1 });
     assert.deepEqual(rows[0], ['行号', '姓名', '证件类型', '证件号码', '手机号码', '单位名称', '错误原因']);
     assert.equal(rows.length, 9);
-    assert.equal(rows[3][1], "X<1>");
+    assert.equal(rows[3][1], 'X<1>');
   });
 
   it('refuses a missing column before looking at rows, naming the sheet; an unknown column is left out with a notice', async () => {
-    const missing = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf([['姓名', '证件类型', '证件号码'], ['张三', '居民身份证', personId(6)]])) });
-    assert.equal(missing.message, '工作表“会员信息”第 1 行缺少必填列：“手机号码”，请使用导入模板的表头（姓名、证件类型、证件号码、手机号码、单位名称）');
-    const unknown = await admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf([[...HEADER, '工号'], ['张三', '居民身份证', personId(6), '13900001012', '', 'A01']])) });
+    const missing = await admin.fails('importer', 'validate', {
+      unionId: grassroots,
+      fileId: await upload(
+        xlsxOf([
+          ['姓名', '证件类型', '证件号码'],
+          ['张三', '居民身份证', personId(6)],
+        ]),
+      ),
+    });
+    assert.equal(
+      missing.message,
+      '工作表“会员信息”第 1 行缺少必填列：“手机号码”，请使用导入模板的表头（姓名、证件类型、证件号码、手机号码、单位名称）',
+    );
+    const unknown = await admin.ok('importer', 'validate', {
+      unionId: grassroots,
+      fileId: await upload(
+        xlsxOf([
+          [...HEADER, '工号'],
+          ['张三', '居民身份证', personId(6), '13900001012', '', 'A01'],
+        ]),
+      ),
+    });
     assert.deepEqual([unknown.valid, unknown.problemCount], [1, 0]);
-    assert.deepEqual(unknown.notices, ['读取的是工作表“会员信息”，表头在第 1 行', '已忽略无法识别的列：“工号”；只导入姓名、证件类型、证件号码、手机号码、单位名称']);
+    assert.deepEqual(unknown.notices, [
+      '读取的是工作表“会员信息”，表头在第 1 行',
+      '已忽略无法识别的列：“工号”；只导入姓名、证件类型、证件号码、手机号码、单位名称',
+    ]);
   });
 
   it('submits a job: rows become not-real-name members, a registered person joins at once; a re-submit changes nothing', async () => {
@@ -137,11 +177,24 @@ describe('member import from Excel (through the SDK)', function () {
     const job = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId }));
     assert.equal(job.status, 'done');
     // Six rows fail the file checks; the two people already in a union are found and skipped as their chunk is written.
-    assert.deepEqual([job.total, job.imported, job.autoJoined, job.rejected, job.skipped, job.percent], [5, 2, 1, 6, 2, 100]);
-    assert.deepEqual(job.rejectedRows.map((r) => r.row), [3, 4, 5, 6, 7, 8, 9, 12]);
+    assert.deepEqual(
+      [job.total, job.imported, job.autoJoined, job.rejected, job.skipped, job.percent],
+      [5, 2, 1, 6, 2, 100],
+    );
+    assert.deepEqual(
+      job.rejectedRows.map((r) => r.row),
+      [3, 4, 5, 6, 7, 8, 9, 12],
+    );
     assert.match(job.rejectedRows[4].message, /^已是本工会会员/);
-    const final = XLSX.utils.sheet_to_json<string[]>(XLSX.read(Buffer.from(await (await fetch(job.reportUrl)).arrayBuffer())).Sheets['校验报告'], { header: 1 });
-    assert.deepEqual(final.slice(1).map((r) => Number(r[0])), [3, 4, 5, 6, 7, 8, 9, 12], 'the final report lists the skipped rows too');
+    const final = XLSX.utils.sheet_to_json<string[]>(
+      XLSX.read(Buffer.from(await (await fetch(job.reportUrl)).arrayBuffer())).Sheets['校验报告'],
+      { header: 1 },
+    );
+    assert.deepEqual(
+      final.slice(1).map((r) => Number(r[0])),
+      [3, 4, 5, 6, 7, 8, 9, 12],
+      'the final report lists the skipped rows too',
+    );
     assert.match(final[6][6], /^证件号码：已是“五山街道示例产业园工会联合会”的会员/);
     const unregistered = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword: '陈大文' });
     assert.equal(unregistered.items[0].docTypeName, '港澳居民来往内地通行证');
@@ -150,7 +203,10 @@ describe('member import from Excel (through the SDK)', function () {
     assert.equal(card?.unionName, '广州示例科技有限公司工会委员会', 'the registered person joined at import time');
 
     const before = await memberCount();
-    const again = await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(fileRows), 'again.xlsx') });
+    const again = await admin.ok('importer', 'submit', {
+      unionId: grassroots,
+      fileId: await upload(xlsxOf(fileRows), 'again.xlsx'),
+    });
     assert.equal(again.jobId, job.jobId);
     assert.equal(await memberCount(), before);
     const audit = await world.docs<{ action: string }>('auditLogs', { targetId: job.jobId });
@@ -162,7 +218,9 @@ describe('member import from Excel (through the SDK)', function () {
     const [unionBefore] = await world.docs<UnionDoc>('unions', { _id: grassroots });
     // Insert #1 is the job, #2 its audit entry, then chunk 0 goes in batches of 250: #6, its fourth batch, dies.
     await submitDyingAt(6, fileId);
-    const partial = await world.docs<MemberDoc>('members', { name: world.admin.database().RegExp({ regexp: '^续', options: '' }) });
+    const partial = await world.docs<MemberDoc>('members', {
+      name: world.admin.database().RegExp({ regexp: '^续', options: '' }),
+    });
     assert.equal(partial.length, 750, 'the first chunk was cut after three batches');
 
     const resumed = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId }));
@@ -188,7 +246,9 @@ describe('member import from Excel (through the SDK)', function () {
     assert.match(err.message, /文件已被替换，请重新上传文件后提交/);
     assert.equal((await world.docs<MemberDoc>('members', { importJobId: job.jobId })).length, 0);
     // Uploading the original file again and submitting it picks the same job up and finishes it.
-    const again = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) }));
+    const again = await untilDone(
+      await admin.ok('importer', 'submit', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) }),
+    );
     assert.deepEqual([again.jobId, again.status, again.imported], [job.jobId, 'done', 600]);
   });
 
@@ -199,24 +259,38 @@ describe('member import from Excel (through the SDK)', function () {
     await submitDyingAt(3, fileId);
     const job = await runningJob();
     const answers = await Promise.all([1, 2, 3].map(() => admin.call('importer', 'run', { jobId: job.jobId })));
-    assert.ok(answers.every((a) => a.ok), JSON.stringify(answers.filter((a) => !a.ok)));
+    assert.ok(
+      answers.every((a) => a.ok),
+      JSON.stringify(answers.filter((a) => !a.ok)),
+    );
     const done = await untilDone(await admin.ok('importer', 'run', { jobId: job.jobId }));
     const total = CHUNK_ROWS + 300;
     assert.deepEqual([done.status, done.rowsDone, done.imported, done.skipped], ['done', total, total, 0]);
-    assert.equal((await world.admin.database().collection('members').where({ importJobId: job.jobId }).count()).total, total);
+    assert.equal(
+      (await world.admin.database().collection('members').where({ importJobId: job.jobId }).count()).total,
+      total,
+    );
     const [unionAfter] = await world.docs<UnionDoc>('unions', { _id: grassroots });
     assert.equal(unionAfter.memberCount, unionBefore.memberCount + total);
   });
 
   it('an imported person who registers later joins automatically', async () => {
     const { registerPerson } = await import('../helpers/api');
-    const res = await registerPerson(world, 'wx-imported-later', { name: '新甲', docNumber: personId(1), phone: '13900001001' });
+    const res = await registerPerson(world, 'wx-imported-later', {
+      name: '新甲',
+      docNumber: personId(1),
+      phone: '13900001001',
+    });
     assert.equal(res.autoJoined?.unionId, grassroots);
   });
 
   describe('input limits, each with a clear message', () => {
     const cases: Array<[string, () => Buffer, RegExp]> = [
-      ['a file over 20 MB', () => Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(20 * 1024 * 1024 + 10)]), /^文件大小 20\.0 MB，超过 20 MB 上限/],
+      [
+        'a file over 20 MB',
+        () => Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(20 * 1024 * 1024 + 10)]),
+        /^文件大小 20\.0 MB，超过 20 MB 上限/,
+      ],
       ['a zip bomb', () => zipBomb(60 * 1024 * 1024), /压缩比异常|解压后过大/],
       ['a password-protected workbook', passwordProtected, /设置了打开密码/],
       ['an empty sheet', () => xlsxOf([]), /表格是空的/],
@@ -234,14 +308,21 @@ describe('member import from Excel (through the SDK)', function () {
     it('refuses more than 200,000 rows', async () => {
       const rows: Cell[][] = [HEADER];
       for (let i = 0; i < 200_001; i++) rows.push(['甲']);
-      const err = await admin.fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf(rows)) });
+      const err = await admin.fails('importer', 'validate', {
+        unionId: grassroots,
+        fileId: await upload(xlsxOf(rows)),
+      });
       assert.match(err.message, /单次最多导入 200000 行/);
     });
 
     it('refuses import into an above-grassroots union that cannot hold members, and without the right', async () => {
-      const county = await world.as('demo-admin-county').fails('importer', 'validate', { unionId: world.union('county'), fileId: await upload(xlsxOf(fileRows)) });
+      const county = await world
+        .as('demo-admin-county')
+        .fails('importer', 'validate', { unionId: world.union('county'), fileId: await upload(xlsxOf(fileRows)) });
       assert.match(county.message, /不能直接挂接会员/);
-      const other = await world.as('demo-admin-federation').fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf(fileRows)) });
+      const other = await world
+        .as('demo-admin-federation')
+        .fails('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsxOf(fileRows)) });
       assert.equal(other.code, 'PERMISSION_DENIED');
     });
   });
@@ -253,7 +334,11 @@ describe('member import from Excel (through the SDK)', function () {
     });
 
     it('reads an xlsx LibreOffice saved, with text ID cells', async () => {
-      const rows = [HEADER, ['李四', '居民身份证', personId(3000), '13900003000', '外部单位'], ['王五', '台湾居民来往大陆通行证', '12345678', '13900003001', '']];
+      const rows = [
+        HEADER,
+        ['李四', '居民身份证', personId(3000), '13900003000', '外部单位'],
+        ['王五', '台湾居民来往大陆通行证', '12345678', '13900003001', ''],
+      ];
       const xlsx = convertWithLibreOffice(flatOds(rows), 'members.fods', 'xlsx');
       const report = await admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsx) });
       assert.deepEqual([report.valid, report.problemCount], [2, 0]);
@@ -261,13 +346,14 @@ describe('member import from Excel (through the SDK)', function () {
 
     it('catches the IDs that LibreOffice turned into numbers from a CSV', async () => {
       const id = `44010619900101123${residentIdCheckChar('44010619900101123')}`;
-      const csv = Buffer.from(`${HEADER.join(',')}\n赵六,居民身份证,${id.endsWith('X') ? id.slice(0, 17) + '1' : id},13900003002,\n`);
+      const csv = Buffer.from(
+        `${HEADER.join(',')}\n赵六,居民身份证,${id.endsWith('X') ? id.slice(0, 17) + '1' : id},13900003002,\n`,
+      );
       const xlsx = convertWithLibreOffice(csv, 'members.csv', 'xlsx', 'CSV:44,34,76');
       const report = await admin.ok('importer', 'validate', { unionId: grassroots, fileId: await upload(xlsx) });
       assert.equal(report.valid, 0);
       assert.match(report.problems[0].message, /存成了数字/);
     });
-
   });
 
   describe('with a budget smaller than reading the file takes', () => {
@@ -276,7 +362,10 @@ describe('member import from Excel (through the SDK)', function () {
       // The real importer bundle, loaded afresh with IMPORT_BUDGET_MS=0 as a deployer could set it.
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'importer-budget-'));
       fs.mkdirSync(path.join(dir, 'importer'));
-      fs.copyFileSync(path.join(__dirname, '..', '..', 'dist', 'cloudfunctions', 'importer', 'index.js'), path.join(dir, 'importer', 'bundle.js'));
+      fs.copyFileSync(
+        path.join(__dirname, '..', '..', 'dist', 'cloudfunctions', 'importer', 'index.js'),
+        path.join(dir, 'importer', 'bundle.js'),
+      );
       fs.writeFileSync(
         path.join(dir, 'importer', 'index.js'),
         "const before = process.env.IMPORT_BUDGET_MS;\nprocess.env.IMPORT_BUDGET_MS = '0';\nmodule.exports = require('./bundle.js');\nif (before === undefined) delete process.env.IMPORT_BUDGET_MS;\nelse process.env.IMPORT_BUDGET_MS = before;\n",
@@ -287,7 +376,10 @@ describe('member import from Excel (through the SDK)', function () {
 
     it('still moves every call on by one chunk', async () => {
       const admin = tight.as('demo-admin-grassroots');
-      const { fileID } = await tight.admin.uploadFile({ cloudPath: 'uploads/imports/tight.xlsx', fileContent: xlsxOf(peopleFile('慢', CHUNK_ROWS + 10, 100, '136')) });
+      const { fileID } = await tight.admin.uploadFile({
+        cloudPath: 'uploads/imports/tight.xlsx',
+        fileContent: xlsxOf(peopleFile('慢', CHUNK_ROWS + 10, 100, '136')),
+      });
       const first = await admin.ok('importer', 'submit', { unionId: tight.union('grassroots'), fileId: fileID });
       assert.deepEqual([first.status, first.rowsDone, first.percent], ['running', CHUNK_ROWS, 99]);
       const second = await admin.ok('importer', 'run', { jobId: first.jobId });

@@ -16,7 +16,14 @@ describe('npm run check -- --repair (through the SDK)', () => {
   after(() => world.close());
 
   const plant = (unionId: string, inc: Record<string, number>) =>
-    world.emulator.engine.modify({ collection: 'unions', query: { _id: unionId }, data: { $inc: inc }, multi: false, merge: true, upsert: false });
+    world.emulator.engine.modify({
+      collection: 'unions',
+      query: { _id: unionId },
+      data: { $inc: inc },
+      multi: false,
+      merge: true,
+      upsert: false,
+    });
 
   async function drifts() {
     const source = sdkSource(world.emulator.serviceUrl, world.emulator.envId);
@@ -47,7 +54,9 @@ describe('npm run check -- --repair (through the SDK)', () => {
 
     const { repairs, after } = await repairDrifts(world.emulator.serviceUrl, world.emulator.envId);
     assert.deepEqual(after.drifts, []);
-    const said = repairs.map((r) => `${r.check} | ${/\(([^()]+)\)$/.exec(r.target)?.[1]} | ${String(r.from)} → ${String(r.to)}`).sort();
+    const said = repairs
+      .map((r) => `${r.check} | ${/\(([^()]+)\)$/.exec(r.target)?.[1]} | ${String(r.from)} → ${String(r.to)}`)
+      .sort();
     const own = grassroots.memberCount;
     const [province] = await world.docs<UnionDoc>('unions', { _id: world.union('province') });
     const subtree = province.stats?.subtreeRealName ?? 0;
@@ -64,14 +73,32 @@ describe('npm run check -- --repair (through the SDK)', () => {
 
   it(`a member-count repair racing ${PARALLEL} approvals on the same union leaves the count equal to the rows`, async () => {
     const people = insertRegisteredPeople(world.emulator, PARALLEL, 'repair', 50);
-    const sent = await Promise.all(people.map((_, i) => world.as(`repair-openid-${i}`).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('federation'), unitName: '修复测试单位' } })));
+    const sent = await Promise.all(
+      people.map((_, i) =>
+        world.as(`repair-openid-${i}`).ok('review', 'submit', {
+          kind: 'memberJoin',
+          data: { unionId: world.union('federation'), unitName: '修复测试单位' },
+        }),
+      ),
+    );
     plant(world.union('federation'), { memberCount: 7 });
     const [approvals, repaired] = await Promise.all([
-      Promise.all(sent.map((s) => world.as('demo-admin-federation').call('review', 'approve', { id: s.application.id }))),
+      Promise.all(
+        sent.map((s) => world.as('demo-admin-federation').call('review', 'approve', { id: s.application.id })),
+      ),
       repairDrifts(world.emulator.serviceUrl, world.emulator.envId),
     ]);
-    assert.deepEqual(approvals.filter((a) => !a.ok), []);
-    assert.ok(repaired.repairs.some((r) => r.check.startsWith('unions.memberCount (+ counter shards)') && r.target.endsWith(`(${world.union('federation')})`)));
+    assert.deepEqual(
+      approvals.filter((a) => !a.ok),
+      [],
+    );
+    assert.ok(
+      repaired.repairs.some(
+        (r) =>
+          r.check.startsWith('unions.memberCount (+ counter shards)') &&
+          r.target.endsWith(`(${world.union('federation')})`),
+      ),
+    );
     assert.deepEqual(await drifts(), []);
   });
 });

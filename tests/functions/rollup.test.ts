@@ -29,7 +29,9 @@ describe('roll-up member counts per union and subtree', function () {
     const members = await world.docs<MemberDoc>('members', { status: 'active' });
     for (const u of unions) {
       const own = members.filter((m) => m.unionId === u._id);
-      const subtreeIds = new Set(unions.filter((x) => x._id === u._id || x.ancestors.includes(u._id)).map((x) => x._id));
+      const subtreeIds = new Set(
+        unions.filter((x) => x._id === u._id || x.ancestors.includes(u._id)).map((x) => x._id),
+      );
       const sub = members.filter((m) => subtreeIds.has(m.unionId));
       const expected = {
         realName: own.filter((m) => m.realName).length,
@@ -38,7 +40,16 @@ describe('roll-up member counts per union and subtree', function () {
         subtreeNotRealName: sub.filter((m) => !m.realName).length,
       };
       const s = u.stats ?? { realName: 0, notRealName: 0, subtreeRealName: 0, subtreeNotRealName: 0 };
-      assert.deepEqual({ realName: s.realName, notRealName: s.notRealName, subtreeRealName: s.subtreeRealName, subtreeNotRealName: s.subtreeNotRealName }, expected, `roll-ups of ${u.name}`);
+      assert.deepEqual(
+        {
+          realName: s.realName,
+          notRealName: s.notRealName,
+          subtreeRealName: s.subtreeRealName,
+          subtreeNotRealName: s.subtreeNotRealName,
+        },
+        expected,
+        `roll-ups of ${u.name}`,
+      );
     }
   }
 
@@ -51,7 +62,10 @@ describe('roll-up member counts per union and subtree', function () {
     const stats = await world.as('demo-admin-city').ok('org', 'stats', { unionId: world.union('city') });
     assert.equal(stats.self.name, '广州市总工会');
     assert.ok(stats.self.subtreeRealName >= 2);
-    assert.deepEqual(stats.children.map((c) => c.name).sort(), ['广州市天河区总工会', '广州示例集团有限公司工会'].sort());
+    assert.deepEqual(
+      stats.children.map((c) => c.name).sort(),
+      ['广州市天河区总工会', '广州示例集团有限公司工会'].sort(),
+    );
     const denied = await world.as('demo-admin-street').fails('org', 'stats', { unionId: world.union('city') });
     assert.equal(denied.code, 'PERMISSION_DENIED');
   });
@@ -60,10 +74,18 @@ describe('roll-up member counts per union and subtree', function () {
     const before = (await provinceStats()).self;
     const admin = world.as('demo-admin-grassroots');
     const rows: Cell[][] = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称']];
-    for (let i = 0; i < 25; i++) rows.push([`卷${String.fromCodePoint(0x4e00 + i)}`, '', shenzhenId(i), `1371${String(1000000 + i)}`, '']);
-    const upload = await world.admin.uploadFile({ cloudPath: `uploads/imports/rollup-${Date.now()}.xlsx`, fileContent: xlsxOf(rows) });
-    let job: ImportJobView = await admin.ok('importer', 'submit', { unionId: world.union('grassroots'), fileId: upload.fileID });
-    for (let i = 0; job.status !== 'done' && i < 200; i++) job = await admin.ok('importer', 'run', { jobId: job.jobId });
+    for (let i = 0; i < 25; i++)
+      rows.push([`卷${String.fromCodePoint(0x4e00 + i)}`, '', shenzhenId(i), `1371${String(1000000 + i)}`, '']);
+    const upload = await world.admin.uploadFile({
+      cloudPath: `uploads/imports/rollup-${Date.now()}.xlsx`,
+      fileContent: xlsxOf(rows),
+    });
+    let job: ImportJobView = await admin.ok('importer', 'submit', {
+      unionId: world.union('grassroots'),
+      fileId: upload.fileID,
+    });
+    for (let i = 0; job.status !== 'done' && i < 200; i++)
+      job = await admin.ok('importer', 'run', { jobId: job.jobId });
     assert.equal(job.status, 'done');
 
     const afterImport = (await provinceStats()).self;
@@ -71,9 +93,19 @@ describe('roll-up member counts per union and subtree', function () {
     assert.equal(afterImport.subtreeRealName, before.subtreeRealName);
     await assertRollupsMatchRows();
 
-    const imported = (await world.docs<MemberDoc>('members', { unionId: world.union('grassroots'), status: 'active', realName: false })).filter((m) => m.name.startsWith('卷'));
+    const imported = (
+      await world.docs<MemberDoc>('members', { unionId: world.union('grassroots'), status: 'active', realName: false })
+    ).filter((m) => m.name.startsWith('卷'));
     assert.equal(imported.length, 25);
-    const results = await Promise.all(imported.slice(0, 20).map((m) => admin.ok('member', 'remove', { unionId: world.union('grassroots'), memberIds: [m._id], reason: '数据核对后删除' })));
+    const results = await Promise.all(
+      imported.slice(0, 20).map((m) =>
+        admin.ok('member', 'remove', {
+          unionId: world.union('grassroots'),
+          memberIds: [m._id],
+          reason: '数据核对后删除',
+        }),
+      ),
+    );
     assert.ok(results.every((r) => r.results[0].ok));
     const afterRemoval = (await provinceStats()).self;
     assert.equal(afterRemoval.subtreeNotRealName, before.subtreeNotRealName + 5);

@@ -32,7 +32,10 @@ describe('hot reads examine in proportion to their page, not to the province', f
         await db.collection(collection).add(docs);
       },
       async (unionId, inc) => {
-        await db.collection('unions').doc(unionId).update(Object.fromEntries(Object.entries(inc).map(([k, v]) => [k, db.command.inc(v)])));
+        await db
+          .collection('unions')
+          .doc(unionId)
+          .update(Object.fromEntries(Object.entries(inc).map(([k, v]) => [k, db.command.inc(v)])));
       },
     );
   });
@@ -62,7 +65,9 @@ describe('hot reads examine in proportion to their page, not to the province', f
     const many = await examined('searchUnions many', () => user.ok('member', 'searchUnions', { keyword: '科技' }));
     assert.equal(many.result.hits.length, 30);
     assert.ok(many.result.hits.every((h) => `${h.name}${h.unitName}`.includes('科技')));
-    const exact = await examined('searchUnions exact', () => user.ok('member', 'searchUnions', { keyword: '广州示例科技有限公司' }));
+    const exact = await examined('searchUnions exact', () =>
+      user.ok('member', 'searchUnions', { keyword: '广州示例科技有限公司' }),
+    );
     assert.equal(exact.result.hits[0].unitName, '广州示例科技有限公司', 'the exact name comes first');
     const none = await examined('searchUnions none', () => user.ok('member', 'searchUnions', { keyword: ABSENT_NAME }));
     assert.deepEqual(none.result.hits, []);
@@ -76,7 +81,9 @@ describe('hot reads examine in proportion to their page, not to the province', f
     assert.equal(first.result.items.length, 20);
     assert.equal(first.result.total, 501);
     assert.ok(first.result.nextCursor);
-    const second = await examined('directory p2', () => admin.ok('org', 'directory', { ...input, cursor: first.result.nextCursor }));
+    const second = await examined('directory p2', () =>
+      admin.ok('org', 'directory', { ...input, cursor: first.result.nextCursor }),
+    );
     const names = [...first.result.items, ...second.result.items].map((u) => u.name);
     assert.deepEqual(names, [...names].sort(), 'name order continues across the cursor');
     assert.equal(new Set(names).size, 40);
@@ -86,10 +93,18 @@ describe('hot reads examine in proportion to their page, not to the province', f
     const admin = world.as('demo-admin-grassroots');
     const input = { unionId: world.union('grassroots'), realName: false, pageSize: 20 };
     const first = await examined('member.list p1', () => admin.ok('member', 'list', input));
-    const expected = (await world.admin.database().collection('members').where({ unionId: world.union('grassroots'), status: 'active', realName: false }).count()).total;
+    const expected = (
+      await world.admin
+        .database()
+        .collection('members')
+        .where({ unionId: world.union('grassroots'), status: 'active', realName: false })
+        .count()
+    ).total;
     assert.equal(first.result.total, expected);
     assert.ok(expected > 2000);
-    const second = await examined('member.list p2', () => admin.ok('member', 'list', { ...input, cursor: first.result.nextCursor }));
+    const second = await examined('member.list p2', () =>
+      admin.ok('member', 'list', { ...input, cursor: first.result.nextCursor }),
+    );
     const times = [...first.result.items, ...second.result.items].map((m) => m.joinedAt);
     assert.deepEqual(times, [...times].sort().reverse(), 'newest first across the cursor');
     assert.equal(new Set([...first.result.items, ...second.result.items].map((m) => m.id)).size, 40);
@@ -100,22 +115,30 @@ describe('hot reads examine in proportion to their page, not to the province', f
     const first = await examined('listInbox p1', () => admin.ok('review', 'listInbox', { pageSize: 20 }));
     assert.equal(first.result.counts.memberJoin, SIZE.pending);
     assert.equal(first.result.items[0].title, '入会申请 0');
-    const second = await examined('listInbox p2', () => admin.ok('review', 'listInbox', { pageSize: 20, cursor: first.result.nextCursor }));
+    const second = await examined('listInbox p2', () =>
+      admin.ok('review', 'listInbox', { pageSize: 20, cursor: first.result.nextCursor }),
+    );
     assert.equal(second.result.items[0].title, '入会申请 20');
   });
 
   it('操作日志 for the province office and for one union', async () => {
-    const office = await examined('auditLog province', () => world.as('demo-province-office').ok('admin', 'auditLog', { pageSize: 20 }));
+    const office = await examined('auditLog province', () =>
+      world.as('demo-province-office').ok('admin', 'auditLog', { pageSize: 20 }),
+    );
     assert.equal(office.result.items.length, 20);
     const times = office.result.items.map((e) => e.at);
     assert.deepEqual(times, [...times].sort().reverse());
-    const own = await examined('auditLog union', () => world.as('demo-admin-grassroots').ok('admin', 'auditLog', { unionId: world.union('grassroots'), pageSize: 20 }));
+    const own = await examined('auditLog union', () =>
+      world.as('demo-admin-grassroots').ok('admin', 'auditLog', { unionId: world.union('grassroots'), pageSize: 20 }),
+    );
     assert.equal(own.result.items.length, 20);
     assert.equal(own.result.total, SIZE.auditLogs / 5);
   });
 
   it('a bad cursor is refused with what to do next', async () => {
-    const err = await world.as('demo-admin-grassroots').fails('admin', 'auditLog', { unionId: world.union('grassroots'), cursor: 'not-a-cursor' });
+    const err = await world
+      .as('demo-admin-grassroots')
+      .fails('admin', 'auditLog', { unionId: world.union('grassroots'), cursor: 'not-a-cursor' });
     assert.equal(err.code, 'INVALID_INPUT');
     assert.match(err.message, /刷新列表/);
   });

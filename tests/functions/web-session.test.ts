@@ -55,7 +55,9 @@ describe('web sessions through the HTTP-trigger door', function () {
     const stranger = new WebClient(world.emulator);
     const anon = await stranger.call('org', 'myUnions', {});
     assert.equal(anon.status, 401);
-    assert.ok(!anon.body.ok && anon.body.error.code === 'NOT_LOGGED_IN' && anon.body.error.message === '请先登录后台系统');
+    assert.ok(
+      !anon.body.ok && anon.body.error.code === 'NOT_LOGGED_IN' && anon.body.error.message === '请先登录后台系统',
+    );
   });
 
   it('accepts only JSON POSTs (a cross-site form cannot reach an action)', async () => {
@@ -112,7 +114,11 @@ describe('web sessions through the HTTP-trigger door', function () {
     const web = new WebClient(world.emulator);
     await web.login(COUNTY_ADMIN, DEMO_PASSWORD);
     const id = openidOfToken(tokenOf(web));
-    await world.admin.database().collection('bindings').doc(id).update({ lastSeenAt: new Date(Date.now() - 31 * 60_000) });
+    await world.admin
+      .database()
+      .collection('bindings')
+      .doc(id)
+      .update({ lastSeenAt: new Date(Date.now() - 31 * 60_000) });
     const res = await web.call('org', 'myUnions', {});
     assert.equal(res.status, 401);
     assert.ok(!res.body.ok && /超过 30 分钟未操作/.test(res.body.error.message));
@@ -153,7 +159,9 @@ describe('web sessions through the HTTP-trigger door', function () {
   });
 
   it('a mini-program caller sending an HTTP-shaped event stays a WeChat caller', async () => {
-    const res = await world.as('demo-admin-county').raw('org', { path: '/api/org', httpMethod: 'POST', headers: {}, action: 'myUnions', payload: {} });
+    const res = await world
+      .as('demo-admin-county')
+      .raw('org', { path: '/api/org', httpMethod: 'POST', headers: {}, action: 'myUnions', payload: {} });
     assert.ok(res.ok, JSON.stringify(res));
   });
 });
@@ -186,15 +194,26 @@ describe('QR login through the HTTP-trigger door', function () {
 
     const late = await browser.call('account', 'qrLoginStart', {});
     assert.ok(late.body.ok);
-    await world.admin.database().collection('webLogins').doc(late.body.data.qrId).update({ expiresAt: new Date(Date.now() - 1000) });
-    const expired = await world.as('demo-admin-county').fails('account', 'qrLoginConfirm', { code: qrLoginUrl(late.body.data.qrId) });
+    await world.admin
+      .database()
+      .collection('webLogins')
+      .doc(late.body.data.qrId)
+      .update({ expiresAt: new Date(Date.now() - 1000) });
+    const expired = await world
+      .as('demo-admin-county')
+      .fails('account', 'qrLoginConfirm', { code: qrLoginUrl(late.body.data.qrId) });
     assert.match(expired.message, /二维码已过期/);
-    const polled = await browser.call('account', 'qrLoginPoll', { qrId: late.body.data.qrId, pollToken: late.body.data.pollToken });
+    const polled = await browser.call('account', 'qrLoginPoll', {
+      qrId: late.body.data.qrId,
+      pollToken: late.body.data.pollToken,
+    });
     assert.deepEqual(polled.body.ok && polled.body.data, { status: 'expired' });
   });
 
   it('a mini-program caller cannot poll a console code into its own WeChat session', async () => {
-    const err = await world.as('demo-admin-county').fails('account', 'qrLoginPoll', { qrId: '0'.repeat(32), pollToken: 'x'.repeat(32) });
+    const err = await world
+      .as('demo-admin-county')
+      .fails('account', 'qrLoginPoll', { qrId: '0'.repeat(32), pollToken: 'x'.repeat(32) });
     assert.equal(err.code, 'PERMISSION_DENIED');
   });
 });

@@ -12,7 +12,9 @@ export interface DemoWorld {
   union(key: 'province' | 'city' | 'county' | 'street' | 'grassroots' | 'federation' | 'group' | 'groupBranch'): string;
   /** The server's own view of a collection (admin SDK, no user identity). */
   docs<T = Record<string, unknown>>(collection: string, where?: Record<string, unknown>): Promise<T[]>;
-  outbox(kind: 'sms' | 'face' | 'subscribe'): Promise<Array<{ id: string; payload: Record<string, unknown>; state: Record<string, unknown> }>>;
+  outbox(
+    kind: 'sms' | 'face' | 'subscribe',
+  ): Promise<Array<{ id: string; payload: Record<string, unknown>; state: Record<string, unknown> }>>;
   /** What a developer does in the inspector: decide a local face check, for example. */
   patchOutbox(id: string, state: Record<string, unknown>): Promise<void>;
   /** Moves every sent SMS code two minutes into the past, so the 1-a-minute limit lets the next one out. */
@@ -37,15 +39,27 @@ export async function demoWorld(options: EmulatorOptions = {}): Promise<DemoWorl
     },
     async outbox(kind) {
       const res = await fetch(`${emulator.baseUrl}/_/outbox?kind=${kind}`);
-      return ((await res.json()) as { entries: Array<{ id: string; payload: Record<string, unknown>; state: Record<string, unknown> }> }).entries;
+      return (
+        (await res.json()) as {
+          entries: Array<{ id: string; payload: Record<string, unknown>; state: Record<string, unknown> }>;
+        }
+      ).entries;
     },
     async patchOutbox(id, state) {
-      const res = await fetch(`${emulator.baseUrl}/_/outbox/entry/${id}`, { method: 'PATCH', body: JSON.stringify(state), headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${emulator.baseUrl}/_/outbox/entry/${id}`, {
+        method: 'PATCH',
+        body: JSON.stringify(state),
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(res.status, 200);
     },
     async rewindSms() {
       const past = new Date(Date.now() - 120_000);
-      await admin.database().collection('smsCodes').where({ used: admin.database().command.exists(true) }).update({ createdAt: past });
+      await admin
+        .database()
+        .collection('smsCodes')
+        .where({ used: admin.database().command.exists(true) })
+        .update({ createdAt: past });
     },
     admin,
     close: () => emulator.close(),
@@ -60,12 +74,25 @@ export async function lastSmsCode(world: Pick<DemoWorld, 'outbox'>, phone: strin
 }
 
 /** The whole real-name registration as a new WeChat user: face check, SMS, password. */
-export async function registerPerson(world: DemoWorld, openid: string, person: { name: string; docNumber: string; phone: string; password?: string }) {
+export async function registerPerson(
+  world: DemoWorld,
+  openid: string,
+  person: { name: string; docNumber: string; phone: string; password?: string },
+) {
   const me = world.as(openid);
-  const face = await me.ok('account', 'startFace', { name: person.name, docType: 'resident', docNumber: person.docNumber });
+  const face = await me.ok('account', 'startFace', {
+    name: person.name,
+    docType: 'resident',
+    docNumber: person.docNumber,
+  });
   await me.ok('account', 'completeFace', { sessionId: face.sessionId });
   await world.rewindSms();
   await me.ok('account', 'sendSmsCode', { phone: person.phone, purpose: 'register' });
   const smsCode = await lastSmsCode(world, person.phone);
-  return me.ok('account', 'register', { sessionId: face.sessionId, phone: person.phone, smsCode, password: person.password ?? 'Union2026ok' });
+  return me.ok('account', 'register', {
+    sessionId: face.sessionId,
+    phone: person.phone,
+    smsCode,
+    password: person.password ?? 'Union2026ok',
+  });
 }

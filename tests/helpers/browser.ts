@@ -11,6 +11,14 @@ export async function launchChromium(ctx: Mocha.Context): Promise<Browser> {
     // This machine's network is closed: without these Chromium keeps dialling out at every start.
     // playwright gives it a fresh, empty profile of its own.
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -10,7 +10,11 @@ export type Cell = string | number | { num: number };
 
 /** An xlsx the way a careful admin fills the template: every cell text, unless { num } asks for a number. */
 export function xlsxOf(rows: Cell[][], sheetName = '会员信息'): Buffer {
-  const cells = rows.map((r) => r.map((c) => (typeof c === 'object' ? { t: 'n', v: c.num } : typeof c === 'number' ? { t: 'n', v: c } : { t: 's', v: c })));
+  const cells = rows.map((r) =>
+    r.map((c) =>
+      typeof c === 'object' ? { t: 'n', v: c.num } : typeof c === 'number' ? { t: 'n', v: c } : { t: 's', v: c },
+    ),
+  );
   const book = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(cells as unknown as string[][]), sheetName);
   // Shared strings and deflate, as Excel itself saves.
@@ -20,7 +24,8 @@ export function xlsxOf(rows: Cell[][], sheetName = '会员信息'): Buffer {
 /** An xlsx of several sheets, in order, each filled as `xlsxOf` fills one. */
 export function workbookOf(sheets: Array<[string, Cell[][]]>): Buffer {
   const book = XLSX.utils.book_new();
-  for (const [name, rows] of sheets) XLSX.utils.book_append_sheet(book, XLSX.read(xlsxOf(rows, name)).Sheets[name], name);
+  for (const [name, rows] of sheets)
+    XLSX.utils.book_append_sheet(book, XLSX.read(xlsxOf(rows, name)).Sheets[name], name);
   return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', bookSST: true, compression: true }) as Buffer;
 }
 
@@ -72,14 +77,22 @@ export function passwordProtected(): Buffer {
  * Converts a file with LibreOffice (headless), e.g. a flat ODS or CSV into xlsx, xls or ods, or a
  * workbook into CSV (`csv` writes UTF-8, comma-separated).
  */
-export function convertWithLibreOffice(input: Buffer, inputName: string, target: 'xlsx' | 'xls' | 'ods' | 'csv', filterOptions?: string): Buffer {
+export function convertWithLibreOffice(
+  input: Buffer,
+  inputName: string,
+  target: 'xlsx' | 'xls' | 'ods' | 'csv',
+  filterOptions?: string,
+): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lo-'));
   const src = path.join(dir, inputName);
   fs.writeFileSync(src, input);
   const args = ['--headless', '--norestore', `-env:UserInstallation=file://${path.join(dir, 'profile')}`];
   if (filterOptions) args.push(`--infilter=${filterOptions}`);
   const convertTo = target === 'csv' ? 'csv:Text - txt - csv (StarCalc):44,34,76' : target;
-  execFileSync('/usr/bin/soffice', [...args, '--convert-to', convertTo, '--outdir', dir, src], { stdio: 'pipe', timeout: 120_000 });
+  execFileSync('/usr/bin/soffice', [...args, '--convert-to', convertTo, '--outdir', dir, src], {
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
   const out = path.join(dir, `${path.parse(inputName).name}.${target}`);
   const buf = fs.readFileSync(out);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -90,7 +103,10 @@ export function convertWithLibreOffice(input: Buffer, inputName: string, target:
 export function flatOds(rows: string[][]): Buffer {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const body = rows
-    .map((r) => `<table:table-row>${r.map((c) => `<table:table-cell office:value-type="string"><text:p>${esc(c)}</text:p></table:table-cell>`).join('')}</table:table-row>`)
+    .map(
+      (r) =>
+        `<table:table-row>${r.map((c) => `<table:table-cell office:value-type="string"><text:p>${esc(c)}</text:p></table:table-cell>`).join('')}</table:table-row>`,
+    )
     .join('');
   return Buffer.from(
     '<?xml version="1.0" encoding="UTF-8"?>' +
@@ -106,11 +122,18 @@ export function flatOds(rows: string[][]): Buffer {
  */
 export function xlsxFromParts(sheets: Array<[string, string, boolean?]>, strings: string[] = []): Buffer {
   const cfb = XLSX.CFB.utils.cfb_new();
-  const add = (name: string, xml: string) => XLSX.CFB.utils.cfb_add(cfb, name, Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${xml}`));
+  const add = (name: string, xml: string) =>
+    XLSX.CFB.utils.cfb_add(cfb, name, Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n${xml}`));
   const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-  add('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>');
-  add('_rels/.rels', `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`);
+  add(
+    '[Content_Types].xml',
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+  );
+  add(
+    '_rels/.rels',
+    `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+  );
   add(
     'xl/workbook.xml',
     `<x:workbook xmlns:x="${main}" xmlns:r="${rel}"><x:sheets>${sheets.map(([name, , hidden], i) => `<x:sheet name="${name}" sheetId="${i + 1}"${hidden ? ' state="hidden"' : ''} r:id="rId${i + 1}"/>`).join('')}</x:sheets></x:workbook>`,
@@ -119,7 +142,15 @@ export function xlsxFromParts(sheets: Array<[string, string, boolean?]>, strings
     'xl/_rels/workbook.xml.rels',
     `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${rel}/worksheet" Target="/xl/worksheets/sheet${i + 1}.xml"/>`).join('')}<Relationship Id="rIdS" Type="${rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
   );
-  sheets.forEach(([, xml], i) => add(`xl/worksheets/sheet${i + 1}.xml`, `<x:worksheet xmlns:x="${main}"><x:sheetData>${xml}</x:sheetData></x:worksheet>`));
-  add('xl/sharedStrings.xml', `<sst xmlns="${main}" count="${strings.length}">${strings.map((s) => `<si>${s}</si>`).join('')}</sst>`);
+  sheets.forEach(([, xml], i) =>
+    add(
+      `xl/worksheets/sheet${i + 1}.xml`,
+      `<x:worksheet xmlns:x="${main}"><x:sheetData>${xml}</x:sheetData></x:worksheet>`,
+    ),
+  );
+  add(
+    'xl/sharedStrings.xml',
+    `<sst xmlns="${main}" count="${strings.length}">${strings.map((s) => `<si>${s}</si>`).join('')}</sst>`,
+  );
   return Buffer.from(XLSX.CFB.write(cfb, { fileType: 'zip', type: 'buffer', compression: true }) as Buffer);
 }

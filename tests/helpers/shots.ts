@@ -51,16 +51,22 @@ main { display: block; }
 
 /** WXSS → CSS: rpx at a 375 px screen, WeChat tags as the wx-* elements simulate renders. */
 export function wxssToCss(wxss: string): string {
-  const tags = 'page|view|text|button|input|image|textarea|scroll-view|label|navigator|icon|picker|checkbox|radio|switch|slider|swiper|swiper-item|form|rich-text|progress';
+  const tags =
+    'page|view|text|button|input|image|textarea|scroll-view|label|navigator|icon|picker|checkbox|radio|switch|slider|swiper|swiper-item|form|rich-text|progress';
   const rpx = wxss.replace(/(-?\d*\.?\d+)rpx/gi, (_m, n: string) => `${Number(n) / 2}px`);
   // Only selector text (before a "{") is rewritten, never declarations.
   return rpx.replace(/(^|[{}])([^{}@]+)(?=\{)/g, (_m, brace: string, selector: string) => {
-    const rewritten = selector.replace(new RegExp(`(^|[\\s,>+~(])(${tags})(?![-\\w])`, 'g'), (_t, pre: string, tag: string) => `${pre}${tag === 'page' ? 'body' : `wx-${tag}`}`);
+    const rewritten = selector.replace(
+      new RegExp(`(^|[\\s,>+~(])(${tags})(?![-\\w])`, 'g'),
+      (_t, pre: string, tag: string) => `${pre}${tag === 'page' ? 'body' : `wx-${tag}`}`,
+    );
     return brace + rewritten;
   });
 }
 
-type Simulated = { __wxElement?: { _vt?: { attrs: Array<{ name: string; value: unknown }> }; __wxEvents?: Record<string, unknown> } };
+type Simulated = {
+  __wxElement?: { _vt?: { attrs: Array<{ name: string; value: unknown }> }; __wxEvents?: Record<string, unknown> };
+};
 
 /** What a native control shows, which simulate keeps in attributes rather than in the DOM. */
 function showNativeState(original: Element, copy: Element): void {
@@ -74,7 +80,10 @@ function showNativeState(original: Element, copy: Element): void {
     // interactive role, and the page's own tap handlers (TDesign also listens inside tags and icons).
     const events = (el as unknown as Simulated).__wxElement?.__wxEvents ?? {};
     const role = String(attrs.get('aria-role') ?? '');
-    const interactive = tag === 'wx-button' || ['button', 'link', 'tab', 'checkbox', 'radio'].includes(role) || /(^|\s)main--/.test(el.getAttribute('class') ?? '');
+    const interactive =
+      tag === 'wx-button' ||
+      ['button', 'link', 'tab', 'checkbox', 'radio'].includes(role) ||
+      /(^|\s)main--/.test(el.getAttribute('class') ?? '');
     if ((events.tap || events.touchstart) && interactive) target.setAttribute('data-tap', '');
     if (tag === 'wx-input' || tag === 'wx-textarea') {
       const value = String(attrs.get('value') ?? '');
@@ -82,11 +91,16 @@ function showNativeState(original: Element, copy: Element): void {
       if (value) target.textContent = password ? '•'.repeat(value.length) : value;
       else if (attrs.get('placeholder')) target.setAttribute('data-placeholder', String(attrs.get('placeholder')));
     } else if (tag === 'wx-image' && attrs.get('src')) {
-      target.setAttribute('style', `${target.getAttribute('style') ?? ''};background-image:url("${String(attrs.get('src'))}")`);
+      target.setAttribute(
+        'style',
+        `${target.getAttribute('style') ?? ''};background-image:url("${String(attrs.get('src'))}")`,
+      );
       const mode = String(attrs.get('mode') ?? '');
-      if (mode === 'widthFix' || mode === 'aspectFill') target.setAttribute('style', `${target.getAttribute('style')};background-size:cover`);
+      if (mode === 'widthFix' || mode === 'aspectFill')
+        target.setAttribute('style', `${target.getAttribute('style')};background-size:cover`);
     } else if ((tag === 'wx-button' || tag === 'wx-scroll-view') && attrs.size) {
-      for (const name of ['size', 'scroll-x', 'disabled']) if (attrs.has(name) && attrs.get(name) !== false) target.setAttribute(name, '');
+      for (const name of ['size', 'scroll-x', 'disabled'])
+        if (attrs.has(name) && attrs.get(name) !== false) target.setAttribute(name, '');
     } else if ((tag === 'wx-checkbox' || tag === 'wx-radio') && attrs.get('checked')) {
       target.textContent = '✓';
     }
@@ -101,7 +115,10 @@ export function pageHtml(page: PageComponent): string {
   const pageStyle = id ? (document.querySelector(`style#${id}`)?.innerHTML ?? '') : '';
   if (appCss === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const wxss = require('miniprogram-simulate/src/wxss') as { getContent(file: string): string; compile(text: string, opts: { prefix: string }): string };
+    const wxss = require('miniprogram-simulate/src/wxss') as {
+      getContent(file: string): string;
+      compile(text: string, opts: { prefix: string }): string;
+    };
     appCss = wxssToCss(wxss.compile(wxss.getContent(path.join(MP_OUT, 'app.wxss')), { prefix: 'main' }));
   }
   const copy = page.dom.cloneNode(true) as Element;
@@ -118,8 +135,12 @@ export interface LayoutFault {
 /** Faults a person would notice on a 375 px phone, measured by Chromium's layout. */
 export async function layoutFaults(tab: Page): Promise<LayoutFault[]> {
   return tab.evaluate((width: number) => {
-    const faults: Array<{ kind: 'overflow' | 'wrapped-button' | 'clipped-text' | 'broken-label' | 'small-target'; what: string }> = [];
-    const describe = (el: Element) => `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> “${(el.textContent ?? '').trim().slice(0, 30)}”`;
+    const faults: Array<{
+      kind: 'overflow' | 'wrapped-button' | 'clipped-text' | 'broken-label' | 'small-target';
+      what: string;
+    }> = [];
+    const describe = (el: Element) =>
+      `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> “${(el.textContent ?? '').trim().slice(0, 30)}”`;
     const shown = (el: Element) => {
       const s = getComputedStyle(el);
       return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
@@ -145,24 +166,46 @@ export async function layoutFaults(tab: Page): Promise<LayoutFault[]> {
     for (const el of Array.from(document.body.querySelectorAll('*'))) {
       if (!shown(el) || scrolls(el)) continue;
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && (r.right > width + 0.5 || r.left < -0.5)) faults.push({ kind: 'overflow', what: `${describe(el)} spans ${Math.round(r.left)}–${Math.round(r.right)} px` });
+      if (r.width > 0 && (r.right > width + 0.5 || r.left < -0.5))
+        faults.push({
+          kind: 'overflow',
+          what: `${describe(el)} spans ${Math.round(r.left)}–${Math.round(r.right)} px`,
+        });
       const s = getComputedStyle(el);
       const ownText = Array.from(el.childNodes).some((c) => c.nodeType === 3 && (c.textContent ?? '').trim());
-      if (ownText && (s.overflowX === 'hidden' || s.overflow === 'hidden') && s.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1 && !el.tagName.startsWith('WX-INPUT')) {
-        faults.push({ kind: 'clipped-text', what: `${describe(el)} needs ${el.scrollWidth} px, shows ${el.clientWidth} px` });
+      if (
+        ownText &&
+        (s.overflowX === 'hidden' || s.overflow === 'hidden') &&
+        s.textOverflow !== 'ellipsis' &&
+        el.scrollWidth > el.clientWidth + 1 &&
+        !el.tagName.startsWith('WX-INPUT')
+      ) {
+        faults.push({
+          kind: 'clipped-text',
+          what: `${describe(el)} needs ${el.scrollWidth} px, shows ${el.clientWidth} px`,
+        });
       }
       // A short label (a word or two) broken across lines reads as two labels.
-      const label = Array.from(el.childNodes).filter((c) => c.nodeType === 3).map((c) => (c.textContent ?? '').trim()).join('');
-      if (label && [...label].length <= 8 && !/\s/.test(label) && lines(el) > 1) faults.push({ kind: 'broken-label', what: `${describe(el)} breaks across ${lines(el)} lines` });
+      const label = Array.from(el.childNodes)
+        .filter((c) => c.nodeType === 3)
+        .map((c) => (c.textContent ?? '').trim())
+        .join('');
+      if (label && [...label].length <= 8 && !/\s/.test(label) && lines(el) > 1)
+        faults.push({ kind: 'broken-label', what: `${describe(el)} breaks across ${lines(el)} lines` });
     }
     // WeChat's design guide: tap targets at least 44 × 44 px (88rpx).
     for (const t of Array.from(document.querySelectorAll('[data-tap]'))) {
       if (t.parentElement?.closest('[data-tap]')) continue; // the outer element is what the finger hits
       const r = t.getBoundingClientRect();
-      if (shown(t) && (r.height < 43.5 || r.width < 43.5)) faults.push({ kind: 'small-target', what: `${describe(t)} is ${Math.round(r.width)} × ${Math.round(r.height)} px` });
+      if (shown(t) && (r.height < 43.5 || r.width < 43.5))
+        faults.push({
+          kind: 'small-target',
+          what: `${describe(t)} is ${Math.round(r.width)} × ${Math.round(r.height)} px`,
+        });
     }
     for (const b of Array.from(document.querySelectorAll('wx-button'))) {
-      if (shown(b) && lines(b) > 1) faults.push({ kind: 'wrapped-button', what: `${describe(b)} wraps onto ${lines(b)} lines` });
+      if (shown(b) && lines(b) > 1)
+        faults.push({ kind: 'wrapped-button', what: `${describe(b)} wraps onto ${lines(b)} lines` });
     }
     return faults;
   }, VIEWPORT.width);

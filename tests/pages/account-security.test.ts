@@ -23,7 +23,11 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     wxCalls.modalAnswers.push(true);
     await tap(page, '.end');
     await until(page, () => page.querySelectorAll('.session').length === 1, 'one login left');
-    assert.deepEqual(wxCalls.modals[0], { title: '下线设备', content: '该微信将退出您的账号，需重新登录才能使用。确定下线吗？' }, 'the dialog asked first');
+    assert.deepEqual(
+      wxCalls.modals[0],
+      { title: '下线设备', content: '该微信将退出您的账号，需重新登录才能使用。确定下线吗？' },
+      'the dialog asked first',
+    );
     await until(page, () => wxCalls.toasts.some((t) => t.title === '已下线'), 'the toast');
     assert.ok(page.querySelector('.only-me'), 'the empty state says only this device is logged in');
     assert.equal((await world.as('wx-page-dev-b').ok('account', 'me', {})).registered, false);
@@ -38,7 +42,11 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     assert.match(pageText(page), /注销后将删除.*证件号码（加密存储的原文）.*所有微信登录绑定/);
     assert.match(pageText(page), /工会将保留.*仅保留姓名和脱敏证件号码/);
     await tap(page, '#delete');
-    assert.equal(textOf(find(page, '#password')!).includes('请输入当前登录密码'), true, 'an empty password is explained under the field');
+    assert.equal(
+      textOf(find(page, '#password')!).includes('请输入当前登录密码'),
+      true,
+      'an empty password is explained under the field',
+    );
     assert.equal(wxCalls.modals.length, 0, 'nothing is asked before the proof is there');
     await type(page, '#password', 'Wrong12345');
     wxCalls.modalAnswers.push(true);
@@ -48,7 +56,11 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     await type(page, '#password', person.password);
     wxCalls.modalAnswers.push(false);
     await tap(page, '#delete');
-    assert.equal((await world.as('wx-page-delete').ok('account', 'me', {})).registered, true, 'cancelling the confirmation deletes nothing');
+    assert.equal(
+      (await world.as('wx-page-delete').ok('account', 'me', {})).registered,
+      true,
+      'cancelling the confirmation deletes nothing',
+    );
     wxCalls.modalAnswers.push(true);
     await tap(page, '#delete');
     await until(page, () => wxCalls.navigations.some((n) => n.kind === 'reLaunch'), 'back home');
@@ -65,7 +77,12 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     await tap(reg, '#consent-rules');
     await tap(reg, '#consent-sensitive');
     await tap(reg, '#start-face');
-    await until(reg, () => wxCalls.navigations.some((n) => n.kind === 'redirectTo' && n.url.startsWith('/pages/recover/index?sessionId=')), 'sent to recovery');
+    await until(
+      reg,
+      () =>
+        wxCalls.navigations.some((n) => n.kind === 'redirectTo' && n.url.startsWith('/pages/recover/index?sessionId=')),
+      'sent to recovery',
+    );
     const url = wxCalls.navigations.filter((n) => n.kind === 'redirectTo').at(-1)?.url ?? '';
     const page = openPage('pages/recover/index', { sessionId: url.split('sessionId=')[1] });
     await until(page, () => Boolean(page.querySelector('#phone')), 'the new phone step');
@@ -82,13 +99,26 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
   });
 
   it('a built-in account (no password) proves itself for a phone change with a code to its current phone', async () => {
-    const person = { name: '页内置', docType: 'resident' as const, docNumber: demoResidentId(364), phone: '13900000364' };
-    const up = await world.admin.uploadFile({ cloudPath: 'uploads/certificates/page-builtin.png', fileContent: Buffer.from('stamped certificate') });
-    const applied = await world.as('demo-admin-grassroots').ok('review', 'submit', { kind: 'builtinAccount', data: { unionId: world.union('grassroots'), ...person, reason: '姓名含生僻字', certificateFileId: up.fileID } });
+    const person = {
+      name: '页内置',
+      docType: 'resident' as const,
+      docNumber: demoResidentId(364),
+      phone: '13900000364',
+    };
+    const up = await world.admin.uploadFile({
+      cloudPath: 'uploads/certificates/page-builtin.png',
+      fileContent: Buffer.from('stamped certificate'),
+    });
+    const applied = await world.as('demo-admin-grassroots').ok('review', 'submit', {
+      kind: 'builtinAccount',
+      data: { unionId: world.union('grassroots'), ...person, reason: '姓名含生僻字', certificateFileId: up.fileID },
+    });
     await world.as('demo-province-office').ok('review', 'approve', { id: applied.application.id });
     await world.rewindSms();
     await world.as('wx-page-builtin').ok('account', 'sendSmsCode', { phone: person.phone, purpose: 'login' });
-    await world.as('wx-page-builtin').ok('account', 'loginSms', { phone: person.phone, smsCode: await lastSmsCode(world, person.phone) });
+    await world
+      .as('wx-page-builtin')
+      .ok('account', 'loginSms', { phone: person.phone, smsCode: await lastSmsCode(world, person.phone) });
 
     pages.actAs('wx-page-builtin');
     const page = openPage('pages/account/index');
@@ -115,6 +145,9 @@ describe('pages: 账号与安全 — login devices, account deletion, recovery, 
     await until(page, () => page.querySelectorAll('.audit-row').length > 0, 'the log');
     const refused = page.querySelectorAll('.audit-row.refused');
     assert.equal(refused.length, 1);
-    assert.match(refused[0].dom.textContent ?? '', /刘会员（会员）.*已拒绝.*导出会员信息.*对象：广州示例科技有限公司工会委员会.*只有本级工会管理员可以导出/);
+    assert.match(
+      refused[0].dom.textContent ?? '',
+      /刘会员（会员）.*已拒绝.*导出会员信息.*对象：广州示例科技有限公司工会委员会.*只有本级工会管理员可以导出/,
+    );
   });
 });

@@ -4,7 +4,18 @@ import { demoResidentId } from '../../fixtures/demo';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';
-import { answerReason, connectToEmulator, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
+import {
+  answerReason,
+  connectToEmulator,
+  openPage,
+  pageText,
+  tap,
+  texts,
+  type,
+  until,
+  usePageEnvironment,
+  wxCalls,
+} from '../helpers/page';
 
 const tabs = (sel: string) => `${sel} >>> .t-tabs__item`;
 const searchAction = (sel: string) => `${sel} >>> .t-search__search-action`;
@@ -19,7 +30,8 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     link = connectToEmulator(world.emulator);
   });
   beforeEach(() => {
-    wxCalls.uploader = async (cloudPath, content) => (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
+    wxCalls.uploader = async (cloudPath, content) =>
+      (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
   });
   after(() => world.close());
 
@@ -27,10 +39,18 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     link.actAs('demo-admin-federation');
     let page = openPage('admin/inbox/index');
     await until(page, () => pageText(page).includes('暂无待审核的申请'), 'the empty state');
-    const people = [1, 2, 3].map((i) => ({ openid: `wx-inbox-${i}`, name: `审核${'甲乙丙'[i - 1]}`, docNumber: catalogueId(4000 + i), phone: `1370000${4000 + i}` }));
+    const people = [1, 2, 3].map((i) => ({
+      openid: `wx-inbox-${i}`,
+      name: `审核${'甲乙丙'[i - 1]}`,
+      docNumber: catalogueId(4000 + i),
+      phone: `1370000${4000 + i}`,
+    }));
     for (const p of people) {
       await registerPerson(world, p.openid, p);
-      await world.as(p.openid).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('federation'), unitName: '示例产业园' } });
+      await world.as(p.openid).ok('review', 'submit', {
+        kind: 'memberJoin',
+        data: { unionId: world.union('federation'), unitName: '示例产业园' },
+      });
     }
     page = openPage('admin/inbox/index');
     await until(page, () => page.querySelectorAll('.application').length === 3, 'three applications');
@@ -42,18 +62,32 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await until(page, () => page.querySelectorAll('.application').length === 2, 'one approved');
     await tap(page, '.reject');
     await tap(page, '#reason-dialog >>> #reason-confirm');
-    assert.match(texts(page, '#reason-dialog >>> .reason-error')[0] ?? '', /请填写驳回原因/, 'an empty reason is asked for, not sent');
+    assert.match(
+      texts(page, '#reason-dialog >>> .reason-error')[0] ?? '',
+      /请填写驳回原因/,
+      'an empty reason is asked for, not sent',
+    );
     await answerReason(page, '单位名称与实际不符');
     await until(page, () => page.querySelectorAll('.application').length === 1, 'one rejected');
-    const rejected = (await world.as('wx-inbox-2').ok('review', 'listMine', {})).items.concat((await world.as('wx-inbox-1').ok('review', 'listMine', {})).items);
+    const rejected = (await world.as('wx-inbox-2').ok('review', 'listMine', {})).items.concat(
+      (await world.as('wx-inbox-1').ok('review', 'listMine', {})).items,
+    );
     assert.ok(rejected.some((a) => a.rejectReason === '单位名称与实际不符'));
   });
 
   it('inbox: batch approve reports the outcome', async () => {
     for (const i of [5, 6]) {
-      const p = { openid: `wx-batch-${i}`, name: `批量${i === 5 ? '戊' : '己'}`, docNumber: catalogueId(4000 + i), phone: `1370000${4000 + i}` };
+      const p = {
+        openid: `wx-batch-${i}`,
+        name: `批量${i === 5 ? '戊' : '己'}`,
+        docNumber: catalogueId(4000 + i),
+        phone: `1370000${4000 + i}`,
+      };
       await registerPerson(world, p.openid, p);
-      await world.as(p.openid).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
+      await world.as(p.openid).ok('review', 'submit', {
+        kind: 'memberJoin',
+        data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' },
+      });
     }
     link.actAs('demo-admin-grassroots');
     const page = openPage('admin/inbox/index');
@@ -93,7 +127,11 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     assert.equal(texts(page, '.union').length, 1);
     assert.match(texts(page, '.union')[0], /^广州示例科技有限公司工会委员会/);
     await tap(page, tabs('#categories'), 1);
-    await until(page, () => texts(page, '.union').some((t) => t.startsWith('五山街道示例产业园工会联合会')), 'above-grassroots unions');
+    await until(
+      page,
+      () => texts(page, '.union').some((t) => t.startsWith('五山街道示例产业园工会联合会')),
+      'above-grassroots unions',
+    );
     await type(page, '#keyword', '没有这个');
     await tap(page, searchAction('#keyword'));
     await until(page, () => pageText(page).includes('没有符合条件的下级工会'), 'the empty state');
@@ -122,7 +160,10 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await tap(page, '.remove');
     await answerReason(page, '本人离职');
     await until(page, () => wxCalls.toasts.some((t) => t.title === '已移出'), 'removed');
-    assert.ok(wxCalls.modals.some((m) => m.title === '移出会员'), 'confirmed first');
+    assert.ok(
+      wxCalls.modals.some((m) => m.title === '移出会员'),
+      'confirmed first',
+    );
     await tap(page, tabs('#real-name'), 1);
     await type(page, '#keyword', '');
     await tap(page, searchAction('#keyword'));
@@ -130,7 +171,11 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     assert.match(pageText(page), /共 2 人/);
     await tap(page, '#export');
     await until(page, () => wxCalls.documents.length > 0, 'the export opened');
-    assert.deepEqual({ fileType: wxCalls.documents[0].fileType, showMenu: wxCalls.documents[0].showMenu }, { fileType: 'xlsx', showMenu: true }, 'opened as a sheet that can be forwarded');
+    assert.deepEqual(
+      { fileType: wxCalls.documents[0].fileType, showMenu: wxCalls.documents[0].showMenu },
+      { fileType: 'xlsx', showMenu: true },
+      'opened as a sheet that can be forwarded',
+    );
     const book = XLSX.read(Buffer.from(await (await fetch(wxCalls.documents[0].url)).arrayBuffer()));
     assert.equal(XLSX.utils.sheet_to_json<string[]>(book.Sheets['未实名会员'], { header: 1 }).length, 3);
     await tap(page, '.pick', 0);
@@ -149,8 +194,19 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await until(page, () => wxCalls.documents.length > 0, 'the template opened');
     const template = XLSX.read(Buffer.from(await (await fetch(wxCalls.documents[0].url)).arrayBuffer()));
     assert.ok(template.SheetNames.length > 0, 'the template is a workbook');
-    const rows = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称'], ['页导甲', '居民身份证', catalogueId(4100), '13700004100', ''], ['页导乙', '居民身份证', '440106', '13700004101', '']];
-    for (let i = 0; i < 700; i++) rows.push([`页导${String.fromCodePoint(0x4e00 + i)}`, '', catalogueId(4200 + i), `137${String(40000000 + i)}`, '']);
+    const rows = [
+      ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'],
+      ['页导甲', '居民身份证', catalogueId(4100), '13700004100', ''],
+      ['页导乙', '居民身份证', '440106', '13700004101', ''],
+    ];
+    for (let i = 0; i < 700; i++)
+      rows.push([
+        `页导${String.fromCodePoint(0x4e00 + i)}`,
+        '',
+        catalogueId(4200 + i),
+        `137${String(40000000 + i)}`,
+        '',
+      ]);
     wxCalls.pickFiles.push({ name: '会员.xlsx', content: xlsxOf(rows) });
     await tap(page, '#choose');
     await until(page, () => Boolean(page.data.fileId), 'the upload');
@@ -161,7 +217,10 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await tap(page, '#open-report');
     await until(page, () => wxCalls.documents.length > 1, 'the full report opened');
     const report = XLSX.read(Buffer.from(await (await fetch(wxCalls.documents[1].url)).arrayBuffer()));
-    assert.match(JSON.stringify(XLSX.utils.sheet_to_json(report.Sheets[report.SheetNames[0]], { header: 1 })), /错误原因/);
+    assert.match(
+      JSON.stringify(XLSX.utils.sheet_to_json(report.Sheets[report.SheetNames[0]], { header: 1 })),
+      /错误原因/,
+    );
     await tap(page, '#submit');
     await until(page, () => pageText(page).includes('导入完成'), 'the final report', 30_000);
     assert.match(pageText(page), /新增未实名会员 701 人，自动入会 0 人，未导入 1 行/);
@@ -201,7 +260,11 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     wxCalls.modalAnswers.push(true);
     await tap(fed, '.revoke');
     await answerReason(fed, '岗位调整');
-    await until(fed, () => wxCalls.toasts.filter((t) => t.title === '已提交，待上级审核').length === 2, 'the revoke submitted');
+    await until(
+      fed,
+      () => wxCalls.toasts.filter((t) => t.title === '已提交，待上级审核').length === 2,
+      'the revoke submitted',
+    );
     const revokes = await world.as('demo-admin-street').ok('review', 'listInbox', { kind: 'roleRevoke' });
     assert.match(revokes.items[0].title, /撤销管理员：新基管/);
   });

@@ -5,7 +5,9 @@ import { MP_OUT } from '../helpers/page';
 /** The one time formatter the pages use: what the server sends (UTC instants) read in Beijing time. */
 describe('format: Beijing time', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built file, as the pages load it
-  const { beijingTime } = require(path.join(MP_OUT, 'utils', 'format.js')) as { beijingTime(iso: string | undefined, withSeconds?: boolean): string };
+  const { beijingTime } = require(path.join(MP_OUT, 'utils', 'format.js')) as {
+    beijingTime(iso: string | undefined, withSeconds?: boolean): string;
+  };
 
   it('shows the instant the issue saw as 19:51 in Beijing, not 11:51 UTC', () => {
     assert.equal(beijingTime('2026-11-26T11:51:51.492Z'), '2026-11-26 19:51');

@@ -13,10 +13,15 @@ describe('page: help center (pages/help)', () => {
     await settle();
     const questions = texts(page, '.faq-question');
     assert.ok(questions.length >= 37, `expected every FAQ question, got ${questions.length}`);
-    assert.deepEqual(
-      texts(page, '.section-title'),
-      ['注册和登录', '工会组织登记', '会员登记和入会', '会员导入', '会员信息管理', '工会管理员设置', '常见问题'],
-    );
+    assert.deepEqual(texts(page, '.section-title'), [
+      '注册和登录',
+      '工会组织登记',
+      '会员登记和入会',
+      '会员导入',
+      '会员信息管理',
+      '工会管理员设置',
+      '常见问题',
+    ]);
   });
 
   it('covers each numbered question of the specification', () => {

@@ -2,7 +2,21 @@ import assert from 'node:assert/strict';
 import { demoPhone, demoResidentId, DEMO_PASSWORD } from '../../fixtures/demo';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
-import { connectToEmulator, emit, find, findAll, openPage, pageText, tap, textOf, texts, type, until, usePageEnvironment, wxCalls } from '../helpers/page';
+import {
+  connectToEmulator,
+  emit,
+  find,
+  findAll,
+  openPage,
+  pageText,
+  tap,
+  textOf,
+  texts,
+  type,
+  until,
+  usePageEnvironment,
+  wxCalls,
+} from '../helpers/page';
 
 describe('pages: member side, rendered with miniprogram-simulate against the emulator', function () {
   this.timeout(120_000);
@@ -29,7 +43,10 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
     await until(page, () => texts(page, '.union-name')[0] === '广州示例科技有限公司工会委员会', 'the membership card');
     assert.match(pageText(page), /在册/);
     assert.deepEqual(tabs(), ['首页', '我的'], 'a plain member has no 管理 tab');
-    assert.match(String((page.data.membership as { card: { memberQr: string } }).card.memberQr), /^data:image\/png;base64,/);
+    assert.match(
+      String((page.data.membership as { card: { memberQr: string } }).card.memberQr),
+      /^data:image\/png;base64,/,
+    );
     assert.ok(page.querySelector('.qr'), 'the member QR is shown');
 
     link.actAs('demo-admin-grassroots');
@@ -61,7 +78,11 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
     await until(page, () => Boolean(page.querySelector('#phone')), 'the account step');
     await type(page, '#phone', '13700003001');
     await tap(page, '#send-code >>> .sms-code');
-    await until(page, () => wxCalls.toasts.some((t) => t.title.includes('验证码已发送至 137****3001')), 'the code sent');
+    await until(
+      page,
+      () => wxCalls.toasts.some((t) => t.title.includes('验证码已发送至 137****3001')),
+      'the code sent',
+    );
     // The button counts down second by second, then offers to send again.
     const seconds = () => Number(/(\d+) 秒后重发/.exec(textOf(find(page, '#send-code >>> .sms-code')!))?.[1] ?? 0);
     await until(page, () => seconds() > 0, 'the countdown');
@@ -80,7 +101,8 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
 
   it('register (HK/Macao/Taiwan and foreign): document photo, SMS, password, then review', async () => {
     link.actAs('wx-page-hk');
-    wxCalls.uploader = async (cloudPath, content) => (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
+    wxCalls.uploader = async (cloudPath, content) =>
+      (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
     const page = openPage('pages/register/index');
     await tap(page, '#doc-type');
     assert.equal(page.data.docPickerVisible, true, 'the picker opens');
@@ -164,8 +186,14 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
 
   it('an outdated client hears 版本过低 from the server and what to do, as a modal', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const transport = require('../../dist/miniprogram/api/transport.js') as { setTransport(t: (n: string, d: Record<string, unknown>) => Promise<unknown>): void };
-    transport.setTransport(async (name, data) => (await world.emulator.functions.invoke(name, { ...data, clientVersion: '0.1.0' }, { openid: 'demo-member' })).result);
+    const transport = require('../../dist/miniprogram/api/transport.js') as {
+      setTransport(t: (n: string, d: Record<string, unknown>) => Promise<unknown>): void;
+    };
+    transport.setTransport(
+      async (name, data) =>
+        (await world.emulator.functions.invoke(name, { ...data, clientVersion: '0.1.0' }, { openid: 'demo-member' }))
+          .result,
+    );
     try {
       const page = openPage('pages/index/index');
       await until(page, () => wxCalls.modals.some((m) => m.title === '版本过低'), 'the update modal');
@@ -181,13 +209,17 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
     let page = openPage('pages/scan/index', { q: encodeURIComponent(qr.url) });
     await until(page, () => wxCalls.navigations.length > 0, 'the redirect');
     assert.match(wxCalls.navigations[0].url, /^\/pages\/org-register\/index\?code=/);
-    const member = await world.as('demo-admin-grassroots').ok('org', 'qr', { unionId: world.union('grassroots'), purpose: 'member' });
+    const member = await world
+      .as('demo-admin-grassroots')
+      .ok('org', 'qr', { unionId: world.union('grassroots'), purpose: 'member' });
     page = openPage('pages/scan/index');
     wxCalls.scanResults.push(member.url);
     await tap(page, '#scan');
     await until(page, () => wxCalls.navigations.length > 1, 'the second redirect');
     assert.match(wxCalls.navigations[1].url, /^\/pages\/membership\/apply\?code=/);
-    await world.as('demo-admin-grassroots').ok('org', 'regenerateQr', { unionId: world.union('grassroots'), purpose: 'member' });
+    await world
+      .as('demo-admin-grassroots')
+      .ok('org', 'regenerateQr', { unionId: world.union('grassroots'), purpose: 'member' });
     page = openPage('pages/scan/index');
     wxCalls.scanResults.push(member.url);
     await tap(page, '#scan');
@@ -221,7 +253,11 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
     await until(status, () => pageText(status).includes('审核中'), 'the pending state');
     assert.match(pageText(status), /单位名称\s*广州示例科技有限公司/);
     const steps = texts(status, '.app-timeline >>> .timeline-item');
-    assert.match(steps[0], /^提交申请 · 孙注册\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'the timeline shows the submission in Beijing time');
+    assert.match(
+      steps[0],
+      /^提交申请 · 孙注册\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
+      'the timeline shows the submission in Beijing time',
+    );
     assert.match(steps[1], /等待审核/);
     await tap(status, '#call');
     assert.match(wxCalls.phoneCalls[0], /^020-8700\d{4}$/);
@@ -249,7 +285,10 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
     assert.match(pageText(apps), /提交申请 · 刘会员/);
     const mine = await world.as('demo-member').ok('review', 'listMine', {});
     const at = new Date(Date.parse(mine.items[0].history[0].at) + 8 * 3600_000).toISOString();
-    assert.ok(texts(apps, '.app-timeline >>> .timeline-item')[0].endsWith(`${at.slice(0, 10)} ${at.slice(11, 16)}`), 'times are Beijing time (UTC+8)');
+    assert.ok(
+      texts(apps, '.app-timeline >>> .timeline-item')[0].endsWith(`${at.slice(0, 10)} ${at.slice(11, 16)}`),
+      'times are Beijing time (UTC+8)',
+    );
     assert.ok(apps.querySelector('.withdraw'));
   });
 
@@ -285,7 +324,9 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
 
   it('scanning a 会员登记 code opens the application on 会员登记 for that union', async () => {
     link.actAs('demo-user');
-    const qr = await world.as('demo-admin-grassroots').ok('org', 'qr', { unionId: world.union('grassroots'), purpose: 'member' });
+    const qr = await world
+      .as('demo-admin-grassroots')
+      .ok('org', 'qr', { unionId: world.union('grassroots'), purpose: 'member' });
     const page = openPage('pages/membership/apply', { code: encodeURIComponent(qr.url) });
     await until(page, () => Boolean(page.data.fromCode), 'the union from the code');
     assert.equal(page.data.kind, 'memberRegister');

@@ -13,11 +13,22 @@ describe('pages: lists page as the user scrolls', function () {
     world = await demoWorld();
     connectToEmulator(world.emulator).actAs('demo-admin-grassroots');
     const rows: string[][] = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称']];
-    for (let i = 0; i < 45; i++) rows.push([`翻页${String.fromCodePoint(0x4e00 + i)}`, '居民身份证', catalogueId(7000 + i), `137${String(70000000 + i)}`, '']);
+    for (let i = 0; i < 45; i++)
+      rows.push([
+        `翻页${String.fromCodePoint(0x4e00 + i)}`,
+        '居民身份证',
+        catalogueId(7000 + i),
+        `137${String(70000000 + i)}`,
+        '',
+      ]);
     const admin = world.as('demo-admin-grassroots');
-    const { fileID } = await world.admin.uploadFile({ cloudPath: `uploads/imports/paging-${Date.now()}.xlsx`, fileContent: xlsxOf(rows) });
+    const { fileID } = await world.admin.uploadFile({
+      cloudPath: `uploads/imports/paging-${Date.now()}.xlsx`,
+      fileContent: xlsxOf(rows),
+    });
     let job = await admin.ok('importer', 'submit', { unionId: world.union('grassroots'), fileId: fileID });
-    for (let i = 0; job.status !== 'done' && i < 200; i++) job = await admin.ok('importer', 'run', { jobId: job.jobId });
+    for (let i = 0; job.status !== 'done' && i < 200; i++)
+      job = await admin.ok('importer', 'run', { jobId: job.jobId });
     assert.equal(job.imported, 45);
   });
   after(() => world.close());

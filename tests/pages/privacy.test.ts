@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { emit, find, launchApp, MP_OUT, openPage, settle, tap, textOf, usePageEnvironment, wxCalls } from '../helpers/page';
+import {
+  emit,
+  find,
+  launchApp,
+  MP_OUT,
+  openPage,
+  settle,
+  tap,
+  textOf,
+  usePageEnvironment,
+  wxCalls,
+} from '../helpers/page';
 
 const SRC = path.join(__dirname, '..', '..', 'miniprogram');
 
@@ -61,14 +72,25 @@ describe('privacy: consent popup, declarations, sitemap', () => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, e.name);
         if (e.isDirectory() && e.name !== 'miniprogram_npm') walk(full);
-        else if (e.name.endsWith('.ts')) for (const m of fs.readFileSync(full, 'utf8').matchAll(/wx\.(chooseMedia|chooseImage|chooseMessageFile|saveImageToPhotosAlbum|setClipboardData|getClipboardData|scanCode|openDocument|getLocation|chooseLocation)\(/g)) used.add(m[1]);
+        else if (e.name.endsWith('.ts'))
+          for (const m of fs
+            .readFileSync(full, 'utf8')
+            .matchAll(
+              /wx\.(chooseMedia|chooseImage|chooseMessageFile|saveImageToPhotosAlbum|setClipboardData|getClipboardData|scanCode|openDocument|getLocation|chooseLocation)\(/g,
+            ))
+            used.add(m[1]);
       }
     };
     walk(SRC);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built table the pages show
-    const { PRIVACY_DECLARATIONS } = require(path.join(MP_OUT, 'utils', 'privacy.js')) as { PRIVACY_DECLARATIONS: Array<{ api: string }> };
+    const { PRIVACY_DECLARATIONS } = require(path.join(MP_OUT, 'utils', 'privacy.js')) as {
+      PRIVACY_DECLARATIONS: Array<{ api: string }>;
+    };
     const declared = new Set(PRIVACY_DECLARATIONS.map((d) => d.api));
-    assert.deepEqual([...used].filter((api) => !declared.has(api)), []);
+    assert.deepEqual(
+      [...used].filter((api) => !declared.has(api)),
+      [],
+    );
     const page = openPage('pages/legal/index', { doc: 'privacy' });
     await settle();
     assert.equal(page.querySelectorAll('.declaration').length, PRIVACY_DECLARATIONS.length);
@@ -77,9 +99,21 @@ describe('privacy: consent popup, declarations, sitemap', () => {
   });
 
   it('the sitemap keeps admin and account pages out of WeChat search', () => {
-    const sitemap = JSON.parse(fs.readFileSync(path.join(SRC, 'sitemap.json'), 'utf8')) as { rules: Array<{ action: string; page: string }> };
-    const rule = (page: string) => sitemap.rules.find((r) => r.page === page || (r.page.endsWith('/*') && page.startsWith(r.page.slice(0, -1))) || r.page === '*');
-    for (const page of ['admin/inbox/index', 'admin/members/index', 'pages/account/index', 'pages/mine/index', 'pages/manage/index', 'pages/register/index']) {
+    const sitemap = JSON.parse(fs.readFileSync(path.join(SRC, 'sitemap.json'), 'utf8')) as {
+      rules: Array<{ action: string; page: string }>;
+    };
+    const rule = (page: string) =>
+      sitemap.rules.find(
+        (r) => r.page === page || (r.page.endsWith('/*') && page.startsWith(r.page.slice(0, -1))) || r.page === '*',
+      );
+    for (const page of [
+      'admin/inbox/index',
+      'admin/members/index',
+      'pages/account/index',
+      'pages/mine/index',
+      'pages/manage/index',
+      'pages/register/index',
+    ]) {
       assert.equal(rule(page)?.action, 'disallow', `${page} must not be indexed`);
     }
     assert.equal(rule('pages/help/index')?.action, 'allow');

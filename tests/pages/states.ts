@@ -6,7 +6,17 @@
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import { catalogueId } from '../helpers/catalogue';
 import { registerPerson, type DemoWorld } from '../helpers/api';
-import { connectToEmulator, find, findAll, openPage, tap, type, until, wxCalls, type PageComponent } from '../helpers/page';
+import {
+  connectToEmulator,
+  find,
+  findAll,
+  openPage,
+  tap,
+  type,
+  until,
+  wxCalls,
+  type PageComponent,
+} from '../helpers/page';
 
 export interface PageState {
   /** File name of the picture: page-state. */
@@ -29,7 +39,10 @@ let orgCode = '';
 /** A registered person waiting on a 会员入会 application to the demo grassroots union. */
 async function pendingApplicant(world: DemoWorld, openid: string, name: string, seq: number): Promise<void> {
   await registerPerson(world, openid, { name, docNumber: catalogueId(seq), phone: `1370000${seq}` });
-  await world.as(openid).ok('review', 'submit', { kind: 'memberJoin', data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' } });
+  await world.as(openid).ok('review', 'submit', {
+    kind: 'memberJoin',
+    data: { unionId: world.union('grassroots'), unitName: '广州示例科技有限公司' },
+  });
 }
 /** Types a name and an ID number, gives the consents asked for, and starts the (local) face check. */
 async function passFaceCheck(page: PageComponent, name: string, seq: number, consents: string[]): Promise<void> {
@@ -44,7 +57,8 @@ function dialogSettled(page: PageComponent): boolean {
   const popup = find(page, '#t-dialog >>> .class');
   return !popup || (popup.data.transitionClass === '' && (Boolean(popup.data.visible) || !popup.data.realVisible));
 }
-const quiet = (page: PageComponent) => until(page, () => !page.data.busy && dialogSettled(page), 'the page to finish loading');
+const quiet = (page: PageComponent) =>
+  until(page, () => !page.data.busy && dialogSettled(page), 'the page to finish loading');
 
 export const PAGE_STATES: PageState[] = [
   { name: 'home-stranger', page: 'pages/index/index', as: 'wx-shot-stranger' },
@@ -54,7 +68,12 @@ export const PAGE_STATES: PageState[] = [
   { name: 'manage-member', page: 'pages/manage/index', as: 'demo-member' },
   { name: 'mine-member', page: 'pages/mine/index', as: 'demo-member' },
   { name: 'mine-stranger', page: 'pages/mine/index', as: 'wx-shot-stranger' },
-  { name: 'tabbar-admin', page: 'custom-tab-bar/index', as: 'demo-admin-grassroots', prepare: async () => void wxCalls.storage.set('tabbar.showAdmin', true) },
+  {
+    name: 'tabbar-admin',
+    page: 'custom-tab-bar/index',
+    as: 'demo-admin-grassroots',
+    prepare: async () => void wxCalls.storage.set('tabbar.showAdmin', true),
+  },
   { name: 'legal-privacy', page: 'pages/legal/index', query: { doc: 'privacy' } },
   { name: 'home-loading', page: 'pages/index/index', as: 'demo-member', network: 'hang' },
   { name: 'home-error', page: 'pages/index/index', as: 'demo-member', network: 'fail' },
@@ -73,7 +92,16 @@ export const PAGE_STATES: PageState[] = [
   { name: 'account', page: 'pages/account/index', as: 'demo-member' },
   { name: 'account-stranger', page: 'pages/account/index', as: 'wx-shot-stranger' },
   { name: 'account-phone', page: 'pages/account/index', as: 'demo-member', act: (p) => tap(p, '#open-phone') },
-  { name: 'org-register', page: 'pages/org-register/index', as: 'demo-user', prepare: async (world) => void (orgCode = (await world.as('demo-admin-street').ok('org', 'qr', { unionId: world.union('street'), purpose: 'org' })).url), query: () => ({ code: encodeURIComponent(orgCode) }) },
+  {
+    name: 'org-register',
+    page: 'pages/org-register/index',
+    as: 'demo-user',
+    prepare: async (world) =>
+      void (orgCode = (
+        await world.as('demo-admin-street').ok('org', 'qr', { unionId: world.union('street'), purpose: 'org' })
+      ).url),
+    query: () => ({ code: encodeURIComponent(orgCode) }),
+  },
   { name: 'scan', page: 'pages/scan/index', as: 'demo-user' },
   {
     name: 'apply-search',
@@ -121,7 +149,12 @@ export const PAGE_STATES: PageState[] = [
   { name: 'admin-unions', page: 'admin/unions/index', as: 'demo-admin-federation' },
   { name: 'admin-unions-grassroots', page: 'admin/unions/index', as: 'demo-admin-grassroots' },
   { name: 'admin-directory', page: 'admin/directory/index', as: 'demo-admin-street' },
-  { name: 'admin-directory-city', page: 'admin/directory/index', as: 'demo-admin-city', act: (p) => tap(p, '#categories >>> .t-tabs__item', 1) },
+  {
+    name: 'admin-directory-city',
+    page: 'admin/directory/index',
+    as: 'demo-admin-city',
+    act: (p) => tap(p, '#categories >>> .t-tabs__item', 1),
+  },
   { name: 'admin-unions-province', page: 'admin/unions/index', as: 'demo-admin-province' },
   { name: 'manage-office', page: 'pages/manage/index', as: 'demo-province-office' },
   { name: 'admin-members', page: 'admin/members/index', as: 'demo-admin-grassroots' },
@@ -134,15 +167,37 @@ export const PAGE_STATES: PageState[] = [
     page: 'pages/account/sessions',
     as: 'wx-shot-sessions',
     prepare: async (world) => {
-      await registerPerson(world, 'wx-shot-sessions', { name: '图示丁', docNumber: catalogueId(6004), phone: '13700006004', password: 'Shots2026ok' });
-      await world.as('wx-shot-sessions-b').ok('account', 'loginPassword', { phone: '13700006004', password: 'Shots2026ok' });
+      await registerPerson(world, 'wx-shot-sessions', {
+        name: '图示丁',
+        docNumber: catalogueId(6004),
+        phone: '13700006004',
+        password: 'Shots2026ok',
+      });
+      await world
+        .as('wx-shot-sessions-b')
+        .ok('account', 'loginPassword', { phone: '13700006004', password: 'Shots2026ok' });
     },
   },
   { name: 'account-sessions-only-me', page: 'pages/account/sessions', as: 'demo-member' },
-  { name: 'account-sessions-confirm', page: 'pages/account/sessions', as: 'wx-shot-sessions', act: leaveDialogOpen('.end') },
+  {
+    name: 'account-sessions-confirm',
+    page: 'pages/account/sessions',
+    as: 'wx-shot-sessions',
+    act: leaveDialogOpen('.end'),
+  },
   { name: 'account-delete', page: 'pages/account/delete', as: 'demo-member' },
-  { name: 'account-delete-wrong', page: 'pages/account/delete', as: 'demo-member', act: async (p) => (await type(p, '#password', 'Wrong12345'), tap(p, '#delete')) },
-  { name: 'account-delete-confirm', page: 'pages/account/delete', as: 'demo-member', act: async (p) => (await type(p, '#password', 'Wrong12345'), leaveDialogOpen('#delete')(p)) },
+  {
+    name: 'account-delete-wrong',
+    page: 'pages/account/delete',
+    as: 'demo-member',
+    act: async (p) => (await type(p, '#password', 'Wrong12345'), tap(p, '#delete')),
+  },
+  {
+    name: 'account-delete-confirm',
+    page: 'pages/account/delete',
+    as: 'demo-member',
+    act: async (p) => (await type(p, '#password', 'Wrong12345'), leaveDialogOpen('#delete')(p)),
+  },
   { name: 'account-delete-loading', page: 'pages/account/delete', as: 'demo-member', network: 'hang' },
   { name: 'recover-identity', page: 'pages/recover/index', as: 'wx-shot-recover' },
   {
@@ -154,13 +209,45 @@ export const PAGE_STATES: PageState[] = [
       await until(p, () => Boolean(p.querySelector('#go-register')), 'the unregistered state');
     },
   },
-  { name: 'recover-phone', page: 'pages/recover/index', as: 'wx-shot-recover', query: { sessionId: 'face-session-for-the-picture' } },
-  { name: 'admin-audit', page: 'admin/audit/index', as: 'demo-admin-grassroots', prepare: async (world) => void (await world.as('demo-member').fails('member', 'export', { unionId: world.union('grassroots'), realName: false })) },
+  {
+    name: 'recover-phone',
+    page: 'pages/recover/index',
+    as: 'wx-shot-recover',
+    query: { sessionId: 'face-session-for-the-picture' },
+  },
+  {
+    name: 'admin-audit',
+    page: 'admin/audit/index',
+    as: 'demo-admin-grassroots',
+    prepare: async (world) =>
+      void (await world
+        .as('demo-member')
+        .fails('member', 'export', { unionId: world.union('grassroots'), realName: false })),
+  },
   { name: 'admin-audit-empty', page: 'admin/audit/index', as: 'demo-admin-federation' },
   { name: 'admin-audit-error', page: 'admin/audit/index', as: 'demo-admin-grassroots', network: 'fail' },
-  { name: 'web-login', page: 'pages/web-login/index', as: 'demo-admin-county', prepare: consoleLoginCode, query: () => ({ code: encodeURIComponent(loginCode) }) },
-  { name: 'web-login-done', page: 'pages/web-login/index', as: 'demo-admin-county', prepare: consoleLoginCode, query: () => ({ code: encodeURIComponent(loginCode) }), act: (p) => tap(p, '#confirm') },
-  { name: 'web-login-used', page: 'pages/web-login/index', as: 'demo-admin-county', query: () => ({ code: encodeURIComponent(loginCode) }), act: (p) => tap(p, '#confirm') },
+  {
+    name: 'web-login',
+    page: 'pages/web-login/index',
+    as: 'demo-admin-county',
+    prepare: consoleLoginCode,
+    query: () => ({ code: encodeURIComponent(loginCode) }),
+  },
+  {
+    name: 'web-login-done',
+    page: 'pages/web-login/index',
+    as: 'demo-admin-county',
+    prepare: consoleLoginCode,
+    query: () => ({ code: encodeURIComponent(loginCode) }),
+    act: (p) => tap(p, '#confirm'),
+  },
+  {
+    name: 'web-login-used',
+    page: 'pages/web-login/index',
+    as: 'demo-admin-county',
+    query: () => ({ code: encodeURIComponent(loginCode) }),
+    act: (p) => tap(p, '#confirm'),
+  },
 ];
 
 /** Taps what opens a confirmation and leaves the t-dialog on screen for the picture. */
@@ -181,9 +268,15 @@ async function consoleLoginCode(world: DemoWorld): Promise<void> {
 }
 
 /** Opens each state in turn and hands the settled page to `visit`. */
-export async function walkStates(world: DemoWorld, visit: (state: PageState, page: PageComponent) => Promise<void>, only?: (s: PageState) => boolean): Promise<void> {
+export async function walkStates(
+  world: DemoWorld,
+  visit: (state: PageState, page: PageComponent) => Promise<void>,
+  only?: (s: PageState) => boolean,
+): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const transport = require('../../dist/miniprogram/api/transport.js') as { setTransport(t: (n: string, d: Record<string, unknown>) => Promise<unknown>): void };
+  const transport = require('../../dist/miniprogram/api/transport.js') as {
+    setTransport(t: (n: string, d: Record<string, unknown>) => Promise<unknown>): void;
+  };
   for (const state of PAGE_STATES.filter(only ?? (() => true))) {
     const link = connectToEmulator(world.emulator);
     link.actAs(state.as);

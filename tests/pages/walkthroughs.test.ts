@@ -3,7 +3,19 @@ import { demoCreditCode } from '../../fixtures/demo';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, lastSmsCode, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';
-import { connectToEmulator, findAll, openPage, pageText, tap, texts, type, until, usePageEnvironment, wxCalls, type PageComponent } from '../helpers/page';
+import {
+  connectToEmulator,
+  findAll,
+  openPage,
+  pageText,
+  tap,
+  texts,
+  type,
+  until,
+  usePageEnvironment,
+  wxCalls,
+  type PageComponent,
+} from '../helpers/page';
 
 /** Whole journeys through the pages, each on a fresh emulator, as the people in the spec take them. */
 describe('walk-throughs, page by page', function () {
@@ -14,11 +26,17 @@ describe('walk-throughs, page by page', function () {
   beforeEach(async () => {
     world = await demoWorld();
     link = connectToEmulator(world.emulator);
-    wxCalls.uploader = async (cloudPath, content) => (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
+    wxCalls.uploader = async (cloudPath, content) =>
+      (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
   });
   afterEach(() => world.close());
 
-  async function registerThroughPage(openid: string, name: string, docNumber: string, phone: string): Promise<PageComponent> {
+  async function registerThroughPage(
+    openid: string,
+    name: string,
+    docNumber: string,
+    phone: string,
+  ): Promise<PageComponent> {
     link.actAs(openid);
     const page = openPage('pages/register/index');
     await type(page, '#name', name);
@@ -72,7 +90,13 @@ describe('walk-throughs, page by page', function () {
     link.actAs('demo-admin-grassroots');
     const imp = openPage('admin/import/index');
     await until(imp, () => Boolean(imp.data.unionId), 'the union');
-    wxCalls.pickFiles.push({ name: 'members.xlsx', content: xlsxOf([['姓名', '证件类型', '证件号码', '手机号码', '单位名称'], ['走查乙', '居民身份证', catalogueId(5002), '13700005002', '广州示例科技有限公司']]) });
+    wxCalls.pickFiles.push({
+      name: 'members.xlsx',
+      content: xlsxOf([
+        ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'],
+        ['走查乙', '居民身份证', catalogueId(5002), '13700005002', '广州示例科技有限公司'],
+      ]),
+    });
     await tap(imp, '#choose');
     await until(imp, () => Boolean(imp.data.fileId), 'the upload');
     await tap(imp, '#validate');
@@ -143,7 +167,11 @@ describe('walk-throughs, page by page', function () {
     await tap(transfer, `#union-picker >>> #hit-${target}`);
     await type(transfer, '#unitName', '广州示例集团有限公司');
     await tap(transfer, '#submit');
-    await until(transfer, () => wxCalls.navigations.some((n) => n.url === '/pages/membership/status'), 'the status page');
+    await until(
+      transfer,
+      () => wxCalls.navigations.some((n) => n.url === '/pages/membership/status'),
+      'the status page',
+    );
 
     await approveFirst('demo-admin-group', 'memberTransfer');
 

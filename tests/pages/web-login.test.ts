@@ -22,7 +22,11 @@ describe('pages: web-login — confirming a back office login from WeChat', func
     const scan = openPage('pages/scan/index');
     wxCalls.scanResults.push(code);
     await tap(scan, '#scan');
-    await until(scan, () => wxCalls.navigations.some((n) => n.url.startsWith('/pages/web-login/index?')), 'the confirmation page');
+    await until(
+      scan,
+      () => wxCalls.navigations.some((n) => n.url.startsWith('/pages/web-login/index?')),
+      'the confirmation page',
+    );
     const url = wxCalls.navigations.filter((n) => n.url.startsWith('/pages/web-login/index?')).at(-1)?.url ?? '';
     return Object.fromEntries(new URLSearchParams(url.split('?')[1]));
   }
@@ -45,26 +49,45 @@ describe('pages: web-login — confirming a back office login from WeChat', func
 
     const again = openPage('pages/web-login/index', { code: encodeURIComponent(pc.code) });
     await tap(again, '#confirm');
-    await until(again, () => pageText(again).includes('该二维码已被使用，请在电脑上刷新二维码'), 'the used code explained');
+    await until(
+      again,
+      () => pageText(again).includes('该二维码已被使用，请在电脑上刷新二维码'),
+      'the used code explained',
+    );
     assert.match(pageText(again), /无法登录/);
     assert.ok(!find(again, '#confirm'), 'a used code offers no confirm button');
-    assert.ok(wxCalls.toasts.some((t) => t.title === '该二维码已被使用，请在电脑上刷新二维码'), 'the toast says it too');
+    assert.ok(
+      wxCalls.toasts.some((t) => t.title === '该二维码已被使用，请在电脑上刷新二维码'),
+      'the toast says it too',
+    );
   });
 
   it('an expired code, a member without a role, and a missing code each say what to do', async () => {
     pages.actAs('demo-admin-county');
     const late = await consoleCode();
-    await pages.world.admin.database().collection('webLogins').doc(late.qrId).update({ expiresAt: new Date(Date.now() - 1000) });
+    await pages.world.admin
+      .database()
+      .collection('webLogins')
+      .doc(late.qrId)
+      .update({ expiresAt: new Date(Date.now() - 1000) });
     const expired = openPage('pages/web-login/index', await scanned(late.code));
     await tap(expired, '#confirm');
-    await until(expired, () => pageText(expired).includes('二维码已过期，请在电脑上点击“刷新二维码”后重新扫码'), 'the expired code explained');
+    await until(
+      expired,
+      () => pageText(expired).includes('二维码已过期，请在电脑上点击“刷新二维码”后重新扫码'),
+      'the expired code explained',
+    );
     assert.ok(!find(expired, '#confirm'));
 
     pages.actAs('demo-member');
     const pc = await consoleCode();
     const member = openPage('pages/web-login/index', await scanned(pc.code));
     await tap(member, '#confirm');
-    await until(member, () => pageText(member).includes('您不是任何工会的管理员或操作员，无法登录后台系统'), 'no role explained');
+    await until(
+      member,
+      () => pageText(member).includes('您不是任何工会的管理员或操作员，无法登录后台系统'),
+      'no role explained',
+    );
     const poll = await pc.browser.call('account', 'qrLoginPoll', { qrId: pc.qrId, pollToken: pc.pollToken });
     assert.deepEqual(poll.body.ok && poll.body.data, { status: 'waiting' }, 'the console stays logged out');
 

@@ -19,12 +19,18 @@ export { DELETION_STATEMENT };
  * - membership rows stay in the union's register, anonymised to the name and the masked ID.
  * The ID's unique index goes with the user document, so the same person can register again later.
  */
-export async function deleteAccount({ proof }: { proof: OwnerProof }, ctx: HandlerContext): Promise<{ deleted: true; withdrawn: number }> {
+export async function deleteAccount(
+  { proof }: { proof: OwnerProof },
+  ctx: HandlerContext,
+): Promise<{ deleted: true; withdrawn: number }> {
   const actor = await requireActor(ctx);
   const user = actor.user;
   const roles = await activeRoles(user._id);
   if (roles.length) {
-    throw new AppError('CONFLICT', '您仍担任工会管理员或操作员，请先由上级工会撤销您的职务（或移交管理员）后再注销账号');
+    throw new AppError(
+      'CONFLICT',
+      '您仍担任工会管理员或操作员，请先由上级工会撤销您的职务（或移交管理员）后再注销账号',
+    );
   }
   await proveOwner(user, proof, ctx);
 
@@ -49,28 +55,42 @@ export async function deleteAccount({ proof }: { proof: OwnerProof }, ctx: Handl
     for (const m of rows) {
       const row = await txGet<MemberDoc>(tx, 'members', m._id);
       if (!row || row.userId !== user._id) continue;
-      await tx.collection('members').doc(m._id).update({
-        userId: null,
-        doc: { cipher: '', index: '', masked: row.doc.masked },
-        docIndex: '',
-        phone: null,
-        phoneIndex: null,
-        accountDeletedAt: now,
-        updatedAt: now,
-        version: row.version + 1,
-      });
+      await tx
+        .collection('members')
+        .doc(m._id)
+        .update({
+          userId: null,
+          doc: { cipher: '', index: '', masked: row.doc.masked },
+          docIndex: '',
+          phone: null,
+          phoneIndex: null,
+          accountDeletedAt: now,
+          updatedAt: now,
+          version: row.version + 1,
+        });
     }
     for (const b of bindings) await tx.collection('bindings').doc(b._id).remove();
     await tx.collection('users').doc(user._id).remove();
     await auditInTx(
       tx,
-      { actorUserId: user._id, actorName: user.name, action: 'account:delete', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { proof: proof.method, withdrawn, membershipRows: rows.length } },
+      {
+        actorUserId: user._id,
+        actorName: user.name,
+        action: 'account:delete',
+        targetType: 'user',
+        targetId: user._id,
+        unionId: PLATFORM_SCOPE,
+        detail: { proof: proof.method, withdrawn, membershipRows: rows.length },
+      },
       ctx,
     );
   });
   // Derived records keyed by the person; outside the transaction because they are found by query.
   await db().collection('faceSessions').where({ docIndex: user.docIndex }).remove();
-  await db().collection('faceSessions').where({ openid: cmd().in(bindings.map((b) => b._id).concat(ctx.caller.openid)) }).remove();
+  await db()
+    .collection('faceSessions')
+    .where({ openid: cmd().in(bindings.map((b) => b._id).concat(ctx.caller.openid)) })
+    .remove();
   await db().collection('smsCodes').where({ phoneIndex: user.phoneIndex }).remove();
   return { deleted: true, withdrawn };
 }

@@ -49,12 +49,33 @@ function accountLines(p: AccountPayload) {
   ];
 }
 
-async function createAccount(tx: Tx, p: AccountPayload, verifiedBy: UserDoc['verifiedBy'], reviewerId: string, appId: string, ctx: HandlerContext): Promise<UserDoc> {
+async function createAccount(
+  tx: Tx,
+  p: AccountPayload,
+  verifiedBy: UserDoc['verifiedBy'],
+  reviewerId: string,
+  appId: string,
+  ctx: HandlerContext,
+): Promise<UserDoc> {
   // Deterministic id: a retried effect cannot create a second account; the unique indexes guard the rest.
-  const user = newUser({ name: p.name, docType: p.docType, doc: p.doc, phone: p.phone, passwordHash: p.passwordHash, verifiedBy }, `usr${appId.slice(0, 24)}`);
+  const user = newUser(
+    { name: p.name, docType: p.docType, doc: p.doc, phone: p.phone, passwordHash: p.passwordHash, verifiedBy },
+    `usr${appId.slice(0, 24)}`,
+  );
   if (await txGet(tx, 'users', user._id)) throw new AppError('ALREADY_PROCESSED');
   await tx.collection('users').add(user);
-  await auditInTx(tx, { actorUserId: reviewerId, action: `account:create:${verifiedBy}`, targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { via: appId } }, ctx);
+  await auditInTx(
+    tx,
+    {
+      actorUserId: reviewerId,
+      action: `account:create:${verifiedBy}`,
+      targetType: 'user',
+      targetId: user._id,
+      unionId: PLATFORM_SCOPE,
+      detail: { via: appId },
+    },
+    ctx,
+  );
   return user;
 }
 
@@ -69,7 +90,8 @@ async function recoveryTarget(docIndex: string, name: string, phone: string): Pr
     if (await userByPhone(phone)) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
     return null;
   }
-  if (existing.name !== name) throw new AppError('INVALID_INPUT', '姓名与该证件已注册的账号不一致，请核对证明材料', 'name');
+  if (existing.name !== name)
+    throw new AppError('INVALID_INPUT', '姓名与该证件已注册的账号不一致，请核对证明材料', 'name');
   const owner = await userByPhone(phone);
   if (owner && owner._id !== existing._id) throw new AppError('DUPLICATE', PHONE_TAKEN, 'phone');
   return existing;
@@ -100,13 +122,24 @@ export const builtinAccount = defineKind({
     }
     const doc = sealIdentity(validateDocument(input.docType, input.docNumber));
     const recover = await recoveryTarget(doc.index, input.name, input.phone);
-    const payload: AccountPayload = { name: input.name, docType: input.docType, doc, phone: sealPhone(input.phone), passwordHash: null, ...(recover ? { recoverUserId: recover._id } : {}) };
+    const payload: AccountPayload = {
+      name: input.name,
+      docType: input.docType,
+      doc,
+      phone: sealPhone(input.phone),
+      passwordHash: null,
+      ...(recover ? { recoverUserId: recover._id } : {}),
+    };
     return {
       reviewerUnionId: PLATFORM_SCOPE,
       unionId: union._id,
       payload: { ...payload, reason: input.reason, unionName: union.name },
       title: `${recover ? '账号找回（内置账号）' : '内置账号申请'}：${input.name}（${union.name}）`,
-      lines: [...accountLines(payload), { label: '申请工会', value: union.name }, { label: '申请原因', value: input.reason }],
+      lines: [
+        ...accountLines(payload),
+        { label: '申请工会', value: union.name },
+        { label: '申请原因', value: input.reason },
+      ],
       attachments: [input.certificateFileId],
       locks: [{ key: `account-doc:${doc.index}`, message: '该证件已有待审核的账号申请，请勿重复提交' }],
     };
@@ -118,10 +151,28 @@ export const builtinAccount = defineKind({
       return;
     }
     const user = await txGet<UserDoc>(tx, 'users', p.recoverUserId);
-    if (!user || user.docIndex !== p.doc.index) throw new AppError('CONFLICT', '该账号已注销或已变更，请驳回后重新申请');
-    await raiseEpochInTx(tx, user, null, { phone: p.phone, phoneIndex: p.phone.index, failedLogins: 0, lockedUntil: null });
+    if (!user || user.docIndex !== p.doc.index)
+      throw new AppError('CONFLICT', '该账号已注销或已变更，请驳回后重新申请');
+    await raiseEpochInTx(tx, user, null, {
+      phone: p.phone,
+      phoneIndex: p.phone.index,
+      failedLogins: 0,
+      lockedUntil: null,
+    });
     await movePhone(tx, user, p.phone, new Date());
-    await auditInTx(tx, { actorUserId: reviewer.user._id, actorName: reviewer.user.name, action: 'account:recover', targetType: 'user', targetId: user._id, unionId: PLATFORM_SCOPE, detail: { to: p.phone.masked, via: app._id } }, ctx);
+    await auditInTx(
+      tx,
+      {
+        actorUserId: reviewer.user._id,
+        actorName: reviewer.user.name,
+        action: 'account:recover',
+        targetType: 'user',
+        targetId: user._id,
+        unionId: PLATFORM_SCOPE,
+        detail: { to: p.phone.masked, via: app._id },
+      },
+      ctx,
+    );
   },
   async afterApprove(app, ctx) {
     const p = app.payload;
@@ -141,7 +192,10 @@ export const documentAccount = defineKind({
   allowUnregistered: true,
   form: object({
     name: nameField,
-    docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES.filter((t) => t !== 'resident')),
+    docType: oneOf<DocumentType>(
+      '证件类型',
+      DOCUMENT_TYPES.filter((t) => t !== 'resident'),
+    ),
     docNumber: str({ label: '证件号码', max: 30 }),
     phone: phoneField,
     smsCode: str({ label: '短信验证码', max: 6 }),
@@ -153,7 +207,13 @@ export const documentAccount = defineKind({
     const doc = sealIdentity(validateDocument(input.docType, input.docNumber));
     await checkFree(doc.index, input.phone);
     await consumeSmsCode(input.phone, 'register', input.smsCode);
-    const payload: AccountPayload = { name: input.name, docType: input.docType, doc, phone: sealPhone(input.phone), passwordHash: await hashPassword(input.password) };
+    const payload: AccountPayload = {
+      name: input.name,
+      docType: input.docType,
+      doc,
+      phone: sealPhone(input.phone),
+      passwordHash: await hashPassword(input.password),
+    };
     return {
       reviewerUnionId: PLATFORM_SCOPE,
       unionId: null,
@@ -168,7 +228,11 @@ export const documentAccount = defineKind({
   async effect(tx, app, reviewer, ctx) {
     const user = await createAccount(tx, app.payload, 'document', reviewer.user._id, app._id, ctx);
     const bound = await txGet(tx, 'bindings', app.applicantOpenid);
-    if (!bound) await tx.collection('bindings').doc(app.applicantOpenid).set(bindingDoc(user, '', 'document'));
+    if (!bound)
+      await tx
+        .collection('bindings')
+        .doc(app.applicantOpenid)
+        .set(bindingDoc(user, '', 'document'));
   },
   async afterApprove(app, ctx) {
     await afterAccountCreated(`usr${app._id.slice(0, 24)}`, ctx);

@@ -14,7 +14,14 @@ export type { SmsPurpose };
  * money and can harass a stranger, so one WeChat (caller) also gets at most 5 codes an hour and 10 a
  * day across all phones, and the whole platform at most `SMS_GLOBAL_PER_MINUTE` a minute.
  */
-export const SMS_LIMITS = { perDay: 10, intervalSeconds: 60, validSeconds: 300, maxAttempts: 5, callerPerHour: 5, callerPerDay: 10 };
+export const SMS_LIMITS = {
+  perDay: 10,
+  intervalSeconds: 60,
+  validSeconds: 300,
+  maxAttempts: 5,
+  callerPerHour: 5,
+  callerPerDay: 10,
+};
 
 interface SmsCodeDoc {
   _id: string;
@@ -40,23 +47,38 @@ function startOfChinaDay(now: Date): Date {
 
 /** The per-caller and global limits, taken as atomic slots after the per-phone checks pass. */
 async function takeSendSlots(openid: string): Promise<void> {
-  await requireSlot({ key: `sms:caller-hour:${openid}`, limit: SMS_LIMITS.callerPerHour, seconds: 3600 }, `当前微信获取验证码过于频繁（每小时最多 ${SMS_LIMITS.callerPerHour} 条），请 1 小时后再试`);
-  await requireSlot({ key: `sms:caller-day:${openid}`, limit: SMS_LIMITS.callerPerDay, ...CHINA_DAY }, `当前微信今日获取验证码已达 ${SMS_LIMITS.callerPerDay} 条，请明天再试`);
+  await requireSlot(
+    { key: `sms:caller-hour:${openid}`, limit: SMS_LIMITS.callerPerHour, seconds: 3600 },
+    `当前微信获取验证码过于频繁（每小时最多 ${SMS_LIMITS.callerPerHour} 条），请 1 小时后再试`,
+  );
+  await requireSlot(
+    { key: `sms:caller-day:${openid}`, limit: SMS_LIMITS.callerPerDay, ...CHINA_DAY },
+    `当前微信今日获取验证码已达 ${SMS_LIMITS.callerPerDay} 条，请明天再试`,
+  );
   await requireSlot({ key: 'sms:global', limit: smsGlobalPerMinute(), seconds: 60 }, '短信发送繁忙，请 1 分钟后再试');
 }
 
-export async function issueSmsCode(phone: string, purpose: SmsPurpose, openid: string): Promise<{ resendAfter: number }> {
+export async function issueSmsCode(
+  phone: string,
+  purpose: SmsPurpose,
+  openid: string,
+): Promise<{ resendAfter: number }> {
   const phoneIndex = blindIndex('phone', phone);
   const now = new Date();
   const coll = db().collection('smsCodes');
-  const recent = await coll.where({ phoneIndex, createdAt: cmd().gte(startOfChinaDay(now)) }).orderBy('createdAt', 'desc').limit(SMS_LIMITS.perDay).get();
+  const recent = await coll
+    .where({ phoneIndex, createdAt: cmd().gte(startOfChinaDay(now)) })
+    .orderBy('createdAt', 'desc')
+    .limit(SMS_LIMITS.perDay)
+    .get();
   const sent = recent.data as SmsCodeDoc[];
   const last = sent[0];
   if (last) {
     const wait = SMS_LIMITS.intervalSeconds - Math.floor((now.getTime() - new Date(last.createdAt).getTime()) / 1000);
     if (wait > 0) throw new AppError('RATE_LIMITED', `验证码已发送，请 ${wait} 秒后再获取`);
   }
-  if (sent.length >= SMS_LIMITS.perDay) throw new AppError('RATE_LIMITED', `该手机号今日获取验证码已达 ${SMS_LIMITS.perDay} 次，请明天再试`);
+  if (sent.length >= SMS_LIMITS.perDay)
+    throw new AppError('RATE_LIMITED', `该手机号今日获取验证码已达 ${SMS_LIMITS.perDay} 次，请明天再试`);
   await takeSendSlots(openid);
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const doc: SmsCodeDoc = {
@@ -84,15 +106,23 @@ export async function issueSmsCode(phone: string, purpose: SmsPurpose, openid: s
  * Consumes the code if it is right. Every guess first takes one of the 5 tries with a guarded $inc,
  * so parallel guesses get 5 evaluations per code, never one per request.
  */
-export async function consumeSmsCode(phone: string, purpose: SmsPurpose, code: string, field = 'smsCode'): Promise<void> {
+export async function consumeSmsCode(
+  phone: string,
+  purpose: SmsPurpose,
+  code: string,
+  field = 'smsCode',
+): Promise<void> {
   const phoneIndex = blindIndex('phone', phone);
   const _ = cmd();
   const coll = db().collection('smsCodes');
   const res = await coll.where({ phoneIndex, purpose, used: false }).orderBy('createdAt', 'desc').limit(1).get();
   const doc = (res.data as SmsCodeDoc[])[0];
-  if (!doc || new Date(doc.expiresAt).getTime() < Date.now()) throw new AppError('SMS_CODE_INVALID', '验证码已过期或未获取，请重新获取验证码', field);
+  if (!doc || new Date(doc.expiresAt).getTime() < Date.now())
+    throw new AppError('SMS_CODE_INVALID', '验证码已过期或未获取，请重新获取验证码', field);
   const tooMany = new AppError('SMS_CODE_INVALID', '验证码错误次数过多，请重新获取验证码', field);
-  const taken = await coll.where({ _id: doc._id, used: false, attempts: _.lt(SMS_LIMITS.maxAttempts) }).updateAndReturn({ attempts: _.inc(1) });
+  const taken = await coll
+    .where({ _id: doc._id, used: false, attempts: _.lt(SMS_LIMITS.maxAttempts) })
+    .updateAndReturn({ attempts: _.inc(1) });
   if (Number(taken.updated) !== 1) {
     const now = (await coll.doc(doc._id).get()).data[0] as SmsCodeDoc | undefined;
     throw now?.used ? new AppError('SMS_CODE_INVALID', '验证码已使用，请重新获取验证码', field) : tooMany;

@@ -11,12 +11,15 @@ export function creditCodeCheckChar(first17: string): string {
 }
 
 export function validateCreditCode(raw: unknown, field = 'creditCode'): string {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new AppError('INVALID_INPUT', '请填写统一社会信用代码', field);
+  if (typeof raw !== 'string' || raw.trim() === '')
+    throw new AppError('INVALID_INPUT', '请填写统一社会信用代码', field);
   const code = raw.trim().toUpperCase();
-  if (code.length !== 18) throw new AppError('INVALID_INPUT', `统一社会信用代码应为 18 位，当前为 ${code.length} 位`, field);
+  if (code.length !== 18)
+    throw new AppError('INVALID_INPUT', `统一社会信用代码应为 18 位，当前为 ${code.length} 位`, field);
   if (![...code].every((c) => CHARS.includes(c))) {
     throw new AppError('INVALID_INPUT', '统一社会信用代码只能包含数字和大写字母（不含 I、O、Z、S、V）', field);
   }
-  if (creditCodeCheckChar(code.slice(0, 17)) !== code[17]) throw new AppError('INVALID_INPUT', '统一社会信用代码校验位不正确，请核对最后一位', field);
+  if (creditCodeCheckChar(code.slice(0, 17)) !== code[17])
+    throw new AppError('INVALID_INPUT', '统一社会信用代码校验位不正确，请核对最后一位', field);
   return code;
 }

@@ -16,8 +16,38 @@ export interface ValidDocument {
 
 // GB/T 2260 province-level codes that appear on resident IDs.
 const PROVINCES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
 ]);
 const RESIDENCE_PERMIT_PREFIXES = ['810000', '820000', '830000'];
 
@@ -43,7 +73,10 @@ function checkGb11643(value: string, label: string): void {
   const y = Number(value.slice(6, 10));
   const m = Number(value.slice(10, 12));
   const d = Number(value.slice(12, 14));
-  if (!isRealDate(y, m, d)) invalid(`${label}中的出生日期 ${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)} 不存在或不合理，请核对`);
+  if (!isRealDate(y, m, d))
+    invalid(
+      `${label}中的出生日期 ${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)} 不存在或不合理，请核对`,
+    );
   if (residentIdCheckChar(value.slice(0, 17)) !== value[17]) invalid(`${label}校验位不正确，请核对最后一位`);
 }
 
@@ -66,9 +99,11 @@ function residencePermit(value: string): void {
 }
 
 function hkMacaoPermit(value: string): void {
-  if (value.length !== 9 && value.length !== 11) invalid(`港澳居民来往内地通行证号码应为 9 位或 11 位，当前为 ${value.length} 位`);
+  if (value.length !== 9 && value.length !== 11)
+    invalid(`港澳居民来往内地通行证号码应为 9 位或 11 位，当前为 ${value.length} 位`);
   if (!/^[HM]/.test(value)) invalid('港澳居民来往内地通行证号码应以 H（香港）或 M（澳门）开头');
-  if (!/^[HM]\d{8}(\d{2})?$/.test(value)) invalid('港澳居民来往内地通行证号码格式不正确：字母 H 或 M 后应为 8 位或 10 位数字');
+  if (!/^[HM]\d{8}(\d{2})?$/.test(value))
+    invalid('港澳居民来往内地通行证号码格式不正确：字母 H 或 M 后应为 8 位或 10 位数字');
 }
 
 function taiwanPermit(value: string): void {

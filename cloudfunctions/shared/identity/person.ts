@@ -12,7 +12,8 @@ export function normaliseName(raw: string): string {
 }
 
 export function validateName(raw: unknown, field = 'name'): string {
-  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw new AppError('INVALID_INPUT', '请填写姓名', field);
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
+    throw new AppError('INVALID_INPUT', '请填写姓名', field);
   if (typeof raw !== 'string') throw new AppError('INVALID_INPUT', '姓名应为文字', field);
   if (!raw.isWellFormed()) throw new AppError('INVALID_INPUT', '姓名含有无法识别的字符，请重新输入', field);
   const name = normaliseName(raw);
@@ -21,15 +22,21 @@ export function validateName(raw: unknown, field = 'name'): string {
   if (!NAME_CHARS.test(name) || !/\p{L}/u.test(name)) {
     throw new AppError('INVALID_INPUT', '姓名只能包含汉字（含生僻字）、字母和分隔符“·”，请按证件填写', field);
   }
-  if (/^[·' .-]|[·' .-]$|··/.test(name)) throw new AppError('INVALID_INPUT', '分隔符“·”不能在姓名开头、结尾或连续出现', field);
+  if (/^[·' .-]|[·' .-]$|··/.test(name))
+    throw new AppError('INVALID_INPUT', '分隔符“·”不能在姓名开头、结尾或连续出现', field);
   return name;
 }
 
 export function validatePhone(raw: unknown, field = 'phone'): string {
-  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) throw new AppError('INVALID_INPUT', '请填写手机号码', field);
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === ''))
+    throw new AppError('INVALID_INPUT', '请填写手机号码', field);
   if (typeof raw !== 'string') throw new AppError('INVALID_INPUT', '手机号码应为文字', field);
-  const phone = raw.trim().replace(/[\s-]/g, '').replace(/^\+?86/, '');
-  if (!/^1[3-9]\d{9}$/.test(phone)) throw new AppError('INVALID_INPUT', '手机号码应为 11 位数字并以 1 开头，请核对', field);
+  const phone = raw
+    .trim()
+    .replace(/[\s-]/g, '')
+    .replace(/^\+?86/, '');
+  if (!/^1[3-9]\d{9}$/.test(phone))
+    throw new AppError('INVALID_INPUT', '手机号码应为 11 位数字并以 1 开头，请核对', field);
   return phone;
 }
 

@@ -7,7 +7,14 @@ import type { HandlerContext } from '../handler';
 import { sealer } from '../security/seal';
 import { KEPT_PROBLEMS, writeReport } from './report';
 import { retriedTransaction, retrying } from './retry';
-import { checkFile, heldProblem, identityProblem, lookupHolders, type CheckedRow, type RowProblem } from './validate-rows';
+import {
+  checkFile,
+  heldProblem,
+  identityProblem,
+  lookupHolders,
+  type CheckedRow,
+  type RowProblem,
+} from './validate-rows';
 import { rollupMembers } from '../org/rollup';
 
 /**
@@ -72,7 +79,13 @@ function memberIdFor(jobId: string, row: number): string {
   return `mi${jobId.slice(0, 16)}r${row}`;
 }
 
-function memberOf(job: ImportJobDoc, r: CheckedRow, docIndex: string, now: Date, seal: ReturnType<typeof sealer>): MemberDoc {
+function memberOf(
+  job: ImportJobDoc,
+  r: CheckedRow,
+  docIndex: string,
+  now: Date,
+  seal: ReturnType<typeof sealer>,
+): MemberDoc {
   const phone = seal.phone(r.phone);
   const doc = seal.identity(r.doc, docIndex);
   return {
@@ -101,7 +114,12 @@ function memberOf(job: ImportJobDoc, r: CheckedRow, docIndex: string, now: Date,
  * rows were skipped is the file read once more, for those rows and the file's problems.
  */
 async function finalReport(job: ImportJobDoc, bytes: Buffer, lastSkipped: RowProblem[]): Promise<string | null> {
-  const markers = await findMany<ChunkMarker>('importChunks', { jobId: job._id, chunk: cmd().lt(job.chunks - 1) }, job.chunks, ['skipped']);
+  const markers = await findMany<ChunkMarker>(
+    'importChunks',
+    { jobId: job._id, chunk: cmd().lt(job.chunks - 1) },
+    job.chunks,
+    ['skipped'],
+  );
   const skipped = [...markers.flatMap((m) => m.skipped), ...lastSkipped];
   if (skipped.length === 0) return job.reportFileId;
   const file = await checkFile(bytes, job.defaultUnitName, new Set(skipped.map((p) => p.row)));
@@ -129,10 +147,22 @@ interface ChunkPlan {
 /** Reads who among the chunk's people is already a member or registered, and seals the rest. Writes nothing. */
 export async function planChunk(job: ImportJobDoc, chunk: number, rows: CheckedRow[]): Promise<ChunkPlan | null> {
   // Both reads go out at once, ahead of the previous chunk's inserts.
-  const [marker, { standings, unionNames }] = await Promise.all([findById('importChunks', markerId(job._id, chunk)), lookupHolders(rows, job.unionId)]);
+  const [marker, { standings, unionNames }] = await Promise.all([
+    findById('importChunks', markerId(job._id, chunk)),
+    lookupHolders(rows, job.unionId),
+  ]);
   if (marker) return null;
   const now = new Date();
-  const plan: ChunkPlan = { chunk, rows: rows.length, toInsert: [], now, toJoin: [], skipped: [], imported: 0, autoJoined: 0 };
+  const plan: ChunkPlan = {
+    chunk,
+    rows: rows.length,
+    toInsert: [],
+    now,
+    toJoin: [],
+    skipped: [],
+    imported: 0,
+    autoJoined: 0,
+  };
   const seal = sealer();
   rows.forEach((r, i) => {
     const { docIndex, holder, userId, userName } = standings[i];
@@ -166,7 +196,12 @@ async function insertBatch(batch: MemberDoc[]): Promise<[number, number]> {
       break;
     } catch (err) {
       if (!isDuplicate(err) || attempt >= 5) throw err;
-      const present = await findMany<MemberDoc>('members', { _id: cmd().in(pending.map((m) => m._id)) }, pending.length, ['_id', 'realName']);
+      const present = await findMany<MemberDoc>(
+        'members',
+        { _id: cmd().in(pending.map((m) => m._id)) },
+        pending.length,
+        ['_id', 'realName'],
+      );
       const ids = new Set(present.map((m) => m._id));
       joined += present.filter((m) => m.realName).length;
       pending = pending.filter((m) => !ids.has(m._id));
@@ -179,22 +214,35 @@ async function insertBatch(batch: MemberDoc[]): Promise<[number, number]> {
  * Already registered: joined at import time, on the real-name list (spec §三.3 step 3), and only
  * when the row names the person (checked again here, against the user as this transaction reads it).
  */
-async function joinRegistered(row: CheckedRow, member: MemberDoc, userId: string, now: Date): Promise<RowProblem | null> {
+async function joinRegistered(
+  row: CheckedRow,
+  member: MemberDoc,
+  userId: string,
+  now: Date,
+): Promise<RowProblem | null> {
   return retriedTransaction(async (tx) => {
     const u = await txGet<UserDoc>(tx, 'users', userId);
     if (!u) return { row: row.row, column: '证件号码', message: '该人员的注册信息已不存在，请核对后重新导入' };
     const mismatch = identityProblem(row, u.name);
     if (mismatch) return mismatch;
-    if (u.activeMemberId && u.activeMemberId !== member._id) return { row: row.row, column: '证件号码', message: '本人已加入其他工会，如需转入本工会请由本人办理会籍转移' };
+    if (u.activeMemberId && u.activeMemberId !== member._id)
+      return { row: row.row, column: '证件号码', message: '本人已加入其他工会，如需转入本工会请由本人办理会籍转移' };
     if (await txGet(tx, 'members', member._id)) return null;
-    await tx.collection('members').add({ ...member, userId: u._id, realName: true, name: u.name, phone: u.phone, phoneIndex: u.phoneIndex });
+    await tx
+      .collection('members')
+      .add({ ...member, userId: u._id, realName: true, name: u.name, phone: u.phone, phoneIndex: u.phoneIndex });
     await tx.collection('users').doc(u._id).update({ activeMemberId: member._id, updatedAt: now });
     return null;
   });
 }
 
 /** Writes one planned chunk and marks it done; returns the job as it stands afterwards. */
-export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: HandlerContext, bytes: Buffer): Promise<ImportJobDoc> {
+export async function writeChunk(
+  job: ImportJobDoc,
+  plan: ChunkPlan,
+  ctx: HandlerContext,
+  bytes: Buffer,
+): Promise<ImportJobDoc> {
   let { imported, autoJoined } = plan;
   const skipped = [...plan.skipped];
   const now = new Date();
@@ -212,7 +260,9 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
   const lane = async () => {
     for (let i = next; i < plan.toInsert.length && !failed; i = next) {
       next += INSERT_BATCH;
-      const batch = plan.toInsert.slice(i, i + INSERT_BATCH).map((r) => memberOf(job, r.row, r.docIndex, plan.now, seal));
+      const batch = plan.toInsert
+        .slice(i, i + INSERT_BATCH)
+        .map((r) => memberOf(job, r.row, r.docIndex, plan.now, seal));
       try {
         const [inserted, joined] = await retrying(() => insertBatch(batch));
         imported += inserted;
@@ -227,7 +277,8 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
   for (const l of lanes) if (l.status === 'rejected') throw l.reason;
   skipped.sort((a, b) => a.row - b.row);
   // The last chunk rewrites the report with every skipped row; all other chunks are done by now.
-  const reportFileId = job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, bytes, skipped)) : job.reportFileId;
+  const reportFileId =
+    job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, bytes, skipped)) : job.reportFileId;
   // A retry after a lost answer finds this chunk's marker and reads the job back; so does a worker
   // whose marker insert lost the race to another's.
   const writer = newId();
@@ -241,7 +292,15 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
     }
     const union = await txGet<UnionDoc>(tx, 'unions', job.unionId);
     const done = j.chunksDone + 1 === j.chunks;
-    const marker: ChunkMarker = { _id: markerId(job._id, plan.chunk), jobId: job._id, chunk: plan.chunk, imported, autoJoined, skipped, writer };
+    const marker: ChunkMarker = {
+      _id: markerId(job._id, plan.chunk),
+      jobId: job._id,
+      chunk: plan.chunk,
+      imported,
+      autoJoined,
+      skipped,
+      writer,
+    };
     await tx.collection('importChunks').add(marker);
     const changes: Partial<ImportJobDoc> = {
       chunksDone: j.chunksDone + 1,
@@ -258,7 +317,19 @@ export async function writeChunk(job: ImportJobDoc, plan: ChunkPlan, ctx: Handle
     if (done) {
       await auditInTx(
         tx,
-        { actorUserId: j.createdBy, action: 'import:done', targetType: 'importJob', targetId: j._id, unionId: j.unionId, detail: { imported: changes.imported, autoJoined: changes.autoJoined, rejected: j.rejected, skipped: changes.skipped } },
+        {
+          actorUserId: j.createdBy,
+          action: 'import:done',
+          targetType: 'importJob',
+          targetId: j._id,
+          unionId: j.unionId,
+          detail: {
+            imported: changes.imported,
+            autoJoined: changes.autoJoined,
+            rejected: j.rejected,
+            skipped: changes.skipped,
+          },
+        },
         ctx,
       );
     }

@@ -26,7 +26,10 @@ const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
 /** Also checked from the file's metadata before it is downloaded. */
 export function refuseOversize(bytes: number): void {
-  if (bytes > IMPORT_LIMITS.maxFileBytes) refuse(`文件大小 ${(bytes / 1048576).toFixed(1)} MB，超过 ${IMPORT_LIMITS.maxFileBytes / 1048576} MB 上限，请拆分成多个文件分批导入`);
+  if (bytes > IMPORT_LIMITS.maxFileBytes)
+    refuse(
+      `文件大小 ${(bytes / 1048576).toFixed(1)} MB，超过 ${IMPORT_LIMITS.maxFileBytes / 1048576} MB 上限，请拆分成多个文件分批导入`,
+    );
 }
 
 const BROKEN = '文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开确认后重新保存再导入';
@@ -50,13 +53,16 @@ export async function guardImportFile(buf: Buffer): Promise<Guarded> {
     } catch {
       refuse('文件已损坏，无法读取，请用 Excel 打开确认后另存为 .xlsx 再导入');
     }
-    if (entries.some((p) => /EncryptionInfo|EncryptedPackage/.test(p))) refuse('文件设置了打开密码，请在 Excel 中取消密码保护后再导入');
-    if (!entries.some((p) => /\/Workbook$|\/Book$/i.test(p))) refuse('无法识别的文件格式，请下载导入模板，在模板中填写后上传 .xlsx 文件');
+    if (entries.some((p) => /EncryptionInfo|EncryptedPackage/.test(p)))
+      refuse('文件设置了打开密码，请在 Excel 中取消密码保护后再导入');
+    if (!entries.some((p) => /\/Workbook$|\/Book$/i.test(p)))
+      refuse('无法识别的文件格式，请下载导入模板，在模板中填写后上传 .xlsx 文件');
     return { kind: 'cfb' };
   }
   if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
     // Text has no NUL bytes in UTF-8 or GBK; any binary format has them early on.
-    if (buf.subarray(0, 4096).includes(0)) refuse('无法识别的文件格式，请上传 .xlsx、.xls、.ods 或 CSV 文件（可下载导入模板填写）');
+    if (buf.subarray(0, 4096).includes(0))
+      refuse('无法识别的文件格式，请上传 .xlsx、.xls、.ods 或 CSV 文件（可下载导入模板填写）');
     return { kind: 'text' };
   }
   const entries = inspectZip(buf);
@@ -86,7 +92,8 @@ function inspectZip(buf: Buffer): ZipEntry[] {
   if (eocd < 0) broken();
   const count = buf.readUInt16LE(eocd + 10);
   const cdOffset = buf.readUInt32LE(eocd + 16);
-  if (count === 0xffff || cdOffset === 0xffffffff) refuse('文件结构异常（ZIP64），请用 Excel 重新保存为 .xlsx 后再导入');
+  if (count === 0xffff || cdOffset === 0xffffffff)
+    refuse('文件结构异常（ZIP64），请用 Excel 重新保存为 .xlsx 后再导入');
   if (count > IMPORT_LIMITS.maxZipEntries) refuse(`文件内部包含 ${count} 个部件，超出上限，请使用导入模板重新填写`);
   let total = 0;
   const list: ZipEntry[] = [];
@@ -99,7 +106,8 @@ function inspectZip(buf: Buffer): ZipEntry[] {
     if (flags & 1) refuse('文件设置了密码，请取消密码保护后再导入');
     total += size;
     if (total > IMPORT_LIMITS.maxUncompressedBytes) refuse(TOO_BIG);
-    if (size > 10 * 1024 * 1024 && size / Math.max(compressed, 1) > IMPORT_LIMITS.maxRatio) refuse('文件压缩比异常（可能是恶意文件），已拒绝导入');
+    if (size > 10 * 1024 * 1024 && size / Math.max(compressed, 1) > IMPORT_LIMITS.maxRatio)
+      refuse('文件压缩比异常（可能是恶意文件），已拒绝导入');
     const name = buf.toString('utf8', p + 46, p + 46 + buf.readUInt16LE(p + 28)).replace(/^\//, '');
     list.push({ name, method: buf.readUInt16LE(p + 10), compressed, localOffset: buf.readUInt32LE(p + 42) });
     p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
@@ -118,7 +126,12 @@ export class InflateBudget {
  * and refusing the file as soon as the inflated bytes pass the budget. Memory stays at zlib's
  * window plus one piece, whatever the entry claims or holds.
  */
-export function streamEntry(buf: Buffer, e: ZipEntry, budget: InflateBudget, take: (piece: Buffer) => boolean | Promise<boolean>): Promise<void> {
+export function streamEntry(
+  buf: Buffer,
+  e: ZipEntry,
+  budget: InflateBudget,
+  take: (piece: Buffer) => boolean | Promise<boolean>,
+): Promise<void> {
   const at = e.localOffset;
   if (at + 30 > buf.length || buf.readUInt32LE(at) !== 0x04034b50) refuse(BROKEN);
   const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);

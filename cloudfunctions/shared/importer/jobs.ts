@@ -12,7 +12,17 @@ import { CHUNK_ROWS, planChunk, writeChunk, type ImportJobDoc } from './chunks';
 import { IMPORT_LIMITS, refuseOversize } from './file-guard';
 import { retriedTransaction, retrying } from './retry';
 import { KEPT_PROBLEMS, tempUrl, writeReport } from './report';
-import { checkFile, heldProblem, identityProblem, lookupHolders, readValidRows, reportedRow, type FileCheck, type RowChunks, type RowProblem } from './validate-rows';
+import {
+  checkFile,
+  heldProblem,
+  identityProblem,
+  lookupHolders,
+  readValidRows,
+  reportedRow,
+  type FileCheck,
+  type RowChunks,
+  type RowProblem,
+} from './validate-rows';
 
 /**
  * Member import as a resumable job. The uploaded file is immutable (its hash is part of the job id),
@@ -22,8 +32,10 @@ import { checkFile, heldProblem, identityProblem, lookupHolders, readValidRows, 
  */
 
 function requireImportRight(actor: Actor, union: UnionDoc): void {
-  if (!holdsRight(actor, union._id, 'import')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员或有“会员导入”权限的操作员可以导入会员');
-  if (!mayHoldMembers(union)) throw new AppError('INVALID_INPUT', '该工会为基层以上工会，不能直接挂接会员，请由基层工会导入', 'unionId');
+  if (!holdsRight(actor, union._id, 'import'))
+    throw new AppError('PERMISSION_DENIED', '只有本级工会管理员或有“会员导入”权限的操作员可以导入会员');
+  if (!mayHoldMembers(union))
+    throw new AppError('INVALID_INPUT', '该工会为基层以上工会，不能直接挂接会员，请由基层工会导入', 'unionId');
 }
 
 const NO_FILE = () => new AppError('NOT_FOUND', '找不到上传的文件，请重新选择文件上传', 'fileId');
@@ -45,7 +57,8 @@ async function download(fileId: string): Promise<Buffer> {
       throw Object.assign(new Error('download failed'), { code: 'STORAGE_REQUEST_FAIL', cause: err });
     }
     if (res.status === 404) throw NO_FILE();
-    if (!res.ok || !res.body) throw Object.assign(new Error(`download status ${res.status}`), { code: 'STORAGE_REQUEST_FAIL' });
+    if (!res.ok || !res.body)
+      throw Object.assign(new Error(`download status ${res.status}`), { code: 'STORAGE_REQUEST_FAIL' });
     const declared = Number(res.headers.get('content-length') ?? 0);
     if (declared > IMPORT_LIMITS.maxFileBytes) {
       await res.body.cancel();
@@ -60,7 +73,11 @@ async function download(fileId: string): Promise<Buffer> {
         await reader.cancel().catch(() => undefined);
         refuseOversize(size + part.value.length);
       }
-      if (size + part.value.length > whole.length) whole = Buffer.concat([whole.subarray(0, size)], Math.min(IMPORT_LIMITS.maxFileBytes, Math.max(whole.length * 2, size + part.value.length)));
+      if (size + part.value.length > whole.length)
+        whole = Buffer.concat(
+          [whole.subarray(0, size)],
+          Math.min(IMPORT_LIMITS.maxFileBytes, Math.max(whole.length * 2, size + part.value.length)),
+        );
       whole.set(part.value, size);
       size += part.value.length;
     }
@@ -144,7 +161,13 @@ export function jobView(job: ImportJobDoc, reportUrl = ''): ImportJobView {
  * file itself rejects are counted here; people already in a union are found (and skipped) as their
  * chunk is written, so that answer is never older than the write.
  */
-export async function submitImport(actor: Actor, unionId: string, fileId: string, ctx: HandlerContext, budgetMs: number): Promise<ImportJobView> {
+export async function submitImport(
+  actor: Actor,
+  unionId: string,
+  fileId: string,
+  ctx: HandlerContext,
+  budgetMs: number,
+): Promise<ImportJobView> {
   const started = Date.now();
   const union = await retrying(() => requireUnion(unionId));
   requireImportRight(actor, union);
@@ -154,7 +177,8 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
   const existing = await retrying(() => findById<ImportJobDoc>('importJobs', jobId));
   if (existing) {
     // The same content uploaded again: later calls read the new upload, in case the first was deleted.
-    if (existing.status !== 'done' && existing.fileId !== fileId) await retrying(() => db().collection('importJobs').doc(jobId).update({ fileId }));
+    if (existing.status !== 'done' && existing.fileId !== fileId)
+      await retrying(() => db().collection('importJobs').doc(jobId).update({ fileId }));
     return resume({ ...existing, fileId }, ctx, started, budgetMs, buf);
   }
 
@@ -189,12 +213,29 @@ export async function submitImport(actor: Actor, unionId: string, fileId: string
   try {
     await retriedTransaction(async (tx) => {
       await tx.collection('importJobs').add(job);
-      await auditInTx(tx, { actorUserId: actor.user._id, action: 'import:submit', targetType: 'importJob', targetId: jobId, unionId: union._id, detail: { rows: job.total, rejected: job.rejected } }, ctx);
+      await auditInTx(
+        tx,
+        {
+          actorUserId: actor.user._id,
+          action: 'import:submit',
+          targetType: 'importJob',
+          targetId: jobId,
+          unionId: union._id,
+          detail: { rows: job.total, rejected: job.rejected },
+        },
+        ctx,
+      );
     });
   } catch (err) {
     // A concurrent submit of the same file got there first, or an earlier attempt's answer was lost.
     if (!(err instanceof AppError && err.code === 'DUPLICATE')) throw err;
-    return continueJob((await retrying(() => findById<ImportJobDoc>('importJobs', jobId))) as ImportJobDoc, buf, ctx, started, budgetMs);
+    return continueJob(
+      (await retrying(() => findById<ImportJobDoc>('importJobs', jobId))) as ImportJobDoc,
+      buf,
+      ctx,
+      started,
+      budgetMs,
+    );
   }
   return continueJob(job, buf, ctx, started, budgetMs);
 }
@@ -207,12 +248,23 @@ async function loadJob(actor: Actor, jobId: string): Promise<ImportJobDoc> {
 }
 
 /** Processes pending chunks until the budget is spent; call again to go on. */
-export async function runImport(actor: Actor, jobId: string, ctx: HandlerContext, budgetMs: number): Promise<ImportJobView> {
+export async function runImport(
+  actor: Actor,
+  jobId: string,
+  ctx: HandlerContext,
+  budgetMs: number,
+): Promise<ImportJobView> {
   const started = Date.now();
   return resume(await loadJob(actor, jobId), ctx, started, budgetMs);
 }
 
-async function resume(job: ImportJobDoc, ctx: HandlerContext, started: number, budgetMs: number, buf?: Buffer): Promise<ImportJobView> {
+async function resume(
+  job: ImportJobDoc,
+  ctx: HandlerContext,
+  started: number,
+  budgetMs: number,
+  buf?: Buffer,
+): Promise<ImportJobView> {
   if (job.status === 'done') return jobView(job, await retrying(() => tempUrl(job.reportFileId)));
   return continueJob(job, buf, ctx, started, budgetMs);
 }
@@ -220,7 +272,8 @@ async function resume(job: ImportJobDoc, ctx: HandlerContext, started: number, b
 /** The job's file, read again and checked to be the same bytes (the same bytes give the same rows, so the same chunks). */
 async function reread(job: ImportJobDoc): Promise<Buffer> {
   const bytes = await download(job.fileId);
-  if (sha256(bytes) !== job.fileHash) throw new AppError('CONFLICT', '导入所用的文件已被替换，请重新上传文件后提交', 'fileId');
+  if (sha256(bytes) !== job.fileHash)
+    throw new AppError('CONFLICT', '导入所用的文件已被替换，请重新上传文件后提交', 'fileId');
   return bytes;
 }
 
@@ -251,7 +304,11 @@ async function checkedFile(bytes: Buffer, hash: string, defaultUnitName: string)
 let suspended: { jobId: string; chunk: number; bytes: Buffer; reader: RowChunks } | undefined;
 
 /** The job's valid rows from chunk `chunk` on, and the file they come from. */
-async function rowsFrom(job: ImportJobDoc, chunk: number, submitted?: Buffer): Promise<{ bytes: Buffer; reader: RowChunks }> {
+async function rowsFrom(
+  job: ImportJobDoc,
+  chunk: number,
+  submitted?: Buffer,
+): Promise<{ bytes: Buffer; reader: RowChunks }> {
   const held = suspended;
   suspended = undefined;
   if (held?.jobId === job._id && held.chunk <= chunk) {
@@ -267,7 +324,13 @@ async function rowsFrom(job: ImportJobDoc, chunk: number, submitted?: Buffer): P
   return { bytes, reader };
 }
 
-async function continueJob(start: ImportJobDoc, submitted: Buffer | undefined, ctx: HandlerContext, started: number, budgetMs: number): Promise<ImportJobView> {
+async function continueJob(
+  start: ImportJobDoc,
+  submitted: Buffer | undefined,
+  ctx: HandlerContext,
+  started: number,
+  budgetMs: number,
+): Promise<ImportJobView> {
   let job = start;
   // Chunks are done in order, so the first one not done is at chunksDone or just after it (another
   // worker may be on it). The next chunk is planned while this one is written, so the database and
@@ -278,7 +341,8 @@ async function continueJob(start: ImportJobDoc, submitted: Buffer | undefined, c
   try {
     // Every call does at least one chunk, however long reading the file took, so a job always moves.
     const first = chunk;
-    const mayStart = (c: number) => job.status !== 'done' && c < job.chunks && (c === first || Date.now() - started < budgetMs);
+    const mayStart = (c: number) =>
+      job.status !== 'done' && c < job.chunks && (c === first || Date.now() - started < budgetMs);
     // Rows are taken from the stream once; planning only reads, so a transient failure is simply planned again.
     const planNext = async (c: number) => {
       const rows = await reader.next();
@@ -293,7 +357,9 @@ async function continueJob(start: ImportJobDoc, submitted: Buffer | undefined, c
       // Awaited on the next turn; until then a failure must not count as unhandled.
       planned?.catch(() => undefined);
       // No plan: another worker finished that chunk, and the counters it moved are read back.
-      job = plan ? await writeChunk(job, plan, ctx, bytes) : ((await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) ?? job);
+      job = plan
+        ? await writeChunk(job, plan, ctx, bytes)
+        : ((await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) ?? job);
       if (job.status === 'done') planned = undefined;
     }
     keepReader = job.status !== 'done';
@@ -306,7 +372,9 @@ async function continueJob(start: ImportJobDoc, submitted: Buffer | undefined, c
 
 export async function listJobs(actor: Actor, unionId: string): Promise<ImportJobView[]> {
   if (!holdsRight(actor, unionId, 'import')) throw new AppError('PERMISSION_DENIED', '只能查看本工会的导入任务');
-  const res = await retrying(() => db().collection('importJobs').where({ unionId }).orderBy('createdAt', 'desc').limit(20).get());
+  const res = await retrying(() =>
+    db().collection('importJobs').where({ unionId }).orderBy('createdAt', 'desc').limit(20).get(),
+  );
   return (res.data as ImportJobDoc[]).map((j) => jobView(j));
 }
 
@@ -314,7 +382,9 @@ export async function templateUrl(): Promise<{ url: string; fileId: string }> {
   const { buildTemplate } = await import('./template');
   const buf = buildTemplate();
   const hash = sha256(buf).slice(0, 12);
-  const up = await cloudApp().uploadFile({ cloudPath: `templates/member-import-template-${hash}.xlsx`, fileContent: buf });
+  const up = await cloudApp().uploadFile({
+    cloudPath: `templates/member-import-template-${hash}.xlsx`,
+    fileContent: buf,
+  });
   return { url: await tempUrl(up.fileID), fileId: up.fileID };
 }
-

@@ -28,7 +28,9 @@ export function cleanDocNumber(raw: string): string {
 
 /** A mobile number: NFKC, no spaces, dashes or brackets, and no +86 / 0086 country code. */
 export function cleanPhone(raw: string): string {
-  const compact = cleanText(raw.normalize('NFKC')).replace(/[\s()]/g, '').replace(DASHES, '');
+  const compact = cleanText(raw.normalize('NFKC'))
+    .replace(/[\s()]/g, '')
+    .replace(DASHES, '');
   const national = /^(?:\+86|0086|86)(1\d{10})$/.exec(compact);
   return national ? national[1] : compact;
 }

@@ -55,7 +55,14 @@ const HEADER_COLUMNS: Record<string, Column> = {
   备注: 'note',
 };
 const REQUIRED: Column[] = ['name', 'docNumber', 'phone'];
-const COLUMN_NAMES: Record<Column, string> = { name: '姓名', docType: '证件类型', docNumber: '证件号码', phone: '手机号码', unitName: '单位名称', note: '备注' };
+const COLUMN_NAMES: Record<Column, string> = {
+  name: '姓名',
+  docType: '证件类型',
+  docNumber: '证件号码',
+  phone: '手机号码',
+  unitName: '单位名称',
+  note: '备注',
+};
 const TEMPLATE_HEADER = '姓名、证件类型、证件号码、手机号码、单位名称';
 /** A title or a note may sit above the header; further down than this, it is not a header. */
 const HEADER_SEARCH_ROWS = 10;
@@ -76,7 +83,8 @@ function refuse(message: string): never {
 
 function cellText(cell: XLSX.CellObject | undefined): string {
   if (!cell || cell.v === undefined || cell.v === null) return '';
-  if (cell.t === 'n' && typeof cell.v === 'number') return Number.isInteger(cell.v) ? cell.v.toFixed(0) : String(cell.v);
+  if (cell.t === 'n' && typeof cell.v === 'number')
+    return Number.isInteger(cell.v) ? cell.v.toFixed(0) : String(cell.v);
   return String(cell.w ?? cell.v);
 }
 
@@ -92,7 +100,14 @@ function decodeText(buf: Buffer): string {
 }
 
 function readBook(buf: Buffer, kind: Exclude<FileKind, 'xlsx'>): XLSX.WorkBook {
-  const opts: XLSX.ParsingOptions = { dense: true, sheetRows: IMPORT_LIMITS.maxRows + HEADER_SEARCH_ROWS + 1, cellFormula: false, cellHTML: false, cellStyles: false, cellText: false };
+  const opts: XLSX.ParsingOptions = {
+    dense: true,
+    sheetRows: IMPORT_LIMITS.maxRows + HEADER_SEARCH_ROWS + 1,
+    cellFormula: false,
+    cellHTML: false,
+    cellStyles: false,
+    cellText: false,
+  };
   try {
     // CSV cells stay text (raw): an ID number must never pass through a float.
     if (kind === 'text') return XLSX.read(decodeText(buf), { ...opts, type: 'string', raw: true });
@@ -115,7 +130,14 @@ function bookSheets(book: XLSX.WorkBook): SheetSource[] {
       extent?.(data.length);
       for (let i = 0; i < data.length; i++) {
         const r = data[i];
-        if (r && !visit(i, r.map((c) => (c && cellText(c) !== '' ? { text: cellText(c), num: c.t === 'n' } : undefined)))) return;
+        if (
+          r &&
+          !visit(
+            i,
+            r.map((c) => (c && cellText(c) !== '' ? { text: cellText(c), num: c.t === 'n' } : undefined)),
+          )
+        )
+          return;
         // As often as an .xlsx stream asks: about once per inflated piece.
         if (i % PAUSE_ROWS === 0) await pause?.();
       }
@@ -189,9 +211,15 @@ async function refuseTooManyRows(sheet: SheetSource, headerAt: number, lastRow: 
  * is the first one with a header row, wherever it is in the workbook (a summary sheet in front is
  * common). .xlsx is read as a stream; .xls, .ods and CSV are read whole by SheetJS first.
  */
-export async function parseImportFile(buf: Buffer, visit: (row: RawRow) => boolean | void, pause?: Pause): Promise<SheetRead> {
+export async function parseImportFile(
+  buf: Buffer,
+  visit: (row: RawRow) => boolean | void,
+  pause?: Pause,
+): Promise<SheetRead> {
   const guarded = await guardImportFile(buf);
-  const sheets = (guarded.kind === 'xlsx' ? await xlsxSheets(buf, guarded.entries) : bookSheets(readBook(buf, guarded.kind))).filter((s) => s.name !== HELP_SHEET);
+  const sheets = (
+    guarded.kind === 'xlsx' ? await xlsxSheets(buf, guarded.entries) : bookSheets(readBook(buf, guarded.kind))
+  ).filter((s) => s.name !== HELP_SHEET);
   const found: Array<{ sheet: SheetSource; header: Header; lastRow: number }> = [];
   let anyContent = false;
   for (const sheet of sheets) {
@@ -202,49 +230,65 @@ export async function parseImportFile(buf: Buffer, visit: (row: RawRow) => boole
   }
   if (found.length === 0) {
     if (!anyContent) refuse(`表格是空的：第 1 行应为表头（${TEMPLATE_HEADER}），请使用导入模板`);
-    refuse(`在工作表${sheets.map((s) => `“${s.name}”`).join('、')}中都没有找到表头行（${TEMPLATE_HEADER}），请把表头放在第 1 行，或使用导入模板`);
+    refuse(
+      `在工作表${sheets.map((s) => `“${s.name}”`).join('、')}中都没有找到表头行（${TEMPLATE_HEADER}），请把表头放在第 1 行，或使用导入模板`,
+    );
   }
   const { sheet, header, lastRow } = found[0];
   const sheetName = sheet.name;
   const where = `工作表“${sheetName}”第 ${header.at + 1} 行`;
   if (header.duplicate) refuse(`${where}的列“${header.duplicate}”重复出现，请删除多余的列`);
   const missing = REQUIRED.filter((c) => !header.columns.has(c));
-  if (missing.length) refuse(`${where}缺少必填列：${missing.map((m) => `“${COLUMN_NAMES[m]}”`).join('、')}，请使用导入模板的表头（${TEMPLATE_HEADER}）`);
+  if (missing.length)
+    refuse(
+      `${where}缺少必填列：${missing.map((m) => `“${COLUMN_NAMES[m]}”`).join('、')}，请使用导入模板的表头（${TEMPLATE_HEADER}）`,
+    );
   const notices = [`读取的是工作表“${sheetName}”，表头在第 ${header.at + 1} 行`];
-  if (header.ignored.length) notices.push(`已忽略无法识别的列：${header.ignored.map((h) => `“${h}”`).join('、')}；只导入${TEMPLATE_HEADER}`);
-  if (found.length > 1) notices.push(`工作表${found.slice(1).map((s) => `“${s.sheet.name}”`).join('、')}也有表头，但本次只导入“${sheetName}”，请分别导入`);
+  if (header.ignored.length)
+    notices.push(`已忽略无法识别的列：${header.ignored.map((h) => `“${h}”`).join('、')}；只导入${TEMPLATE_HEADER}`);
+  if (found.length > 1)
+    notices.push(
+      `工作表${found
+        .slice(1)
+        .map((s) => `“${s.sheet.name}”`)
+        .join('、')}也有表头，但本次只导入“${sheetName}”，请分别导入`,
+    );
   await refuseTooManyRows(sheet, header.at, lastRow);
 
   const { columns } = header;
   const text = (r: SheetRow, c: Column) => (columns.has(c) ? (r[columns.get(c) as number]?.text ?? '') : '');
   const docColumn = columns.get('docNumber') as number;
   let rowCount = 0;
-  await sheet.rows((i, r) => {
-    if (i <= header.at) return true;
-    if (cleanText(text(r, 'note')) === EXAMPLE) return true;
-    const typedName = text(r, 'name');
-    const typedDoc = text(r, 'docNumber');
-    const typedPhone = text(r, 'phone');
-    const row: RawRow = {
-      row: i + 1,
-      name: cleanText(typedName),
-      docTypeText: cleanText(text(r, 'docType')).replace(/\s/g, ''),
-      docNumber: cleanDocNumber(typedDoc),
-      docIsNumber: r[docColumn]?.num === true,
-      phone: cleanPhone(typedPhone),
-      unitName: cleanText(text(r, 'unitName')),
-    };
-    if (!row.name && !row.docNumber && !row.phone && !row.unitName && !row.docTypeText) return true;
-    const typed: RawRow['typed'] = {};
-    if (typedName.trim() !== row.name) typed.name = typedName;
-    if (typedDoc.trim() !== row.docNumber) typed.docNumber = typedDoc;
-    if (typedPhone.trim() !== row.phone) typed.phone = typedPhone;
-    if (Object.keys(typed).length) row.typed = typed;
-    rowCount += 1;
-    // A sheet without a (true) extent is still held to the limit, as it is read.
-    if (rowCount > IMPORT_LIMITS.maxRows) refuse(TOO_MANY_ROWS);
-    return visit(row) !== false;
-  }, undefined, pause);
+  await sheet.rows(
+    (i, r) => {
+      if (i <= header.at) return true;
+      if (cleanText(text(r, 'note')) === EXAMPLE) return true;
+      const typedName = text(r, 'name');
+      const typedDoc = text(r, 'docNumber');
+      const typedPhone = text(r, 'phone');
+      const row: RawRow = {
+        row: i + 1,
+        name: cleanText(typedName),
+        docTypeText: cleanText(text(r, 'docType')).replace(/\s/g, ''),
+        docNumber: cleanDocNumber(typedDoc),
+        docIsNumber: r[docColumn]?.num === true,
+        phone: cleanPhone(typedPhone),
+        unitName: cleanText(text(r, 'unitName')),
+      };
+      if (!row.name && !row.docNumber && !row.phone && !row.unitName && !row.docTypeText) return true;
+      const typed: RawRow['typed'] = {};
+      if (typedName.trim() !== row.name) typed.name = typedName;
+      if (typedDoc.trim() !== row.docNumber) typed.docNumber = typedDoc;
+      if (typedPhone.trim() !== row.phone) typed.phone = typedPhone;
+      if (Object.keys(typed).length) row.typed = typed;
+      rowCount += 1;
+      // A sheet without a (true) extent is still held to the limit, as it is read.
+      if (rowCount > IMPORT_LIMITS.maxRows) refuse(TOO_MANY_ROWS);
+      return visit(row) !== false;
+    },
+    undefined,
+    pause,
+  );
   if (rowCount === 0) refuse(`工作表“${sheetName}”中没有会员数据，请从表头下一行开始填写（示例行不会导入）`);
   return { sheetName, notices, rowCount };
 }

@@ -12,14 +12,27 @@ export const KEPT_PROBLEMS = 500;
  * each problem row as the report shows it (as typed when the file rejected it, as checked when the
  * database did).
  */
-export async function writeReport(unionId: string, problems: RowProblem[], rows: Map<number, RawRow>): Promise<string | null> {
+export async function writeReport(
+  unionId: string,
+  problems: RowProblem[],
+  rows: Map<number, RawRow>,
+): Promise<string | null> {
   if (problems.length === 0) return null;
   const byRow = new Map<number, string[]>();
-  for (const p of [...problems].sort((a, b) => a.row - b.row)) byRow.set(p.row, [...(byRow.get(p.row) ?? []), `${p.column}：${p.message}`]);
+  for (const p of [...problems].sort((a, b) => a.row - b.row))
+    byRow.set(p.row, [...(byRow.get(p.row) ?? []), `${p.column}：${p.message}`]);
   const table = [['行号', '姓名', '证件类型', '证件号码', '手机号码', '单位名称', '错误原因']];
   for (const [row, messages] of byRow) {
     const r = rows.get(row);
-    table.push([String(row), r?.name ?? '', r?.docTypeText ?? '', r?.docNumber ?? '', r?.phone ?? '', r?.unitName ?? '', messages.join('；')]);
+    table.push([
+      String(row),
+      r?.name ?? '',
+      r?.docTypeText ?? '',
+      r?.docNumber ?? '',
+      r?.phone ?? '',
+      r?.unitName ?? '',
+      messages.join('；'),
+    ]);
   }
   const up = await cloudApp().uploadFile({
     cloudPath: `imports/${unionId}/report-${Date.now()}.xlsx`,

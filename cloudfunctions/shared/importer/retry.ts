@@ -7,7 +7,18 @@ import { transaction, type Tx } from '../db';
  * (ids derived from the job and row, chunk markers, re-reads in transactions), so a retry after an
  * answer was lost finds the work done rather than doing it twice.
  */
-const TRANSIENT_CODES = new Set(['SYS_ERR', 'STORAGE_REQUEST_FAIL', 'DATABASE_REQUEST_FAILED', 'DATABASE_TIMEOUT', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([
+  'SYS_ERR',
+  'STORAGE_REQUEST_FAIL',
+  'DATABASE_REQUEST_FAILED',
+  'DATABASE_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 
 export function isTransient(err: unknown): boolean {
   if (err instanceof AppError) return false;

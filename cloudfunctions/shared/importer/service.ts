@@ -14,11 +14,15 @@ const BUDGET_MS = importBudgetMs();
 
 export async function template(_input: unknown, ctx: HandlerContext): Promise<{ url: string; fileId: string }> {
   const actor = await requireActor(ctx);
-  if (unionsWithRight(actor, 'import').length === 0) throw new AppError('PERMISSION_DENIED', '只有工会管理员或有“会员导入”权限的操作员可以下载模板');
+  if (unionsWithRight(actor, 'import').length === 0)
+    throw new AppError('PERMISSION_DENIED', '只有工会管理员或有“会员导入”权限的操作员可以下载模板');
   return templateUrl();
 }
 
-export async function validate(input: { unionId: string; fileId: string }, ctx: HandlerContext): Promise<ValidationReport> {
+export async function validate(
+  input: { unionId: string; fileId: string },
+  ctx: HandlerContext,
+): Promise<ValidationReport> {
   const report = await validateImport(await requireActor(ctx), input.unionId, input.fileId);
   // Checked and authorised: the upload now has a deadline (deleted with its job, or in 24 h if never submitted).
   await trackPiiFile(input.fileId, 'importUpload', input.unionId);
@@ -39,6 +43,9 @@ export async function jobs(input: { unionId: string }, ctx: HandlerContext): Pro
   return { jobs: await listJobs(await requireActor(ctx), input.unionId) };
 }
 
-export async function uploadTicket(input: { unionId: string; fileName: string }, ctx: HandlerContext): Promise<UploadTicket> {
+export async function uploadTicket(
+  input: { unionId: string; fileName: string },
+  ctx: HandlerContext,
+): Promise<UploadTicket> {
   return importUploadTicket(await requireActor(ctx), input.unionId, input.fileName);
 }

@@ -19,7 +19,9 @@ const INSTRUCTIONS = [
   ['2. 姓名、证件号码、手机号码为必填；证件类型从下拉列表选择，不填默认为居民身份证。'],
   ['3. 证件号码、手机号码两列已设为“文本”格式，请勿改成数字格式，否则 Excel 会把 18 位号码的末尾变成 0。'],
   ['4. 姓名请与证件一致，支持生僻字和“·”。'],
-  ['5. 支持 .xlsx、.xls、.ods 和 CSV（UTF-8 或 GBK）文件；单个文件不超过 20 MB、不超过 20 万行；请先点击“校验”，按校验报告修改后再“提交”。'],
+  [
+    '5. 支持 .xlsx、.xls、.ods 和 CSV（UTF-8 或 GBK）文件；单个文件不超过 20 MB、不超过 20 万行；请先点击“校验”，按校验报告修改后再“提交”。',
+  ],
   ['6. 已实名注册的人员导入后自动入会；其他人员进入“未实名注册”列表，本人实名注册后自动转入已实名列表。'],
 ];
 
@@ -27,8 +29,22 @@ export function buildTemplate(): Buffer {
   const text = (v: string) => ({ t: 's', v, z: '@' });
   const rows = [
     HEADERS.map((h) => ({ t: 's', v: h })),
-    [{ t: 's', v: '张三' }, { t: 's', v: DOCUMENT_TYPE_NAMES.resident }, text('11010519491231002X'), text('13800138000'), { t: 's', v: '广州示例科技有限公司' }, { t: 's', v: EXAMPLE_MARK }],
-    [{ t: 's', v: '陈大文' }, { t: 's', v: DOCUMENT_TYPE_NAMES.hkMacaoPermit }, text('H12345678'), text('13900139000'), { t: 's', v: '广州示例科技有限公司' }, { t: 's', v: EXAMPLE_MARK }],
+    [
+      { t: 's', v: '张三' },
+      { t: 's', v: DOCUMENT_TYPE_NAMES.resident },
+      text('11010519491231002X'),
+      text('13800138000'),
+      { t: 's', v: '广州示例科技有限公司' },
+      { t: 's', v: EXAMPLE_MARK },
+    ],
+    [
+      { t: 's', v: '陈大文' },
+      { t: 's', v: DOCUMENT_TYPE_NAMES.hkMacaoPermit },
+      text('H12345678'),
+      text('13900139000'),
+      { t: 's', v: '广州示例科技有限公司' },
+      { t: 's', v: EXAMPLE_MARK },
+    ],
   ];
   const sheet = XLSX.utils.aoa_to_sheet(rows as unknown as string[][]);
   const book = XLSX.utils.book_new();

@@ -7,7 +7,9 @@ import * as XLSX from 'xlsx';
  * admin edits it, so a re-import gets the same value.
  */
 export function textWorkbook(sheetName: string, rows: string[][], widths: number[]): Buffer {
-  const sheet = XLSX.utils.aoa_to_sheet(rows.map((r) => r.map((v) => ({ t: 's', v, z: '@' }))) as unknown as string[][]);
+  const sheet = XLSX.utils.aoa_to_sheet(
+    rows.map((r) => r.map((v) => ({ t: 's', v, z: '@' }))) as unknown as string[][],
+  );
   sheet['!cols'] = widths.map((wch) => ({ wch }));
   const book = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(book, sheet, sheetName);

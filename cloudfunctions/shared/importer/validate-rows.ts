@@ -52,7 +52,12 @@ export function firstByKey<T>(items: T[], key: (item: T) => string): Map<string,
 }
 
 /** The checks of one row that need no database: name, document, phone, unit, duplicates in the file. */
-function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<string, number>, problems: RowProblem[]): CheckedRow | null {
+function checkRow(
+  raw: RawRow,
+  defaultUnitName: string,
+  firstRowOfDoc: Map<string, number>,
+  problems: RowProblem[],
+): CheckedRow | null {
   const own: RowProblem[] = [];
   let name = '';
   try {
@@ -61,10 +66,15 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
     own.push({ row: raw.row, column: '姓名', message: message(err, raw.typed?.name ?? raw.name) });
   }
   const docType = raw.docTypeText === '' ? 'resident' : DOCUMENT_TYPE_BY_NAME[raw.docTypeText];
-  if (!docType) own.push({ row: raw.row, column: '证件类型', message: `证件类型“${raw.docTypeText}”不正确，请从下拉列表中选择` });
+  if (!docType)
+    own.push({ row: raw.row, column: '证件类型', message: `证件类型“${raw.docTypeText}”不正确，请从下拉列表中选择` });
   let doc: ValidDocument | undefined;
   if (raw.docIsNumber) {
-    own.push({ row: raw.row, column: '证件号码', message: '证件号码被 Excel 存成了数字（末尾几位会变成 0），请把该列设为“文本”格式后重新输入' });
+    own.push({
+      row: raw.row,
+      column: '证件号码',
+      message: '证件号码被 Excel 存成了数字（末尾几位会变成 0），请把该列设为“文本”格式后重新输入',
+    });
   } else if (docType) {
     try {
       doc = validateDocument(docType, raw.docNumber);
@@ -86,7 +96,8 @@ function checkRow(raw: RawRow, defaultUnitName: string, firstRowOfDoc: Map<strin
   }
   const unitName = raw.unitName.trim() || defaultUnitName;
   if ([...unitName].length > 60) own.push({ row: raw.row, column: '单位名称', message: '单位名称不能超过 60 个字' });
-  else if (!ORG_NAME.test(unitName)) own.push({ row: raw.row, column: '单位名称', message: '单位名称只能包含汉字、字母、数字、空格和括号等常用符号' });
+  else if (!ORG_NAME.test(unitName))
+    own.push({ row: raw.row, column: '单位名称', message: '单位名称只能包含汉字、字母、数字、空格和括号等常用符号' });
   if (own.length) {
     problems.push(...own);
     return null;
@@ -133,7 +144,12 @@ async function scanRows(
  */
 export function checkFile(buf: Buffer, defaultUnitName: string, alsoReport?: Set<number>): Promise<FileCheck> {
   const wanted: CheckedRow[] = [];
-  return scanRows(buf, defaultUnitName, (_raw, checked) => void (checked && alsoReport?.has(checked.row) && wanted.push(checked)), { keepRejected: true }).then((check) => {
+  return scanRows(
+    buf,
+    defaultUnitName,
+    (_raw, checked) => void (checked && alsoReport?.has(checked.row) && wanted.push(checked)),
+    { keepRejected: true },
+  ).then((check) => {
     for (const r of wanted) check.reportRows.set(r.row, reportedRow(r));
     return check;
   });
@@ -176,7 +192,10 @@ export function readValidRows(buf: Buffer, defaultUnitName: string, size: number
       if (checked && queue.push(checked) >= size) signal();
       return true;
     },
-    { keepRejected, pause: () => (queue.length >= size && !closed ? new Promise<void>((r) => (resume = r)) : undefined) },
+    {
+      keepRejected,
+      pause: () => (queue.length >= size && !closed ? new Promise<void>((r) => (resume = r)) : undefined),
+    },
   );
   scan.then(
     () => {
@@ -215,7 +234,15 @@ export function readValidRows(buf: Buffer, defaultUnitName: string, size: number
 
 /** A valid row as the report shows it: as checked. */
 export function reportedRow(r: CheckedRow): RawRow {
-  return { row: r.row, name: r.name, docTypeText: DOCUMENT_TYPE_NAMES[r.doc.type], docNumber: r.doc.number, docIsNumber: false, phone: r.phone, unitName: r.unitName };
+  return {
+    row: r.row,
+    name: r.name,
+    docTypeText: DOCUMENT_TYPE_NAMES[r.doc.type],
+    docNumber: r.doc.number,
+    docIsNumber: false,
+    phone: r.phone,
+    unitName: r.unitName,
+  };
 }
 
 export type Holder = Pick<MemberDoc, '_id' | 'docIndex' | 'unionId' | 'realName'>;
@@ -249,13 +276,37 @@ export async function lookupHolders(rows: CheckedRow[], unionId: string): Promis
   for (let i = 0; i < indexes.length; i += QUERY_LIMIT) slices.push(indexes.slice(i, i + QUERY_LIMIT));
   // A person has at most one active membership, so each query returns at most one row per index.
   const [members, users] = await Promise.all([
-    Promise.all(slices.map((s) => findMany<Holder>('members', { docIndex: cmd().in(s), status: 'active' }, s.length, ['_id', 'docIndex', 'unionId', 'realName']))),
-    Promise.all(slices.map((s) => findMany<Pick<UserDoc, '_id' | 'docIndex' | 'name'>>('users', { docIndex: cmd().in(s) }, s.length, ['_id', 'docIndex', 'name']))),
+    Promise.all(
+      slices.map((s) =>
+        findMany<Holder>('members', { docIndex: cmd().in(s), status: 'active' }, s.length, [
+          '_id',
+          'docIndex',
+          'unionId',
+          'realName',
+        ]),
+      ),
+    ),
+    Promise.all(
+      slices.map((s) =>
+        findMany<Pick<UserDoc, '_id' | 'docIndex' | 'name'>>('users', { docIndex: cmd().in(s) }, s.length, [
+          '_id',
+          'docIndex',
+          'name',
+        ]),
+      ),
+    ),
   ]).then(([m, u]) => [firstByKey(m.flat(), (x) => x.docIndex), firstByKey(u.flat(), (x) => x.docIndex)] as const);
   const others = [...new Set([...members.values()].map((m) => m.unionId))].filter((id) => id !== unionId);
-  const unions = others.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(others) }, others.length, ['_id', 'name']) : [];
+  const unions = others.length
+    ? await findMany<UnionDoc>('unions', { _id: cmd().in(others) }, others.length, ['_id', 'name'])
+    : [];
   return {
-    standings: indexes.map((index) => ({ docIndex: index, holder: members.get(index), userId: users.get(index)?._id, userName: users.get(index)?.name })),
+    standings: indexes.map((index) => ({
+      docIndex: index,
+      holder: members.get(index),
+      userId: users.get(index)?._id,
+      userName: users.get(index)?.name,
+    })),
     unionNames: new Map(unions.map((u) => [u._id, u.name])),
   };
 }

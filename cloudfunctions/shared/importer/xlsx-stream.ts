@@ -26,7 +26,11 @@ export interface SheetSource {
    * stretch it), before any row. `pause` is asked after each batch of rows: a promise it returns
    * holds reading back until it settles, so a consumer slower than the parser bounds what is held.
    */
-  rows(visit: (index: number, row: SheetRow) => boolean, extent?: (lastRow: number) => void, pause?: Pause): Promise<void>;
+  rows(
+    visit: (index: number, row: SheetRow) => boolean,
+    extent?: (lastRow: number) => void,
+    pause?: Pause,
+  ): Promise<void>;
 }
 
 const BROKEN = '文件已损坏或不是有效的 .xlsx 文件，请用 Excel 打开确认后重新保存再导入';
@@ -61,7 +65,13 @@ interface Handlers {
 }
 
 /** Parses one entry with SAX as it inflates; a `close` handler returning false stops reading. */
-async function parseEntry(buf: Buffer, entry: ZipEntry, budget: InflateBudget, h: Handlers, pause?: Pause): Promise<void> {
+async function parseEntry(
+  buf: Buffer,
+  entry: ZipEntry,
+  budget: InflateBudget,
+  h: Handlers,
+  pause?: Pause,
+): Promise<void> {
   // Positions (line, column) are only for error messages, which the admin never sees; tracking them costs per character.
   const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
   const decoder = new TextDecoder('utf-8');
@@ -115,7 +125,8 @@ class SharedStrings {
   }
 }
 
-const resolveTarget = (target: string) => (target.startsWith('/') ? target.slice(1) : `xl/${target}`).replace(/[^/]+\/\.\.\//g, '');
+const resolveTarget = (target: string) =>
+  (target.startsWith('/') ? target.slice(1) : `xl/${target}`).replace(/[^/]+\/\.\.\//g, '');
 
 /** The visible worksheets in workbook order, each a row stream over its part of the zip. */
 export async function xlsxSheets(buf: Buffer, entries: ZipEntry[]): Promise<SheetSource[]> {
@@ -127,7 +138,11 @@ export async function xlsxSheets(buf: Buffer, entries: ZipEntry[]): Promise<Shee
   if (relsEntry) {
     await parseEntry(buf, relsEntry, budget, {
       open: (tag) => {
-        if (local(tag.name) === 'Relationship') rels.set(tag.attributes.Id, { type: tag.attributes.Type ?? '', target: resolveTarget(tag.attributes.Target ?? '') });
+        if (local(tag.name) === 'Relationship')
+          rels.set(tag.attributes.Id, {
+            type: tag.attributes.Type ?? '',
+            target: resolveTarget(tag.attributes.Target ?? ''),
+          });
       },
     });
   }
@@ -143,7 +158,9 @@ export async function xlsxSheets(buf: Buffer, entries: ZipEntry[]): Promise<Shee
   });
 
   const list: string[] = [];
-  const stringsPart = entry([...rels.values()].find((r) => RELS_NS_STRINGS.test(r.type))?.target ?? 'xl/sharedStrings.xml');
+  const stringsPart = entry(
+    [...rels.values()].find((r) => RELS_NS_STRINGS.test(r.type))?.target ?? 'xl/sharedStrings.xml',
+  );
   if (stringsPart) {
     let current = '';
     let inText = false;
@@ -192,61 +209,67 @@ function readSheet(
   let capture = false;
   let inInline = false;
   let phonetic = 0;
-  return parseEntry(buf, part, budget, {
-    open: (tag) => {
-      switch (local(tag.name)) {
-        case 'dimension':
-          extent?.(Number(/(\d+)$/.exec(tag.attributes.ref ?? '')?.[1] ?? 0));
-          break;
-        case 'row':
-          index = tag.attributes.r ? Number(tag.attributes.r) - 1 : index + 1;
-          row = [];
-          nextCol = 0;
-          break;
-        case 'c':
-          col = tag.attributes.r ? columnOf(tag.attributes.r) : nextCol;
-          nextCol = col + 1;
-          type = tag.attributes.t ?? 'n';
-          text = '';
-          break;
-        case 'v':
-          capture = true;
-          break;
-        case 'is':
-          inInline = true;
-          break;
-        case 't':
-          capture = inInline && phonetic === 0;
-          break;
-        case 'rPh':
-          phonetic += 1;
-          break;
-      }
+  return parseEntry(
+    buf,
+    part,
+    budget,
+    {
+      open: (tag) => {
+        switch (local(tag.name)) {
+          case 'dimension':
+            extent?.(Number(/(\d+)$/.exec(tag.attributes.ref ?? '')?.[1] ?? 0));
+            break;
+          case 'row':
+            index = tag.attributes.r ? Number(tag.attributes.r) - 1 : index + 1;
+            row = [];
+            nextCol = 0;
+            break;
+          case 'c':
+            col = tag.attributes.r ? columnOf(tag.attributes.r) : nextCol;
+            nextCol = col + 1;
+            type = tag.attributes.t ?? 'n';
+            text = '';
+            break;
+          case 'v':
+            capture = true;
+            break;
+          case 'is':
+            inInline = true;
+            break;
+          case 't':
+            capture = inInline && phonetic === 0;
+            break;
+          case 'rPh':
+            phonetic += 1;
+            break;
+        }
+      },
+      text: (t) => {
+        if (capture) text += t;
+      },
+      close: (name) => {
+        switch (name) {
+          case 'v':
+          case 't':
+            capture = false;
+            break;
+          case 'is':
+            inInline = false;
+            break;
+          case 'rPh':
+            phonetic -= 1;
+            break;
+          case 'c':
+            if (text !== '') row[col] = cellOf(type, text, strings);
+            break;
+          case 'row':
+            return visit(index, row);
+        }
+        return true;
+      },
     },
-    text: (t) => {
-      if (capture) text += t;
-    },
-    close: (name) => {
-      switch (name) {
-        case 'v':
-        case 't':
-          capture = false;
-          break;
-        case 'is':
-          inInline = false;
-          break;
-        case 'rPh':
-          phonetic -= 1;
-          break;
-        case 'c':
-          if (text !== '') row[col] = cellOf(type, text, strings);
-          break;
-        case 'row':
-          return visit(index, row);
-      }
-      return true;
-    },
-  }, pause);
+    pause,
+  );
 }
 
 function cellOf(type: string, v: string, strings: SharedStrings): SheetCell {

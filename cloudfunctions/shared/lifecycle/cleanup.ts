@@ -14,7 +14,10 @@ async function deleteStored(fileIds: string[]): Promise<number> {
   return (res.fileList ?? []).length;
 }
 
-type JobFiles = Pick<ImportJobDoc, '_id' | 'fileId' | 'reportFileId' | 'status' | 'finishedAt' | 'createdAt'> & { fileDeletedAt?: Date; reportDeletedAt?: Date };
+type JobFiles = Pick<ImportJobDoc, '_id' | 'fileId' | 'reportFileId' | 'status' | 'finishedAt' | 'createdAt'> & {
+  fileDeletedAt?: Date;
+  reportDeletedAt?: Date;
+};
 
 /**
  * The PII lifecycle sweep the timer runs (every hour): uploaded spreadsheets of ended import jobs,
@@ -24,27 +27,56 @@ type JobFiles = Pick<ImportJobDoc, '_id' | 'fileId' | 'reportFileId' | 'status' 
 export async function sweep(now = new Date()): Promise<CleanupReport> {
   const _ = cmd();
   const jobs = db().collection('importJobs');
-  const report: CleanupReport = { uploads: 0, reports: 0, files: 0, faceSessions: 0, smsCodes: 0, rateCounters: 0, webLogins: 0 };
+  const report: CleanupReport = {
+    uploads: 0,
+    reports: 0,
+    files: 0,
+    faceSessions: 0,
+    smsCodes: 0,
+    rateCounters: 0,
+    webLogins: 0,
+  };
 
   // Uploaded spreadsheets: when the job has ended, or abandoned after RETENTION.uploadHours.
   const uploadCutoff = new Date(now.getTime() - RETENTION.uploadHours * 3600_000);
-  const ended = (await jobs.where({ status: _.neq('running'), fileDeletedAt: _.exists(false) }).limit(BATCH).get()).data as JobFiles[];
-  const abandoned = (await jobs.where({ status: 'running', createdAt: _.lt(uploadCutoff), fileDeletedAt: _.exists(false) }).limit(BATCH).get()).data as JobFiles[];
+  const ended = (
+    await jobs
+      .where({ status: _.neq('running'), fileDeletedAt: _.exists(false) })
+      .limit(BATCH)
+      .get()
+  ).data as JobFiles[];
+  const abandoned = (
+    await jobs
+      .where({ status: 'running', createdAt: _.lt(uploadCutoff), fileDeletedAt: _.exists(false) })
+      .limit(BATCH)
+      .get()
+  ).data as JobFiles[];
   for (const job of [...ended, ...abandoned]) {
     await deleteStored([job.fileId]);
     await jobs.doc(job._id).update({ fileDeletedAt: now });
-    await db().collection('piiFiles').where({ _id: piiFileKey(job.fileId) }).remove();
+    await db()
+      .collection('piiFiles')
+      .where({ _id: piiFileKey(job.fileId) })
+      .remove();
     report.uploads++;
   }
 
   // Error reports of finished jobs, after the download window.
   const reportCutoff = new Date(now.getTime() - RETENTION.downloadHours * 3600_000);
-  const reported = (await jobs.where({ reportFileId: _.neq(null), finishedAt: _.lt(reportCutoff), reportDeletedAt: _.exists(false) }).limit(BATCH).get()).data as JobFiles[];
+  const reported = (
+    await jobs
+      .where({ reportFileId: _.neq(null), finishedAt: _.lt(reportCutoff), reportDeletedAt: _.exists(false) })
+      .limit(BATCH)
+      .get()
+  ).data as JobFiles[];
   for (const job of reported) {
     if (!job.reportFileId) continue;
     await deleteStored([job.reportFileId]);
     await jobs.doc(job._id).update({ reportDeletedAt: now, reportFileId: null });
-    await db().collection('piiFiles').where({ _id: piiFileKey(job.reportFileId) }).remove();
+    await db()
+      .collection('piiFiles')
+      .where({ _id: piiFileKey(job.reportFileId) })
+      .remove();
     report.reports++;
   }
 
@@ -52,16 +84,47 @@ export async function sweep(now = new Date()): Promise<CleanupReport> {
   const due = await dueFiles(now, BATCH);
   if (due.length) {
     await deleteStored(due.map((f) => f.fileId));
-    await db().collection('piiFiles').where({ _id: _.in(due.map((f) => f.fileId).map(piiFileKey)) }).remove();
+    await db()
+      .collection('piiFiles')
+      .where({ _id: _.in(due.map((f) => f.fileId).map(piiFileKey)) })
+      .remove();
     report.files = due.length;
   }
 
   const faceCutoff = new Date(now.getTime() - RETENTION.faceSessionHours * 3600_000);
-  report.faceSessions = Number((await db().collection('faceSessions').where({ expiresAt: _.lt(faceCutoff) }).remove()).deleted ?? 0);
+  report.faceSessions = Number(
+    (
+      await db()
+        .collection('faceSessions')
+        .where({ expiresAt: _.lt(faceCutoff) })
+        .remove()
+    ).deleted ?? 0,
+  );
   const smsCutoff = new Date(now.getTime() - RETENTION.smsCodeHours * 3600_000);
-  report.smsCodes = Number((await db().collection('smsCodes').where({ expiresAt: _.lt(smsCutoff) }).remove()).deleted ?? 0);
-  report.rateCounters = Number((await db().collection('rateCounters').where({ expiresAt: _.lt(now) }).remove()).deleted ?? 0);
+  report.smsCodes = Number(
+    (
+      await db()
+        .collection('smsCodes')
+        .where({ expiresAt: _.lt(smsCutoff) })
+        .remove()
+    ).deleted ?? 0,
+  );
+  report.rateCounters = Number(
+    (
+      await db()
+        .collection('rateCounters')
+        .where({ expiresAt: _.lt(now) })
+        .remove()
+    ).deleted ?? 0,
+  );
   const webLoginCutoff = new Date(now.getTime() - RETENTION.webLoginHours * 3600_000);
-  report.webLogins = Number((await db().collection('webLogins').where({ expiresAt: _.lt(webLoginCutoff) }).remove()).deleted ?? 0);
+  report.webLogins = Number(
+    (
+      await db()
+        .collection('webLogins')
+        .where({ expiresAt: _.lt(webLoginCutoff) })
+        .remove()
+    ).deleted ?? 0,
+  );
   return report;
 }

@@ -40,11 +40,22 @@ export function piiFileKey(fileId: string): string {
 export async function trackPiiFile(fileId: string, kind: PiiFileKind, unionId: string): Promise<void> {
   const hours = kind === 'importUpload' ? RETENTION.uploadHours : RETENTION.downloadHours;
   const now = new Date();
-  const doc: Omit<PiiFileDoc, '_id'> = { fileId, kind, unionId, createdAt: now, deleteAfter: new Date(now.getTime() + hours * 3600_000) };
-  const res = await db().collection('piiFiles').where({ _id: piiFileKey(fileId) }).count();
+  const doc: Omit<PiiFileDoc, '_id'> = {
+    fileId,
+    kind,
+    unionId,
+    createdAt: now,
+    deleteAfter: new Date(now.getTime() + hours * 3600_000),
+  };
+  const res = await db()
+    .collection('piiFiles')
+    .where({ _id: piiFileKey(fileId) })
+    .count();
   if (Number(res.total) > 0) return;
   try {
-    await db().collection('piiFiles').add({ _id: piiFileKey(fileId), ...doc });
+    await db()
+      .collection('piiFiles')
+      .add({ _id: piiFileKey(fileId), ...doc });
   } catch (err) {
     if ((err as { code?: string }).code !== 'DATABASE_DUPLICATE_WRITE') throw err;
   }
@@ -52,6 +63,11 @@ export async function trackPiiFile(fileId: string, kind: PiiFileKind, unionId: s
 
 /** For the sweep: the ones due now. */
 export async function dueFiles(now: Date, limit: number): Promise<PiiFileDoc[]> {
-  const res = await db().collection('piiFiles').where({ deleteAfter: cmd().lte(now) }).orderBy('deleteAfter', 'asc').limit(limit).get();
+  const res = await db()
+    .collection('piiFiles')
+    .where({ deleteAfter: cmd().lte(now) })
+    .orderBy('deleteAfter', 'asc')
+    .limit(limit)
+    .get();
   return res.data as PiiFileDoc[];
 }

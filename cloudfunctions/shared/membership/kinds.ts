@@ -43,7 +43,11 @@ async function targetUnion(input: { unionId?: string; code?: string }): Promise<
   else if (input.unionId) union = await requireUnion(input.unionId);
   else throw new AppError('INVALID_INPUT', '请选择要申请的工会', 'unionId');
   if (!mayHoldMembers(union)) {
-    throw new AppError('INVALID_INPUT', `“${union.name}”是基层以上工会，不能直接登记会员，请选择您所在单位的基层工会`, 'unionId');
+    throw new AppError(
+      'INVALID_INPUT',
+      `“${union.name}”是基层以上工会，不能直接登记会员，请选择您所在单位的基层工会`,
+      'unionId',
+    );
   }
   return union;
 }
@@ -94,9 +98,11 @@ function applyRules(kindName: string, source: 'register' | 'join') {
     },
     countedUnions: (app: ApplicationDoc<JoinPayload>) => [app.payload.unionId],
     approveMany: {
-      effect: (tx: Tx, apps: ApplicationDoc<JoinPayload>[], reviewer: Actor, ctx: HandlerContext, lane: number) => createMemberships(tx, apps, source, reviewer.user._id, ctx, lane),
+      effect: (tx: Tx, apps: ApplicationDoc<JoinPayload>[], reviewer: Actor, ctx: HandlerContext, lane: number) =>
+        createMemberships(tx, apps, source, reviewer.user._id, ctx, lane),
       async after(apps: ApplicationDoc<JoinPayload>[]) {
-        for (const [unionId, n] of countBy(apps, (a) => a.payload.unionId)) await rollupMembers(unionId, { realName: n });
+        for (const [unionId, n] of countBy(apps, (a) => a.payload.unionId))
+          await rollupMembers(unionId, { realName: n });
       },
     },
   };
@@ -135,11 +141,21 @@ async function createMembership(
  * snapshot (workflow/batch.ts reads first); each one approved is written here, so one changed since
  * makes the transaction conflict.
  */
-async function createMemberships(tx: Tx, apps: ApplicationDoc<JoinPayload>[], source: MemberDoc['source'], reviewerId: string, ctx: HandlerContext, lane: number): Promise<Array<AppError | null>> {
+async function createMemberships(
+  tx: Tx,
+  apps: ApplicationDoc<JoinPayload>[],
+  source: MemberDoc['source'],
+  reviewerId: string,
+  ctx: HandlerContext,
+  lane: number,
+): Promise<Array<AppError | null>> {
   const unions = new Map<string, UnionDoc | undefined>();
-  for (const unionId of new Set(apps.map((a) => a.payload.unionId))) unions.set(unionId, await txGet<UnionDoc>(tx, 'unions', unionId));
+  for (const unionId of new Set(apps.map((a) => a.payload.unionId)))
+    unions.set(unionId, await txGet<UnionDoc>(tx, 'unions', unionId));
   const userIds = apps.map((a) => String(a.applicantUserId));
-  const users = new Map((await findMany<UserDoc>('users', { _id: cmd().in(userIds) }, userIds.length)).map((u) => [u._id, u]));
+  const users = new Map(
+    (await findMany<UserDoc>('users', { _id: cmd().in(userIds) }, userIds.length)).map((u) => [u._id, u]),
+  );
   const added = new Map<string, number>();
   const refusals: Array<AppError | null> = [];
   for (const app of apps) {
@@ -158,7 +174,11 @@ async function createMemberships(tx: Tx, apps: ApplicationDoc<JoinPayload>[], so
 }
 
 /** Why this applicant cannot become a member of this union now, or null. One rule set for one and many. */
-function membershipRefusal(user: UserDoc | undefined, union: UnionDoc | undefined, fromMemberId?: string): AppError | null {
+function membershipRefusal(
+  user: UserDoc | undefined,
+  union: UnionDoc | undefined,
+  fromMemberId?: string,
+): AppError | null {
   if (!user) return new AppError('NOT_FOUND', '申请人账号不存在');
   if (user.activeMemberId && user.activeMemberId !== fromMemberId) {
     return new AppError('CONFLICT', '申请人已是其他工会的会员，不能重复入会；请驳回此申请');
@@ -168,7 +188,16 @@ function membershipRefusal(user: UserDoc | undefined, union: UnionDoc | undefine
 }
 
 /** The member row, the user's pointer to it and the audit line; the count is the caller's. */
-async function writeMembership(tx: Tx, app: ApplicationDoc, user: UserDoc, unionId: string, unitName: string, source: MemberDoc['source'], reviewerId: string, ctx: HandlerContext): Promise<string> {
+async function writeMembership(
+  tx: Tx,
+  app: ApplicationDoc,
+  user: UserDoc,
+  unionId: string,
+  unitName: string,
+  source: MemberDoc['source'],
+  reviewerId: string,
+  ctx: HandlerContext,
+): Promise<string> {
   const now = new Date();
   const memberId = `m${app._id.slice(0, 23)}`;
   const member: MemberDoc = {
@@ -191,7 +220,18 @@ async function writeMembership(tx: Tx, app: ApplicationDoc, user: UserDoc, union
   };
   await tx.collection('members').add(member);
   await tx.collection('users').doc(user._id).update({ activeMemberId: memberId, updatedAt: now });
-  await auditInTx(tx, { actorUserId: reviewerId, action: `member:${source}`, targetType: 'member', targetId: memberId, unionId, detail: { via: app._id } }, ctx);
+  await auditInTx(
+    tx,
+    {
+      actorUserId: reviewerId,
+      action: `member:${source}`,
+      targetType: 'member',
+      targetId: memberId,
+      unionId,
+      detail: { via: app._id },
+    },
+    ctx,
+  );
   return memberId;
 }
 
@@ -207,7 +247,8 @@ export const memberTransfer = defineKind({
     const current = await activeMembership(user);
     if (!current) throw new AppError('CONFLICT', '您还不是会员，请先办理会员登记或入会');
     const to = await targetUnion(input);
-    if (to._id === current.unionId) throw new AppError('INVALID_INPUT', '您已是该工会的会员，请选择要转入的新工会', 'unionId');
+    if (to._id === current.unionId)
+      throw new AppError('INVALID_INPUT', '您已是该工会的会员，请选择要转入的新工会', 'unionId');
     const from = await findById<UnionDoc>('unions', current.unionId);
     return {
       reviewerUnionId: to._id,
@@ -221,14 +262,33 @@ export const memberTransfer = defineKind({
   async effect(tx, app, reviewer, ctx) {
     const fromId = app.payload.fromMemberId;
     const old = await txGet<MemberDoc>(tx, 'members', fromId);
-    if (!old || old.status !== 'active') throw new AppError('CONFLICT', '申请人的会籍已发生变化，请驳回后由会员重新申请');
+    if (!old || old.status !== 'active')
+      throw new AppError('CONFLICT', '申请人的会籍已发生变化，请驳回后由会员重新申请');
     const fromUnion = await txGet<UnionDoc>(tx, 'unions', old.unionId);
     const toUnion = await txGet<UnionDoc>(tx, 'unions', app.payload.toUnionId);
     const now = new Date();
     // The old row stays, marked transferred: the history keeps where the member was.
-    await tx.collection('members').doc(fromId).update({ status: 'transferred', endedAt: now, endReason: `会籍转移至 ${toUnion?.name ?? ''}`, updatedAt: now, version: old.version + 1 });
+    await tx
+      .collection('members')
+      .doc(fromId)
+      .update({
+        status: 'transferred',
+        endedAt: now,
+        endReason: `会籍转移至 ${toUnion?.name ?? ''}`,
+        updatedAt: now,
+        version: old.version + 1,
+      });
     if (fromUnion) await addMembers(tx, fromUnion._id, -1);
-    await createMembership(tx, app, app.payload.toUnionId, app.payload.unitName, 'transfer', reviewer.user._id, ctx, fromId);
+    await createMembership(
+      tx,
+      app,
+      app.payload.toUnionId,
+      app.payload.unitName,
+      'transfer',
+      reviewer.user._id,
+      ctx,
+      fromId,
+    );
   },
   async afterApprove(app) {
     await rollupMembers(app.payload.fromUnionId, { realName: -1 });

@@ -12,7 +12,10 @@ import { rollupMembers } from '../org/rollup';
  * The row must name the person as their verified name does: the ID number alone is what an admin
  * may have typed for someone else.
  */
-export async function claimImportedMembership(userId: string, ctx: HandlerContext): Promise<{ memberId: string; unionId: string } | null> {
+export async function claimImportedMembership(
+  userId: string,
+  ctx: HandlerContext,
+): Promise<{ memberId: string; unionId: string } | null> {
   const docIndex = (await findById<UserDoc>('users', userId))?.docIndex;
   if (!docIndex) return null;
   const rows = await findMany<MemberDoc>('members', { docIndex, status: 'active', realName: false }, 10);
@@ -21,21 +24,36 @@ export async function claimImportedMembership(userId: string, ctx: HandlerContex
       const user = await txGet<UserDoc>(tx, 'users', userId);
       if (!user || user.activeMemberId) return null;
       const current = await txGet<MemberDoc>(tx, 'members', row._id);
-      if (!current || current.status !== 'active' || current.realName || nameKey(current.name) !== nameKey(user.name)) return null;
+      if (!current || current.status !== 'active' || current.realName || nameKey(current.name) !== nameKey(user.name))
+        return null;
       const union = await txGet<UnionDoc>(tx, 'unions', current.unionId);
       if (!union || union.status !== 'active') return null;
       const now = new Date();
-      await tx.collection('members').doc(row._id).update({
-        userId: user._id,
-        realName: true,
-        name: user.name,
-        phone: user.phone,
-        phoneIndex: user.phoneIndex,
-        updatedAt: now,
-        version: current.version + 1,
-      });
+      await tx
+        .collection('members')
+        .doc(row._id)
+        .update({
+          userId: user._id,
+          realName: true,
+          name: user.name,
+          phone: user.phone,
+          phoneIndex: user.phoneIndex,
+          updatedAt: now,
+          version: current.version + 1,
+        });
       await tx.collection('users').doc(user._id).update({ activeMemberId: row._id, updatedAt: now });
-      await auditInTx(tx, { actorUserId: user._id, action: 'member:autoJoin', targetType: 'member', targetId: row._id, unionId: current.unionId, detail: { importJobId: current.importJobId ?? null } }, ctx);
+      await auditInTx(
+        tx,
+        {
+          actorUserId: user._id,
+          action: 'member:autoJoin',
+          targetType: 'member',
+          targetId: row._id,
+          unionId: current.unionId,
+          detail: { importJobId: current.importJobId ?? null },
+        },
+        ctx,
+      );
       return { memberId: row._id, unionId: current.unionId };
     });
     if (claimed) {

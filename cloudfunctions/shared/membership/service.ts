@@ -34,10 +34,17 @@ export function memberCode(memberId: string): string {
 
 export async function myMembership(_input: unknown, ctx: HandlerContext): Promise<MyMembership> {
   const actor = await requireActor(ctx);
-  const rows = await db().collection('members').where({ userId: actor.user._id }).orderBy('joinedAt', 'desc').limit(50).get();
+  const rows = await db()
+    .collection('members')
+    .where({ userId: actor.user._id })
+    .orderBy('joinedAt', 'desc')
+    .limit(50)
+    .get();
   const members = rows.data as MemberDoc[];
   const unionIds = [...new Set(members.map((m) => m.unionId))];
-  const unions = unionIds.length ? await findMany<UnionDoc>('unions', { _id: cmd().in(unionIds) }, unionIds.length) : [];
+  const unions = unionIds.length
+    ? await findMany<UnionDoc>('unions', { _id: cmd().in(unionIds) }, unionIds.length)
+    : [];
   const nameOf = (id: string) => unions.find((u) => u._id === id)?.name ?? '';
   const active = members.find((m) => m.status === 'active' && m._id === actor.user.activeMemberId);
   const card: MembershipCard | null = active
@@ -76,7 +83,10 @@ export async function myMembership(_input: unknown, ctx: HandlerContext): Promis
 }
 
 /** Own union (with the right) or a subordinate union (view only, always masked). */
-export async function memberScope(actor: Actor, unionId: string): Promise<{ union: UnionDoc; scope: 'own' | 'subordinate' }> {
+export async function memberScope(
+  actor: Actor,
+  unionId: string,
+): Promise<{ union: UnionDoc; scope: 'own' | 'subordinate' }> {
   const union = await requireUnion(unionId, { active: false });
   if (holdsRight(actor, union._id, 'manageMembers')) return { union, scope: 'own' };
   if (superiorRightOver(actor, union, 'manageMembers')) return { union, scope: 'subordinate' };
@@ -86,7 +96,11 @@ export async function memberScope(actor: Actor, unionId: string): Promise<{ unio
 function keywordFilter(keyword: string): Record<string, unknown> {
   const _ = cmd();
   const compact = keyword.replace(/\s+/g, '');
-  const clauses: Array<Record<string, unknown>> = [{ name: like(keyword) }, { 'doc.masked': like(compact) }, { 'phone.masked': like(compact) }];
+  const clauses: Array<Record<string, unknown>> = [
+    { name: like(keyword) },
+    { 'doc.masked': like(compact) },
+    { 'phone.masked': like(compact) },
+  ];
   if (/^1[3-9]\d{9}$/.test(compact)) clauses.push({ phoneIndex: blindIndex('phone', compact) });
   for (const key of documentIndexKeys(compact)) clauses.push({ docIndex: blindIndex('doc', key) });
   return _.or(clauses) as unknown as Record<string, unknown>;
@@ -99,7 +113,9 @@ export async function listMembers(
   const { union, scope } = await memberScope(await requireActor(ctx), input.unionId);
   const _ = cmd();
   const base = { unionId: union._id, status: 'active', realName: input.realName };
-  const where = input.keyword ? (_.and([base, keywordFilter(input.keyword)]) as unknown as Record<string, unknown>) : base;
+  const where = input.keyword
+    ? (_.and([base, keywordFilter(input.keyword)]) as unknown as Record<string, unknown>)
+    : base;
   const coll = db().collection('members');
   // Newest first on the index {unionId, status, realName, joinedAt, _id}: a page reads a page. The
   // whole list's total is the union's roll-up; only a keyword search counts (capped).
@@ -108,30 +124,32 @@ export async function listMembers(
     keysetPage<MemberDoc>(coll, where, { field: 'joinedAt', dir: 'desc' }, input),
     input.keyword ? cappedCount(coll, where) : { total: rollup ?? 0 },
   ]);
-  const items = res.items.map(
-    (m): MemberRow => ({
-      id: m._id,
-      name: m.name,
-      docType: m.docType,
-      docTypeName: DOCUMENT_TYPE_NAMES[m.docType],
-      docMasked: shownDocument(m.doc, m.docType),
-      phoneMasked: m.phone?.masked ?? '',
-      unitName: m.unitName,
-      realName: m.realName,
-      source: m.source,
-      joinedAt: new Date(m.joinedAt).toISOString(),
-    }),
-  );
+  const items = res.items.map((m): MemberRow => ({
+    id: m._id,
+    name: m.name,
+    docType: m.docType,
+    docTypeName: DOCUMENT_TYPE_NAMES[m.docType],
+    docMasked: shownDocument(m.doc, m.docType),
+    phoneMasked: m.phone?.masked ?? '',
+    unitName: m.unitName,
+    realName: m.realName,
+    source: m.source,
+    joinedAt: new Date(m.joinedAt).toISOString(),
+  }));
   const [counted] = await withPendingMembers([union]);
   return { ...res, items, ...count, union: unionView(counted), scope };
 }
 
 /** Removal keeps the row (status removed, who, when, why) and ends the user's active membership. */
-export async function removeMembers(input: { unionId: string; memberIds: string[]; reason: string }, ctx: HandlerContext): Promise<{ results: BatchResult[] }> {
+export async function removeMembers(
+  input: { unionId: string; memberIds: string[]; reason: string },
+  ctx: HandlerContext,
+): Promise<{ results: BatchResult[] }> {
   const { unionId, reason } = input;
   const memberIds = [...new Set(input.memberIds)];
   const actor = await requireActor(ctx);
-  if (!holdsRight(actor, unionId, 'manageMembers')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以移出会员');
+  if (!holdsRight(actor, unionId, 'manageMembers'))
+    throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以移出会员');
   const results: BatchResult[] = [];
   for (const id of memberIds) {
     try {
@@ -141,13 +159,35 @@ export async function removeMembers(input: { unionId: string; memberIds: string[
         if (m.status !== 'active') throw new AppError('ALREADY_PROCESSED', '该会员已被移出');
         const union = await txGet<UnionDoc>(tx, 'unions', unionId);
         const now = new Date();
-        await tx.collection('members').doc(id).update({ status: 'removed', endedAt: now, endReason: reason, removedBy: actor.user._id, updatedAt: now, version: m.version + 1 });
+        await tx
+          .collection('members')
+          .doc(id)
+          .update({
+            status: 'removed',
+            endedAt: now,
+            endReason: reason,
+            removedBy: actor.user._id,
+            updatedAt: now,
+            version: m.version + 1,
+          });
         if (m.userId) {
           const user = await txGet<UserDoc>(tx, 'users', m.userId);
-          if (user && user.activeMemberId === id) await tx.collection('users').doc(user._id).update({ activeMemberId: null, updatedAt: now });
+          if (user && user.activeMemberId === id)
+            await tx.collection('users').doc(user._id).update({ activeMemberId: null, updatedAt: now });
         }
         if (union) await addMembers(tx, unionId, -1);
-        await auditInTx(tx, { actorUserId: actor.user._id, action: m.realName ? 'member:remove' : 'member:deleteUnregistered', targetType: 'member', targetId: id, unionId, detail: { reason } }, ctx);
+        await auditInTx(
+          tx,
+          {
+            actorUserId: actor.user._id,
+            action: m.realName ? 'member:remove' : 'member:deleteUnregistered',
+            targetType: 'member',
+            targetId: id,
+            unionId,
+            detail: { reason },
+          },
+          ctx,
+        );
         return m;
       });
       await rollupMembers(unionId, removed.realName ? { realName: -1 } : { notRealName: -1 });
@@ -163,11 +203,15 @@ export async function removeMembers(input: { unionId: string; memberIds: string[
 }
 
 /** Not-real-name members only, by an admin of that same union; real-name members never leave. */
-export async function exportMembers({ unionId, realName }: { unionId: string; realName: boolean }, ctx: HandlerContext) {
+export async function exportMembers(
+  { unionId, realName }: { unionId: string; realName: boolean },
+  ctx: HandlerContext,
+) {
   const actor = await requireActor(ctx);
   if (realName) throw new AppError('PERMISSION_DENIED', '已实名注册会员的信息受保护，不支持导出');
   const union = await requireUnion(unionId, { active: false });
-  if (!holdsRight(actor, union._id, 'export')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以导出本工会的未实名会员');
+  if (!holdsRight(actor, union._id, 'export'))
+    throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以导出本工会的未实名会员');
   const rows: string[][] = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称', '导入时间']];
   let lastId = '';
   for (;;) {
@@ -179,7 +223,14 @@ export async function exportMembers({ unionId, realName }: { unionId: string; re
       .get();
     const batch = res.data as MemberDoc[];
     for (const m of batch) {
-      rows.push([m.name, DOCUMENT_TYPE_NAMES[m.docType], decrypt(m.doc.cipher), m.phone ? decrypt(m.phone.cipher) : '', m.unitName, new Date(m.joinedAt).toISOString().slice(0, 10)]);
+      rows.push([
+        m.name,
+        DOCUMENT_TYPE_NAMES[m.docType],
+        decrypt(m.doc.cipher),
+        m.phone ? decrypt(m.phone.cipher) : '',
+        m.unitName,
+        new Date(m.joinedAt).toISOString().slice(0, 10),
+      ]);
     }
     if (batch.length < 1000) break;
     lastId = batch[batch.length - 1]._id;
@@ -187,10 +238,22 @@ export async function exportMembers({ unionId, realName }: { unionId: string; re
   // Text cells: nothing is run as a formula, and what is read back is exactly what is stored.
   const buffer = textWorkbook('未实名会员', rows, [12, 16, 22, 14, 28, 12]);
   const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const up = await cloudApp().uploadFile({ cloudPath: `exports/${unionId}/unregistered-${stamp}.xlsx`, fileContent: buffer });
+  const up = await cloudApp().uploadFile({
+    cloudPath: `exports/${unionId}/unregistered-${stamp}.xlsx`,
+    fileContent: buffer,
+  });
   await trackPiiFile(up.fileID, 'export', unionId);
   const url = await cloudApp().getTempFileURL({ fileList: [up.fileID] });
-  await audit({ actorUserId: actor.user._id, action: 'member:export', targetType: 'union', targetId: unionId, unionId, detail: { rows: rows.length - 1 } }, ctx);
+  await audit(
+    {
+      actorUserId: actor.user._id,
+      action: 'member:export',
+      targetType: 'union',
+      targetId: unionId,
+      unionId,
+      detail: { rows: rows.length - 1 },
+    },
+    ctx,
+  );
   return { url: url.fileList[0]?.tempFileURL ?? '', fileId: up.fileID, rows: rows.length - 1 };
 }
-

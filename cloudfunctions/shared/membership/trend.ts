@@ -23,7 +23,11 @@ export function lastMonths(now = new Date(), count = TREND_MONTHS): string[] {
  * Members who joined a union in each of the last twelve months, real-name and not, for the 工作台's
  * chart: one grouped query in the database, whatever the union's size.
  */
-export async function memberTrend({ unionId }: { unionId: string }, ctx: HandlerContext, now = new Date()): Promise<{ points: MemberTrendPoint[] }> {
+export async function memberTrend(
+  { unionId }: { unionId: string },
+  ctx: HandlerContext,
+  now = new Date(),
+): Promise<{ points: MemberTrendPoint[] }> {
   const { union } = await memberScope(await requireActor(ctx), unionId);
   const months = lastMonths(now);
   const [y, m] = months[0].split('-').map(Number);

@@ -9,13 +9,23 @@ import { roleId } from '../roles/grants';
 import { object, optional, str } from '../validate';
 import { defineKind, type Prepared } from '../workflow/kind';
 import { resolveQr } from './qr';
-import { CATEGORY_FIELDS, CHANGEABLE_FIELDS, FIELD_LABELS, FORM_FIELDS, checkCategory, superiorOf, typeName, type UnionForm } from './unions';
+import {
+  CATEGORY_FIELDS,
+  CHANGEABLE_FIELDS,
+  FIELD_LABELS,
+  FORM_FIELDS,
+  checkCategory,
+  superiorOf,
+  typeName,
+  type UnionForm,
+} from './unions';
 import { unionSearchTokens } from './search-tokens';
 import { rollupUnions } from './rollup';
 
 async function assertCreditCodeFree(code: string, exceptUnionId?: string): Promise<void> {
   const holder = await findOne<UnionDoc>('unions', { creditCode: code, status: 'active' });
-  if (holder && holder._id !== exceptUnionId) throw new AppError('DUPLICATE', `统一社会信用代码已被“${holder.name}”使用，同一单位只能登记一个工会`, 'creditCode');
+  if (holder && holder._id !== exceptUnionId)
+    throw new AppError('DUPLICATE', `统一社会信用代码已被“${holder.name}”使用，同一单位只能登记一个工会`, 'creditCode');
 }
 
 async function txUnion(tx: Tx, id: string): Promise<UnionDoc> {
@@ -63,7 +73,9 @@ export const orgRegister = defineKind({
         { label: '会员人数', value: String(form.declaredMembers) },
         { label: '地址', value: form.address },
       ],
-      locks: [{ key: `org-credit:${form.creditCode}`, message: '该统一社会信用代码已有待审核的工会登记申请，请勿重复提交' }],
+      locks: [
+        { key: `org-credit:${form.creditCode}`, message: '该统一社会信用代码已有待审核的工会登记申请，请勿重复提交' },
+      ],
     };
   },
   async beforeApprove(app) {
@@ -80,7 +92,10 @@ export const orgRegister = defineKind({
     const now = new Date();
     const union = newUnion(unionId, form, parent, { adminCount: 1 });
     await tx.collection('unions').add(union);
-    await tx.collection('unions').doc(parent._id).update({ childCount: cmd().inc(1), updatedAt: now });
+    await tx
+      .collection('unions')
+      .doc(parent._id)
+      .update({ childCount: cmd().inc(1), updatedAt: now });
     // The approved registrant becomes the new union's first admin (spec §六.1).
     const applicant = await txGet<UserDoc>(tx, 'users', app.applicantUserId as string);
     if (!applicant) throw new AppError('CONFLICT', '申请人账号不存在，无法设置管理员');
@@ -99,7 +114,18 @@ export const orgRegister = defineKind({
       grantedAt: now,
     };
     await tx.collection('roles').add(role);
-    await auditInTx(tx, { actorUserId: reviewer.user._id, action: 'role:firstAdmin', targetType: 'role', targetId: role._id, unionId, detail: { via: app._id } }, ctx);
+    await auditInTx(
+      tx,
+      {
+        actorUserId: reviewer.user._id,
+        action: 'role:firstAdmin',
+        targetType: 'role',
+        targetId: role._id,
+        unionId,
+        detail: { via: app._id },
+      },
+      ctx,
+    );
   },
 });
 
@@ -143,7 +169,10 @@ export const orgChange = defineKind({
       unionId: union._id,
       payload: { before, after },
       title: `${union.name} 信息变更`,
-      lines: Object.keys(after).map((f) => ({ label: FIELD_LABELS[f as keyof typeof FIELD_LABELS], value: `${String(before[f])} → ${String(after[f])}` })),
+      lines: Object.keys(after).map((f) => ({
+        label: FIELD_LABELS[f as keyof typeof FIELD_LABELS],
+        value: `${String(before[f])} → ${String(after[f])}`,
+      })),
       locks: [{ key: `org:${union._id}`, message: '该工会已有待审核的变更或注销申请，请等待审核完成或先撤回' }],
     };
   },
@@ -152,14 +181,22 @@ export const orgChange = defineKind({
     if (union.status !== 'active') throw new AppError('CONFLICT', '该工会已注销，无法变更');
     const now = new Date();
     const { after } = app.payload;
-    const before = Object.fromEntries(Object.keys(after).map((k) => [k, (union as unknown as Record<string, unknown>)[k]]));
-    await tx.collection('unions').doc(union._id).update({
-      ...after,
-      searchTokens: unionSearchTokens({ name: String(after.name ?? union.name), unitName: String(after.unitName ?? union.unitName) }),
-      changeLog: [...(union.changeLog ?? []), { at: now, applicationId: app._id, before, after }],
-      updatedAt: now,
-      version: union.version + 1,
-    });
+    const before = Object.fromEntries(
+      Object.keys(after).map((k) => [k, (union as unknown as Record<string, unknown>)[k]]),
+    );
+    await tx
+      .collection('unions')
+      .doc(union._id)
+      .update({
+        ...after,
+        searchTokens: unionSearchTokens({
+          name: String(after.name ?? union.name),
+          unitName: String(after.unitName ?? union.unitName),
+        }),
+        changeLog: [...(union.changeLog ?? []), { at: now, applicationId: app._id, before, after }],
+        updatedAt: now,
+        version: union.version + 1,
+      });
   },
 });
 
@@ -177,7 +214,10 @@ async function deregisterBlockers(unionId: string): Promise<string | null> {
 export const orgDeregister = defineKind({
   kind: 'orgDeregister',
   reviewPermission: 'orgInfo',
-  form: object({ unionId: str({ label: '工会', max: 64 }), reason: str({ label: '注销原因', min: 2, max: 200, multiline: true }) }),
+  form: object({
+    unionId: str({ label: '工会', max: 64 }),
+    reason: str({ label: '注销原因', min: 2, max: 200, multiline: true }),
+  }),
   async prepare(input, applicant): Promise<Prepared<{ reason: string }>> {
     const union = await requireUnion(input.unionId);
     requireRight(applicant.actor!, union._id, 'orgInfo');
@@ -205,16 +245,23 @@ export const orgDeregister = defineKind({
     const union = await txUnion(tx, app.unionId as string);
     // Exact: a join in flight writes a member-count shard and a registration writes this union, and
     // closing every shard below writes both, so either of them conflicts with this transaction.
-    if ((await txMemberCount(tx, union)) > 0 || union.childCount > 0) throw new AppError('CONFLICT', '该工会仍有会员或下级工会，不能注销');
+    if ((await txMemberCount(tx, union)) > 0 || union.childCount > 0)
+      throw new AppError('CONFLICT', '该工会仍有会员或下级工会，不能注销');
     await closeShards(tx, union._id);
     const now = new Date();
-    await tx.collection('unions').doc(union._id).update({ status: 'deregistered', updatedAt: now, version: union.version + 1 });
+    await tx
+      .collection('unions')
+      .doc(union._id)
+      .update({ status: 'deregistered', updatedAt: now, version: union.version + 1 });
     for (const tokenId of Object.values(union.qrTokens ?? {})) {
       if (tokenId) await tx.collection('qrTokens').doc(tokenId).update({ status: 'revoked', revokedAt: now });
     }
     if (union.parentId) {
       const parent = await txUnion(tx, union.parentId);
-      await tx.collection('unions').doc(parent._id).update({ childCount: cmd().inc(-1), updatedAt: now });
+      await tx
+        .collection('unions')
+        .doc(parent._id)
+        .update({ childCount: cmd().inc(-1), updatedAt: now });
     }
   },
 });

@@ -43,14 +43,18 @@ export async function addMembers(tx: Tx, unionId: string, delta: number, lane?: 
   if (delta === 0) return;
   const id = shardId(unionId, lane === undefined ? Math.floor(Math.random() * SHARDS) : lane % SHARDS);
   const at = new Date();
-  const res = (await tx.collection('counterShards').doc(id).update({ memberCount: cmd().inc(delta), at })) as { updated?: number };
+  const res = (await tx
+    .collection('counterShards')
+    .doc(id)
+    .update({ memberCount: cmd().inc(delta), at })) as { updated?: number };
   if (Number(res.updated) !== 1) await tx.collection('counterShards').doc(id).set({ unionId, memberCount: delta, at });
 }
 
 /** The exact count as this transaction sees it: the folded base plus every shard. */
 export async function txMemberCount(tx: Tx, union: UnionDoc): Promise<number> {
   let total = union.memberCount;
-  for (let k = 0; k < SHARDS; k++) total += (await txGet<CounterShardDoc>(tx, 'counterShards', shardId(union._id, k)))?.memberCount ?? 0;
+  for (let k = 0; k < SHARDS; k++)
+    total += (await txGet<CounterShardDoc>(tx, 'counterShards', shardId(union._id, k)))?.memberCount ?? 0;
   return total;
 }
 
@@ -59,7 +63,10 @@ export async function closeShards(tx: Tx, unionId: string): Promise<void> {
   for (let k = 0; k < SHARDS; k++) {
     const id = shardId(unionId, k);
     const shard = await txGet<CounterShardDoc>(tx, 'counterShards', id);
-    await tx.collection('counterShards').doc(id).set({ unionId, memberCount: shard?.memberCount ?? 0, closed: true });
+    await tx
+      .collection('counterShards')
+      .doc(id)
+      .set({ unionId, memberCount: shard?.memberCount ?? 0, closed: true });
   }
 }
 
@@ -71,8 +78,17 @@ export async function foldMemberCount(unionId: string, attempts = 3, opts: { hot
   const _ = cmd();
   try {
     // `hotToo`: the end of a bulk write (an import job's last chunk) folds everything, once.
-    const cold = (s: CounterShardDoc) => opts.hotToo === true || !s.at || Date.now() - new Date(s.at).getTime() > COLD_MS;
-    const pending = ((await db().collection('counterShards').where({ unionId, memberCount: _.neq(0) }).limit(SHARDS).get()).data as CounterShardDoc[]).filter(cold);
+    const cold = (s: CounterShardDoc) =>
+      opts.hotToo === true || !s.at || Date.now() - new Date(s.at).getTime() > COLD_MS;
+    const pending = (
+      (
+        await db()
+          .collection('counterShards')
+          .where({ unionId, memberCount: _.neq(0) })
+          .limit(SHARDS)
+          .get()
+      ).data as CounterShardDoc[]
+    ).filter(cold);
     if (pending.length === 0) return;
     await transaction(async (tx) => {
       let sum = 0;
@@ -80,9 +96,16 @@ export async function foldMemberCount(unionId: string, attempts = 3, opts: { hot
         const shard = await txGet<CounterShardDoc>(tx, 'counterShards', p._id);
         if (!shard || shard.memberCount === 0 || shard.closed || !cold(shard)) continue;
         sum += shard.memberCount;
-        await tx.collection('counterShards').doc(shard._id).update({ memberCount: _.inc(-shard.memberCount) });
+        await tx
+          .collection('counterShards')
+          .doc(shard._id)
+          .update({ memberCount: _.inc(-shard.memberCount) });
       }
-      if (sum !== 0) await tx.collection('unions').doc(unionId).update({ memberCount: _.inc(sum) });
+      if (sum !== 0)
+        await tx
+          .collection('unions')
+          .doc(unionId)
+          .update({ memberCount: _.inc(sum) });
     }, attempts);
   } catch {
     // A conflict with a concurrent fold or approval, or a failed request: the next fold takes them.
@@ -94,7 +117,13 @@ export async function withPendingMembers<T extends UnionDoc>(unions: T[]): Promi
   if (unions.length === 0) return unions;
   const _ = cmd();
   const ids = unions.map((u) => u._id);
-  const shards = (await db().collection('counterShards').where({ unionId: _.in(ids), memberCount: _.neq(0) }).limit(1000).get()).data as CounterShardDoc[];
+  const shards = (
+    await db()
+      .collection('counterShards')
+      .where({ unionId: _.in(ids), memberCount: _.neq(0) })
+      .limit(1000)
+      .get()
+  ).data as CounterShardDoc[];
   if (shards.length === 0) return unions;
   const pending = new Map<string, number>();
   for (const s of shards) pending.set(s.unionId, (pending.get(s.unionId) ?? 0) + s.memberCount);

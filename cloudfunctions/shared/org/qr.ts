@@ -49,10 +49,12 @@ export function parseQr(code: string): { purpose: QrPurpose; tokenId: string } {
   const purpose = url.searchParams.get('p');
   const tokenId = url.searchParams.get('t') ?? '';
   const sig = url.searchParams.get('s') ?? '';
-  if ((purpose !== 'org' && purpose !== 'member') || !/^[a-f0-9]{32}$/.test(tokenId)) throw new AppError('INVALID_INPUT', FORGED, 'code');
+  if ((purpose !== 'org' && purpose !== 'member') || !/^[a-f0-9]{32}$/.test(tokenId))
+    throw new AppError('INVALID_INPUT', FORGED, 'code');
   const expected = Buffer.from(signature(purpose, tokenId));
   const given = Buffer.from(sig);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('INVALID_INPUT', FORGED, 'code');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw new AppError('INVALID_INPUT', FORGED, 'code');
   return { purpose, tokenId };
 }
 
@@ -60,32 +62,54 @@ export function parseQr(code: string): { purpose: QrPurpose; tokenId: string } {
 export async function resolveQr(code: string, expected?: QrPurpose): Promise<{ purpose: QrPurpose; union: UnionDoc }> {
   const { purpose, tokenId } = parseQr(code);
   if (expected && purpose !== expected) {
-    throw new AppError('INVALID_INPUT', expected === 'org' ? '这是会员登记二维码，登记工会组织请扫描上级工会的组织登记二维码' : '这是工会组织登记二维码，会员登记请扫描本单位工会的会员登记二维码', 'code');
+    throw new AppError(
+      'INVALID_INPUT',
+      expected === 'org'
+        ? '这是会员登记二维码，登记工会组织请扫描上级工会的组织登记二维码'
+        : '这是工会组织登记二维码，会员登记请扫描本单位工会的会员登记二维码',
+      'code',
+    );
   }
   const token = await findById<QrTokenDoc>('qrTokens', tokenId);
   if (!token) throw new AppError('INVALID_INPUT', FORGED, 'code');
-  if (token.status !== 'active') throw new AppError('CONFLICT', '该二维码已失效（工会已更换新的二维码），请向工会索取最新二维码');
+  if (token.status !== 'active')
+    throw new AppError('CONFLICT', '该二维码已失效（工会已更换新的二维码），请向工会索取最新二维码');
   const union = await findById<UnionDoc>('unions', token.unionId);
-  if (!union || union.status !== 'active') throw new AppError('CONFLICT', '该工会已注销，不能通过此二维码办理业务，请联系上级工会');
+  if (!union || union.status !== 'active')
+    throw new AppError('CONFLICT', '该工会已注销，不能通过此二维码办理业务，请联系上级工会');
   return { purpose, union };
 }
 
 async function renderAndStore(unionId: string, purpose: QrPurpose, tokenId: string): Promise<string> {
-  const png = await QRCode.toBuffer(qrUrl(purpose, tokenId), { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 600 });
+  const png = await QRCode.toBuffer(qrUrl(purpose, tokenId), {
+    type: 'png',
+    errorCorrectionLevel: 'M',
+    margin: 2,
+    width: 600,
+  });
   const res = await cloudApp().uploadFile({ cloudPath: `qr/${unionId}/${purpose}-${tokenId}.png`, fileContent: png });
   return res.fileID;
 }
 
 async function info(token: Pick<QrTokenDoc, '_id' | 'purpose' | 'fileId'>): Promise<QrInfo> {
   const res = await cloudApp().getTempFileURL({ fileList: [token.fileId] });
-  return { purpose: token.purpose, url: qrUrl(token.purpose, token._id), imageUrl: res.fileList[0]?.tempFileURL ?? '', fileId: token.fileId };
+  return {
+    purpose: token.purpose,
+    url: qrUrl(token.purpose, token._id),
+    imageUrl: res.fileList[0]?.tempFileURL ?? '',
+    fileId: token.fileId,
+  };
 }
 
 /**
  * The union's current code, created on first use. `regenerate` revokes the old one in the same
  * transaction that installs the new one, so exactly one code per purpose is ever active.
  */
-export async function currentQr(union: UnionDoc, purpose: QrPurpose, regenerate: boolean): Promise<{ info: QrInfo; regenerated: boolean; revoked: string | null }> {
+export async function currentQr(
+  union: UnionDoc,
+  purpose: QrPurpose,
+  regenerate: boolean,
+): Promise<{ info: QrInfo; regenerated: boolean; revoked: string | null }> {
   if (!regenerate && union.qrTokens?.[purpose]) {
     const token = await findById<QrTokenDoc>('qrTokens', union.qrTokens[purpose] as string);
     if (token && token.status === 'active') return { info: await info(token), regenerated: false, revoked: null };
@@ -101,9 +125,20 @@ export async function currentQr(union: UnionDoc, purpose: QrPurpose, regenerate:
       if (existing && existing.status === 'active') return { token: existing, revoked: null };
     }
     if (old) await tx.collection('qrTokens').doc(old).update({ status: 'revoked', revokedAt: new Date() });
-    const token: QrTokenDoc = { _id: tokenId, unionId: union._id, purpose, status: 'active', fileId, createdAt: new Date(), revokedAt: null };
+    const token: QrTokenDoc = {
+      _id: tokenId,
+      unionId: union._id,
+      purpose,
+      status: 'active',
+      fileId,
+      createdAt: new Date(),
+      revokedAt: null,
+    };
     await tx.collection('qrTokens').add(token);
-    await tx.collection('unions').doc(union._id).update({ qrTokens: { ...(current.qrTokens ?? {}), [purpose]: tokenId }, updatedAt: new Date() });
+    await tx
+      .collection('unions')
+      .doc(union._id)
+      .update({ qrTokens: { ...(current.qrTokens ?? {}), [purpose]: tokenId }, updatedAt: new Date() });
     return { token, revoked: old ?? null };
   });
   if (outcome.token._id !== tokenId) await cloudApp().deleteFile({ fileList: [fileId] });

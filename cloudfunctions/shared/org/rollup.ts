@@ -32,7 +32,11 @@ export async function rollupMembers(unionId: string, delta: MemberDelta): Promis
     .collection('unions')
     .doc(unionId)
     .update({ 'stats.realName': _.inc(r), 'stats.notRealName': _.inc(n), ...subtree });
-  if (union.ancestors.length) await db().collection('unions').where({ _id: _.in(union.ancestors) }).update(subtree);
+  if (union.ancestors.length)
+    await db()
+      .collection('unions')
+      .where({ _id: _.in(union.ancestors) })
+      .update(subtree);
 }
 
 /** A union registered (+1) or deregistered (-1) under `parentId`: counted by every union above it. */

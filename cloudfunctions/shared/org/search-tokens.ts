@@ -25,7 +25,35 @@ export function unionSearchTokens(u: { name: string; unitName: string }): string
  * has them, so bounding an index scan on one reads much of the province. They stay in the index
  * (a keyword made only of them still finds something) but a query bounds on distinctive ones.
  */
-const COMMON_BIGRAMS = new Set(['工会', '委员', '员会', '有限', '限公', '公司', '集团', '股份', '份有', '分公', '联合', '合会', '街道', '道办', '办事', '事处', '总工', '广东', '东省', '广州', '州市', '深圳', '圳市', '市总', '区总', '县总', '镇总']);
+const COMMON_BIGRAMS = new Set([
+  '工会',
+  '委员',
+  '员会',
+  '有限',
+  '限公',
+  '公司',
+  '集团',
+  '股份',
+  '份有',
+  '分公',
+  '联合',
+  '合会',
+  '街道',
+  '道办',
+  '办事',
+  '事处',
+  '总工',
+  '广东',
+  '东省',
+  '广州',
+  '州市',
+  '深圳',
+  '圳市',
+  '市总',
+  '区总',
+  '县总',
+  '镇总',
+]);
 /** Each extra token is one more candidate plan to race; three distinctive ones narrow enough. */
 const MAX_QUERY_TOKENS = 3;
 

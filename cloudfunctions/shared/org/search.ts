@@ -41,10 +41,19 @@ export async function searchUnions({ keyword }: { keyword: string }, ctx: Handle
   const contains = _.or([{ name: re }, { unitName: re }]);
   const holding = _.or([{ category: 'grassroots' }, { subtype: _.in(HOLDING_SUBTYPES) }]);
   const [exact, direct, parents] = await Promise.all([
-    unions.where(_.and([_.or([{ name: keyword }, { unitName: keyword }]), { status: 'active' }, holding])).limit(10).get(),
-    unions.where(_.and([{ searchTokens: _.all(tokens), status: 'active' }, holding, contains])).limit(SEARCH_LIMIT).get(),
+    unions
+      .where(_.and([_.or([{ name: keyword }, { unitName: keyword }]), { status: 'active' }, holding]))
+      .limit(10)
+      .get(),
+    unions
+      .where(_.and([{ searchTokens: _.all(tokens), status: 'active' }, holding, contains]))
+      .limit(SEARCH_LIMIT)
+      .get(),
     // 其他 / 集团公司 / 工联会 are also found by the name of the union they belong to (spec §三.4).
-    unions.where(_.and([{ searchTokens: _.all(tokens), status: 'active', category: 'above' }, { name: re }])).limit(20).get(),
+    unions
+      .where(_.and([{ searchTokens: _.all(tokens), status: 'active', category: 'above' }, { name: re }]))
+      .limit(20)
+      .get(),
   ]);
   const hits = new Map<string, UnionSearchHit>();
   for (const u of [...(exact.data as UnionDoc[]), ...(direct.data as UnionDoc[])]) {
@@ -59,7 +68,13 @@ export async function searchUnions({ keyword }: { keyword: string }, ctx: Handle
     for (const c of children.data as UnionDoc[]) {
       if (!hits.has(c._id)) {
         const parent = (parents.data as UnionDoc[]).find((p) => p._id === c.parentId);
-        hits.set(c._id, { id: c._id, name: c.name, unitName: c.unitName, typeName: typeName(c), viaParent: parent?.name ?? '' });
+        hits.set(c._id, {
+          id: c._id,
+          name: c.name,
+          unitName: c.unitName,
+          typeName: typeName(c),
+          viaParent: parent?.name ?? '',
+        });
       }
     }
   }

@@ -17,8 +17,10 @@ import { mayHoldMembers, unionView } from './unions';
 
 /** Only above-grassroots unions have an org-registration code; only member-holding unions a member code. */
 function assertHasQr(union: UnionDoc, purpose: QrPurpose): void {
-  if (purpose === 'org' && union.category !== 'above') throw new AppError('INVALID_INPUT', '基层工会没有下级，不提供工会组织登记二维码', 'purpose');
-  if (purpose === 'member' && !mayHoldMembers(union)) throw new AppError('INVALID_INPUT', '该工会不能直接登记会员，没有会员登记二维码', 'purpose');
+  if (purpose === 'org' && union.category !== 'above')
+    throw new AppError('INVALID_INPUT', '基层工会没有下级，不提供工会组织登记二维码', 'purpose');
+  if (purpose === 'member' && !mayHoldMembers(union))
+    throw new AppError('INVALID_INPUT', '该工会不能直接登记会员，没有会员登记二维码', 'purpose');
 }
 
 async function parentName(u: UnionDoc): Promise<string> {
@@ -44,11 +46,15 @@ function statsRow(u: UnionDoc): UnionStatsRow {
 /** Anyone may scan; what the code leads to is decided here, not by the client. */
 export async function scan(input: { code: string }): Promise<ScanResult> {
   const { purpose, union } = await resolveQr(input.code);
-  if (purpose === 'member' && !mayHoldMembers(union)) throw new AppError('CONFLICT', '该工会不能直接登记会员，请扫描您所在单位基层工会的二维码');
+  if (purpose === 'member' && !mayHoldMembers(union))
+    throw new AppError('CONFLICT', '该工会不能直接登记会员，请扫描您所在单位基层工会的二维码');
   return {
     purpose,
     union: unionView(union, await parentName(union)),
-    next: purpose === 'org' ? `/pages/org-register/index?code=${encodeURIComponent(input.code)}` : `/pages/membership/apply?code=${encodeURIComponent(input.code)}`,
+    next:
+      purpose === 'org'
+        ? `/pages/org-register/index?code=${encodeURIComponent(input.code)}`
+        : `/pages/membership/apply?code=${encodeURIComponent(input.code)}`,
   };
 }
 
@@ -57,7 +63,13 @@ export async function myUnions(_input: unknown, ctx: HandlerContext): Promise<{ 
   return { unions: await unionsOfRoles(actor.roles) };
 }
 
-export async function detail(input: { unionId: string }, ctx: HandlerContext): Promise<{ union: UnionView; changeLog: Array<{ at: string; before: Record<string, unknown>; after: Record<string, unknown> }> }> {
+export async function detail(
+  input: { unionId: string },
+  ctx: HandlerContext,
+): Promise<{
+  union: UnionView;
+  changeLog: Array<{ at: string; before: Record<string, unknown>; after: Record<string, unknown> }>;
+}> {
   const actor = await requireActor(ctx);
   const [union] = await withPendingMembers([await requireUnion(input.unionId, { active: false })]);
   if (!rightInOrAbove(actor, union, 'orgInfo') && !actor.roles.some((r) => r.unionId === union._id)) {
@@ -65,31 +77,57 @@ export async function detail(input: { unionId: string }, ctx: HandlerContext): P
   }
   return {
     union: unionView(union, await parentName(union)),
-    changeLog: (union.changeLog ?? []).map((c) => ({ at: new Date(c.at).toISOString(), before: c.before, after: c.after })),
+    changeLog: (union.changeLog ?? []).map((c) => ({
+      at: new Date(c.at).toISOString(),
+      before: c.before,
+      after: c.after,
+    })),
   };
 }
 
 export async function qr(input: { unionId: string; purpose: QrPurpose }, ctx: HandlerContext): Promise<QrInfo> {
   const actor = await requireActor(ctx);
   const union = await requireUnion(input.unionId);
-  if (!actor.roles.some((r) => r.unionId === union._id)) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以查看二维码');
+  if (!actor.roles.some((r) => r.unionId === union._id))
+    throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以查看二维码');
   assertHasQr(union, input.purpose);
   return (await currentQr(union, input.purpose, false)).info;
 }
 
-export async function regenerateQr(input: { unionId: string; purpose: QrPurpose }, ctx: HandlerContext): Promise<QrInfo> {
+export async function regenerateQr(
+  input: { unionId: string; purpose: QrPurpose },
+  ctx: HandlerContext,
+): Promise<QrInfo> {
   const actor = await requireActor(ctx);
   const union = await requireUnion(input.unionId);
-  if (!holdsRight(actor, union._id, 'orgInfo')) throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以重新生成二维码');
+  if (!holdsRight(actor, union._id, 'orgInfo'))
+    throw new AppError('PERMISSION_DENIED', '只有本级工会管理员可以重新生成二维码');
   assertHasQr(union, input.purpose);
   const result = await currentQr(union, input.purpose, true);
-  await audit({ actorUserId: actor.user._id, action: 'qr:regenerate', targetType: 'union', targetId: union._id, unionId: union._id, detail: { purpose: input.purpose, revoked: result.revoked } }, ctx);
+  await audit(
+    {
+      actorUserId: actor.user._id,
+      action: 'qr:regenerate',
+      targetType: 'union',
+      targetId: union._id,
+      unionId: union._id,
+      detail: { purpose: input.purpose, revoked: result.revoked },
+    },
+    ctx,
+  );
   return result.info;
 }
 
 /** 工会组织目录: the union itself and its subordinates, grassroots and above-grassroots apart. */
 export async function directory(
-  input: { unionId: string; category: 'above' | 'grassroots'; keyword?: string; cursor?: string; page?: number; pageSize?: number },
+  input: {
+    unionId: string;
+    category: 'above' | 'grassroots';
+    keyword?: string;
+    cursor?: string;
+    page?: number;
+    pageSize?: number;
+  },
   ctx: HandlerContext,
 ) {
   const actor = await requireActor(ctx);
@@ -116,13 +154,20 @@ export async function directory(
 }
 
 /** 工作台: roll-up counts of the union and its direct subordinates (a few documents, never the members). */
-export async function stats(input: { unionId: string }, ctx: HandlerContext): Promise<{ self: UnionStatsRow; children: UnionStatsRow[]; childrenCapped?: boolean }> {
+export async function stats(
+  input: { unionId: string },
+  ctx: HandlerContext,
+): Promise<{ self: UnionStatsRow; children: UnionStatsRow[]; childrenCapped?: boolean }> {
   const actor = await requireActor(ctx);
   const self = await requireUnion(input.unionId, { active: false });
   if (!actor.roles.some((r) => r.unionId === self._id) && !superiorRightOver(actor, self, 'orgInfo')) {
     throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的统计');
   }
-  const res = await db().collection('unions').where({ parentId: self._id, status: 'active' }).limit(STATS_CHILDREN + 1).get();
+  const res = await db()
+    .collection('unions')
+    .where({ parentId: self._id, status: 'active' })
+    .limit(STATS_CHILDREN + 1)
+    .get();
   const children = res.data as UnionDoc[];
   return {
     self: statsRow(self),

@@ -1,4 +1,9 @@
-import { ABOVE_SUBTYPE_NAMES, MEMBER_HOLDING_SUBTYPES, type AboveSubtype, type UnionCategory } from '../../../typings/models';
+import {
+  ABOVE_SUBTYPE_NAMES,
+  MEMBER_HOLDING_SUBTYPES,
+  type AboveSubtype,
+  type UnionCategory,
+} from '../../../typings/models';
 import type { Schema } from '../../../typings/api';
 import type { UnionView } from '../../../typings/org';
 import type { UnionFormFields } from '../../../typings/review';
@@ -24,7 +29,12 @@ export const FORM_FIELDS: Schema<UnionFormFields> = {
   creditCode: (v: unknown, f: string) => validateCreditCode(v, f),
   address: str({ label: '单位地址', min: 2, max: 100 }),
   chairName: (v: unknown, f: string) => validateName(v, f),
-  contactPhone: str({ label: '联系电话', max: 20, pattern: CONTACT_PHONE, patternMessage: '联系电话应为手机号码或带区号的固定电话，如 020-87001234' }),
+  contactPhone: str({
+    label: '联系电话',
+    max: 20,
+    pattern: CONTACT_PHONE,
+    patternMessage: '联系电话应为手机号码或带区号的固定电话，如 020-87001234',
+  }),
   declaredMembers: int('会员人数', 0, 1_000_000),
 };
 
@@ -33,7 +43,11 @@ export const CATEGORY_FIELDS = {
   subtype: optional(oneOf<AboveSubtype>('基层以上工会类别', SUBTYPES)),
 };
 
-export function checkCategory(category: UnionCategory, subtype: AboveSubtype | undefined, parent: UnionDoc): AboveSubtype | null {
+export function checkCategory(
+  category: UnionCategory,
+  subtype: AboveSubtype | undefined,
+  parent: UnionDoc,
+): AboveSubtype | null {
   if (category === 'grassroots') {
     if (subtype) throw new AppError('INVALID_INPUT', '基层工会不需要选择类别', 'subtype');
     return null;
@@ -50,7 +64,9 @@ export function mayHoldMembers(union: Pick<UnionDoc, 'category' | 'subtype'>): b
 }
 
 export function typeName(union: Pick<UnionDoc, 'category' | 'subtype'>): string {
-  return union.category === 'grassroots' ? '基层工会' : `基层以上工会·${ABOVE_SUBTYPE_NAMES[union.subtype as AboveSubtype]}`;
+  return union.category === 'grassroots'
+    ? '基层工会'
+    : `基层以上工会·${ABOVE_SUBTYPE_NAMES[union.subtype as AboveSubtype]}`;
 }
 
 export function unionView(u: UnionDoc, parentName = ''): UnionView {
@@ -75,7 +91,15 @@ export function unionView(u: UnionDoc, parentName = ''): UnionView {
   };
 }
 
-export const CHANGEABLE_FIELDS = ['name', 'unitName', 'creditCode', 'address', 'chairName', 'contactPhone', 'declaredMembers'] as const;
+export const CHANGEABLE_FIELDS = [
+  'name',
+  'unitName',
+  'creditCode',
+  'address',
+  'chairName',
+  'contactPhone',
+  'declaredMembers',
+] as const;
 export type ChangeableField = (typeof CHANGEABLE_FIELDS)[number];
 export const FIELD_LABELS: Record<ChangeableField, string> = {
   name: '工会名称',

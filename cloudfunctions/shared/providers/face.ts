@@ -43,7 +43,9 @@ export type FaceProviderName = 'wechat' | 'faceid' | 'local';
 /** cert_hash of WeChat face v2: each field base64'd, joined, SHA-256 in lower-case hex. */
 export function wechatCertHash(name: string, docNumber: string): string {
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-  return createHash('sha256').update(`cert_type=${b64('IDENTITY_CARD')}&cert_name=${b64(name)}&cert_no=${b64(docNumber)}`).digest('hex');
+  return createHash('sha256')
+    .update(`cert_type=${b64('IDENTITY_CARD')}&cert_name=${b64(name)}&cert_no=${b64(docNumber)}`)
+    .digest('hex');
 }
 
 /** verify_ret values of queryverifyinfo that mean the person stopped, not that they failed. */
@@ -115,7 +117,12 @@ const FACEID_IDENTITY_FAILURES: Record<number, string> = {
   2016: '无法判断为同一人',
 };
 
-const FACEID_API = { service: 'faceid', host: 'faceid.tencentcloudapi.com', version: '2018-03-01', region: 'ap-guangzhou' } as const;
+const FACEID_API = {
+  service: 'faceid',
+  host: 'faceid.tencentcloudapi.com',
+  version: '2018-03-01',
+  region: 'ap-guangzhou',
+} as const;
 
 /**
  * Tencent Cloud FaceID (慧眼) the documented mini-program way: DetectAuth gives a BizToken, the
@@ -127,13 +134,19 @@ const faceId: FaceProvider = {
   async start(s) {
     const cfg = faceConfig();
     const ruleId = cfg.provider === 'faceid' ? cfg.ruleId : '';
-    const res = await callTencentCloud<{ BizToken: string }>({ ...FACEID_API, action: 'DetectAuth', body: { RuleId: ruleId, IdCard: s.docNumber, Name: s.name, Extra: s.outSeqNo } });
+    const res = await callTencentCloud<{ BizToken: string }>({
+      ...FACEID_API,
+      action: 'DetectAuth',
+      body: { RuleId: ruleId, IdCard: s.docNumber, Name: s.name, Extra: s.outSeqNo },
+    });
     return { ref: res.BizToken, client: { provider: 'faceid', bizToken: res.BizToken } };
   },
   async result(ref, s) {
     const cfg = faceConfig();
     const ruleId = cfg.provider === 'faceid' ? cfg.ruleId : '';
-    const res = await callTencentCloud<{ Text?: { ErrCode?: number | null; IdCard?: string | null; Name?: string | null } | null }>(
+    const res = await callTencentCloud<{
+      Text?: { ErrCode?: number | null; IdCard?: string | null; Name?: string | null } | null;
+    }>(
       { ...FACEID_API, action: 'GetDetectInfoEnhanced', body: { BizToken: ref, RuleId: ruleId, InfoType: '1' } },
       10_000,
     );

@@ -1,5 +1,10 @@
 /** JSON over HTTPS for the real adapters, with a timeout so a slow provider cannot eat the function's budget. */
-export async function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 5000): Promise<T> {
+export async function postJson<T>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  timeoutMs = 5000,
+): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },

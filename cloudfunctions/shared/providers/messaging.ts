@@ -7,7 +7,12 @@ import { callWechat, WechatApiError } from './wechat';
 export async function sendSmsCode(phone: string, code: string, purpose: string): Promise<void> {
   const cfg = smsConfig();
   if (cfg.provider === 'local') {
-    await recordOutbox('sms', { phone, code, purpose, text: `【工会会员】您的验证码为 ${code}，5 分钟内有效。如非本人操作请忽略。` });
+    await recordOutbox('sms', {
+      phone,
+      code,
+      purpose,
+      text: `【工会会员】您的验证码为 ${code}，5 分钟内有效。如非本人操作请忽略。`,
+    });
     return;
   }
   const res = await callTencentCloud<{ SendStatusSet: Array<{ Code: string }> }>({
@@ -72,7 +77,8 @@ export async function sendSubscribeMessage(msg: SubscribeMessage): Promise<Subsc
       console.info('[subscribe] reviewResult not sent: the user has not subscribed (43101)');
       return 'not-subscribed';
     }
-    const code = err instanceof WechatApiError ? `errcode ${err.errcode}` : err instanceof Error ? err.name : typeof err;
+    const code =
+      err instanceof WechatApiError ? `errcode ${err.errcode}` : err instanceof Error ? err.name : typeof err;
     console.warn(`[subscribe] reviewResult not sent: ${code}`);
     return 'failed';
   }

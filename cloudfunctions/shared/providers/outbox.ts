@@ -13,7 +13,11 @@ export interface OutboxEntry {
   state: Record<string, unknown>;
 }
 
-export function recordOutbox(kind: OutboxEntry['kind'], payload: Record<string, unknown>, state: Record<string, unknown> = {}): Promise<OutboxEntry> {
+export function recordOutbox(
+  kind: OutboxEntry['kind'],
+  payload: Record<string, unknown>,
+  state: Record<string, unknown> = {},
+): Promise<OutboxEntry> {
   return postJson<OutboxEntry>(`${emulatorUrl()}/_/outbox/${kind}`, { payload, state });
 }
 

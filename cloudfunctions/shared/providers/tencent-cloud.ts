@@ -15,11 +15,23 @@ export interface Tc3Request {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
 
-export function tc3Headers(req: Tc3Request, secretId: string, secretKey: string, now = new Date()): Record<string, string> {
+export function tc3Headers(
+  req: Tc3Request,
+  secretId: string,
+  secretKey: string,
+  now = new Date(),
+): Record<string, string> {
   const timestamp = Math.floor(now.getTime() / 1000);
   const date = now.toISOString().slice(0, 10);
   const payload = JSON.stringify(req.body);
-  const canonical = ['POST', '/', '', `content-type:application/json; charset=utf-8\nhost:${req.host}\n`, 'content-type;host', sha256(payload)].join('\n');
+  const canonical = [
+    'POST',
+    '/',
+    '',
+    `content-type:application/json; charset=utf-8\nhost:${req.host}\n`,
+    'content-type;host',
+    sha256(payload),
+  ].join('\n');
   const scope = `${date}/${req.service}/tc3_request`;
   const toSign = ['TC3-HMAC-SHA256', String(timestamp), scope, sha256(canonical)].join('\n');
   const signingKey = hmac(hmac(hmac(`TC3${secretKey}`, date), req.service), 'tc3_request');

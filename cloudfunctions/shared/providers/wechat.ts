@@ -32,13 +32,17 @@ async function accessToken(refusedToken?: string): Promise<string> {
   if (!refusedToken && token && token.expiresAt > Date.now() + 60_000) return token.value;
   const { appid, secret } = wechatCredentials();
   const ask = async (forceRefresh: boolean) => {
-    const res = await postJson<WechatAnswer & { access_token?: string; expires_in?: number }>(`${WECHAT_API}/cgi-bin/stable_token`, {
-      grant_type: 'client_credential',
-      appid,
-      secret,
-      force_refresh: forceRefresh,
-    });
-    if (res.errcode || !res.access_token) throw new WechatApiError('/cgi-bin/stable_token', res.errcode ?? -1, res.errmsg ?? '');
+    const res = await postJson<WechatAnswer & { access_token?: string; expires_in?: number }>(
+      `${WECHAT_API}/cgi-bin/stable_token`,
+      {
+        grant_type: 'client_credential',
+        appid,
+        secret,
+        force_refresh: forceRefresh,
+      },
+    );
+    if (res.errcode || !res.access_token)
+      throw new WechatApiError('/cgi-bin/stable_token', res.errcode ?? -1, res.errmsg ?? '');
     return res as { access_token: string; expires_in?: number };
   };
   let res = await ask(false);
@@ -49,10 +53,19 @@ async function accessToken(refusedToken?: string): Promise<string> {
 }
 
 /** Calls a WeChat API; throws WechatApiError for any non-zero errcode after at most one token refresh. */
-export async function callWechat<T extends object>(path: string, body: unknown, timeoutMs?: number): Promise<T & WechatAnswer> {
+export async function callWechat<T extends object>(
+  path: string,
+  body: unknown,
+  timeoutMs?: number,
+): Promise<T & WechatAnswer> {
   let current = await accessToken();
   for (let attempt = 0; ; attempt++) {
-    const res = await postJson<T & WechatAnswer>(`${WECHAT_API}${path}?access_token=${encodeURIComponent(current)}`, body, {}, timeoutMs);
+    const res = await postJson<T & WechatAnswer>(
+      `${WECHAT_API}${path}?access_token=${encodeURIComponent(current)}`,
+      body,
+      {},
+      timeoutMs,
+    );
     if (!res.errcode) return res;
     if (attempt === 0 && TOKEN_REJECTED.has(res.errcode)) {
       current = await accessToken(current);

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ALL_PERMISSIONS, DOCUMENT_TYPE_NAMES, PERMISSION_NAMES, type DocumentType, type Permission } from '../../../typings/models';
+import {
+  ALL_PERMISSIONS,
+  DOCUMENT_TYPE_NAMES,
+  PERMISSION_NAMES,
+  type DocumentType,
+  type Permission,
+} from '../../../typings/models';
 import { requireRight, requireUnion, superiorRightOver, userByDocIndex, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
@@ -20,17 +26,19 @@ export function roleId(unionId: string, docIndex: string): string {
   return createHash('sha256').update(`${unionId}\u0000${docIndex}`).digest('hex').slice(0, 32);
 }
 
-
 /** The person made admin/operator: the form of 本级 roleGrant and of 下级 appointSubordinate alike. */
-export const PERSON_FOR_ROLE = object({
-  unionId: str({ label: '工会', max: 64 }),
-  role: oneOf<'admin' | 'operator'>('角色', ['admin', 'operator']),
-  name: (v: unknown, f: string) => validateName(v, f),
-  docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES),
-  docNumber: str({ label: '证件号码', max: 30 }),
-  phone: (v: unknown, f: string) => validatePhone(v, f),
-  permissions: list('权限', oneOf<Permission>('权限', ALL_PERMISSIONS), ALL_PERMISSIONS.length),
-}, '人员信息');
+export const PERSON_FOR_ROLE = object(
+  {
+    unionId: str({ label: '工会', max: 64 }),
+    role: oneOf<'admin' | 'operator'>('角色', ['admin', 'operator']),
+    name: (v: unknown, f: string) => validateName(v, f),
+    docType: oneOf<DocumentType>('证件类型', DOCUMENT_TYPES),
+    docNumber: str({ label: '证件号码', max: 30 }),
+    phone: (v: unknown, f: string) => validatePhone(v, f),
+    permissions: list('权限', oneOf<Permission>('权限', ALL_PERMISSIONS), ALL_PERMISSIONS.length),
+  },
+  '人员信息',
+);
 
 interface GrantPayload {
   unionId: string;
@@ -44,7 +52,10 @@ interface GrantPayload {
 }
 
 /** Validates the person being made admin/operator; a registered person's name must match their document. */
-async function grantInput(input: PersonForRole, authorize: (union: UnionDoc) => void): Promise<{ payload: GrantPayload; union: UnionDoc; user: UserDoc | undefined }> {
+async function grantInput(
+  input: PersonForRole,
+  authorize: (union: UnionDoc) => void,
+): Promise<{ payload: GrantPayload; union: UnionDoc; user: UserDoc | undefined }> {
   const union = await requireUnion(input.unionId);
   // Rights first: nothing about the person is revealed to someone who may not set roles here.
   authorize(union);
@@ -54,13 +65,28 @@ async function grantInput(input: PersonForRole, authorize: (union: UnionDoc) => 
   const user = await userByDocIndex(docIndex);
   if (user && user.name !== input.name) throw new AppError('INVALID_INPUT', '姓名与证件号码不匹配，请核对', 'name');
   const permissions = input.role === 'admin' ? ALL_PERMISSIONS : input.permissions;
-  if (input.role === 'operator' && permissions.length === 0) throw new AppError('INVALID_INPUT', '请至少为操作员选择一项权限', 'permissions');
+  if (input.role === 'operator' && permissions.length === 0)
+    throw new AppError('INVALID_INPUT', '请至少为操作员选择一项权限', 'permissions');
   const existing = await findById<RoleDoc>('roles', roleId(union._id, docIndex));
-  if (existing && existing.status === 'active' && existing.role === input.role && samePermissions(existing.permissions, permissions)) {
+  if (
+    existing &&
+    existing.status === 'active' &&
+    existing.role === input.role &&
+    samePermissions(existing.permissions, permissions)
+  ) {
     throw new AppError('DUPLICATE', `该人员已是本工会${input.role === 'admin' ? '管理员' : '操作员'}`);
   }
   return {
-    payload: { unionId: union._id, role: input.role, permissions, name: input.name, docType: input.docType, doc: sealed, docIndex, phone: sealPhone(input.phone) },
+    payload: {
+      unionId: union._id,
+      role: input.role,
+      permissions,
+      name: input.name,
+      docType: input.docType,
+      doc: sealed,
+      docIndex,
+      phone: sealPhone(input.phone),
+    },
     union,
     user,
   };
@@ -95,9 +121,25 @@ async function applyGrant(tx: Tx, p: GrantPayload, grantedBy: string, ctx: Handl
   const wasAdmin = before?.status === 'active' && before.role === 'admin';
   const isAdmin = p.role === 'admin';
   // Written inside the transaction: a concurrent grant, revoke or demotion on this union conflicts with it.
-  if (wasAdmin !== isAdmin) await tx.collection('unions').doc(union._id).update({ adminCount: cmd().inc(isAdmin ? 1 : -1) });
-  if (wasAdmin && !isAdmin && union.adminCount <= 1) throw new AppError('CONFLICT', '这样设置后该工会将没有管理员，请先添加新的管理员');
-  await auditInTx(tx, { actorUserId: grantedBy, action: 'role:grant', targetType: 'role', targetId: id, unionId: p.unionId, detail: { role: p.role, permissions: p.permissions, via } }, ctx);
+  if (wasAdmin !== isAdmin)
+    await tx
+      .collection('unions')
+      .doc(union._id)
+      .update({ adminCount: cmd().inc(isAdmin ? 1 : -1) });
+  if (wasAdmin && !isAdmin && union.adminCount <= 1)
+    throw new AppError('CONFLICT', '这样设置后该工会将没有管理员，请先添加新的管理员');
+  await auditInTx(
+    tx,
+    {
+      actorUserId: grantedBy,
+      action: 'role:grant',
+      targetType: 'role',
+      targetId: id,
+      unionId: p.unionId,
+      detail: { role: p.role, permissions: p.permissions, via },
+    },
+    ctx,
+  );
 }
 
 function grantLines(p: GrantPayload) {
@@ -123,7 +165,9 @@ export const roleGrant = defineKind({
       payload,
       title: `${union.name} 设置${payload.role === 'admin' ? '管理员' : '操作员'}：${payload.name}`,
       lines: grantLines(payload),
-      locks: [{ key: `role:${roleId(union._id, payload.docIndex)}`, message: '该人员已有待审核的权限申请，请勿重复提交' }],
+      locks: [
+        { key: `role:${roleId(union._id, payload.docIndex)}`, message: '该人员已有待审核的权限申请，请勿重复提交' },
+      ],
     };
   },
   async effect(tx, app, reviewer, ctx) {
@@ -135,13 +179,19 @@ export const roleGrant = defineKind({
 export const roleRevoke = defineKind({
   kind: 'roleRevoke',
   reviewPermission: 'settings',
-  form: object({ unionId: str({ label: '工会', max: 64 }), roleId: str({ label: '要撤销的人员', max: 64 }), reason: str({ label: '撤销原因', min: 2, max: 200, multiline: true }) }),
+  form: object({
+    unionId: str({ label: '工会', max: 64 }),
+    roleId: str({ label: '要撤销的人员', max: 64 }),
+    reason: str({ label: '撤销原因', min: 2, max: 200, multiline: true }),
+  }),
   async prepare(input, applicant): Promise<Prepared<{ roleId: string; reason: string }>> {
     const union = await requireUnion(input.unionId);
     requireRight(applicant.actor!, union._id, 'settings');
     const role = await findById<RoleDoc>('roles', input.roleId);
-    if (!role || role.unionId !== union._id || role.status !== 'active') throw new AppError('NOT_FOUND', '该人员不是本工会的管理员或操作员');
-    if (role.role === 'admin' && union.adminCount <= 1) throw new AppError('CONFLICT', '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过');
+    if (!role || role.unionId !== union._id || role.status !== 'active')
+      throw new AppError('NOT_FOUND', '该人员不是本工会的管理员或操作员');
+    if (role.role === 'admin' && union.adminCount <= 1)
+      throw new AppError('CONFLICT', '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过');
     return {
       reviewerUnionId: superiorOf(union),
       unionId: union._id,
@@ -162,16 +212,38 @@ export const roleRevoke = defineKind({
     if (role.role === 'admin') {
       // Checked on this transaction's snapshot and written to the union document: of two crossing
       // revokes, the second writer conflicts and its retry sees one admin left.
-      if (union.adminCount <= 1) throw new AppError('CONFLICT', '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过');
-      await tx.collection('unions').doc(union._id).update({ adminCount: cmd().inc(-1) });
+      if (union.adminCount <= 1)
+        throw new AppError('CONFLICT', '撤销后该工会将没有管理员，请先添加新的管理员并待上级审核通过');
+      await tx
+        .collection('unions')
+        .doc(union._id)
+        .update({ adminCount: cmd().inc(-1) });
     }
-    await tx.collection('roles').doc(role._id).update({ status: 'revoked', revokedAt: new Date(), revokedBy: reviewer.user._id });
-    await auditInTx(tx, { actorUserId: reviewer.user._id, action: 'role:revoke', targetType: 'role', targetId: role._id, unionId: role.unionId, detail: { via: app._id } }, ctx);
+    await tx
+      .collection('roles')
+      .doc(role._id)
+      .update({ status: 'revoked', revokedAt: new Date(), revokedBy: reviewer.user._id });
+    await auditInTx(
+      tx,
+      {
+        actorUserId: reviewer.user._id,
+        action: 'role:revoke',
+        targetType: 'role',
+        targetId: role._id,
+        unionId: role.unionId,
+        detail: { via: app._id },
+      },
+      ctx,
+    );
   },
 });
 
 /** 下级工会权限设置: a superior enters a subordinate's admin directly; effective at once, audited. */
-export async function appointSubordinate(person: PersonForRole, actor: Actor, ctx: HandlerContext): Promise<{ roleId: string; attached: boolean }> {
+export async function appointSubordinate(
+  person: PersonForRole,
+  actor: Actor,
+  ctx: HandlerContext,
+): Promise<{ roleId: string; attached: boolean }> {
   const { payload, union } = await grantInput(person, (u) => {
     if (!superiorRightOver(actor, u, 'settings')) throw new AppError('PERMISSION_DENIED', '只能为下级工会设置管理员');
   });
@@ -182,7 +254,9 @@ export async function appointSubordinate(person: PersonForRole, actor: Actor, ct
 
 /** A role entered before the person registered attaches when they do. */
 export async function attachWaitingRoles(user: Pick<UserDoc, '_id' | 'docIndex'>): Promise<number> {
-  const res = await db().collection('roles').where({ docIndex: user.docIndex, userId: null, status: 'active' }).update({ userId: user._id });
+  const res = await db()
+    .collection('roles')
+    .where({ docIndex: user.docIndex, userId: null, status: 'active' })
+    .update({ userId: user._id });
   return Number(res.updated ?? 0);
 }
-

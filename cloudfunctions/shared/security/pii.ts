@@ -1,5 +1,12 @@
 import type { DocumentType } from '../../../typings/models';
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { piiConfig, type PiiConfig } from '../config';
 
 /**
@@ -14,7 +21,8 @@ let keyObjects: { from: PiiConfig; enc: KeyObject; index: KeyObject } | undefine
 
 function keys(): { enc: KeyObject; index: KeyObject } {
   const config = piiConfig();
-  if (keyObjects?.from !== config) keyObjects = { from: config, enc: createSecretKey(config.encKey), index: createSecretKey(config.indexKey) };
+  if (keyObjects?.from !== config)
+    keyObjects = { from: config, enc: createSecretKey(config.encKey), index: createSecretKey(config.indexKey) };
   return keyObjects;
 }
 
@@ -64,9 +72,15 @@ function blindIndexWith(key: KeyObject, kind: 'doc' | 'phone', normalised: strin
  * encrypt and blindIndex for a batch of values (an import chunk): the configuration is read once
  * for the batch instead of from the environment for every value.
  */
-export function piiBatch(): { encrypt(plain: string): string; blindIndex(kind: 'doc' | 'phone', normalised: string): string } {
+export function piiBatch(): {
+  encrypt(plain: string): string;
+  blindIndex(kind: 'doc' | 'phone', normalised: string): string;
+} {
   const { enc, index } = keys();
-  return { encrypt: (plain) => encryptWith(enc, plain), blindIndex: (kind, normalised) => blindIndexWith(index, kind, normalised) };
+  return {
+    encrypt: (plain) => encryptWith(enc, plain),
+    blindIndex: (kind, normalised) => blindIndexWith(index, kind, normalised),
+  };
 }
 
 /**
@@ -100,7 +114,9 @@ export function maskDocument(doc: string, type: DocumentType): string {
 
 /** `138****5678`. */
 export function maskPhone(phone: string): string {
-  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : `${phone.slice(0, 2)}****${phone.slice(-2)}`;
+  return phone.length === 11
+    ? `${phone.slice(0, 3)}****${phone.slice(7)}`
+    : `${phone.slice(0, 2)}****${phone.slice(-2)}`;
 }
 
 export function generateKey(): string {

@@ -17,10 +17,17 @@ export function sealPhone(phone: string): SealedPii {
 }
 
 /** Both seals for a batch of rows, with the keys read once for the batch; `index` is the document's blind index when already computed. */
-export function sealer(): { identity(doc: Pick<ValidDocument, 'type' | 'number' | 'indexKey'>, index?: string): SealedPii; phone(phone: string): SealedPii } {
+export function sealer(): {
+  identity(doc: Pick<ValidDocument, 'type' | 'number' | 'indexKey'>, index?: string): SealedPii;
+  phone(phone: string): SealedPii;
+} {
   const pii = piiBatch();
   return {
-    identity: (doc, index = pii.blindIndex('doc', doc.indexKey)) => ({ cipher: pii.encrypt(doc.number), index, masked: maskDocument(doc.number, doc.type) }),
+    identity: (doc, index = pii.blindIndex('doc', doc.indexKey)) => ({
+      cipher: pii.encrypt(doc.number),
+      index,
+      masked: maskDocument(doc.number, doc.type),
+    }),
     phone: (phone) => ({ cipher: pii.encrypt(phone), index: pii.blindIndex('phone', phone), masked: maskPhone(phone) }),
   };
 }

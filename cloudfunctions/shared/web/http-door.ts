@@ -46,7 +46,14 @@ export function isHttpTriggerEvent(event: unknown, caller: Caller): event is Htt
   // A WeChat caller is never a browser: mini-program calls with an HTTP-shaped event stay mini-program calls.
   if (caller.openid) return false;
   const e = event as Partial<HttpTriggerEvent> | null;
-  return !!e && typeof e === 'object' && typeof e.httpMethod === 'string' && typeof e.path === 'string' && !!e.headers && typeof e.headers === 'object';
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    typeof e.httpMethod === 'string' &&
+    typeof e.path === 'string' &&
+    !!e.headers &&
+    typeof e.headers === 'object'
+  );
 }
 
 function header(event: HttpTriggerEvent, name: string): string | undefined {
@@ -62,7 +69,10 @@ function wantsSecure(event: HttpTriggerEvent): boolean {
 }
 
 function reply(status: number, body: ConsoleResponse, cookie?: string): HttpTriggerResult {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  };
   if (cookie) headers['set-cookie'] = cookie;
   return { statusCode: status, headers, body: JSON.stringify(body), isBase64Encoded: false };
 }
@@ -81,7 +91,8 @@ export async function serveHttp(
   event: HttpTriggerEvent,
   run: (request: unknown, caller: Caller) => Promise<ApiResponse<unknown>>,
 ): Promise<HttpTriggerResult> {
-  if (event.httpMethod.toUpperCase() !== 'POST') return refusal(405, new AppError('INVALID_INPUT', '请通过后台系统页面操作'));
+  if (event.httpMethod.toUpperCase() !== 'POST')
+    return refusal(405, new AppError('INVALID_INPUT', '请通过后台系统页面操作'));
   // JSON only: a cross-site form cannot send it without a CORS preflight, which this door never grants.
   if (!(header(event, 'content-type') ?? '').toLowerCase().startsWith('application/json')) {
     return refusal(415, new AppError('INVALID_INPUT', '请求格式不正确，请刷新页面后重试'));
@@ -115,7 +126,10 @@ export async function serveHttp(
     }
     const result = await run(request, { openid: openidOfToken(token as string), appid: WEB_APPID });
     if (action === 'account.logout' && result.ok) return reply(200, result, sessionCookie('', { secure, clear: true }));
-    return reply(200, action === 'account.me' && result.ok ? { ...result, csrfToken: csrfOf(token as string) } : result);
+    return reply(
+      200,
+      action === 'account.me' && result.ok ? { ...result, csrfToken: csrfOf(token as string) } : result,
+    );
   }
   const cleared = session.state === 'ended' ? sessionCookie('', { secure, clear: true }) : undefined;
   if (PUBLIC_ACTIONS.has(action)) {

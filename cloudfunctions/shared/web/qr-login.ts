@@ -68,14 +68,18 @@ export async function confirmQrLogin(input: { code: string }, ctx: HandlerContex
   const qrId = parseQrLogin(input.code);
   if (!qrId) throw new AppError('INVALID_INPUT', '这不是后台系统的登录二维码，请扫描电脑屏幕上的登录二维码', 'code');
   const actor = await requireActor(ctx);
-  if (actor.roles.length === 0) throw new AppError('PERMISSION_DENIED', '您不是任何工会的管理员或操作员，无法登录后台系统');
+  if (actor.roles.length === 0)
+    throw new AppError('PERMISSION_DENIED', '您不是任何工会的管理员或操作员，无法登录后台系统');
   const res = await db()
     .collection('webLogins')
     .where({ _id: qrId, status: 'waiting', expiresAt: cmd().gt(new Date()) })
     .update({ status: 'confirmed', userId: actor.user._id, confirmedAt: new Date() });
   if (res.updated !== 1) {
     const doc = await findById<WebLoginDoc>('webLogins', qrId);
-    throw new AppError(doc && doc.status !== 'waiting' ? 'ALREADY_PROCESSED' : 'NOT_FOUND', doc && doc.status !== 'waiting' ? '该二维码已被使用，请在电脑上刷新二维码' : EXPIRED);
+    throw new AppError(
+      doc && doc.status !== 'waiting' ? 'ALREADY_PROCESSED' : 'NOT_FOUND',
+      doc && doc.status !== 'waiting' ? '该二维码已被使用，请在电脑上刷新二维码' : EXPIRED,
+    );
   }
   return { confirmed: true };
 }
@@ -84,20 +88,29 @@ export async function confirmQrLogin(input: { code: string }, ctx: HandlerContex
  * The console polls. Once the code is confirmed, the poll that claims it (atomically, once) binds
  * the web session the HTTP door minted for this request to the confirming user.
  */
-export async function pollQrLogin(input: { qrId: string; pollToken: string }, ctx: HandlerContext): Promise<QrLoginState> {
+export async function pollQrLogin(
+  input: { qrId: string; pollToken: string },
+  ctx: HandlerContext,
+): Promise<QrLoginState> {
   // Only the console's door polls: a WeChat caller is already logged in where it is.
   if (!isWebOpenid(ctx.caller.openid)) {
-    throw ctx.caller.openid ? new AppError('PERMISSION_DENIED', '请在电脑上的后台系统中扫码登录') : new AppError('NOT_LOGGED_IN', '请在电脑上的后台系统中扫码登录');
+    throw ctx.caller.openid
+      ? new AppError('PERMISSION_DENIED', '请在电脑上的后台系统中扫码登录')
+      : new AppError('NOT_LOGGED_IN', '请在电脑上的后台系统中扫码登录');
   }
   const doc = await findById<WebLoginDoc>('webLogins', input.qrId);
   const given = Buffer.from(hash(input.pollToken));
-  if (!doc || given.length !== doc.pollHash.length || !timingSafeEqual(given, Buffer.from(doc.pollHash))) throw new AppError('NOT_FOUND', EXPIRED);
+  if (!doc || given.length !== doc.pollHash.length || !timingSafeEqual(given, Buffer.from(doc.pollHash)))
+    throw new AppError('NOT_FOUND', EXPIRED);
   if (doc.status === 'used') throw new AppError('ALREADY_PROCESSED', '该二维码已完成登录，请刷新二维码');
   if (doc.status === 'waiting') {
     if (new Date(doc.expiresAt).getTime() <= Date.now()) return { status: 'expired' };
     return { status: 'waiting' };
   }
-  const claimed = await db().collection('webLogins').where({ _id: doc._id, status: 'confirmed' }).update({ status: 'used' });
+  const claimed = await db()
+    .collection('webLogins')
+    .where({ _id: doc._id, status: 'confirmed' })
+    .update({ status: 'used' });
   if (claimed.updated !== 1) throw new AppError('ALREADY_PROCESSED', '该二维码已完成登录，请刷新二维码');
   const user = await findById<UserDoc>('users', doc.userId as string);
   if (!user || user.status !== 'active') throw new AppError('NOT_LOGGED_IN', '账号已停用，请联系管理员');

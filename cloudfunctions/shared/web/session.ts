@@ -68,7 +68,8 @@ export function sessionCookie(token: string, opts: { secure: boolean; clear?: bo
   return parts.join('; ');
 }
 
-export type SessionState = { state: 'none' } | { state: 'ended'; reason: string } | { state: 'active'; user: UserDoc; binding: WebBindingDoc };
+export type SessionState =
+  { state: 'none' } | { state: 'ended'; reason: string } | { state: 'active'; user: UserDoc; binding: WebBindingDoc };
 
 /** Whether the cookie's session is alive: not expired, not idle, its user active and its epoch current. */
 export async function loadSession(token: string, now = new Date()): Promise<SessionState> {

@@ -15,7 +15,12 @@ const IMPORT_EXTENSIONS = ['xlsx', 'xls', 'ods', 'csv'];
 export async function importUploadTicket(actor: Actor, unionId: string, fileName: string): Promise<UploadTicket> {
   requireRight(actor, unionId, 'import');
   const ext = (/\.([A-Za-z0-9]+)$/.exec(fileName)?.[1] ?? '').toLowerCase();
-  if (!IMPORT_EXTENSIONS.includes(ext)) throw new AppError('INVALID_INPUT', '请上传 Excel 文件（.xlsx、.xls、.ods 或 .csv），可先下载导入模板填写', 'fileName');
+  if (!IMPORT_EXTENSIONS.includes(ext))
+    throw new AppError(
+      'INVALID_INPUT',
+      '请上传 Excel 文件（.xlsx、.xls、.ods 或 .csv），可先下载导入模板填写',
+      'fileName',
+    );
   const cloudPath = `imports/${unionId}/${Date.now()}-${randomBytes(6).toString('hex')}.${ext}`;
   const meta = (await cloudApp().getUploadMetadata({ cloudPath })) as unknown as {
     data: { url: string; token: string; authorization: string; fileId: string; cosFileId: string };
@@ -24,6 +29,11 @@ export async function importUploadTicket(actor: Actor, unionId: string, fileName
   return {
     url: d.url,
     fileId: d.fileId,
-    headers: { Signature: d.authorization, authorization: d.authorization, 'x-cos-security-token': d.token, 'x-cos-meta-fileid': d.cosFileId },
+    headers: {
+      Signature: d.authorization,
+      authorization: d.authorization,
+      'x-cos-security-token': d.token,
+      'x-cos-meta-fileid': d.cosFileId,
+    },
   };
 }

@@ -36,8 +36,20 @@ export const NOT_REACHED = '本次批量审核未来得及处理此申请，它�
 const FAILED = '处理此申请时出错，请刷新待审核列表查看它的状态后重试';
 
 /** The fields a decision changes on the application (one definition for single and batch). */
-export function decisionChange(current: ApplicationDoc, decision: 'approved' | 'rejected', actor: Actor, reason: string | null, now = new Date()) {
-  const entry: StoredTimelineEntry = { at: now, action: decision, byUserId: actor.user._id, byName: actor.user.name, ...(reason ? { note: reason } : {}) };
+export function decisionChange(
+  current: ApplicationDoc,
+  decision: 'approved' | 'rejected',
+  actor: Actor,
+  reason: string | null,
+  now = new Date(),
+) {
+  const entry: StoredTimelineEntry = {
+    at: now,
+    action: decision,
+    byUserId: actor.user._id,
+    byName: actor.user.name,
+    ...(reason ? { note: reason } : {}),
+  };
   return {
     status: decision,
     version: current.version + 1,
@@ -49,7 +61,12 @@ export function decisionChange(current: ApplicationDoc, decision: 'approved' | '
   };
 }
 
-export function decisionAudit(current: ApplicationDoc, decision: 'approved' | 'rejected', actor: Actor, reason: string | null): AuditInput {
+export function decisionAudit(
+  current: ApplicationDoc,
+  decision: 'approved' | 'rejected',
+  actor: Actor,
+  reason: string | null,
+): AuditInput {
   return {
     actorUserId: actor.user._id,
     actorName: actor.user.name,
@@ -70,7 +87,12 @@ export interface BatchDeps {
 type Work = { group: ApplicationDoc[] } | { one: ApplicationDoc };
 
 /** `apps` are authorised already, one per distinct id; the answers come back in their order. */
-export async function approveBatch(apps: ApplicationDoc[], actor: Actor, ctx: HandlerContext, deps: BatchDeps): Promise<BatchResult[]> {
+export async function approveBatch(
+  apps: ApplicationDoc[],
+  actor: Actor,
+  ctx: HandlerContext,
+  deps: BatchDeps,
+): Promise<BatchResult[]> {
   const started = Date.now();
   const answers = new Map<string, BatchResult>();
   const counted = new Set<string>();
@@ -86,7 +108,8 @@ export async function approveBatch(apps: ApplicationDoc[], actor: Actor, ctx: Ha
     group.push(app);
     groups.set(key, group);
   }
-  for (const group of groups.values()) for (let i = 0; i < group.length; i += GROUP_SIZE) work.push({ group: group.slice(i, i + GROUP_SIZE) });
+  for (const group of groups.values())
+    for (let i = 0; i < group.length; i += GROUP_SIZE) work.push({ group: group.slice(i, i + GROUP_SIZE) });
 
   const one = async (app: ApplicationDoc) => {
     try {
@@ -117,7 +140,8 @@ export async function approveBatch(apps: ApplicationDoc[], actor: Actor, ctx: Ha
       for (const app of outcome.approved) answers.set(app._id, { id: app._id, ok: true, message: '已通过' });
       if (outcome.approved.length) {
         await handler.approveMany?.after(outcome.approved, ctx);
-        for (const app of outcome.approved) for (const unionId of handler.countedUnions?.(app) ?? []) counted.add(unionId);
+        for (const app of outcome.approved)
+          for (const unionId of handler.countedUnions?.(app) ?? []) counted.add(unionId);
         await notifyDecided(outcome.approved);
       }
     }
@@ -128,7 +152,13 @@ export async function approveBatch(apps: ApplicationDoc[], actor: Actor, ctx: Ha
 }
 
 /** One group of one kind and reviewer union, in one transaction. */
-async function approveGroup(group: ApplicationDoc[], handler: KindHandler, actor: Actor, ctx: HandlerContext, lane: number) {
+async function approveGroup(
+  group: ApplicationDoc[],
+  handler: KindHandler,
+  actor: Actor,
+  ctx: HandlerContext,
+  lane: number,
+) {
   const many = handler.approveMany as NonNullable<KindHandler['approveMany']>;
   const early = new Map<string, string>();
   let candidates = group;
@@ -152,7 +182,9 @@ async function approveGroup(group: ApplicationDoc[], handler: KindHandler, actor
     // query after it sees that snapshot or newer, and every application it returns is written below
     // if approved, so one that changed after the snapshot makes this transaction conflict and retry.
     await txGet(tx, 'applications', ids[0]);
-    const fresh = new Map((await findMany<ApplicationDoc>('applications', { _id: cmd().in(ids) }, ids.length)).map((a) => [a._id, a]));
+    const fresh = new Map(
+      (await findMany<ApplicationDoc>('applications', { _id: cmd().in(ids) }, ids.length)).map((a) => [a._id, a]),
+    );
     const pending: ApplicationDoc[] = [];
     for (const id of ids) {
       const current = fresh.get(id);
@@ -178,8 +210,13 @@ async function approveGroup(group: ApplicationDoc[], handler: KindHandler, actor
     // membership is then already active): say it was processed, not that the applicant is elsewhere.
     const refusedPending = refusals.flatMap((r, i) => (r ? [pending[i]._id] : []));
     if (refusedPending.length) {
-      const latest = await findMany<ApplicationDoc>('applications', { _id: cmd().in(refusedPending) }, refusedPending.length);
-      for (const app of latest) if (app.status !== 'pending') refused.set(app._id, new AppError('ALREADY_PROCESSED').message);
+      const latest = await findMany<ApplicationDoc>(
+        'applications',
+        { _id: cmd().in(refusedPending) },
+        refusedPending.length,
+      );
+      for (const app of latest)
+        if (app.status !== 'pending') refused.set(app._id, new AppError('ALREADY_PROCESSED').message);
     }
     return { approved, refused };
   }, GROUP_ATTEMPTS);

@@ -90,7 +90,13 @@ export interface KindHandler<K extends ApplicationKind = ApplicationKind, P = un
    * do not conflict. `after` is afterApprove for the committed ones, once. Kinds without it go one by one.
    */
   approveMany?: {
-    effect(tx: Tx, apps: ApplicationDoc<P>[], reviewer: Actor, ctx: HandlerContext, lane: number): Promise<Array<AppError | null>>;
+    effect(
+      tx: Tx,
+      apps: ApplicationDoc<P>[],
+      reviewer: Actor,
+      ctx: HandlerContext,
+      lane: number,
+    ): Promise<Array<AppError | null>>;
     after(apps: ApplicationDoc<P>[], ctx: HandlerContext): Promise<void>;
   };
 }

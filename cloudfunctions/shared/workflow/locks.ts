@@ -11,7 +11,11 @@ export interface LockDoc {
   at: Date;
 }
 
-export async function takeLocks(tx: Tx, locks: Array<{ key: string; message: string }>, applicationId: string): Promise<void> {
+export async function takeLocks(
+  tx: Tx,
+  locks: Array<{ key: string; message: string }>,
+  applicationId: string,
+): Promise<void> {
   for (const lock of locks) {
     const held = await txGet<LockDoc>(tx, 'locks', lock.key);
     if (held && held.applicationId !== applicationId) throw new AppError('DUPLICATE', lock.message);

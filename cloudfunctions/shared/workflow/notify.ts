@@ -24,7 +24,11 @@ export async function notifyDecided(apps: ApplicationDoc[]): Promise<void> {
       openid,
       template: 'reviewResult' as const,
       page: `pages/applications/index?id=${app._id}`,
-      data: { kind: APPLICATION_KIND_NAMES[app.kind], status: APPLICATION_STATUS_NAMES[app.status], note: app.rejectReason ?? '请进入小程序查看' },
+      data: {
+        kind: APPLICATION_KIND_NAMES[app.kind],
+        status: APPLICATION_STATUS_NAMES[app.status],
+        note: app.rejectReason ?? '请进入小程序查看',
+      },
     })),
   );
   let next = 0;

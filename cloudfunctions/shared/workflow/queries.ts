@@ -14,7 +14,10 @@ import { isApplicant, views, view, viewerOf } from './views';
 
 /** The workflow's reads: the one review inbox every admin shares, "my applications", and one application. */
 
-export async function listInbox(input: { kind?: ApplicationKind; cursor?: string; page?: number; pageSize?: number }, ctx: HandlerContext) {
+export async function listInbox(
+  input: { kind?: ApplicationKind; cursor?: string; page?: number; pageSize?: number },
+  ctx: HandlerContext,
+) {
   const actor = await requireActor(ctx);
   const _ = cmd();
   const clauses: Array<{ kind: ApplicationKind; reviewerUnionId: unknown }> = [];
@@ -22,7 +25,8 @@ export async function listInbox(input: { kind?: ApplicationKind; cursor?: string
   const kinds = (Object.keys(KINDS) as ApplicationKind[]).filter((k) => !input.kind || k === input.kind);
   for (const k of kinds) {
     const perm = KINDS[k].reviewPermission;
-    const unions = perm === 'platform' ? (isProvinceOffice(actor) ? [PLATFORM_SCOPE] : []) : unionsWithRight(actor, perm);
+    const unions =
+      perm === 'platform' ? (isProvinceOffice(actor) ? [PLATFORM_SCOPE] : []) : unionsWithRight(actor, perm);
     if (unions.length) clauses.push({ kind: k, reviewerUnionId: _.in(unions) });
     for (const u of unions) reviewers.add(u);
   }
@@ -30,7 +34,10 @@ export async function listInbox(input: { kind?: ApplicationKind; cursor?: string
   if (clauses.length === 0) return { items: [], total: 0, counts: {}, page: p.page, pageSize: p.pageSize };
   // The reviewer unions bound the index {reviewerUnionId, status, createdAt, _id}: one ordered scan
   // per union, merged, so a page of the oldest pending reads about a page whatever the backlog.
-  const where = _.and([{ status: 'pending', reviewerUnionId: _.in([...reviewers]) }, _.or(clauses)]) as unknown as Record<string, unknown>;
+  const where = _.and([
+    { status: 'pending', reviewerUnionId: _.in([...reviewers]) },
+    _.or(clauses),
+  ]) as unknown as Record<string, unknown>;
   const coll = db().collection('applications');
   const [res, ...perKind] = await Promise.all([
     keysetPage<ApplicationDoc>(coll, where, { field: 'createdAt', dir: 'asc' }, input),
@@ -46,14 +53,27 @@ export async function listInbox(input: { kind?: ApplicationKind; cursor?: string
   return { ...res, items, total, ...(perKind.some((c) => c.totalCapped) ? { totalCapped: true } : {}), counts };
 }
 
-export async function listMine(input: { status?: ApplicationStatus; page?: number; pageSize?: number }, ctx: HandlerContext): Promise<Page<ApplicationView>> {
+export async function listMine(
+  input: { status?: ApplicationStatus; page?: number; pageSize?: number },
+  ctx: HandlerContext,
+): Promise<Page<ApplicationView>> {
   const viewer = await viewerOf(ctx);
   const p = paging(input);
-  const where: Record<string, unknown> = viewer.userId ? { applicantUserId: viewer.userId } : { applicantUserId: null, applicantOpenid: viewer.openid };
+  const where: Record<string, unknown> = viewer.userId
+    ? { applicantUserId: viewer.userId }
+    : { applicantUserId: null, applicantOpenid: viewer.openid };
   if (input.status) where.status = input.status;
   const coll = db().collection('applications');
-  const [res, count] = await Promise.all([coll.where(where).orderBy('createdAt', 'desc').skip(p.skip).limit(p.limit).get(), coll.where(where).count()]);
-  return { items: await views(res.data as ApplicationDoc[], viewer), total: count.total as number, page: p.page, pageSize: p.pageSize };
+  const [res, count] = await Promise.all([
+    coll.where(where).orderBy('createdAt', 'desc').skip(p.skip).limit(p.limit).get(),
+    coll.where(where).count(),
+  ]);
+  return {
+    items: await views(res.data as ApplicationDoc[], viewer),
+    total: count.total as number,
+    page: p.page,
+    pageSize: p.pageSize,
+  };
 }
 
 /** The applicant, or a reviewer of the application. */
@@ -76,10 +96,15 @@ const PHOTO_URL_SECONDS = 600;
  * certificate) for a browser, which cannot open cloud:// file ids the way the mini-program does.
  * Who may see them is who may see the application: its detail decides (applicant or reviewer).
  */
-export async function attachments(input: { id: string }, ctx: HandlerContext): Promise<{ attachments: ReviewAttachment[] }> {
+export async function attachments(
+  input: { id: string },
+  ctx: HandlerContext,
+): Promise<{ attachments: ReviewAttachment[] }> {
   const { application: app } = await detail(input, ctx);
   if (!app.attachments.length) return { attachments: [] };
-  const res = await cloudApp().getTempFileURL({ fileList: app.attachments.map((fileID) => ({ fileID, maxAge: PHOTO_URL_SECONDS })) });
+  const res = await cloudApp().getTempFileURL({
+    fileList: app.attachments.map((fileID) => ({ fileID, maxAge: PHOTO_URL_SECONDS })),
+  });
   return {
     attachments: app.attachments.map((fileId) => {
       const found = res.fileList.find((f) => f.fileID === fileId);

@@ -35,14 +35,23 @@ async function load(id: string): Promise<ApplicationDoc> {
 }
 
 /** `K` ties the submission's form to its kind's handler: the form arrives already parsed by that kind's schema. */
-export async function submit<K extends ApplicationKind>(req: Submission<K>, ctx: HandlerContext): Promise<{ application: ApplicationView; replayed: boolean }> {
+export async function submit<K extends ApplicationKind>(
+  req: Submission<K>,
+  ctx: HandlerContext,
+): Promise<{ application: ApplicationView; replayed: boolean }> {
   const handler = KINDS[req.kind];
   const applicant = await applicantOf(ctx, handler);
   const viewer = { userId: applicant.user?._id ?? null, openid: applicant.openid };
   // A retried tap carries the same request id: the same application id, so a replay finds the first.
   const id = ctx.requestId
-    ? createHash('sha256').update(`${applicant.openid}\u0000${req.kind}\u0000${ctx.requestId}`).digest('hex').slice(0, 32)
-    : createHash('sha256').update(`${applicant.openid}\u0000${Date.now()}\u0000${Math.random()}`).digest('hex').slice(0, 32);
+    ? createHash('sha256')
+        .update(`${applicant.openid}\u0000${req.kind}\u0000${ctx.requestId}`)
+        .digest('hex')
+        .slice(0, 32)
+    : createHash('sha256')
+        .update(`${applicant.openid}\u0000${Date.now()}\u0000${Math.random()}`)
+        .digest('hex')
+        .slice(0, 32);
   const existing = await findById<ApplicationDoc>('applications', id);
   if (existing) return { application: await view(existing, viewer), replayed: true };
 
@@ -79,7 +88,15 @@ export async function submit<K extends ApplicationKind>(req: Submission<K>, ctx:
     await tx.collection('applications').add(app);
     await auditInTx(
       tx,
-      { actorUserId: app.applicantUserId, actorName: app.applicantName, action: `submit:${req.kind}`, targetType: 'application', targetId: id, unionId: app.unionId ?? app.reviewerUnionId, detail: { title: app.title } },
+      {
+        actorUserId: app.applicantUserId,
+        actorName: app.applicantName,
+        action: `submit:${req.kind}`,
+        targetType: 'application',
+        targetId: id,
+        unionId: app.unionId ?? app.reviewerUnionId,
+        detail: { title: app.title },
+      },
       ctx,
     );
     return false;
@@ -90,12 +107,25 @@ export async function submit<K extends ApplicationKind>(req: Submission<K>, ctx:
 
 export async function approve(input: { id: string }, ctx: HandlerContext): Promise<{ application: ApplicationView }> {
   const actor = await requireActor(ctx);
-  return { application: await view(await decideOne(input.id, 'approved', null, ctx, actor), { userId: actor.user._id, openid: ctx.caller.openid }) };
+  return {
+    application: await view(await decideOne(input.id, 'approved', null, ctx, actor), {
+      userId: actor.user._id,
+      openid: ctx.caller.openid,
+    }),
+  };
 }
 
-export async function reject(input: { id: string; reason: string }, ctx: HandlerContext): Promise<{ application: ApplicationView }> {
+export async function reject(
+  input: { id: string; reason: string },
+  ctx: HandlerContext,
+): Promise<{ application: ApplicationView }> {
   const actor = await requireActor(ctx);
-  return { application: await view(await decideOne(input.id, 'rejected', input.reason, ctx, actor), { userId: actor.user._id, openid: ctx.caller.openid }) };
+  return {
+    application: await view(await decideOne(input.id, 'rejected', input.reason, ctx, actor), {
+      userId: actor.user._id,
+      openid: ctx.caller.openid,
+    }),
+  };
 }
 
 /**
@@ -150,13 +180,24 @@ export async function withdraw(input: { id: string }, ctx: HandlerContext): Prom
       version: current.version + 1,
       updatedAt: now,
       decidedAt: now,
-      history: [...current.history, { at: now, action: 'withdrawn' as const, byUserId: viewer.userId, byName: current.applicantName }],
+      history: [
+        ...current.history,
+        { at: now, action: 'withdrawn' as const, byUserId: viewer.userId, byName: current.applicantName },
+      ],
     };
     await tx.collection('applications').doc(input.id).update(change);
     await releaseLocks(tx, current.locks);
     await auditInTx(
       tx,
-      { actorUserId: viewer.userId, actorName: current.applicantName, action: `withdraw:${current.kind}`, targetType: 'application', targetId: input.id, unionId: current.unionId ?? current.reviewerUnionId, detail: { title: current.title } },
+      {
+        actorUserId: viewer.userId,
+        actorName: current.applicantName,
+        action: `withdraw:${current.kind}`,
+        targetType: 'application',
+        targetId: input.id,
+        unionId: current.unionId ?? current.reviewerUnionId,
+        detail: { title: current.title },
+      },
       ctx,
     );
     return { ...current, ...change };

@@ -32,7 +32,12 @@ export function isApplicant(app: Pick<ApplicationDoc, 'applicantUserId' | 'appli
   return app.applicantUserId === null && viewer.openid !== '' && app.applicantOpenid === viewer.openid;
 }
 
-const ACTION_NAMES: Record<TimelineEntry['action'], string> = { submitted: '提交申请', approved: '审核通过', rejected: '审核驳回', withdrawn: '申请人撤回' };
+const ACTION_NAMES: Record<TimelineEntry['action'], string> = {
+  submitted: '提交申请',
+  approved: '审核通过',
+  rejected: '审核驳回',
+  withdrawn: '申请人撤回',
+};
 
 export async function view(app: ApplicationDoc, viewer: Viewer): Promise<ApplicationView> {
   return (await views([app], viewer))[0];
@@ -45,9 +50,17 @@ export async function views(apps: ApplicationDoc[], viewer: Viewer): Promise<App
   const contacts = new Map<string, RoleDoc>();
   if (unionIds.length) {
     const [res, shown] = await Promise.all([
-      db().collection('unions').where({ _id: cmd().in(unionIds) }).limit(unionIds.length).get(),
+      db()
+        .collection('unions')
+        .where({ _id: cmd().in(unionIds) })
+        .limit(unionIds.length)
+        .get(),
       // Admins who agreed to show their phone to applicants (spec §三.9: call the reviewing admin).
-      db().collection('roles').where({ unionId: cmd().in(unionIds), role: 'admin', status: 'active', phoneShown: true }).limit(100).get(),
+      db()
+        .collection('roles')
+        .where({ unionId: cmd().in(unionIds), role: 'admin', status: 'active', phoneShown: true })
+        .limit(100)
+        .get(),
     ]);
     for (const u of res.data as UnionDoc[]) unions.set(u._id, u);
     for (const r of shown.data as RoleDoc[]) if (r.phone && !contacts.has(r.unionId)) contacts.set(r.unionId, r);
@@ -67,8 +80,16 @@ export async function views(apps: ApplicationDoc[], viewer: Viewer): Promise<App
       reviewerUnionId: app.reviewerUnionId,
       reviewerName: reviewer?.name ?? '省总智慧工会办公室',
       ...(admin?.phone
-        ? { reviewerContactPhone: decrypt(admin.phone.cipher), reviewerContactKind: 'admin' as const, reviewerContactName: `管理员 ${admin.name}` }
-        : { reviewerContactPhone: reviewer?.contactPhone ?? '', reviewerContactKind: 'union' as const, reviewerContactName: reviewer?.name ?? '省总智慧工会办公室' }),
+        ? {
+            reviewerContactPhone: decrypt(admin.phone.cipher),
+            reviewerContactKind: 'admin' as const,
+            reviewerContactName: `管理员 ${admin.name}`,
+          }
+        : {
+            reviewerContactPhone: reviewer?.contactPhone ?? '',
+            reviewerContactKind: 'union' as const,
+            reviewerContactName: reviewer?.name ?? '省总智慧工会办公室',
+          }),
       ...(app.routedFrom ? { routedFrom: app.routedFrom } : {}),
       createdAt: new Date(app.createdAt).toISOString(),
       ...(app.decidedAt ? { decidedAt: new Date(app.decidedAt).toISOString() } : {}),

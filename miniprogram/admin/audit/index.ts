@@ -16,7 +16,9 @@ Component({
     async onLoad() {
       const me = await run(this, () => call('account', 'me', {}));
       if (!me) return;
-      const scopes = (me.roles ?? []).filter((r) => r.role === 'admin' || r.role === 'provinceOffice' || r.permissions.includes('settings'));
+      const scopes = (me.roles ?? []).filter(
+        (r) => r.role === 'admin' || r.role === 'provinceOffice' || r.permissions.includes('settings'),
+      );
       this.setData({ scopes, unionId: scopes[0]?.unionId ?? '' });
       if (this.data.unionId) await this.refresh();
       else this.setData({ loaded: true });

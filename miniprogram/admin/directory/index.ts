@@ -16,7 +16,12 @@ Component({
       if (pick) await this.refresh();
     },
     fetch(paging: Paging) {
-      return call('org', 'directory', { unionId: this.data.unionId, category: this.data.category, ...(this.data.keyword ? { keyword: this.data.keyword } : {}), ...paging });
+      return call('org', 'directory', {
+        unionId: this.data.unionId,
+        category: this.data.category,
+        ...(this.data.keyword ? { keyword: this.data.keyword } : {}),
+        ...paging,
+      });
     },
     async refresh() {
       if (!this.data.unionId) return;

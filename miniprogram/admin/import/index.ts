@@ -30,7 +30,9 @@ Component({
       if (unionFromPicker(this, e)) this.setData({ fileName: '', fileId: '', report: null, job: null, step: 0 });
     },
     async template() {
-      await run(this, async () => openSheet((await call('importer', 'template', {})).url), { loadingText: '正在打开模板' });
+      await run(this, async () => openSheet((await call('importer', 'template', {})).url), {
+        loadingText: '正在打开模板',
+      });
     },
     async openReport() {
       const url = this.data.report?.reportUrl;
@@ -41,10 +43,17 @@ Component({
         this,
         async () => {
           const file = await new Promise<WechatMiniprogram.ChooseFile>((resolve, reject) =>
-            wx.chooseMessageFile({ count: 1, type: 'file', extension: [...SHEET_TYPES], success: (r) => resolve(r.tempFiles[0]), fail: reject }),
+            wx.chooseMessageFile({
+              count: 1,
+              type: 'file',
+              extension: [...SHEET_TYPES],
+              success: (r) => resolve(r.tempFiles[0]),
+              fail: reject,
+            }),
           );
           // The importer's own limit (file-guard): refused here before a long upload on a phone.
-          if (file.size > MAX_FILE_BYTES) throw new Error(`文件超过 ${MAX_FILE_BYTES / 1048576} MB，请拆分成多个文件分批导入`);
+          if (file.size > MAX_FILE_BYTES)
+            throw new Error(`文件超过 ${MAX_FILE_BYTES / 1048576} MB，请拆分成多个文件分批导入`);
           const ext = SHEET_TYPES.find((t) => file.name.toLowerCase().endsWith(`.${t}`)) ?? 'xlsx';
           const fileId = await uploadToCloud(file.path, `uploads/imports/${Date.now()}.${ext}`);
           this.setData({ fileName: file.name, fileId, report: null, job: null, step: 1 });
@@ -53,11 +62,19 @@ Component({
       );
     },
     async validate() {
-      const report = await run(this, () => call('importer', 'validate', { unionId: this.data.unionId, fileId: this.data.fileId }), { loadingText: '校验中' });
+      const report = await run(
+        this,
+        () => call('importer', 'validate', { unionId: this.data.unionId, fileId: this.data.fileId }),
+        { loadingText: '校验中' },
+      );
       if (report) this.setData({ report, step: 2 });
     },
     async submit() {
-      let job = await run(this, () => call('importer', 'submit', { unionId: this.data.unionId, fileId: this.data.fileId }), { loadingText: '提交中' });
+      let job = await run(
+        this,
+        () => call('importer', 'submit', { unionId: this.data.unionId, fileId: this.data.fileId }),
+        { loadingText: '提交中' },
+      );
       // Each call does a bounded amount of work; keep going until the job is done.
       while (job && job.status !== 'done') {
         this.setData({ job });

@@ -28,10 +28,12 @@ Component({
       void this.refresh();
     },
     fetch(paging: Paging) {
-      return call('review', 'listInbox', { ...paging, ...(this.data.kind ? { kind: this.data.kind } : {}) }).then((r) => ({
-        ...r,
-        items: r.items.map((a): InboxItem => ({ ...a, createdAtText: beijingTime(a.createdAt) })),
-      }));
+      return call('review', 'listInbox', { ...paging, ...(this.data.kind ? { kind: this.data.kind } : {}) }).then(
+        (r) => ({
+          ...r,
+          items: r.items.map((a): InboxItem => ({ ...a, createdAtText: beijingTime(a.createdAt) })),
+        }),
+      );
     },
     async refresh() {
       const res = await loadList(this, (p) => this.fetch(p));
@@ -39,8 +41,16 @@ Component({
     },
     /** 全部, then the kinds waiting for this reviewer; the kind asked for stays even when empty. */
     tabsFor(counts: Counts) {
-      const kinds = (Object.keys(APPLICATION_KIND_NAMES) as ApplicationKind[]).filter((k) => (counts[k] ?? 0) > 0 || k === this.data.kind);
-      return [{ value: '', label: '全部' }, ...kinds.map((k) => ({ value: k, label: counts[k] ? `${APPLICATION_KIND_NAMES[k]} ${counts[k]}` : APPLICATION_KIND_NAMES[k] }))];
+      const kinds = (Object.keys(APPLICATION_KIND_NAMES) as ApplicationKind[]).filter(
+        (k) => (counts[k] ?? 0) > 0 || k === this.data.kind,
+      );
+      return [
+        { value: '', label: '全部' },
+        ...kinds.map((k) => ({
+          value: k,
+          label: counts[k] ? `${APPLICATION_KIND_NAMES[k]} ${counts[k]}` : APPLICATION_KIND_NAMES[k],
+        })),
+      ];
     },
     onKind(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ kind: e.detail.value as ApplicationKind | '' });
@@ -68,14 +78,17 @@ Component({
     },
     async batchApprove() {
       const ids = this.data.selected;
-      if (ids.length === 0 || !(await confirm(this, '批量通过', `确定通过选中的 ${ids.length} 条申请吗？`, '全部通过'))) return;
+      if (ids.length === 0 || !(await confirm(this, '批量通过', `确定通过选中的 ${ids.length} 条申请吗？`, '全部通过')))
+        return;
       const res = await run(this, () => call('review', 'batchApprove', { ids }));
       if (!res) return;
       const failed = res.results.filter((r) => !r.ok);
       void alert(
         this,
         '批量审核结果',
-        failed.length ? `通过 ${res.results.length - failed.length} 条，${failed.length} 条未通过：${failed.map((f) => f.message).join('；')}` : `已全部通过（${res.results.length} 条）`,
+        failed.length
+          ? `通过 ${res.results.length - failed.length} 条，${failed.length} 条未通过：${failed.map((f) => f.message).join('；')}`
+          : `已全部通过（${res.results.length} 条）`,
       );
       await this.refresh();
     },

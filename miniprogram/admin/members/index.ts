@@ -32,7 +32,12 @@ Component({
       else this.setData({ loaded: true });
     },
     fetch(paging: Paging) {
-      return call('member', 'list', { unionId: this.data.unionId, realName: this.data.realName === 'true', ...(this.data.keyword ? { keyword: this.data.keyword } : {}), ...paging });
+      return call('member', 'list', {
+        unionId: this.data.unionId,
+        realName: this.data.realName === 'true',
+        ...(this.data.keyword ? { keyword: this.data.keyword } : {}),
+        ...paging,
+      });
     },
     async refresh() {
       if (!this.data.unionId) return;
@@ -55,10 +60,13 @@ Component({
     async remove(ids: string[]) {
       if (ids.length === 0) return;
       const what = this.data.realName === 'true' ? '移出' : '删除';
-      if (!(await confirm(this, `${what}会员`, `确定${what}选中的 ${ids.length} 名会员吗？操作会记录在日志中。`, what))) return;
+      if (!(await confirm(this, `${what}会员`, `确定${what}选中的 ${ids.length} 名会员吗？操作会记录在日志中。`, what)))
+        return;
       const reason = await askReason(this, `${what}原因`, `请填写${what}原因`);
       if (!reason) return;
-      const res = await run(this, () => call('member', 'remove', { unionId: this.data.unionId, memberIds: ids, reason }));
+      const res = await run(this, () =>
+        call('member', 'remove', { unionId: this.data.unionId, memberIds: ids, reason }),
+      );
       if (!res) return;
       const failed = res.results.filter((r) => !r.ok);
       if (failed.length) void alert(this, `部分未${what}`, failed.map((f) => f.message).join('；'));
@@ -66,7 +74,9 @@ Component({
       await this.refresh();
     },
     async exportUnregistered() {
-      const res = await run(this, () => call('member', 'export', { unionId: this.data.unionId, realName: false }), { loadingText: '正在导出' });
+      const res = await run(this, () => call('member', 'export', { unionId: this.data.unionId, realName: false }), {
+        loadingText: '正在导出',
+      });
       if (!res) return;
       await run(this, () => openSheet(res.url), { loadingText: '正在打开' });
     },

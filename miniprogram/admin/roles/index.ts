@@ -49,7 +49,11 @@ Component({
       if (!this.data.unionId) return;
       await run(this, async () => {
         const res = await call('admin', 'listRoles', { unionId: this.data.unionId });
-        const grassroots = await call('org', 'directory', { unionId: this.data.unionId, category: 'grassroots', pageSize: 50 });
+        const grassroots = await call('org', 'directory', {
+          unionId: this.data.unionId,
+          category: 'grassroots',
+          pageSize: 50,
+        });
         const above = await call('org', 'directory', { unionId: this.data.unionId, category: 'above', pageSize: 50 });
         this.setData({ roles: res.roles, subordinates: [...above.items, ...grassroots.items], loaded: true });
       });
@@ -66,7 +70,9 @@ Component({
       };
     },
     async addToOwn() {
-      const ok = await run(this, () => call('review', 'submit', { kind: 'roleGrant', data: this.person(this.data.unionId) }, newRequestId()));
+      const ok = await run(this, () =>
+        call('review', 'submit', { kind: 'roleGrant', data: this.person(this.data.unionId) }, newRequestId()),
+      );
       if (ok) {
         toast(this, '已提交，待上级审核');
         this.setData({ name: '', docNumber: '', phone: '', chosen: [] });
@@ -78,16 +84,42 @@ Component({
         this.setData({ 'fieldErrors.target': '请先选择下级工会' });
         return;
       }
-      if (!(await confirm(this, '设置下级工会管理员', `将直接生效，无需审核。确定为“${target.name}”设置${this.data.role === 'admin' ? '管理员' : '操作员'}吗？`))) return;
+      if (
+        !(await confirm(
+          this,
+          '设置下级工会管理员',
+          `将直接生效，无需审核。确定为“${target.name}”设置${this.data.role === 'admin' ? '管理员' : '操作员'}吗？`,
+        ))
+      )
+        return;
       const res = await run(this, () => call('admin', 'appointSubordinate', { person: this.person(target.id) }));
       if (res) void alert(this, '已设置', res.attached ? '已生效' : '对方尚未实名注册，注册后自动生效');
     },
     async revoke(e: WechatMiniprogram.TouchEvent) {
       const role = this.data.roles.find((r) => r.id === e.currentTarget.dataset.id);
-      if (!role || !(await confirm(this, '撤销权限', `撤销“${role.name}”的${role.role === 'admin' ? '管理员' : '操作员'}权限需上级审核。确定吗？`, '申请撤销'))) return;
+      if (
+        !role ||
+        !(await confirm(
+          this,
+          '撤销权限',
+          `撤销“${role.name}”的${role.role === 'admin' ? '管理员' : '操作员'}权限需上级审核。确定吗？`,
+          '申请撤销',
+        ))
+      )
+        return;
       const reason = await askReason(this, '撤销原因', '如：工作调动');
       if (!reason) return;
-      if (await run(this, () => call('review', 'submit', { kind: 'roleRevoke', data: { unionId: this.data.unionId, roleId: role.id, reason } }, newRequestId()))) toast(this, '已提交，待上级审核');
+      if (
+        await run(this, () =>
+          call(
+            'review',
+            'submit',
+            { kind: 'roleRevoke', data: { unionId: this.data.unionId, roleId: role.id, reason } },
+            newRequestId(),
+          ),
+        )
+      )
+        toast(this, '已提交，待上级审核');
     },
     openQueue() {
       wx.navigateTo({ url: '/admin/inbox/index?kind=roleGrant' });

@@ -32,7 +32,13 @@ Component({
     },
     /** org.myUnions already names the superior union; only the QR codes need their own calls. */
     async open(union: UnionView) {
-      this.setData({ current: union, contactPhone: union.contactPhone, address: union.address, orgQr: null, memberQr: null });
+      this.setData({
+        current: union,
+        contactPhone: union.contactPhone,
+        address: union.address,
+        orgQr: null,
+        memberQr: null,
+      });
       await run(this, async () => {
         const unionId = union.id;
         if (union.category === 'above') this.setData({ orgQr: await call('org', 'qr', { unionId, purpose: 'org' }) });
@@ -42,7 +48,16 @@ Component({
     async regenerate(e: WechatMiniprogram.TouchEvent) {
       const purpose = e.currentTarget.dataset.purpose as 'org' | 'member';
       const unionId = this.data.current?.id;
-      if (!unionId || !(await confirm(this, '重新生成二维码', '重新生成后旧二维码立即失效，已打印张贴的需要更换。确定吗？', '重新生成'))) return;
+      if (
+        !unionId ||
+        !(await confirm(
+          this,
+          '重新生成二维码',
+          '重新生成后旧二维码立即失效，已打印张贴的需要更换。确定吗？',
+          '重新生成',
+        ))
+      )
+        return;
       const qr = await run(this, () => call('org', 'regenerateQr', { unionId, purpose }));
       if (qr) {
         this.setData({ [purpose === 'org' ? 'orgQr' : 'memberQr']: qr });
@@ -53,22 +68,51 @@ Component({
       const url = String(e.currentTarget.dataset.url);
       wx.downloadFile({
         url,
-        success: (r) => wx.saveImageToPhotosAlbum({ filePath: r.tempFilePath, success: () => toast(this, '已保存到相册'), fail: () => this.setData({ error: '保存失败：请在设置中允许访问相册' }) }),
+        success: (r) =>
+          wx.saveImageToPhotosAlbum({
+            filePath: r.tempFilePath,
+            success: () => toast(this, '已保存到相册'),
+            fail: () => this.setData({ error: '保存失败：请在设置中允许访问相册' }),
+          }),
         fail: () => this.setData({ error: '下载二维码失败，请重试' }),
       });
     },
     async submitChange() {
       const u = this.data.current;
       if (!u) return;
-      const ok = await run(this, () => call('review', 'submit', { kind: 'orgChange', data: { unionId: u.id, changes: { contactPhone: this.data.contactPhone, address: this.data.address } } }, newRequestId()));
+      const ok = await run(this, () =>
+        call(
+          'review',
+          'submit',
+          {
+            kind: 'orgChange',
+            data: { unionId: u.id, changes: { contactPhone: this.data.contactPhone, address: this.data.address } },
+          },
+          newRequestId(),
+        ),
+      );
       if (ok) toast(this, '已提交，待上级审核');
     },
     async deregister() {
       const u = this.data.current;
-      if (!u || !(await confirm(this, '注销工会', `注销“${u.name}”需上级工会审核，通过后不可恢复。确定申请注销吗？`, '申请注销'))) return;
+      if (
+        !u ||
+        !(await confirm(
+          this,
+          '注销工会',
+          `注销“${u.name}”需上级工会审核，通过后不可恢复。确定申请注销吗？`,
+          '申请注销',
+        ))
+      )
+        return;
       const reason = await askReason(this, '注销原因', '请填写注销原因');
       if (!reason) return;
-      if (await run(this, () => call('review', 'submit', { kind: 'orgDeregister', data: { unionId: u.id, reason } }, newRequestId()))) toast(this, '已提交，待上级审核');
+      if (
+        await run(this, () =>
+          call('review', 'submit', { kind: 'orgDeregister', data: { unionId: u.id, reason } }, newRequestId()),
+        )
+      )
+        toast(this, '已提交，待上级审核');
     },
   },
 });

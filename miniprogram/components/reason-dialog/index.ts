@@ -9,7 +9,14 @@ Component({
   data: { visible: false, title: '', placeholder: '', confirmText: '确定', value: '', error: '' },
   methods: {
     open(o: { title: string; placeholder: string; confirmText?: string }): Promise<string> {
-      this.setData({ visible: true, title: o.title, placeholder: o.placeholder, confirmText: o.confirmText ?? '确定', value: '', error: '' });
+      this.setData({
+        visible: true,
+        title: o.title,
+        placeholder: o.placeholder,
+        confirmText: o.confirmText ?? '确定',
+        value: '',
+        error: '',
+      });
       return new Promise<string>((resolve) => {
         (this as unknown as { resolver?: Resolver }).resolver = resolve;
       });

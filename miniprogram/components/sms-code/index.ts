@@ -26,7 +26,10 @@ Component({
       if (this.data.sending || this.data.countdown > 0) return;
       this.setData({ sending: true });
       try {
-        const res = await call('account', 'sendSmsCode', { phone: this.data.phone, purpose: this.data.purpose as SmsPurpose });
+        const res = await call('account', 'sendSmsCode', {
+          phone: this.data.phone,
+          purpose: this.data.purpose as SmsPurpose,
+        });
         this.triggerEvent('sent', { sentTo: res.sentTo });
         this.setData({ sentOnce: true });
         this.start(res.resendAfter);
@@ -54,7 +57,10 @@ Component({
     },
     show(countdown: number) {
       const left = Math.max(0, countdown);
-      this.setData({ countdown: left, label: left > 0 ? `${left} 秒后重发` : this.data.sentOnce ? '重新获取' : '获取验证码' });
+      this.setData({
+        countdown: left,
+        label: left > 0 ? `${left} 秒后重发` : this.data.sentOnce ? '重新获取' : '获取验证码',
+      });
     },
   },
 });

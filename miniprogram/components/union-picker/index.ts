@@ -10,7 +10,16 @@ Component({
   properties: {
     placeholder: { type: String, value: '搜索工会或单位名称' },
   },
-  data: { keyword: '', searchedKeyword: '', hits: [] as UnionSearchHit[], reasons: [] as string[], searched: false, pickedId: '', busy: false, error: '' },
+  data: {
+    keyword: '',
+    searchedKeyword: '',
+    hits: [] as UnionSearchHit[],
+    reasons: [] as string[],
+    searched: false,
+    pickedId: '',
+    busy: false,
+    error: '',
+  },
   methods: {
     onKeyword(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ keyword: e.detail.value, error: '' });
@@ -30,7 +39,13 @@ Component({
       this.triggerEvent('busy', { busy: true });
       try {
         const res = await call('member', 'searchUnions', { keyword });
-        this.setData({ hits: res.hits, reasons: res.notFoundReasons, searched: true, searchedKeyword: keyword, pickedId: '' });
+        this.setData({
+          hits: res.hits,
+          reasons: res.notFoundReasons,
+          searched: true,
+          searchedKeyword: keyword,
+          pickedId: '',
+        });
         this.triggerEvent('pick', { hit: null });
       } catch (err) {
         this.setData({ error: err instanceof Error ? err.message : '搜索失败，请重试' });

@@ -9,7 +9,14 @@ import { bindField, confirm, run, toast } from '../../utils/ui';
  */
 Component({
   behaviors: [requestState],
-  data: { statement: null as typeof DELETION_STATEMENT | null, hasPassword: true, method: 'password' as OwnerProof['method'], password: '', smsCode: '', sentTo: '' },
+  data: {
+    statement: null as typeof DELETION_STATEMENT | null,
+    hasPassword: true,
+    method: 'password' as OwnerProof['method'],
+    password: '',
+    smsCode: '',
+    sentTo: '',
+  },
   methods: {
     onLoad() {
       return this.refresh();
@@ -17,7 +24,13 @@ Component({
     async refresh() {
       const info = await run(this, () => call('account', 'deletionInfo', {}));
       // A built-in account has no password: the code to its phone is the proof.
-      if (info) this.setData({ loaded: true, statement: info.statement, hasPassword: info.hasPassword, method: info.hasPassword ? 'password' : 'sms' });
+      if (info)
+        this.setData({
+          loaded: true,
+          statement: info.statement,
+          hasPassword: info.hasPassword,
+          method: info.hasPassword ? 'password' : 'sms',
+        });
     },
     onInput(e: WechatMiniprogram.CustomEvent) {
       bindField(this, e);
@@ -34,10 +47,23 @@ Component({
     },
     async remove() {
       // Checked here so the message sits under the field before anything is asked.
-      if (this.data.method === 'password' && !this.data.password) return this.setData({ 'fieldErrors.password': '请输入当前登录密码' });
-      if (this.data.method === 'sms' && !this.data.smsCode) return this.setData({ 'fieldErrors.smsCode': '请输入短信验证码，没有收到可点“发送验证码”' });
-      const proof: OwnerProof = this.data.method === 'password' ? { method: 'password', password: this.data.password } : { method: 'sms', smsCode: this.data.smsCode };
-      if (!(await confirm(this, '确认注销', '注销后无法恢复，登录信息将被删除，待审核的申请将被撤回。确定注销吗？', '注销'))) return;
+      if (this.data.method === 'password' && !this.data.password)
+        return this.setData({ 'fieldErrors.password': '请输入当前登录密码' });
+      if (this.data.method === 'sms' && !this.data.smsCode)
+        return this.setData({ 'fieldErrors.smsCode': '请输入短信验证码，没有收到可点“发送验证码”' });
+      const proof: OwnerProof =
+        this.data.method === 'password'
+          ? { method: 'password', password: this.data.password }
+          : { method: 'sms', smsCode: this.data.smsCode };
+      if (
+        !(await confirm(
+          this,
+          '确认注销',
+          '注销后无法恢复，登录信息将被删除，待审核的申请将被撤回。确定注销吗？',
+          '注销',
+        ))
+      )
+        return;
       const res = await run(this, () => call('account', 'deleteAccount', { proof }));
       if (res) {
         toast(this, '账号已注销', 'success');

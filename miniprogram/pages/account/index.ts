@@ -11,7 +11,18 @@ type Section = '' | 'phone' | 'password';
  */
 Component({
   behaviors: [requestState],
-  data: { account: null as AccountSummary | null, registered: false, section: '' as Section, newPhone: '', smsCode: '', proofPassword: '', ownerCode: '', ownerCodeSentTo: '', oldPassword: '', newPassword: '' },
+  data: {
+    account: null as AccountSummary | null,
+    registered: false,
+    section: '' as Section,
+    newPhone: '',
+    smsCode: '',
+    proofPassword: '',
+    ownerCode: '',
+    ownerCodeSentTo: '',
+    oldPassword: '',
+    newPassword: '',
+  },
   methods: {
     onLoad() {
       void this.refresh();
@@ -36,10 +47,22 @@ Component({
     async changePhone() {
       // The owner's proof: a phone in someone else's hand is not enough to move the account. An
       // account without a password (built-in) proves itself with a code to its current phone.
-      const proof = this.data.account?.hasPassword === false ? { method: 'sms' as const, smsCode: this.data.ownerCode } : { method: 'password' as const, password: this.data.proofPassword };
-      const res = await run(this, () => call('account', 'changePhone', { newPhone: this.data.newPhone, smsCode: this.data.smsCode, proof }));
+      const proof =
+        this.data.account?.hasPassword === false
+          ? { method: 'sms' as const, smsCode: this.data.ownerCode }
+          : { method: 'password' as const, password: this.data.proofPassword };
+      const res = await run(this, () =>
+        call('account', 'changePhone', { newPhone: this.data.newPhone, smsCode: this.data.smsCode, proof }),
+      );
       if (res) {
-        this.setData({ account: res.account, newPhone: '', smsCode: '', proofPassword: '', ownerCode: '', section: '' });
+        this.setData({
+          account: res.account,
+          newPhone: '',
+          smsCode: '',
+          proofPassword: '',
+          ownerCode: '',
+          section: '',
+        });
         toast(this, '手机号已更换');
       }
     },
@@ -48,7 +71,11 @@ Component({
       if (res) this.setData({ ownerCodeSentTo: res.sentTo });
     },
     async changePassword() {
-      if (await run(this, () => call('account', 'changePassword', { oldPassword: this.data.oldPassword, newPassword: this.data.newPassword }))) {
+      if (
+        await run(this, () =>
+          call('account', 'changePassword', { oldPassword: this.data.oldPassword, newPassword: this.data.newPassword }),
+        )
+      ) {
         this.setData({ oldPassword: '', newPassword: '', section: '' });
         toast(this, '密码已修改');
       }

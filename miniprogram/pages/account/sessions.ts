@@ -4,12 +4,23 @@ import { requestState } from '../../behaviors/request-state';
 import { beijingTime } from '../../utils/format';
 import { confirm, run, toast } from '../../utils/ui';
 
-const VIA_NAMES: Record<LoginSession['via'], string> = { register: '实名注册', password: '密码登录', sms: '短信验证码登录', recover: '找回账号', document: '证件注册', qr: '后台扫码登录' };
+const VIA_NAMES: Record<LoginSession['via'], string> = {
+  register: '实名注册',
+  password: '密码登录',
+  sms: '短信验证码登录',
+  recover: '找回账号',
+  document: '证件注册',
+  qr: '后台扫码登录',
+};
 
 type Row = LoginSession & { viaName: string; boundAtText: string };
 
 function row(s: LoginSession): Row {
-  return { ...s, viaName: s.channel === 'web' ? `后台系统·${VIA_NAMES[s.via]}` : VIA_NAMES[s.via], boundAtText: beijingTime(s.boundAt) };
+  return {
+    ...s,
+    viaName: s.channel === 'web' ? `后台系统·${VIA_NAMES[s.via]}` : VIA_NAMES[s.via],
+    boundAtText: beijingTime(s.boundAt),
+  };
 }
 
 /** 账号与安全 → 登录设备管理: the WeChat logins of this account; end one, or all but this one. */
@@ -32,7 +43,8 @@ Component({
       }
     },
     async endOthers() {
-      if (!(await confirm(this, '下线其他设备', '除本机外，所有登录了您账号的微信都将退出。确定吗？', '全部下线'))) return;
+      if (!(await confirm(this, '下线其他设备', '除本机外，所有登录了您账号的微信都将退出。确定吗？', '全部下线')))
+        return;
       if (await run(this, () => call('account', 'endOtherSessions', {}))) {
         toast(this, '其他设备已下线', 'success');
         await this.refresh();

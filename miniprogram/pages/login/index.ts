@@ -7,7 +7,15 @@ type Mode = 'password' | 'sms' | 'reset';
 /** 登录 / 换绑: phone + password, or phone + SMS code; 忘记密码 resets it by SMS. Binds this WeChat. */
 Component({
   behaviors: [requestState],
-  data: { mode: 'password' as Mode, phone: '', password: '', smsCode: '', newPassword: '', newPassword2: '', notice: '' },
+  data: {
+    mode: 'password' as Mode,
+    phone: '',
+    password: '',
+    smsCode: '',
+    newPassword: '',
+    newPassword2: '',
+    notice: '',
+  },
   methods: {
     onInput(e: WechatMiniprogram.CustomEvent) {
       bindField(this, e);
@@ -29,7 +37,8 @@ Component({
     },
     async login() {
       const ok = await run(this, async () => {
-        if (this.data.mode === 'password') await call('account', 'loginPassword', { phone: this.data.phone, password: this.data.password });
+        if (this.data.mode === 'password')
+          await call('account', 'loginPassword', { phone: this.data.phone, password: this.data.password });
         else await call('account', 'loginSms', { phone: this.data.phone, smsCode: this.data.smsCode });
         return true;
       });
@@ -40,9 +49,22 @@ Component({
         this.setData({ 'fieldErrors.newPassword2': '两次输入的密码不一致', error: '两次输入的密码不一致' });
         return;
       }
-      const ok = await run(this, () => call('account', 'resetPassword', { phone: this.data.phone, smsCode: this.data.smsCode, newPassword: this.data.newPassword }));
+      const ok = await run(this, () =>
+        call('account', 'resetPassword', {
+          phone: this.data.phone,
+          smsCode: this.data.smsCode,
+          newPassword: this.data.newPassword,
+        }),
+      );
       if (ok) {
-        this.setData({ mode: 'password', password: '', smsCode: '', newPassword: '', newPassword2: '', notice: '密码已重置，请用新密码登录' });
+        this.setData({
+          mode: 'password',
+          password: '',
+          smsCode: '',
+          newPassword: '',
+          newPassword2: '',
+          notice: '密码已重置，请用新密码登录',
+        });
         toast(this, '密码已重置', 'success');
       }
     },

@@ -20,7 +20,11 @@ Component({
       if (!me) return;
       rememberAdminTab(me.showAdminTab);
       const names: Record<string, string> = { admin: '管理员', operator: '操作员', provinceOffice: '审核员' };
-      this.setData({ me, loaded: true, roleLine: me.roles.map((r) => `${r.unionName} · ${names[r.role] ?? r.role}`).join('\n') });
+      this.setData({
+        me,
+        loaded: true,
+        roleLine: me.roles.map((r) => `${r.unionName} · ${names[r.role] ?? r.role}`).join('\n'),
+      });
     },
     go(e: WechatMiniprogram.TouchEvent) {
       wx.navigateTo({ url: String(e.currentTarget.dataset.url) });

@@ -38,7 +38,11 @@ Component({
     },
     onPick(e: WechatMiniprogram.CustomEvent<{ hit: UnionSearchHit | null }>) {
       const hit = e.detail.hit;
-      this.setData({ picked: hit, unitName: String(this.data.unitName || (hit ? hit.unitName : '')), 'fieldErrors.union': '' });
+      this.setData({
+        picked: hit,
+        unitName: String(this.data.unitName || (hit ? hit.unitName : '')),
+        'fieldErrors.union': '',
+      });
     },
     async submit() {
       if (!this.data.code && !this.data.picked) {
@@ -48,7 +52,12 @@ Component({
       await askReviewNotice(REVIEW_NOTICE_TEMPLATE);
       const target = this.data.code ? { code: this.data.code } : { unionId: this.data.picked?.id };
       const ok = await run(this, async () => {
-        await call('review', 'submit', { kind: this.data.kind, data: { ...target, unitName: this.data.unitName } }, this.data.requestId);
+        await call(
+          'review',
+          'submit',
+          { kind: this.data.kind, data: { ...target, unitName: this.data.unitName } },
+          this.data.requestId,
+        );
         return true;
       });
       if (ok) wx.redirectTo({ url: '/pages/membership/status' });

@@ -17,7 +17,11 @@ Component({
     },
     async withdraw() {
       const pending = this.data.membership?.pending;
-      if (!pending || !(await confirm(this, '撤销申请', `确定撤销“${pending.title}”吗？撤销后可重新提交。`, '撤销申请'))) return;
+      if (
+        !pending ||
+        !(await confirm(this, '撤销申请', `确定撤销“${pending.title}”吗？撤销后可重新提交。`, '撤销申请'))
+      )
+        return;
       const ok = await run(this, () => call('review', 'withdraw', { id: pending.id }));
       if (ok) {
         toast(this, '已撤销');

@@ -24,7 +24,12 @@ Component({
       }
       await askReviewNotice(REVIEW_NOTICE_TEMPLATE);
       const ok = await run(this, async () => {
-        await call('review', 'submit', { kind: 'memberTransfer', data: { unionId: this.data.picked?.id, unitName: this.data.unitName } }, this.data.requestId);
+        await call(
+          'review',
+          'submit',
+          { kind: 'memberTransfer', data: { unionId: this.data.picked?.id, unitName: this.data.unitName } },
+          this.data.requestId,
+        );
         return true;
       });
       if (ok) wx.redirectTo({ url: '/pages/membership/status' });

@@ -50,7 +50,11 @@ Component({
     },
     onSubtype(e: WechatMiniprogram.CustomEvent<{ value: Array<AboveSubtype | 'grassroots'> }>) {
       const subtype = e.detail.value[0];
-      this.setData({ subtype, subtypeName: SUBTYPES.find((s) => s.value === subtype)?.label ?? '', subtypePickerVisible: false });
+      this.setData({
+        subtype,
+        subtypeName: SUBTYPES.find((s) => s.value === subtype)?.label ?? '',
+        subtypePickerVisible: false,
+      });
     },
     async submit() {
       await askReviewNotice(REVIEW_NOTICE_TEMPLATE);

@@ -11,7 +11,17 @@ type Step = 'identity' | 'phone' | 'unregistered';
  */
 Component({
   behaviors: [requestState],
-  data: { step: 'identity' as Step, stepIndex: 0, name: '', docNumber: '', consentSensitive: false, sessionId: '', phone: '', smsCode: '', newPassword: '' },
+  data: {
+    step: 'identity' as Step,
+    stepIndex: 0,
+    name: '',
+    docNumber: '',
+    consentSensitive: false,
+    sessionId: '',
+    phone: '',
+    smsCode: '',
+    newPassword: '',
+  },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       if (query.sessionId) this.go('phone', { sessionId: query.sessionId });
@@ -45,7 +55,12 @@ Component({
     },
     async recover() {
       const res = await run(this, () =>
-        call('account', 'recover', { sessionId: this.data.sessionId, phone: this.data.phone, smsCode: this.data.smsCode, ...(this.data.newPassword ? { newPassword: this.data.newPassword } : {}) }),
+        call('account', 'recover', {
+          sessionId: this.data.sessionId,
+          phone: this.data.phone,
+          smsCode: this.data.smsCode,
+          ...(this.data.newPassword ? { newPassword: this.data.newPassword } : {}),
+        }),
       );
       if (res) {
         toast(this, '已找回，欢迎回来', 'success');

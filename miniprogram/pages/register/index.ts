@@ -7,7 +7,10 @@ import { verifyFace } from '../../utils/face';
 import { pickAndUploadImage } from '../../utils/files';
 import { bindField, run, toast } from '../../utils/ui';
 
-const DOC_OPTIONS = (Object.keys(DOCUMENT_TYPE_NAMES) as DocumentType[]).map((value) => ({ value, label: DOCUMENT_TYPE_NAMES[value] }));
+const DOC_OPTIONS = (Object.keys(DOCUMENT_TYPE_NAMES) as DocumentType[]).map((value) => ({
+  value,
+  label: DOCUMENT_TYPE_NAMES[value],
+}));
 const STEPS = { identity: 0, account: 1, done: 2, submitted: 2 } as const;
 
 /**
@@ -51,7 +54,12 @@ Component({
     },
     onDocType(e: WechatMiniprogram.CustomEvent<{ value: DocumentType[] }>) {
       const docType = e.detail.value[0];
-      this.setData({ docType, docTypeName: DOCUMENT_TYPE_NAMES[docType], docPickerVisible: false, 'fieldErrors.docNumber': '' });
+      this.setData({
+        docType,
+        docTypeName: DOCUMENT_TYPE_NAMES[docType],
+        docPickerVisible: false,
+        'fieldErrors.docNumber': '',
+      });
     },
     onConsent(e: WechatMiniprogram.CustomEvent<{ checked: boolean }>) {
       const key = String(e.currentTarget.dataset.key);
@@ -95,7 +103,12 @@ Component({
       }
       await run(this, async () => {
         if (this.data.docType === 'resident') {
-          const result = await call('account', 'register', { sessionId: this.data.sessionId, phone: this.data.phone, smsCode: this.data.smsCode, password: this.data.password });
+          const result = await call('account', 'register', {
+            sessionId: this.data.sessionId,
+            phone: this.data.phone,
+            smsCode: this.data.smsCode,
+            password: this.data.password,
+          });
           this.setData({ result });
           this.goStep('done');
         } else {
@@ -147,4 +160,3 @@ Component({
     },
   },
 });
-
