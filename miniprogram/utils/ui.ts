@@ -73,10 +73,11 @@ export async function run<T>(
     if (err instanceof ClientError && err.code === 'CLIENT_TOO_OLD') {
       void alert(page, '版本过低', message);
     } else {
-      // The message goes next to the field it is about (when the server names one) and on the page.
+      // The message stays on the page, and next to the field it is about when the server names one.
+      // A toast only when no field is named: over a form it would cover the field that says it already.
       const field = err instanceof ClientError && err.field ? { [`fieldErrors.${err.field}`]: message } : {};
       page.setData({ [opts.errorField ?? 'error']: message, ...field });
-      toast(page, message);
+      if (!(err instanceof ClientError && err.field)) toast(page, message);
     }
     return undefined;
   } finally {
