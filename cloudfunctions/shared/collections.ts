@@ -44,6 +44,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
     indexes: [
       // 会员列表: newest first, paged by (joinedAt, _id).
       { fields: ['unionId', 'status', 'realName', 'joinedAt', '_id'] },
+      // 会员列表 search: a name character or pair, or a number's tail (multikey), still newest first.
+      { fields: ['unionId', 'status', 'realName', 'searchTokens', 'joinedAt', '_id'] },
       { fields: ['userId', 'status'] },
       { fields: ['docIndex', 'status'] },
       { fields: ['phoneIndex'] },

@@ -184,6 +184,11 @@ export interface MemberDoc {
   endedAt?: Date;
   endReason?: string;
   importJobId?: string;
+  /**
+   * Search keys (membership/search-tokens.ts): the name's characters and pairs, and the tails the
+   * masks show (`#5678`). Set by every writer of the name or numbers; old rows by `npm run check -- --repair`.
+   */
+  searchTokens: string[];
   updatedAt: Date;
   version: number;
 }

@@ -239,13 +239,30 @@ export function candidatePlans(indexes: readonly IndexInfo[], filter: Filter, so
     // A contained $or: each branch is planned together with the predicates outside it, and the OR
     // plan competes with the conjunctive ones (it scores as its weakest branch).
     const rest = withoutOr(filter, ors[0]);
-    const branches = ors[0].map((branch) => candidatePlans(indexes, { $and: [rest, branch] }, undefined)[0]);
+    const branches = ors[0].map((branch) => branchPlan(indexes, rest, branch));
     if (branches.every((b) => b.stage !== 'COLLSCAN' && b.stage !== 'OR')) plans.push({ stage: 'OR', branches });
   }
   if (plans.length === 0) return [{ stage: 'COLLSCAN' }];
   // Every candidate races (MongoDB's multi-planner); the score only orders them, so a tie in the
   // race goes to the plan that bounds more fields or yields the sort.
   return plans.sort((a, b) => score(b) - score(a)).slice(0, MAX_RACE);
+}
+
+/**
+ * One $or clause's plan. As in MongoDB, a clause is served by an index on the clause's own predicate;
+ * the predicates around the $or only tighten its bounds. (A plan bounded by the outer predicates
+ * alone would scan all that they match once per clause, e.g. a whole union per clause.)
+ */
+function branchPlan(indexes: readonly IndexInfo[], rest: Filter, branch: Filter): Plan {
+  const own = analyse(branch).fields;
+  const plans = candidatePlans(indexes, { $and: [rest, branch] }, undefined);
+  if (own.size === 0) return plans[0];
+  const serving = plans.find(
+    (p) =>
+      p.stage === 'IDHACK' ||
+      (p.stage === 'IXSCAN' && p.index.fields.slice(0, p.prefix + (p.scans[0]?.range ? 1 : 0)).some((f) => own.has(f))),
+  );
+  return serving ?? { stage: 'COLLSCAN' };
 }
 
 function score(p: Plan): number {

@@ -9,6 +9,7 @@ import { ALL_PERMISSIONS, type Permission } from '../../typings/models';
 import { newUnion, newUser, type RoleDoc, type UnionDoc, type UserDoc } from '../../cloudfunctions/shared/documents';
 import { syntheticResidentId } from '../../cloudfunctions/shared/identity/resident-id';
 import { sealDocument, sealPhone } from '../../cloudfunctions/shared/security/seal';
+import { memberSearchTokens } from '../../cloudfunctions/shared/membership/search-tokens';
 import { demoCreditCode } from '../../fixtures/demo';
 import { demoWorld, registerPerson, type DemoWorld } from './api';
 import { xlsxOf } from './files';
@@ -177,6 +178,12 @@ export async function matrixWorld(): Promise<MatrixWorld> {
     source: 'import',
     unitName: '示例产业园',
     joinedAt: now,
+    searchTokens: memberSearchTokens({
+      name: '待移出',
+      docType: 'resident',
+      doc: sealDocument(catalogueId(20)),
+      phone: null,
+    }),
     updatedAt: now,
     version: 1,
   });

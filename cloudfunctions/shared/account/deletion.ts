@@ -5,6 +5,7 @@ import { auditInTx } from '../audit';
 import { cmd, db, findMany, transaction, txGet } from '../db';
 import { PLATFORM_SCOPE, type BindingDoc, type MemberDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
+import { memberSearchTokens } from '../membership/search-tokens';
 import { withdraw } from '../workflow/transitions';
 import type { ApplicationDoc } from '../workflow/kind';
 import { proveOwner } from './service';
@@ -64,6 +65,7 @@ export async function deleteAccount(
           docIndex: '',
           phone: null,
           phoneIndex: null,
+          searchTokens: memberSearchTokens({ ...row, phone: null }),
           accountDeletedAt: now,
           updatedAt: now,
           version: row.version + 1,

@@ -14,10 +14,19 @@ import { activeRoles, requireActor, userByDocIndex, userByPhone, userOfOpenid } 
 import { AppError } from '../app-error';
 import { audit, auditInTx } from '../audit';
 import { cmd, db, findById, findMany, transaction, txGet, type Tx } from '../db';
-import { newUser, PLATFORM_SCOPE, type BindingDoc, type SealedPii, type UnionDoc, type UserDoc } from '../documents';
+import {
+  newUser,
+  PLATFORM_SCOPE,
+  type BindingDoc,
+  type MemberDoc,
+  type SealedPii,
+  type UnionDoc,
+  type UserDoc,
+} from '../documents';
 import type { HandlerContext } from '../handler';
 import { validateDocument } from '../identity/documents';
 import { claimImportedMembership } from '../membership/matching';
+import { memberSearchTokens } from '../membership/search-tokens';
 import { faceProvider, type FaceSubject } from '../providers/face';
 import { attachWaitingRoles } from '../roles/grants';
 import { hashPassword, verifyPassword } from '../security/password';
@@ -418,9 +427,12 @@ export async function proveOwner(user: UserDoc, proof: OwnerProof, ctx: HandlerC
 /** New phone and member row in one transaction; every other login ends (an intruder cannot stay). */
 export async function movePhone(tx: Tx, user: UserDoc, phone: SealedPii, now: Date): Promise<void> {
   if (user.activeMemberId) {
-    const m = await txGet<{ _id: string; userId: string | null }>(tx, 'members', user.activeMemberId);
+    const m = await txGet<MemberDoc>(tx, 'members', user.activeMemberId);
     if (m && m.userId === user._id)
-      await tx.collection('members').doc(m._id).update({ phone, phoneIndex: phone.index, updatedAt: now });
+      await tx
+        .collection('members')
+        .doc(m._id)
+        .update({ phone, phoneIndex: phone.index, searchTokens: memberSearchTokens({ ...m, phone }), updatedAt: now });
   }
 }
 

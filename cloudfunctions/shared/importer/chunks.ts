@@ -16,6 +16,7 @@ import {
   type RowProblem,
 } from './validate-rows';
 import { rollupMembers } from '../org/rollup';
+import { withSearchTokens } from '../membership/search-tokens';
 
 /**
  * The chunks of an import job. A chunk is a fixed slice of the file's valid rows (chunk k is valid
@@ -88,7 +89,7 @@ function memberOf(
 ): MemberDoc {
   const phone = seal.phone(r.phone);
   const doc = seal.identity(r.doc, docIndex);
-  return {
+  return withSearchTokens({
     _id: memberIdFor(job._id, r.row),
     userId: null,
     unionId: job.unionId,
@@ -106,7 +107,7 @@ function memberOf(
     updatedAt: now,
     version: 1,
     importJobId: job._id,
-  };
+  });
 }
 
 /**
@@ -228,9 +229,16 @@ async function joinRegistered(
     if (u.activeMemberId && u.activeMemberId !== member._id)
       return { row: row.row, column: '证件号码', message: '本人已加入其他工会，如需转入本工会请由本人办理会籍转移' };
     if (await txGet(tx, 'members', member._id)) return null;
-    await tx
-      .collection('members')
-      .add({ ...member, userId: u._id, realName: true, name: u.name, phone: u.phone, phoneIndex: u.phoneIndex });
+    await tx.collection('members').add(
+      withSearchTokens({
+        ...member,
+        userId: u._id,
+        realName: true,
+        name: u.name,
+        phone: u.phone,
+        phoneIndex: u.phoneIndex,
+      }),
+    );
     await tx.collection('users').doc(u._id).update({ activeMemberId: member._id, updatedAt: now });
     return null;
   });

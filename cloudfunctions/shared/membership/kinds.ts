@@ -13,6 +13,7 @@ import type { MemberApplyForm } from '../../../typings/review';
 import { defineKind, type Applicant, type ApplicationDoc, type Prepared } from '../workflow/kind';
 import { rollupMembers } from '../org/rollup';
 import { shownDocument } from '../security/pii';
+import { withSearchTokens } from './search-tokens';
 
 /** 会员登记 (already a member offline), 会员入会 (joining) and 会籍转移, all reviewed by the receiving union. */
 const APPLY_FORM = object({
@@ -200,7 +201,7 @@ async function writeMembership(
 ): Promise<string> {
   const now = new Date();
   const memberId = `m${app._id.slice(0, 23)}`;
-  const member: MemberDoc = {
+  const member: MemberDoc = withSearchTokens({
     _id: memberId,
     userId: user._id,
     unionId,
@@ -217,7 +218,7 @@ async function writeMembership(
     joinedAt: now,
     updatedAt: now,
     version: 1,
-  };
+  });
   await tx.collection('members').add(member);
   await tx.collection('users').doc(user._id).update({ activeMemberId: memberId, updatedAt: now });
   await auditInTx(

@@ -4,6 +4,7 @@ import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { nameKey } from '../importer/normalise';
 import { rollupMembers } from '../org/rollup';
+import { memberSearchTokens } from './search-tokens';
 
 /**
  * Import matching (spec §三.3 method 2): a `realName: false` row with the person's document becomes
@@ -38,6 +39,7 @@ export async function claimImportedMembership(
           name: user.name,
           phone: user.phone,
           phoneIndex: user.phoneIndex,
+          searchTokens: memberSearchTokens({ ...current, name: user.name, phone: user.phone }),
           updatedAt: now,
           version: current.version + 1,
         });

@@ -12,13 +12,12 @@ import { cmd, db, findMany, transaction, txGet } from '../db';
 import { addMembers, foldMemberCount, withPendingMembers } from '../org/member-count';
 import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
-import { documentIndexKeys } from '../identity/documents';
 import { textWorkbook } from '../importer/text-book';
 import { rollupMembers } from '../org/rollup';
-import { like } from '../org/search';
 import { unionView } from '../org/unions';
 import { cappedCount, keysetPage } from '../paging';
-import { blindIndex, decrypt, shownDocument } from '../security/pii';
+import { decrypt, shownDocument } from '../security/pii';
+import { memberKeywordFilter } from './search-tokens';
 import type { ApplicationDoc } from '../workflow/kind';
 import { view } from '../workflow/views';
 import { trackPiiFile } from '../lifecycle/retention';
@@ -93,19 +92,6 @@ export async function memberScope(
   throw new AppError('PERMISSION_DENIED', '只能查看本级及下级工会的会员');
 }
 
-function keywordFilter(keyword: string): Record<string, unknown> {
-  const _ = cmd();
-  const compact = keyword.replace(/\s+/g, '');
-  const clauses: Array<Record<string, unknown>> = [
-    { name: like(keyword) },
-    { 'doc.masked': like(compact) },
-    { 'phone.masked': like(compact) },
-  ];
-  if (/^1[3-9]\d{9}$/.test(compact)) clauses.push({ phoneIndex: blindIndex('phone', compact) });
-  for (const key of documentIndexKeys(compact)) clauses.push({ docIndex: blindIndex('doc', key) });
-  return _.or(clauses) as unknown as Record<string, unknown>;
-}
-
 export async function listMembers(
   input: { unionId: string; realName: boolean; keyword?: string; cursor?: string; page?: number; pageSize?: number },
   ctx: HandlerContext,
@@ -114,11 +100,12 @@ export async function listMembers(
   const _ = cmd();
   const base = { unionId: union._id, status: 'active', realName: input.realName };
   const where = input.keyword
-    ? (_.and([base, keywordFilter(input.keyword)]) as unknown as Record<string, unknown>)
+    ? (_.and([base, memberKeywordFilter(input.keyword)]) as unknown as Record<string, unknown>)
     : base;
   const coll = db().collection('members');
-  // Newest first on the index {unionId, status, realName, joinedAt, _id}: a page reads a page. The
-  // whole list's total is the union's roll-up; only a keyword search counts (capped).
+  // Newest first on the index {unionId, status, realName, joinedAt, _id}: a page reads a page. A
+  // keyword is an index lookup too (search-tokens.ts), so its page and its capped count read what
+  // they find, not the union. The whole list's total is the union's roll-up.
   const rollup = input.realName ? union.stats?.realName : union.stats?.notRealName;
   const [res, count] = await Promise.all([
     keysetPage<MemberDoc>(coll, where, { field: 'joinedAt', dir: 'desc' }, input),
