@@ -17,6 +17,7 @@ import type { UnionDoc } from '../cloudfunctions/shared/documents';
 import type { Tx } from '../cloudfunctions/shared/db';
 import { SHARDS, shardId, type CounterShardDoc } from '../cloudfunctions/shared/org/member-count';
 import { checkInvariants, sdkSource, type CheckReport, type Drift } from './invariants';
+import { repairSearchTokens } from './repair-search-tokens';
 
 const SETTLE_MS = 2000;
 const ATTEMPTS = 10;
@@ -148,6 +149,11 @@ export async function repairDrifts(
       if (await compareAndSet(app, unionIdOf(d), field, still.stored, still.recomputed))
         repairs.push({ check: d.check, target: d.target, from: still.stored, to: still.recomputed });
     }
+  }
+  const tokens = first.drifts.find((d) => d.check.startsWith('members.searchTokens'));
+  if (tokens) {
+    const { stale, updated } = await repairSearchTokens(app);
+    repairs.push({ check: tokens.check, target: `${stale} rows`, from: 'missing or stale', to: `set on ${updated}` });
   }
   return { repairs, after: await check(serviceUrl, env) };
 }

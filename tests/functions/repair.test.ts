@@ -4,6 +4,7 @@ import { checkInvariants, sdkSource } from '../../scripts/invariants';
 import { repairDrifts } from '../../scripts/repair';
 import { demoWorld, type DemoWorld } from '../helpers/api';
 import { insertRegisteredPeople } from '../../fixtures/people';
+import { demoPhone } from '../../fixtures/demo';
 
 const PARALLEL = 24;
 
@@ -100,5 +101,38 @@ describe('npm run check -- --repair (through the SDK)', () => {
       ),
     );
     assert.deepEqual(await drifts(), []);
+  });
+
+  it('member rows written before search tokens existed are found again after the repair, and a second repair has nothing to do', async () => {
+    const admin = world.as('demo-admin-grassroots');
+    const search = async (keyword: string) =>
+      (await admin.ok('member', 'list', { unionId: world.union('grassroots'), realName: true, keyword })).items.map(
+        (m) => m.name,
+      );
+    assert.deepEqual(await search('王基'), ['王基管']);
+    const rows = world.emulator.engine.find('members', {}).length;
+    // An old data folder: no member has tokens.
+    world.emulator.engine.modify({
+      collection: 'members',
+      query: {},
+      data: { $unset: { searchTokens: '' } },
+      multi: true,
+      merge: true,
+      upsert: false,
+    });
+    assert.deepEqual(await search('王基'), [], 'an old row is not found by the token search');
+    const planted = (await drifts()).filter((d) => d.check.startsWith('members.searchTokens'));
+    assert.equal(planted.length, 1, 'one line for all the rows');
+    assert.equal(planted[0].stored, rows);
+
+    const { repairs, after } = await repairDrifts(world.emulator.serviceUrl, world.emulator.envId);
+    assert.deepEqual(after.drifts, []);
+    assert.deepEqual(
+      repairs.filter((r) => r.check.startsWith('members.searchTokens')).map((r) => [r.target, r.to]),
+      [[`${rows} rows`, `set on ${rows}`]],
+    );
+    assert.deepEqual(await search('王基'), ['王基管']);
+    assert.deepEqual(await search(demoPhone(4).slice(-4)), ['王基管']);
+    assert.deepEqual((await repairDrifts(world.emulator.serviceUrl, world.emulator.envId)).repairs, []);
   });
 });

@@ -96,3 +96,10 @@ export function memberKeywordFilter(keyword: string): Record<string, unknown> {
     );
   return clauses.length === 1 ? clauses[0] : (_.or(clauses) as unknown as Record<string, unknown>);
 }
+
+/** The row's tokens are missing or no longer those of its name and masks (rows written before tokens existed). */
+export function searchTokensStale(m: SearchableMember & { searchTokens?: string[] }): boolean {
+  const want = memberSearchTokens(m);
+  const have = new Set(m.searchTokens ?? []);
+  return have.size !== want.length || want.some((t) => !have.has(t));
+}
