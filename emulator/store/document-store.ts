@@ -195,26 +195,7 @@ export class DocumentStore {
     direction: 1 | -1,
     counter: ScanCounter,
   ): Generator<{ id: string; key: KeyPart[] }> {
-    const where: string[] = [];
-    const params: Array<string | number> = [];
-    bounds.points.forEach((p, i) => {
-      where.push(`t${i} = ? AND v${i} = ?`);
-      params.push(p[0], p[1]);
-    });
-    const r = bounds.range;
-    if (r) {
-      const i = bounds.points.length;
-      where.push(`t${i} = ?`);
-      params.push(r.rank);
-      if (r.lo) {
-        where.push(`v${i} ${r.lo.incl ? '>=' : '>'} ?`);
-        params.push(r.lo.v);
-      }
-      if (r.hi) {
-        where.push(`v${i} ${r.hi.incl ? '<=' : '<'} ?`);
-        params.push(r.hi.v);
-      }
-    }
+    const { where, params } = boundsSql(bounds);
     const dir = direction === 1 ? 'ASC' : 'DESC';
     const order = [
       ...index.fields.flatMap((_, i) => (i < bounds.points.length ? [] : [`t${i} ${dir}`, `v${i} ${dir}`])),
@@ -229,6 +210,24 @@ export class DocumentStore {
         const key: KeyPart[] = index.fields.map((_, i) => [row[2 * i] as number, row[2 * i + 1]]);
         yield { id: String(row[row.length - 1]), key };
       }
+    } finally {
+      this.releaseStatement(sql, stmt);
+    }
+  }
+
+  /**
+   * How many index entries lie between the bounds, up to `limit` (-1: all), counted by SQLite without handing
+   * each key over. Equals the number of documents only when no document can have two entries there
+   * (the caller's judgement: no multikey field outside the bounded points).
+   */
+  countKeys(index: IndexInfo, bounds: ScanBounds, limit: number, counter: ScanCounter): number {
+    const { where, params } = boundsSql(bounds);
+    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${quote(index.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ?)`;
+    const stmt = this.statementFor(sql);
+    try {
+      const n = (stmt.get(...params, limit) as { n: number }).n;
+      counter.keysExamined += n;
+      return n;
     } finally {
       this.releaseStatement(sql, stmt);
     }
@@ -451,4 +450,29 @@ function asDuplicate(err: unknown, collection: string, id: string): unknown {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE')
     return dbErrors.duplicateWrite(`collection ${collection} unique index (document ${id})`);
   return err;
+}
+
+/** The WHERE clause of an index scan: one point per leading field, then at most one range. */
+function boundsSql(bounds: ScanBounds): { where: string[]; params: Array<string | number> } {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  bounds.points.forEach((p, i) => {
+    where.push(`t${i} = ? AND v${i} = ?`);
+    params.push(p[0], p[1]);
+  });
+  const r = bounds.range;
+  if (r) {
+    const i = bounds.points.length;
+    where.push(`t${i} = ?`);
+    params.push(r.rank);
+    if (r.lo) {
+      where.push(`v${i} ${r.lo.incl ? '>=' : '>'} ?`);
+      params.push(r.lo.v);
+    }
+    if (r.hi) {
+      where.push(`v${i} ${r.hi.incl ? '<=' : '<'} ?`);
+      params.push(r.hi.v);
+    }
+  }
+  return { where, params };
 }

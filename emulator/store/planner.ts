@@ -234,7 +234,7 @@ export function candidatePlans(indexes: readonly IndexInfo[], filter: Filter, so
   const id = fields.get('_id');
   if (id?.points && id.points.every((p) => p[0] === 2 || p[0] === 3))
     return [{ stage: 'IDHACK', ids: id.points.map((p) => String(p[1])) }];
-  const plans: Plan[] = indexes.flatMap((ix) => indexPlans(ix, fields, sort ?? {}, residual));
+  let plans: Plan[] = indexes.flatMap((ix) => indexPlans(ix, fields, sort ?? {}, residual));
   if (ors.length) {
     // A contained $or: each branch is planned together with the predicates outside it, and the OR
     // plan competes with the conjunctive ones (it scores as its weakest branch).
@@ -243,6 +243,19 @@ export function candidatePlans(indexes: readonly IndexInfo[], filter: Filter, so
     if (branches.every((b) => b.stage !== 'COLLSCAN' && b.stage !== 'OR')) plans.push({ stage: 'OR', branches });
   }
   if (plans.length === 0) return [{ stage: 'COLLSCAN' }];
+  // A plan bounding no more than another that also yields the sort can only lose the race, after
+  // doubling its work (MongoDB pays that once and caches the winner; this planner has no plan cache).
+  const dominated = (p: Plan) =>
+    p.stage === 'IXSCAN' &&
+    !p.providesSort &&
+    plans.some(
+      (q) =>
+        q !== p &&
+        q.stage === 'IXSCAN' &&
+        q.providesSort &&
+        boundedFields(p).every((f) => boundedFields(q).includes(f)),
+    );
+  plans = plans.filter((p) => !dominated(p));
   // Every candidate races (MongoDB's multi-planner); the score only orders them, so a tie in the
   // race goes to the plan that bounds more fields or yields the sort.
   return plans.sort((a, b) => score(b) - score(a)).slice(0, MAX_RACE);
@@ -258,11 +271,13 @@ function branchPlan(indexes: readonly IndexInfo[], rest: Filter, branch: Filter)
   const plans = candidatePlans(indexes, { $and: [rest, branch] }, undefined);
   if (own.size === 0) return plans[0];
   const serving = plans.find(
-    (p) =>
-      p.stage === 'IDHACK' ||
-      (p.stage === 'IXSCAN' && p.index.fields.slice(0, p.prefix + (p.scans[0]?.range ? 1 : 0)).some((f) => own.has(f))),
+    (p) => p.stage === 'IDHACK' || (p.stage === 'IXSCAN' && boundedFields(p).some((f) => own.has(f))),
   );
   return serving ?? { stage: 'COLLSCAN' };
+}
+
+function boundedFields(p: Extract<Plan, { stage: 'IXSCAN' }>): string[] {
+  return p.index.fields.slice(0, p.prefix + (p.scans[0]?.range ? 1 : 0));
 }
 
 function score(p: Plan): number {
@@ -405,14 +420,23 @@ export function executeCount(
   const counter: ScanCounter = { keysExamined: 0, docsExamined: 0 };
   const seen = new Set<string>();
   const cap = limit ?? Infinity;
-  const scans = concatScans(store, plan, counter);
-  try {
-    for (const { id } of scans) {
-      if (seen.size >= cap) break;
-      seen.add(id);
+  // One scan whose multikey fields are all pinned to one point holds each document once: SQLite can
+  // count its keys. Otherwise a document may sit under several keys, and the ids are told apart.
+  const oncePerDoc =
+    plan.scans.length === 1 && [...plan.index.multikeyFields].every((f) => plan.index.fields.indexOf(f) < plan.prefix);
+  let n = 0;
+  if (oncePerDoc) n = store.countKeys(plan.index, plan.scans[0], Number.isFinite(cap) ? cap : -1, counter);
+  else {
+    const scans = concatScans(store, plan, counter);
+    try {
+      for (const { id } of scans) {
+        if (seen.size >= cap) break;
+        seen.add(id);
+      }
+    } finally {
+      scans.return(undefined);
     }
-  } finally {
-    scans.return(undefined);
+    n = seen.size;
   }
   store.queryLog.add({
     op,
@@ -423,12 +447,12 @@ export function executeCount(
     stage: 'COUNT_SCAN',
     keysExamined: counter.keysExamined,
     docsExamined: 0,
-    nReturned: seen.size,
+    nReturned: n,
     inMemorySort: false,
     rejectedPlans: 0,
     ms: Number(process.hrtime.bigint() - started) / 1e6,
   });
-  return seen.size;
+  return n;
 }
 
 /**

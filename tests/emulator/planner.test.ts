@@ -216,6 +216,45 @@ describe('emulator query planner and explain', () => {
     assert.equal((await db.collection('people').where({ code: 'fresher' }).get()).data.length, 0);
   });
 
+  it('plans an $or inside a union on each clause’s own index, not by scanning the union once per clause', async () => {
+    const _ = db.command;
+    const before = await seq();
+    const res = await db
+      .collection('people')
+      .where(_.and([{ unionId: 'u3', status: 'active' }, _.or([{ code: 'c302' }, { phone: 'p303' }])]))
+      .orderBy('joinedAt', 'desc')
+      .limit(20)
+      .get();
+    const q = await lastQuery('people', before);
+    assert.deepEqual(res.data.map((d: { _id: string }) => d._id).sort(), ['p00302', 'p00303']);
+    assert.equal(q.plan, 'OR [IXSCAN {code} bounded 1/1 | IXSCAN {phone} bounded 1/1]');
+    // Its two rows, plus what the union's ordered plan read while racing it (the union has 90 active).
+    assert.ok(q.docsExamined <= 8, `examined ${q.docsExamined} documents`);
+  });
+
+  it('counts a multikey index’s documents, not its keys: from SQLite when a point pins the array, apart when a range does not', async () => {
+    const _ = db.command;
+    let before = await seq();
+    assert.equal((await db.collection('people').where({ tokens: 'common' }).count()).total, UNIONS * PER_UNION);
+    let q = await lastQuery('people', before);
+    assert.equal(q.stage, 'COUNT_SCAN');
+    assert.equal(q.keysExamined, UNIONS * PER_UNION);
+    before = await seq();
+    // Every person has two tokens above 'a': two keys each in the range, one person each in the count.
+    assert.equal(
+      (
+        await db
+          .collection('people')
+          .where({ tokens: _.gt('a') })
+          .count()
+      ).total,
+      UNIONS * PER_UNION,
+    );
+    q = await lastQuery('people', before);
+    assert.equal(q.stage, 'COUNT_SCAN');
+    assert.equal(q.keysExamined, 2 * UNIONS * PER_UNION);
+  });
+
   it('answers explain over HTTP for an ad-hoc query', async () => {
     const res = await fetch(`${emulator.baseUrl}/_/explain`, {
       method: 'POST',
