@@ -53,7 +53,7 @@ describe('member search in a union’s list (through the SDK)', function () {
   const names = async (keyword: string, realName = false) => (await search(keyword, realName)).map((m) => m.name);
 
   it('finds a surname, a compound surname, a full name and part of a given name', async () => {
-    assert.deepEqual((await names('王')).sort(), ['小明王小', '王小明']);
+    assert.deepEqual(await names('王'), ['王小明'], 'one character is a surname: not 小明王小');
     assert.deepEqual(await names('欧阳'), ['欧阳小明']);
     assert.deepEqual(await names('王小明'), ['王小明'], 'a full name, not a name holding its pairs apart');
     assert.deepEqual((await names('小明')).sort(), ['小明王小', '欧阳小明', '王小明']);
@@ -64,7 +64,7 @@ describe('member search in a union’s list (through the SDK)', function () {
 
   it('finds names with characters beyond the BMP, with separators, and typed in full width', async () => {
     assert.deepEqual(await names('𠇔'), ['𠇔䶮']);
-    assert.deepEqual(await names('䶮'), ['𠇔䶮']);
+    assert.deepEqual(await names('䶮𠇔'), []);
     assert.deepEqual(await names('𠇔䶮'), ['𠇔䶮']);
     assert.deepEqual(await names('古丽'), ['阿依古丽·买买提']);
     assert.deepEqual(await names('古丽买买提'), ['阿依古丽·买买提'], 'across the separator');

@@ -9,8 +9,8 @@ import { blindIndex, maskDocument } from '../security/pii';
 /**
  * Member search as index lookups within a union (`searchTokens` on the index {unionId, status,
  * realName, searchTokens, joinedAt, _id}), never a regex over the union's rows:
- *   - a name: every character and every adjacent pair of the normalised name, so a surname (王), a
- *     compound surname or part of a given name (欧阳, 小明) and a full name each find their rows;
+ *   - a name: its first character and every adjacent pair of the normalised name, so a surname (王),
+ *     a compound surname or part of a given name (欧阳, 小明) and a full name each find their rows;
  *   - the tail a clerk reads off a masked number (`138****5678` → `#5678`, `4401**********123X` →
  *     `#123X`). Only what the mask already shows in clear is stored, never more of the number;
  *   - a full phone or ID number goes through the existing blind indexes (phoneIndex, docIndex).
@@ -33,9 +33,14 @@ export function searchableName(text: string): string[] {
   return [...text.normalize('NFKC').toLowerCase().replace(NAME_SEPARATORS, '')];
 }
 
+/**
+ * The first character (a one-character keyword is a surname: 王 finds 王小明, not 小王) and every
+ * adjacent pair. Each token is a key in the index every import writes, so single characters past
+ * the first are left out: they would add half again to the keys and find names no clerk means.
+ */
 function nameTokens(name: string): string[] {
   const cps = searchableName(name);
-  const out = new Set(cps);
+  const out = new Set(cps.slice(0, 1));
   for (let i = 0; i + 1 < cps.length; i++) out.add(cps[i] + cps[i + 1]);
   return [...out];
 }
