@@ -38,7 +38,7 @@ const TOO_BIG = '文件解压后过大（可能是异常文件），请使用导
 /**
  * xlsx: read as a stream by `xlsx-stream.ts`, inflating under the cap as it goes; zip: another
  * zip (.ods), inflated once under the cap before SheetJS reads it; cfb: .xls and WPS .et (BIFF8 in
- * an OLE container); text: CSV.
+ * an OLE container); text: CSV, read as a stream by `csv-stream.ts`.
  */
 export type Guarded = { kind: 'xlsx'; entries: ZipEntry[] } | { kind: 'zip' | 'cfb' | 'text' };
 export type FileKind = Guarded['kind'];
@@ -60,8 +60,10 @@ export async function guardImportFile(buf: Buffer): Promise<Guarded> {
     return { kind: 'cfb' };
   }
   if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
-    // Text has no NUL bytes in UTF-8 or GBK; any binary format has them early on.
-    if (buf.subarray(0, 4096).includes(0))
+    // Text has no NUL bytes in UTF-8 or GBK; any binary format has them early on. UTF-16 text
+    // (Excel's "Unicode 文本") has them, and says so with its byte-order mark.
+    const utf16 = buf[0] === 0xff && buf[1] === 0xfe;
+    if (!utf16 && buf.subarray(0, 4096).includes(0))
       refuse('无法识别的文件格式，请上传 .xlsx、.xls、.ods 或 CSV 文件（可下载导入模板填写）');
     return { kind: 'text' };
   }

@@ -1,7 +1,8 @@
 import * as XLSX from 'xlsx';
 import { DOCUMENT_TYPE_NAMES, type DocumentType } from '../../../typings/models';
 import { AppError } from '../app-error';
-import { guardImportFile, IMPORT_LIMITS, type FileKind } from './file-guard';
+import { csvSheet } from './csv-stream';
+import { guardImportFile, IMPORT_LIMITS } from './file-guard';
 import { xlsxSheets, type Pause, type SheetRow, type SheetSource } from './xlsx-stream';
 import { cleanDocNumber, cleanHeader, cleanPhone, cleanText } from './normalise';
 import { EXAMPLE_MARK, HELP_SHEET } from './template';
@@ -88,30 +89,18 @@ function cellText(cell: XLSX.CellObject | undefined): string {
   return String(cell.w ?? cell.v);
 }
 
-/** CSV bytes as text: UTF-8 with or without BOM, else GB18030 (a superset of GBK, what Excel saves on Chinese Windows). */
-function decodeText(buf: Buffer): string {
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
-  if (buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
+/** .xls, .et and .ods: read whole by SheetJS (no streaming reader for BIFF8 or ODS), under the row limit. */
+function readBook(buf: Buffer): XLSX.WorkBook {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    return new TextDecoder('gb18030').decode(buf);
-  }
-}
-
-function readBook(buf: Buffer, kind: Exclude<FileKind, 'xlsx'>): XLSX.WorkBook {
-  const opts: XLSX.ParsingOptions = {
-    dense: true,
-    sheetRows: IMPORT_LIMITS.maxRows + HEADER_SEARCH_ROWS + 1,
-    cellFormula: false,
-    cellHTML: false,
-    cellStyles: false,
-    cellText: false,
-  };
-  try {
-    // CSV cells stay text (raw): an ID number must never pass through a float.
-    if (kind === 'text') return XLSX.read(decodeText(buf), { ...opts, type: 'string', raw: true });
-    return XLSX.read(buf, { ...opts, type: 'buffer' });
+    return XLSX.read(buf, {
+      type: 'buffer',
+      dense: true,
+      sheetRows: IMPORT_LIMITS.maxRows + HEADER_SEARCH_ROWS + 1,
+      cellFormula: false,
+      cellHTML: false,
+      cellStyles: false,
+      cellText: false,
+    });
   } catch {
     refuse('文件已损坏或无法读取，请用 Excel 或 WPS 打开确认后另存为 .xlsx 再导入');
   }
@@ -120,7 +109,7 @@ function readBook(buf: Buffer, kind: Exclude<FileKind, 'xlsx'>): XLSX.WorkBook {
 type DenseRows = Array<Array<XLSX.CellObject | undefined> | undefined>;
 const PAUSE_ROWS = 500;
 
-/** The sheets of a workbook SheetJS read whole (.xls, .ods, CSV), as the same row streams as an .xlsx. */
+/** The sheets of a workbook SheetJS read whole (.xls, .ods), as the same row streams as an .xlsx. */
 function bookSheets(book: XLSX.WorkBook): SheetSource[] {
   const hidden = new Set((book.Workbook?.Sheets ?? []).filter((s) => s.Hidden).map((s) => s.name));
   return book.SheetNames.filter((name) => !hidden.has(name)).map((name) => ({
@@ -209,7 +198,7 @@ async function refuseTooManyRows(sheet: SheetSource, headerAt: number, lastRow: 
  * Hands each data row to `visit` as it is read, so the caller keeps only what it needs of a row
  * rather than the whole sheet twice over (`visit` returns false to stop); `pause` lets a slower caller hold reading back. The sheet
  * is the first one with a header row, wherever it is in the workbook (a summary sheet in front is
- * common). .xlsx is read as a stream; .xls, .ods and CSV are read whole by SheetJS first.
+ * common). .xlsx and CSV are read as streams; .xls and .ods are read whole by SheetJS first.
  */
 export async function parseImportFile(
   buf: Buffer,
@@ -218,7 +207,11 @@ export async function parseImportFile(
 ): Promise<SheetRead> {
   const guarded = await guardImportFile(buf);
   const sheets = (
-    guarded.kind === 'xlsx' ? await xlsxSheets(buf, guarded.entries) : bookSheets(readBook(buf, guarded.kind))
+    guarded.kind === 'xlsx'
+      ? await xlsxSheets(buf, guarded.entries)
+      : guarded.kind === 'text'
+        ? [csvSheet(buf)]
+        : bookSheets(readBook(buf))
   ).filter((s) => s.name !== HELP_SHEET);
   const found: Array<{ sheet: SheetSource; header: Header; lastRow: number }> = [];
   let anyContent = false;
