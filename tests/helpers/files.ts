@@ -75,20 +75,23 @@ export function passwordProtected(): Buffer {
 
 /**
  * Converts a file with LibreOffice (headless), e.g. a flat ODS or CSV into xlsx, xls or ods, or a
- * workbook into CSV (`csv` writes UTF-8, comma-separated).
+ * workbook into CSV (`csv` writes UTF-8, comma-separated; `csvExport` gives LibreOffice's own CSV
+ * export options instead: separator, quote and character set, e.g. `44,34,61` for GBK (MS-936) or
+ * `9,34,65535` for tab-separated UTF-16).
  */
 export function convertWithLibreOffice(
   input: Buffer,
   inputName: string,
   target: 'xlsx' | 'xls' | 'ods' | 'csv',
   filterOptions?: string,
+  csvExport = '44,34,76',
 ): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lo-'));
   const src = path.join(dir, inputName);
   fs.writeFileSync(src, input);
   const args = ['--headless', '--norestore', `-env:UserInstallation=file://${path.join(dir, 'profile')}`];
   if (filterOptions) args.push(`--infilter=${filterOptions}`);
-  const convertTo = target === 'csv' ? 'csv:Text - txt - csv (StarCalc):44,34,76' : target;
+  const convertTo = target === 'csv' ? `csv:Text - txt - csv (StarCalc):${csvExport}` : target;
   execFileSync('/usr/bin/soffice', [...args, '--convert-to', convertTo, '--outdir', dir, src], {
     stdio: 'pipe',
     timeout: 120_000,
@@ -99,13 +102,21 @@ export function convertWithLibreOffice(
   return buf;
 }
 
-/** A flat OpenDocument spreadsheet whose cells are all strings, as LibreOffice's own format. */
+/** A flat OpenDocument spreadsheet whose cells are all strings, as LibreOffice's own format; a `\n` starts a new line in the cell. */
 export function flatOds(rows: string[][]): Buffer {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const body = rows
     .map(
       (r) =>
-        `<table:table-row>${r.map((c) => `<table:table-cell office:value-type="string"><text:p>${esc(c)}</text:p></table:table-cell>`).join('')}</table:table-row>`,
+        `<table:table-row>${r
+          .map(
+            (c) =>
+              `<table:table-cell office:value-type="string">${c
+                .split('\n')
+                .map((line) => `<text:p>${esc(line)}</text:p>`)
+                .join('')}</table:table-cell>`,
+          )
+          .join('')}</table:table-row>`,
     )
     .join('');
   return Buffer.from(
