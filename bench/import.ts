@@ -21,7 +21,7 @@ const SIZES = (process.env.BENCH_IMPORT_ROWS ?? '10000,100000,200000').split(','
 // The deployed budget (cloudbaserc.json); BENCH_IMPORT_BUDGET_MS shows what smaller calls cost (each re-reads the file).
 const BUDGET_MS = process.env.BENCH_IMPORT_BUDGET_MS ?? '20000';
 
-function idFor(i: number): string {
+export function idFor(i: number): string {
   return syntheticResidentId(
     `${1950 + Math.floor(i / 10000)}0${1 + (Math.floor(i / 1000) % 9)}1${i % 10}`,
     i % 1000,
@@ -56,7 +56,7 @@ function requests(counts: Map<string, number>): number {
 }
 
 /** The workers run as plain JavaScript, bundled the way the functions are, with no ts-node in them. */
-async function bundleWorker(dir: string): Promise<string> {
+export async function bundleWorker(dir: string): Promise<string> {
   const outfile = path.join(dir, 'import-worker.js');
   await build({
     entryPoints: [path.join(__dirname, 'import-worker.ts')],
@@ -70,7 +70,7 @@ async function bundleWorker(dir: string): Promise<string> {
   return outfile;
 }
 
-function worker(script: string, args: string[]): Promise<Record<string, number>> {
+export function worker(script: string, args: string[]): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
     const child = fork(script, args, {
       execArgv: process.env.BENCH_WORKER_EXEC_ARGV?.split(' ').filter(Boolean) ?? [],

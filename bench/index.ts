@@ -2,6 +2,7 @@
 import { runConsoleBench } from './console';
 import { runEmulatorBench } from './emulator';
 import { runImportBench } from './import';
+import { runImportFormatsBench } from './import-formats';
 import { runLoadBench } from './load';
 import { runScaleBench } from './scale';
 
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   console: runConsoleBench,
   emulator: runEmulatorBench,
   import: runImportBench,
+  'import-formats': runImportFormatsBench,
   load: runLoadBench,
   scale: runScaleBench,
 };
