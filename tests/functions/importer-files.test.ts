@@ -339,6 +339,29 @@ describe('member import: files and typing as admins really have them (through th
   });
 
   describe('limits', () => {
+    it('asks for .xlsx when an .xls or .ods is larger than can be read whole within the function’s memory', async () => {
+      const rows: Cell[][] = [HEADER];
+      for (let i = 0; i < 30_000; i++)
+        rows.push([nameOf('大表', i % 20_000), '居民身份证', catalogueId(i), '13900000000', '']);
+      const book = XLSX.read(xlsxOf(rows));
+      const ods = XLSX.write(book, { type: 'buffer', bookType: 'ods', compression: true }) as Buffer;
+      const odsErr = await refusal(ods, 'members.ods');
+      assert.equal(odsErr.field, 'file');
+      assert.match(
+        odsErr.message,
+        /^\.ods 文件解压后 \d+(\.\d)? MB，超过 \.ods 能读取的 16 MB（约 2 万行）；请用 WPS 或 LibreOffice 把它另存为 \.xlsx（最多 200000 行）后再导入$/,
+      );
+      // The size is refused from the container's directory, before the workbook stream is parsed.
+      const cfb = XLSX.CFB.utils.cfb_new();
+      XLSX.CFB.utils.cfb_add(cfb, '/Workbook', Buffer.alloc(4.5 * 1024 * 1024, 1));
+      const xls = Buffer.from(XLSX.CFB.write(cfb, { type: 'buffer' }) as Buffer);
+      const xlsErr = await refusal(xls, 'members.xls');
+      assert.match(
+        xlsErr.message,
+        /^\.xls 文件 4\.5 MB，超过 \.xls 能读取的 4 MB（约 3 万行）；请用 Excel 或 WPS 把它另存为 \.xlsx（最多 20 MB、200000 行）后再导入$/,
+      );
+    });
+
     it('refuses a zip whose directory under-declares its size, as soon as the inflated bytes pass the cap', async () => {
       const err = await refusal(zipBomb(200 * 1024 * 1024, 1000));
       assert.equal(err.field, 'file');

@@ -16,6 +16,14 @@ export const IMPORT_LIMITS = {
   /** Real sheets compress about 10:1; a bomb compresses thousands to one. */
   maxRatio: 200,
   maxRows: 200_000,
+  /**
+   * .xls and .ods are read whole by SheetJS (measured, `npm run bench -- import-formats`: an .xls
+   * of 40,000 rows, 5.3 MB, peaks at 256 MB; an .ods of 40,000 rows, 27 MB of XML, at 311 MB), so
+   * they get lower caps that keep the function under its 256 MB: about 30,000 rows as .xls, about
+   * 23,000 as .ods. Larger files are asked for as .xlsx, which is read as a stream.
+   */
+  maxXlsBytes: 4 * 1024 * 1024,
+  maxOdsInflatedBytes: 16 * 1024 * 1024,
 };
 
 function refuse(message: string): never {
@@ -23,6 +31,8 @@ function refuse(message: string): never {
 }
 
 const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 /** Also checked from the file's metadata before it is downloaded. */
 export function refuseOversize(bytes: number): void {
@@ -57,6 +67,10 @@ export async function guardImportFile(buf: Buffer): Promise<Guarded> {
       refuse('文件设置了打开密码，请在 Excel 中取消密码保护后再导入');
     if (!entries.some((p) => /\/Workbook$|\/Book$/i.test(p)))
       refuse('无法识别的文件格式，请下载导入模板，在模板中填写后上传 .xlsx 文件');
+    if (buf.length > IMPORT_LIMITS.maxXlsBytes)
+      refuse(
+        `.xls 文件 ${mb(buf.length)} MB，超过 .xls 能读取的 ${mb(IMPORT_LIMITS.maxXlsBytes)} MB（约 3 万行）；请用 Excel 或 WPS 把它另存为 .xlsx（最多 ${mb(IMPORT_LIMITS.maxFileBytes)} MB、${IMPORT_LIMITS.maxRows} 行）后再导入`,
+      );
     return { kind: 'cfb' };
   }
   if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) {
@@ -71,6 +85,11 @@ export async function guardImportFile(buf: Buffer): Promise<Guarded> {
   if (entries.some((e) => e.name === 'xl/workbook.xml')) return { kind: 'xlsx', entries };
   const budget = new InflateBudget();
   for (const e of entries) await streamEntry(buf, e, budget, () => true);
+  const inflated = IMPORT_LIMITS.maxUncompressedBytes - budget.left;
+  if (inflated > IMPORT_LIMITS.maxOdsInflatedBytes)
+    refuse(
+      `.ods 文件解压后 ${mb(inflated)} MB，超过 .ods 能读取的 ${mb(IMPORT_LIMITS.maxOdsInflatedBytes)} MB（约 2 万行）；请用 WPS 或 LibreOffice 把它另存为 .xlsx（最多 ${IMPORT_LIMITS.maxRows} 行）后再导入`,
+    );
   return { kind: 'zip' };
 }
 
