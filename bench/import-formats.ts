@@ -89,7 +89,8 @@ function atCap(format: string, plain: number): Buffer | undefined {
   let file = write(format, rows(n, chars));
   // Compression makes the probe's estimate approximate: correct it in proportion, then step down under the cap.
   for (let i = 0; i < 2 && Math.abs(file.length - TARGET_BYTES) > 512 * 1024; i++) {
-    chars = Math.floor((chars * (TARGET_BYTES - plain)) / (file.length - plain));
+    const scale = (TARGET_BYTES - plain) / Math.max(file.length - plain, 1);
+    chars = Math.max(1, Math.floor(chars * Math.min(Math.max(scale, 0.25), 4)));
     file = write(format, rows(n, chars));
   }
   while (file.length > IMPORT_LIMITS.maxFileBytes && chars > 1) {
