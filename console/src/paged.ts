@@ -1,9 +1,22 @@
-import { computed, ref, watch, type Ref } from 'vue';
+import { computed, reactive, ref, watch, type Ref } from 'vue';
 import { useRoute, useRouter, type LocationQueryRaw } from 'vue-router';
 import type { Page } from '@typings/review';
 import { messageOf } from './api';
 
 export const PAGE_SIZES = [20, 50, 100];
+
+/** What `<cursor-pager>` shows and drives: one object, so a page wires its pager with one prop. */
+export interface CursorPager {
+  readonly pageNo: number;
+  readonly pageSize: number;
+  /** "10000+" when the server stopped counting. */
+  readonly totalText: string;
+  readonly hasNext: boolean;
+  readonly loading: boolean;
+  next(): void;
+  prev(): void;
+  setPageSize(size: number): void;
+}
 
 /** One query-string value as a string ('' when absent or repeated). */
 export function queryText(value: unknown): string {
@@ -123,21 +136,16 @@ export function useCursorPaged<T, A extends Page<T> = Page<T>>(
     },
   );
 
-  return {
-    rows,
-    loading,
-    error,
-    total,
-    capped,
-    totalText,
-    nextCursor,
+  const pager: CursorPager = reactive({
     pageNo,
     pageSize,
-    filters,
-    reload,
+    totalText,
+    hasNext: computed(() => Boolean(nextCursor.value)),
+    loading,
     next,
     prev,
-    search,
     setPageSize,
-  };
+  });
+
+  return { rows, loading, error, filters, reload, search, pager };
 }
