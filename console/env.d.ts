@@ -8,6 +8,8 @@ declare module '*.vue' {
 declare module 'vue' {
   interface ComponentCustomProperties {
     vLabel: import('vue').Directive<HTMLElement, string>;
+    vKeyboardTabs: import('vue').Directive<HTMLElement>;
+    vRowSelectLabels: import('vue').Directive<HTMLElement, number>;
   }
 }
 export {};

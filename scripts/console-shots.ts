@@ -1,31 +1,58 @@
 /**
- * `npm run console:shots`: screenshots of the back office's main screens (docs/console/*.png) taken
- * in headless Chromium against a fresh demo emulator, for the README and for looking at the UI.
- *   --size 1920x1080   another viewport (default 1280x800, the smaller office screen)
+ * `npm run console:shots`: every menu's main screen of the back office, as each role, at 1280×800 and
+ * 1920×1080, taken in headless Chromium against a fresh demo emulator, with the layout faults of each
+ * (tests/helpers/console.ts). All pictures go to shots/console/<width>/ for looking at the UI; the
+ * grassroots admin's screens (and a few at 1920) are also written to docs/console/ for the README.
+ * Exits 1 when a screen has a layout fault.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_PASSWORD, demoPhone, demoUnionId } from '../fixtures/demo';
-import { demoWorld, registerPerson } from '../tests/helpers/api';
+import type { Browser } from 'playwright-core';
+import type { RoleDoc, UserDoc } from '../cloudfunctions/shared/documents';
+import { demoPhone, demoUnionId } from '../fixtures/demo';
+import { demoWorld, registerPerson, type DemoWorld } from '../tests/helpers/api';
 import { catalogueId } from '../tests/helpers/catalogue';
+import { CONSOLE_SIZES, consoleLayoutFaults, consoleLogin, settled } from '../tests/helpers/console';
 import { ensureDebianPackage } from './system-packages';
 
-const OUT = path.join(__dirname, '..', 'docs', 'console');
+const ROOT = path.join(__dirname, '..');
+const DOCS = path.join(ROOT, 'docs', 'console');
+/** The pictures the README shows at 1920 too (the rest only at 1280). */
+const DOCS_AT_1920 = new Set(['dashboard', 'members', 'review', 'directory']);
+
+/** Each menu item's screen (console/src/menu.ts), by the title the side menu shows: [title, path, file]. */
+const SCREENS = [
+  ['工作台', '/dashboard', 'dashboard'],
+  ['工会组织目录', '/org/directory', 'directory'],
+  ['已实名会员', '/member/real', 'members'],
+  ['未实名会员', '/member/unreal', 'members-unreal'],
+  ['会员导入', '/member/import', 'import'],
+  ['审核管理', '/review', 'review'],
+  ['管理员设置', '/admin/roles', 'roles'],
+  ['操作日志', '/audit', 'audit'],
+] as const;
+
+interface Role {
+  key: string;
+  phone: string;
+  /** Its screens go to docs/console/ (under these names, prefixed for the county). */
+  docs?: (screen: string) => string | undefined;
+}
+
+const ROLES: Role[] = [
+  { key: 'grassroots-admin', phone: demoPhone(4), docs: (s) => s },
+  { key: 'county-admin', phone: demoPhone(2), docs: (s) => (s === 'dashboard' ? 'dashboard-county' : undefined) },
+  { key: 'operator', phone: demoPhone(10) },
+  { key: 'province-office', phone: demoPhone(7) },
+];
+
+let faultCount = 0;
 
 async function main(): Promise<void> {
-  const size = (process.argv.find((a) => /^\d+x\d+$/.test(a)) ?? '1280x800').split('x').map(Number);
   const chrome = ensureDebianPackage('chromium', '/usr/bin/chromium');
   if (!chrome.ok) throw new Error(chrome.reason);
-  // The demo world the tests use, with a few people waiting for review so the inbox is not empty.
   const world = await demoWorld();
-  const emulator = world.emulator;
-  for (const [i, name] of ['林晓明', '黄丽华', '陈志强'].entries()) {
-    await registerPerson(world, `wx-shot-${i}`, { name, docNumber: catalogueId(9100 + i), phone: `1370009100${i}` });
-    await world.as(`wx-shot-${i}`).ok('review', 'submit', {
-      kind: 'memberJoin',
-      data: { unionId: demoUnionId('grassroots'), unitName: '广州示例科技有限公司' },
-    });
-  }
+  await seed(world);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const browser = await chromium.launch({
@@ -34,60 +61,87 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   try {
-    fs.mkdirSync(OUT, { recursive: true });
-    const page = await browser.newPage({ viewport: { width: size[0], height: size[1] } });
-    const shot = async (name: string) => {
-      await page.waitForLoadState('networkidle');
-      // Every table and card has finished loading, and TDesign's transitions have settled.
-      await page.waitForFunction(
-        () => !document.querySelector('.t-table--loading, .t-loading--full, .t-loading__parent .t-loading'),
-      );
-      await page.waitForTimeout(600);
-      await page.screenshot({ path: path.join(OUT, `${name}${size[0] === 1280 ? '' : `-${size[0]}`}.png`) });
-      console.log(`  docs/console/${name}.png`);
-    };
-    await page.goto(emulator.consoleUrl);
-    await page.getByText('后台系统 · 工会管理员登录').waitFor();
-    await page.getByAltText('后台系统登录二维码').waitFor();
-    await shot('login');
-    await page.locator('.t-tabs__nav-item', { hasText: '密码登录' }).click();
-    await page.getByLabel('手机号').fill(demoPhone(4));
-    await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/#\/dashboard$/);
-    await shot('dashboard');
-    for (const [route, name] of [
-      ['#/review', 'review'],
-      ['#/member/real', 'members'],
-      ['#/member/unreal', 'members-unreal'],
-      ['#/member/import', 'import'],
-      ['#/org/directory', 'directory'],
-      [`#/org/detail/${demoUnionId('grassroots')}`, 'union-detail'],
-      ['#/admin/roles', 'roles'],
-      ['#/audit', 'audit'],
-    ] as const) {
-      await page.goto(`${emulator.consoleUrl}${route}`);
-      await shot(name);
-    }
-    // A review's detail drawer, and the 工作台 of a county: roll-ups over a subtree.
-    await page.goto(`${emulator.consoleUrl}#/review`);
-    await page.locator('.t-table tbody tr').first().getByText('查看').click();
-    await page.locator('.t-drawer .t-descriptions').waitFor();
-    await shot('review-detail');
-    const county = await browser.newPage({ viewport: { width: size[0], height: size[1] } });
-    await county.goto(emulator.consoleUrl);
-    await county.locator('.t-tabs__nav-item', { hasText: '密码登录' }).click();
-    await county.getByLabel('手机号').fill(demoPhone(2));
-    await county.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
-    await county.getByRole('button', { name: '登录' }).click();
-    await county.waitForURL(/#\/dashboard$/);
-    await county.waitForLoadState('networkidle');
-    await county.waitForTimeout(600);
-    await county.screenshot({ path: path.join(OUT, `dashboard-county${size[0] === 1280 ? '' : `-${size[0]}`}.png`) });
-    console.log('  docs/console/dashboard-county.png');
+    fs.mkdirSync(DOCS, { recursive: true });
+    for (const size of CONSOLE_SIZES) for (const role of ROLES) await shootRole(browser, world, size, role);
   } finally {
     await browser.close();
     await world.close();
+  }
+  console.log(`${faultCount} layout faults`);
+  if (faultCount) process.exitCode = 1;
+}
+
+/** A few people waiting for review so the inbox is not empty, and an operator who may review only. */
+async function seed(world: DemoWorld): Promise<void> {
+  for (const [i, name] of ['林晓明', '黄丽华', '陈志强'].entries()) {
+    await registerPerson(world, `wx-shot-${i}`, { name, docNumber: catalogueId(9100 + i), phone: `1370009100${i}` });
+    await world.as(`wx-shot-${i}`).ok('review', 'submit', {
+      kind: 'memberJoin',
+      data: { unionId: demoUnionId('grassroots'), unitName: '广州示例科技有限公司' },
+    });
+  }
+  const [user] = await world.docs<UserDoc>('users', { name: '孙注册' });
+  const role: Omit<RoleDoc, '_id'> = {
+    userId: user._id,
+    docIndex: user.docIndex,
+    name: user.name,
+    docMasked: user.doc.masked,
+    phone: user.phone,
+    unionId: world.union('grassroots'),
+    role: 'operator',
+    permissions: ['reviewMembers'],
+    status: 'active',
+    grantedBy: 'console-shots',
+    grantedAt: new Date(),
+  };
+  await world.admin.database().collection('roles').add(role);
+}
+
+async function shootRole(
+  browser: Browser,
+  world: DemoWorld,
+  size: (typeof CONSOLE_SIZES)[number],
+  role: Role,
+): Promise<void> {
+  const context = await browser.newContext({ viewport: size });
+  const page = await context.newPage();
+  const shot = async (screen: string) => {
+    await settled(page);
+    const file = path.join(ROOT, 'shots', 'console', String(size.width), `${role.key}-${screen}.png`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file });
+    const doc = role.docs?.(screen);
+    if (doc && (size.width === 1280 || DOCS_AT_1920.has(doc)))
+      fs.copyFileSync(file, path.join(DOCS, `${doc}${size.width === 1280 ? '' : `-${size.width}`}.png`));
+    const faults = await consoleLayoutFaults(page);
+    faultCount += faults.length;
+    console.log(`${faults.length ? '✗' : '✓'} ${path.relative(ROOT, file)}`);
+    for (const f of faults) console.log(`    ${f.kind}: ${f.what}`);
+  };
+  try {
+    await page.goto(world.emulator.consoleUrl);
+    await page.getByAltText('后台系统登录二维码').waitFor();
+    if (role === ROLES[0]) await shot('login');
+    await consoleLogin(page, role.phone);
+    await page.waitForURL(/#\/dashboard$/);
+    // Each menu item this role is shown, opened as the clerk would.
+    const titles = (await page.locator('.t-menu__item').allInnerTexts()).map((t) => t.trim());
+    for (const [title, route, screen] of SCREENS) {
+      if (!titles.includes(title)) continue;
+      await page.goto(`${world.emulator.consoleUrl}#${route}`);
+      await shot(screen);
+      if (screen === 'review' && (await page.getByText('查看').count())) {
+        await page.locator('.t-table tbody tr').first().getByText('查看').click();
+        await page.locator('.t-drawer .t-descriptions').waitFor();
+        await shot('review-detail');
+      }
+    }
+    if (titles.includes('工会组织目录')) {
+      await page.goto(`${world.emulator.consoleUrl}#/org/detail/${demoUnionId('grassroots')}`);
+      await shot('union-detail');
+    }
+  } finally {
+    await context.close();
   }
 }
 

@@ -4,7 +4,7 @@ import App from './App.vue';
 import { router } from './router';
 import { whenSessionLost } from './api';
 import { clearSession } from './session';
-import { vLabel } from './a11y';
+import { trapFocusInPopups, vKeyboardTabs, vLabel, vRowSelectLabels } from './a11y';
 import { MessagePlugin } from 'tdesign-vue-next';
 
 whenSessionLost((message) => {
@@ -14,4 +14,10 @@ whenSessionLost((message) => {
     void router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } });
 });
 
-createApp(App).use(router).directive('label', vLabel).mount('#app');
+createApp(App)
+  .use(router)
+  .directive('label', vLabel)
+  .directive('keyboard-tabs', vKeyboardTabs)
+  .directive('row-select-labels', vRowSelectLabels)
+  .mount('#app');
+trapFocusInPopups();

@@ -4,8 +4,9 @@ import { DEMO_PASSWORD, demoPhone } from '../../fixtures/demo';
 import type { RoleDoc, UserDoc } from '../../cloudfunctions/shared/documents';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
+import { importMembers } from '../helpers/console';
 import { catalogueId } from '../helpers/catalogue';
-import { convertWithLibreOffice, flatOds, xlsxOf } from '../helpers/files';
+import { convertWithLibreOffice, flatOds } from '../helpers/files';
 import { requireOrSkip } from '../helpers/system-packages';
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import type { QrLoginStart } from '../../typings/account';
@@ -14,7 +15,6 @@ import type { QrLoginStart } from '../../typings/account';
 const GRASSROOTS_ADMIN = demoPhone(4); // 王基管, admin of 广州示例科技有限公司工会委员会
 const COUNTY_ADMIN = demoPhone(2); // 陈区管
 const PLAIN_USER = demoPhone(10); // 孙注册: registered, no role until a test gives one
-const HAN_DIGITS = '零一二三四五六七八九';
 /** A 1×1 PNG: a real image the browser decodes, standing in for a document photo. */
 const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -496,29 +496,7 @@ describe('back office (后台系统) in headless Chromium', function () {
 
   it('member lists page by cursor: 下一页, a refresh and 上一页 show the same rows, and the search stays in the address', async () => {
     // 25 more members through the importer, so the 未实名 list has a second page.
-    const header = ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'];
-    const rows = [
-      header,
-      ...Array.from({ length: 25 }, (_, i) => [
-        `翻页员${HAN_DIGITS[Math.floor(i / 10)]}${HAN_DIGITS[i % 10]}`,
-        '居民身份证',
-        catalogueId(7500 + i),
-        `1370075${String(1000 + i)}`,
-        '',
-      ]),
-    ];
-    const { fileID } = await world.admin.uploadFile({
-      cloudPath: 'uploads/imports/console-paging.xlsx',
-      fileContent: xlsxOf(rows),
-    });
-    let job = await world
-      .as('demo-admin-grassroots')
-      .ok('importer', 'submit', { unionId: world.union('grassroots'), fileId: fileID });
-    while (job.status === 'running')
-      job = await world.as('demo-admin-grassroots').ok('importer', 'run', { jobId: job.jobId });
-    const total = (
-      await world.docs('members', { unionId: world.union('grassroots'), realName: false, status: 'active' })
-    ).length;
+    const total = await importMembers(world, '翻页员', 25, 7500);
     assert.ok(total > 20, `more than one page of 20 (${total})`);
     const secondPage = Math.min(20, total - 20);
 
