@@ -2,7 +2,8 @@
  * `npm run console:shots`: every menu's main screen of the back office, as each role, at 1280×800 and
  * 1920×1080, taken in headless Chromium against a fresh demo emulator, with the layout faults of each
  * (tests/helpers/console.ts). All pictures go to shots/console/<width>/ for looking at the UI; the
- * grassroots admin's screens (and a few at 1920) are also written to docs/console/ for the README.
+ * grassroots admin's screens, the county's 工作台 and 组织目录 (and a few at 1920) are also written to
+ * docs/console/ for the README.
  * Exits 1 when a screen has a layout fault.
  */
 import fs from 'node:fs';
@@ -40,8 +41,13 @@ interface Role {
 }
 
 const ROLES: Role[] = [
-  { key: 'grassroots-admin', phone: demoPhone(4), docs: (s) => s },
-  { key: 'county-admin', phone: demoPhone(2), docs: (s) => (s === 'dashboard' ? 'dashboard-county' : undefined) },
+  // The directory is the county's: a grassroots union has no subordinates to show in the tree.
+  { key: 'grassroots-admin', phone: demoPhone(4), docs: (s) => (s === 'directory' ? undefined : s) },
+  {
+    key: 'county-admin',
+    phone: demoPhone(2),
+    docs: (s) => ({ dashboard: 'dashboard-county', directory: 'directory' })[s],
+  },
   { key: 'operator', phone: demoPhone(10) },
   { key: 'province-office', phone: demoPhone(7) },
 ];
