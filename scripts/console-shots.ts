@@ -9,11 +9,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { RoleDoc, UserDoc } from '../cloudfunctions/shared/documents';
 import { demoPhone, demoUnionId } from '../fixtures/demo';
 import { demoWorld, registerPerson, type DemoWorld } from '../tests/helpers/api';
 import { catalogueId } from '../tests/helpers/catalogue';
-import { CONSOLE_SIZES, consoleLayoutFaults, consoleLogin, settled } from '../tests/helpers/console';
+import {
+  CONSOLE_SIZES,
+  consoleLayoutFaults,
+  consoleLogin,
+  grantReviewOperator,
+  settled,
+} from '../tests/helpers/console';
 import { ensureDebianPackage } from './system-packages';
 
 const ROOT = path.join(__dirname, '..');
@@ -86,21 +91,7 @@ async function seed(world: DemoWorld): Promise<void> {
       data: { unionId: demoUnionId('grassroots'), unitName: '广州示例科技有限公司' },
     });
   }
-  const [user] = await world.docs<UserDoc>('users', { name: '孙注册' });
-  const role: Omit<RoleDoc, '_id'> = {
-    userId: user._id,
-    docIndex: user.docIndex,
-    name: user.name,
-    docMasked: user.doc.masked,
-    phone: user.phone,
-    unionId: world.union('grassroots'),
-    role: 'operator',
-    permissions: ['reviewMembers'],
-    status: 'active',
-    grantedBy: 'console-shots',
-    grantedAt: new Date(),
-  };
-  await world.admin.database().collection('roles').add(role);
+  await grantReviewOperator(world);
 }
 
 async function shootRole(

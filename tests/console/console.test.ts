@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, demoPhone } from '../../fixtures/demo';
-import type { RoleDoc, UserDoc } from '../../cloudfunctions/shared/documents';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 import { launchChromium } from '../helpers/browser';
-import { importMembers } from '../helpers/console';
+import { grantReviewOperator, importMembers } from '../helpers/console';
 import { catalogueId } from '../helpers/catalogue';
 import { convertWithLibreOffice, flatOds } from '../helpers/files';
 import { requireOrSkip } from '../helpers/system-packages';
@@ -277,21 +276,7 @@ describe('back office (后台系统) in headless Chromium', function () {
   });
 
   it('role checks: an operator sees only the menus of their rights, a typed-in address is refused, and the API refuses the rest', async () => {
-    const [user] = await world.docs<UserDoc>('users', { name: '孙注册' });
-    const role: Omit<RoleDoc, '_id'> = {
-      userId: user._id,
-      docIndex: user.docIndex,
-      name: user.name,
-      docMasked: user.doc.masked,
-      phone: user.phone,
-      unionId: world.union('grassroots'),
-      role: 'operator',
-      permissions: ['reviewMembers'],
-      status: 'active',
-      grantedBy: 'test',
-      grantedAt: new Date(),
-    };
-    await world.admin.database().collection('roles').add(role);
+    await grantReviewOperator(world);
     const { context, page } = await freshPage();
     await login(page, PLAIN_USER);
     await page.waitForURL(/#\/dashboard$/);

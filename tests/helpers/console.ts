@@ -4,6 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../fixtures/demo';
+import type { RoleDoc, UserDoc } from '../../cloudfunctions/shared/documents';
 import type { DemoWorld } from './api';
 import { catalogueId } from './catalogue';
 import { xlsxOf } from './files';
@@ -42,6 +43,25 @@ export const CONSOLE_SIZES = [
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
 ] as const;
+
+/** 孙注册 (demo seat 10, registered, no role) becomes an operator of the grassroots union who may only review. */
+export async function grantReviewOperator(world: DemoWorld): Promise<void> {
+  const [user] = await world.docs<UserDoc>('users', { name: '孙注册' });
+  const role: Omit<RoleDoc, '_id'> = {
+    userId: user._id,
+    docIndex: user.docIndex,
+    name: user.name,
+    docMasked: user.doc.masked,
+    phone: user.phone,
+    unionId: world.union('grassroots'),
+    role: 'operator',
+    permissions: ['reviewMembers'],
+    status: 'active',
+    grantedBy: 'test',
+    grantedAt: new Date(),
+  };
+  await world.admin.database().collection('roles').add(role);
+}
 
 /** Password login from the login page (the tab may already be open). */
 export async function consoleLogin(page: Page, phone: string, password = DEMO_PASSWORD): Promise<void> {
