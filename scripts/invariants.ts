@@ -11,6 +11,13 @@ import type { MemberDoc, RoleDoc, UnionDoc, UserDoc } from '../cloudfunctions/sh
 import type { ImportJobDoc } from '../cloudfunctions/shared/importer/chunks';
 import type { CounterShardDoc } from '../cloudfunctions/shared/org/member-count';
 import { searchTokensStale } from '../cloudfunctions/shared/membership/search-tokens';
+import {
+  emptyMonth,
+  MEMBER_MONTHS,
+  MONTH_FIELDS,
+  monthCountersOf,
+  type MemberMonthDoc,
+} from '../cloudfunctions/shared/org/member-months';
 import { decodeStored } from '../emulator/store/ejson';
 
 type Row = Record<string, unknown> & { _id: string };
@@ -100,10 +107,19 @@ function countBy<T>(rows: T[], key: (row: T) => string | null | undefined): Map<
 }
 
 export async function checkInvariants(source: RowSource): Promise<CheckReport> {
-  const [unions, members, roles, users, shards, jobs, chunks, apps, locks] = (await Promise.all(
-    ['unions', 'members', 'roles', 'users', 'counterShards', 'importJobs', 'importChunks', 'applications', 'locks'].map(
-      (c) => source.all(c),
-    ),
+  const [unions, members, roles, users, shards, jobs, chunks, apps, locks, months] = (await Promise.all(
+    [
+      'unions',
+      'members',
+      'roles',
+      'users',
+      'counterShards',
+      'importJobs',
+      'importChunks',
+      'applications',
+      'locks',
+      MEMBER_MONTHS,
+    ].map((c) => source.all(c)),
   )) as unknown as [
     UnionDoc[],
     MemberDoc[],
@@ -114,6 +130,7 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
     Array<Row & { jobId: string; imported: number; autoJoined: number; skipped: unknown[] }>,
     Array<Row & { status: string; locks?: string[] }>,
     Array<Row & { applicationId: string }>,
+    MemberMonthDoc[],
   ];
   const drifts: Drift[] = [];
   const drift = (check: string, target: string, stored: unknown, recomputed: unknown) => {
@@ -206,6 +223,19 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
       drift(`unions.stats.${key} = its member / union rows`, name, u.stats?.[key] ?? 0, want[key]);
   }
 
+  // The trend's monthly counters (org/member-months.ts) move with the roll-ups, after the commit.
+  const wantMonths = monthCountersOf(members, (id) => unionById.get(id)?.ancestors ?? []);
+  const storedMonths = new Map(months.map((d) => [d._id, d]));
+  for (const id of new Set([...wantMonths.keys(), ...storedMonths.keys()])) {
+    const want = wantMonths.get(id);
+    const stored = storedMonths.get(id);
+    const blank = (want ?? stored) as MemberMonthDoc;
+    const name = `${unionById.get(blank.unionId)?.name ?? blank.unionId} ${blank.month} (${id})`;
+    const recomputed = want ?? emptyMonth(blank.unionId, blank.month);
+    for (const key of MONTH_FIELDS)
+      drift(`${MEMBER_MONTHS}.${key} = its member rows`, name, stored?.[key] ?? 0, recomputed[key]);
+  }
+
   const activePerUser = countBy(activeMembers, (m) => m.userId);
   for (const [userId, n] of activePerUser) if (n > 1) drift('at most one active membership per person', userId, n, 1);
   const activeOf = new Map(activeMembers.filter((m) => m.userId).map((m) => [m.userId as string, m._id]));
@@ -268,6 +298,7 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
       importJobs: jobs.length,
       applications: apps.length,
       locks: locks.length,
+      [MEMBER_MONTHS]: months.length,
     },
     drifts,
   };

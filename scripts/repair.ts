@@ -11,11 +11,15 @@
  * - The roll-ups (stats.*) move after their change commits (org/rollup.ts), so a recount can run ahead
  *   of an increment still on its way. Only a drift seen in two checks SETTLE_MS apart, with the same
  *   stored value, is repaired, as a compare-and-set on that value.
+ * - The trend's monthly counters (memberMonths, org/member-months.ts) move with the roll-ups and are
+ *   repaired the same way; a month whose document is missing is created empty first. This is also the
+ *   backfill for data from before the counters existed.
  */
 import tcb from '@cloudbase/node-sdk';
 import type { UnionDoc } from '../cloudfunctions/shared/documents';
 import type { Tx } from '../cloudfunctions/shared/db';
 import { SHARDS, shardId, type CounterShardDoc } from '../cloudfunctions/shared/org/member-count';
+import { emptyMonth, MEMBER_MONTHS, type MemberMonthDoc } from '../cloudfunctions/shared/org/member-months';
 import { checkInvariants, sdkSource, type CheckReport, type Drift } from './invariants';
 import { repairSearchTokens } from './repair-search-tokens';
 
@@ -81,11 +85,18 @@ async function repairMemberCount(app: App, unionId: string): Promise<Repair | nu
 }
 
 /** Compare-and-set of one field from the value it was seen with to the recount. */
-async function compareAndSet(app: App, unionId: string, field: string, from: unknown, to: unknown): Promise<boolean> {
+async function compareAndSet(
+  app: App,
+  unionId: string,
+  field: string,
+  from: unknown,
+  to: unknown,
+  collection = 'unions',
+): Promise<boolean> {
   const db = app.database();
   const guard = from === 0 ? db.command.or([db.command.eq(0), db.command.exists(false)]) : from;
   const res = await db
-    .collection('unions')
+    .collection(collection)
     .where({ _id: unionId, [field]: guard })
     .update({ [field]: to });
   return Number((res as { updated?: number }).updated) === 1;
@@ -112,6 +123,15 @@ async function repairRowCounter(
       return { check: checkName, target: `${union.name} (${unionId})`, from: union[field], to: count };
   }
   return null;
+}
+
+/** A month's counter document, empty, unless it exists (a roll-up may be creating it right now). */
+async function createMonth(app: App, doc: MemberMonthDoc): Promise<void> {
+  try {
+    await app.database().collection(MEMBER_MONTHS).add(doc);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'DATABASE_DUPLICATE_WRITE') throw err;
+  }
 }
 
 /** Repairs every drifted counter and roll-up it safely can; answers what it changed and the check after. */
@@ -154,6 +174,21 @@ export async function repairDrifts(
   if (tokens) {
     const { stale, updated } = await repairSearchTokens(app);
     repairs.push({ check: tokens.check, target: `${stale} rows`, from: 'missing or stale', to: `set on ${updated}` });
+  }
+  const months = first.drifts.filter((d) => d.check.startsWith(`${MEMBER_MONTHS}.`));
+  if (months.length) {
+    if (!rollups.length) await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const again = await check(serviceUrl, env);
+    for (const d of months) {
+      const still = again.drifts.find((x) => x.check === d.check && x.target === d.target && x.stored === d.stored);
+      if (!still) continue;
+      const id = unionIdOf(d);
+      const [unionId, month] = [id.slice(0, id.lastIndexOf(':')), id.slice(id.lastIndexOf(':') + 1)];
+      await createMonth(app, emptyMonth(unionId, month));
+      const field = d.check.slice(MEMBER_MONTHS.length + 1, d.check.indexOf(' '));
+      if (await compareAndSet(app, id, field, still.stored, still.recomputed, MEMBER_MONTHS))
+        repairs.push({ check: d.check, target: d.target, from: still.stored, to: still.recomputed });
+    }
   }
   return { repairs, after: await check(serviceUrl, env) };
 }

@@ -61,11 +61,16 @@ export interface MemberRow {
   joinedAt: string;
 }
 
-/** Members who joined in one month (YYYY-MM, China time), for the back office's 工作台 chart. */
+/**
+ * Members who joined in one month (YYYY-MM, China time) and are still members, for the back office's
+ * 工作台 chart: `realName` / `notRealName` over the union and all its subordinates, `own*` the union's own.
+ */
 export interface MemberTrendPoint {
   month: string;
   realName: number;
   notRealName: number;
+  ownRealName: number;
+  ownNotRealName: number;
 }
 
 export interface MemberActions {
@@ -77,6 +82,6 @@ export interface MemberActions {
   >;
   remove: ActionSpec<{ unionId: string; memberIds: string[]; reason: string }, { results: BatchResult[] }>;
   export: ActionSpec<{ unionId: string; realName: boolean }, { url: string; fileId: string; rows: number }>;
-  /** The last twelve months of joins, oldest first (own union or a subordinate, as `list`). */
+  /** The last twelve months of joins still members, oldest first, over the subtree (own union or a subordinate, as `list`). */
   trend: ActionSpec<{ unionId: string }, { points: MemberTrendPoint[] }>;
 }

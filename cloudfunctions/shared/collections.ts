@@ -85,6 +85,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   // Back office QR logins (short-lived; `_id` is the code's id).
   { name: 'webLogins', indexes: [] },
+  // The 工作台 trend's monthly member counters per union (org/member-months.ts); `_id` is `<unionId>:<YYYY-MM>`.
+  { name: 'memberMonths', indexes: [] },
 ];
 
 export const COLLECTION_NAMES = COLLECTIONS.map((c) => c.name);

@@ -348,7 +348,7 @@ export async function writeChunk(
     return (await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) as ImportJobDoc;
   });
   // Only the worker whose marker landed counts the chunk, so a retried chunk is rolled up once.
-  if (committed) await rollupMembers(job.unionId, { notRealName: imported, realName: autoJoined });
+  if (committed) await rollupMembers(job.unionId, { notRealName: imported, realName: autoJoined }, plan.now);
   await foldMemberCount(job.unionId, 3, { hotToo: after.status === 'done' });
   return after;
 }

@@ -292,7 +292,9 @@ export const memberTransfer = defineKind({
     );
   },
   async afterApprove(app) {
-    await rollupMembers(app.payload.fromUnionId, { realName: -1 });
+    // The old row leaves the month it joined in; it is never changed again, so reading it now is safe.
+    const old = await findById<MemberDoc>('members', app.payload.fromMemberId);
+    await rollupMembers(app.payload.fromUnionId, { realName: -1 }, old?.joinedAt);
     await rollupMembers(app.payload.toUnionId, { realName: 1 });
   },
   countedUnions: (app) => [app.payload.fromUnionId, app.payload.toUnionId],

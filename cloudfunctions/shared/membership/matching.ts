@@ -56,11 +56,12 @@ export async function claimImportedMembership(
         },
         ctx,
       );
-      return { memberId: row._id, unionId: current.unionId };
+      return { memberId: row._id, unionId: current.unionId, joinedAt: current.joinedAt };
     });
     if (claimed) {
-      await rollupMembers(claimed.unionId, { realName: 1, notRealName: -1 });
-      return claimed;
+      // The member moves from 未实名 to 已实名 in the month they were imported (joined).
+      await rollupMembers(claimed.unionId, { realName: 1, notRealName: -1 }, claimed.joinedAt);
+      return { memberId: claimed.memberId, unionId: claimed.unionId };
     }
   }
   return null;

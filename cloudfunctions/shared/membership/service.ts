@@ -177,7 +177,7 @@ export async function removeMembers(
         );
         return m;
       });
-      await rollupMembers(unionId, removed.realName ? { realName: -1 } : { notRealName: -1 });
+      await rollupMembers(unionId, removed.realName ? { realName: -1 } : { notRealName: -1 }, removed.joinedAt);
       results.push({ id, ok: true, message: '已移出' });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -1,6 +1,7 @@
-import { cmd, db, findById } from '../db';
+import { cmd, db, findById, isDuplicate } from '../db';
 import type { UnionCategory } from '../../../typings/models';
 import type { UnionDoc } from '../documents';
+import { emptyMonth, MEMBER_MONTHS, monthDocId, monthOf, type MemberMonthDoc } from './member-months';
 
 /**
  * Roll-up counts for statistics (the back office's 工作台) and list totals: per union its own active
@@ -20,7 +21,11 @@ export interface MemberDelta {
   notRealName?: number;
 }
 
-export async function rollupMembers(unionId: string, delta: MemberDelta): Promise<void> {
+/**
+ * `joinedAt` is the join date of the member(s) concerned (now for a join or an import; the member row's
+ * for a removal, a transfer out or a claim): the monthly trend counters count members by join month.
+ */
+export async function rollupMembers(unionId: string, delta: MemberDelta, joinedAt = new Date()): Promise<void> {
   const r = delta.realName ?? 0;
   const n = delta.notRealName ?? 0;
   if (r === 0 && n === 0) return;
@@ -37,6 +42,35 @@ export async function rollupMembers(unionId: string, delta: MemberDelta): Promis
       .collection('unions')
       .where({ _id: _.in(union.ancestors) })
       .update(subtree);
+  await rollupMonth([unionId, ...union.ancestors], monthOf(joinedAt), r, n);
+}
+
+/**
+ * The same change in the month counters (org/member-months.ts) of the union and every union above it.
+ * The SDK has no `$inc` upsert, so the month's documents are made first when missing (a unique `_id`:
+ * of two racing creators one fails with a duplicate and goes on), then incremented. They are never
+ * deleted, so the increments always find every one of them.
+ */
+async function rollupMonth(chain: string[], month: string, r: number, n: number): Promise<void> {
+  const _ = cmd();
+  const coll = db().collection(MEMBER_MONTHS);
+  const ids = chain.map((id) => monthDocId(id, month));
+  const found = (await coll
+    .where({ _id: _.in(ids) })
+    .field({ _id: true })
+    .limit(ids.length)
+    .get()) as { data: Array<Pick<MemberMonthDoc, '_id'>> };
+  const have = new Set(found.data.map((d) => d._id));
+  for (const unionId of chain.filter((id) => !have.has(monthDocId(id, month)))) {
+    try {
+      await coll.add(emptyMonth(unionId, month));
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+    }
+  }
+  const subtree = { subtreeRealName: _.inc(r), subtreeNotRealName: _.inc(n) };
+  await coll.doc(ids[0]).update({ realName: _.inc(r), notRealName: _.inc(n), ...subtree });
+  if (ids.length > 1) await coll.where({ _id: _.in(ids.slice(1)) }).update(subtree);
 }
 
 /** A union registered (+1) or deregistered (-1) under `parentId`: counted by every union above it. */
