@@ -9,6 +9,7 @@ import { convertWithLibreOffice, flatOds } from '../helpers/files';
 import { requireOrSkip } from '../helpers/system-packages';
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import type { QrLoginStart } from '../../typings/account';
+import { lastMonths } from '../../cloudfunctions/shared/membership/trend';
 
 // Demo people by their seat in the seed (their login phone is demoPhone(seat)).
 const GRASSROOTS_ADMIN = demoPhone(4); // 王基管, admin of 广州示例科技有限公司工会委员会
@@ -455,7 +456,7 @@ describe('back office (后台系统) in headless Chromium', function () {
       status: 'active',
     });
     const ids = [world.union('county'), ...subtree.map((u) => u._id)];
-    const members = await world.docs<{ unionId: string; realName: boolean }>('members', {
+    const members = await world.docs<{ unionId: string; realName: boolean; joinedAt: Date }>('members', {
       unionId: world.admin.database().command.in(ids),
       status: 'active',
     });
@@ -476,6 +477,27 @@ describe('back office (后台系统) in headless Chromium', function () {
     const streetIds = new Set([world.union('street'), ...belowStreet.map((u) => u._id)]);
     const streetReal = members.filter((m) => m.realName && streetIds.has(m.unionId)).length;
     assert.match(await street.innerText(), new RegExp(`天河区五山街道工会工作委员会\\s+${streetReal}\\s`));
+    // The trend covers the same subtree, labelled so: the members still here who joined in the last twelve
+    // months (China time), and this month's own share (none: a county holds no members) in the tooltip.
+    const months = lastMonths();
+    const chinaMonth = (d: Date) => new Date(new Date(d).getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+    const recent = members.filter((m) => chinaMonth(m.joinedAt) >= months[0]);
+    const recentReal = recent.filter((m) => m.realName).length;
+    await page.getByText('近 12 个月新入会会员（含下级工会）').waitFor();
+    const chart = page.getByRole('img', {
+      name: `近 12 个月新入会（含下级工会）：已实名 ${recentReal} 人，未实名 ${recent.length - recentReal} 人`,
+    });
+    await chart.locator('canvas').waitFor();
+    const box = (await chart.boundingBox()) as { x: number; y: number; width: number; height: number };
+    // The last month's column (the grid leaves 40 px on the left and 16 px on the right).
+    await page.mouse.move(box.x + 40 + (box.width - 56) * (11.5 / 12), box.y + box.height / 2);
+    const thisMonth = recent.filter((m) => chinaMonth(m.joinedAt) === months[11]);
+    const thisReal = thisMonth.filter((m) => m.realName).length;
+    await chart.getByText(`${months[11]} 入会`).waitFor();
+    assert.match(
+      await chart.innerText(),
+      new RegExp(`已实名 ${thisReal} 人（本级 0 人）\\s*未实名 ${thisMonth.length - thisReal} 人（本级 0 人）`),
+    );
     await context.close();
   });
 
