@@ -14,6 +14,7 @@ import { demoResidentId } from '../fixtures/demo';
 import { encodeCursor } from '../cloudfunctions/shared/paging';
 import { withSearchTokens } from '../cloudfunctions/shared/membership/search-tokens';
 import { blindIndex, maskPhone } from '../cloudfunctions/shared/security/pii';
+import { MEMBER_MONTHS, monthCountersOf } from '../cloudfunctions/shared/org/member-months';
 import { peakRssMb, percentile, printTable } from './table';
 
 const MEMBERS = Number(process.env.BENCH_CONSOLE_MEMBERS ?? 100_000);
@@ -81,6 +82,10 @@ export async function runConsoleBench(): Promise<void> {
     const doc = sealDocument(demoResidentId(90));
     const phone = sealPhone(demoPhone(90));
     const now = new Date();
+    // What the trend's monthly counters are counted from (org/member-months.ts), kept to seed them below.
+    const trendRows = emulator.engine.find('members', {}) as unknown as Array<
+      Pick<MemberDoc, 'unionId' | 'status' | 'realName' | 'joinedAt'>
+    >;
     for (let i = 0; i < MEMBERS; i += 10_000) {
       const batch: MemberDoc[] = Array.from({ length: Math.min(10_000, MEMBERS - i) }, (_, k) => {
         const n = i + k;
@@ -109,6 +114,8 @@ export async function runConsoleBench(): Promise<void> {
         });
       });
       emulator.engine.insert('members', batch as unknown as Array<Record<string, unknown>>);
+      for (const { unionId, status, realName, joinedAt } of batch)
+        trendRows.push({ unionId, status, realName, joinedAt });
     }
     const targetName = benchName(target);
     // A province-sized tree under the county: streets, then grassroots unions under each street.
@@ -154,6 +161,25 @@ export async function runConsoleBench(): Promise<void> {
     }
     for (let i = 0; i < tree.length; i += 10_000)
       emulator.engine.insert('unions', tree.slice(i, i + 10_000) as unknown as Array<Record<string, unknown>>);
+    // The monthly counters as the roll-ups would have left them: the 100,000 members above, and ten
+    // members joined over the year in each grassroots union of the tree (counters only: the trend
+    // never reads member rows), so the counter collection holds a province's worth of documents.
+    for (const u of tree)
+      if (u.category === 'grassroots')
+        for (let k = 0; k < 10; k++)
+          trendRows.push({
+            unionId: u._id,
+            status: 'active',
+            realName: k % 3 !== 0,
+            joinedAt: new Date(now.getTime() - k * 36 * 86_400_000),
+          });
+    const ancestors = new Map(
+      (emulator.engine.find('unions', {}) as unknown as UnionDoc[]).map((u) => [u._id, u.ancestors]),
+    );
+    const months = [...monthCountersOf(trendRows, (id) => ancestors.get(id) ?? []).values()];
+    emulator.engine.remove(MEMBER_MONTHS, {}, true); // the demo's, recounted with the rest
+    for (let i = 0; i < months.length; i += 10_000)
+      emulator.engine.insert(MEMBER_MONTHS, months.slice(i, i + 10_000) as unknown as Array<Record<string, unknown>>);
 
     const admin = new WebClient(emulator);
     const login = await admin.login(demoPhone(4), DEMO_PASSWORD);
@@ -245,6 +271,24 @@ export async function runConsoleBench(): Promise<void> {
             ok(admin, 'member', 'trend', { unionId: union }),
           ]),
         ),
+      ),
+      row(
+        'member.trend, grassroots (12 monthly counters)',
+        await sample(() => ok(admin, 'member', 'trend', { unionId: union })),
+      ),
+      row(
+        `工作台 (3 calls as the page makes them, county over ${tree.length} unions)`,
+        await sample(() =>
+          Promise.all([
+            ok(county_, 'org', 'stats', { unionId: demoUnionId('county') }),
+            ok(county_, 'review', 'listInbox', { pageSize: 1 }),
+            ok(county_, 'member', 'trend', { unionId: demoUnionId('county') }),
+          ]),
+        ),
+      ),
+      row(
+        `member.trend, county over ${tree.length} unions (subtree counters)`,
+        await sample(() => ok(county_, 'member', 'trend', { unionId: demoUnionId('county') })),
       ),
       row(
         `工作台 roll-up (org.stats), county over ${tree.length} unions`,
