@@ -162,6 +162,25 @@ describe('hot reads examine in proportion to their page, not to the province', f
     assert.equal(second.result.items[0].title, '入会申请 20');
   });
 
+  it('工作台 trend of the county and of the 10,000-member union: at most twelve counter documents', async () => {
+    for (const [openid, key] of [
+      ['demo-admin-county', 'county'],
+      ['demo-admin-grassroots', 'grassroots'],
+    ] as const) {
+      const { result, queries } = await examined(`member.trend ${key}`, () =>
+        world.as(openid).ok('member', 'trend', { unionId: world.union(key) }),
+      );
+      assert.equal(result.points.length, 12);
+      const counters = queries.filter((q) => q.collection === 'memberMonths');
+      assert.equal(counters.length, 1, `${key}: one read of the monthly counters`);
+      assert.ok(counters[0].docsExamined <= 12, `${key}: ${counters[0].docsExamined} counter documents read`);
+      assert.ok(
+        queries.every((q) => q.collection !== 'members'),
+        `${key}: the trend reads no member rows`,
+      );
+    }
+  });
+
   it('操作日志 for the province office and for one union', async () => {
     const office = await examined('auditLog province', () =>
       world.as('demo-province-office').ok('admin', 'auditLog', { pageSize: 20 }),
