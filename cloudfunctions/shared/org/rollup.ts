@@ -22,8 +22,10 @@ export interface MemberDelta {
 }
 
 /**
- * `joinedAt` is the join date of the member(s) concerned (now for a join or an import; the member row's
- * for a removal, a transfer out or a claim): the monthly trend counters count members by join month.
+ * `joinedAt` is the join date of the member(s) concerned (now for a join; the chunk's for an import;
+ * the member row's for a removal, a transfer out or a claim): the monthly trend counters count members
+ * by join month. A join committed in a month's last milliseconds may reach the roll-up in the next
+ * month; `npm run check` shows it and `--repair` recounts it, like any roll-up a crash left short.
  */
 export async function rollupMembers(unionId: string, delta: MemberDelta, joinedAt = new Date()): Promise<void> {
   const r = delta.realName ?? 0;
