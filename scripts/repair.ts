@@ -87,7 +87,7 @@ async function repairMemberCount(app: App, unionId: string): Promise<Repair | nu
 /** Compare-and-set of one field from the value it was seen with to the recount. */
 async function compareAndSet(
   app: App,
-  unionId: string,
+  id: string,
   field: string,
   from: unknown,
   to: unknown,
@@ -97,7 +97,7 @@ async function compareAndSet(
   const guard = from === 0 ? db.command.or([db.command.eq(0), db.command.exists(false)]) : from;
   const res = await db
     .collection(collection)
-    .where({ _id: unionId, [field]: guard })
+    .where({ _id: id, [field]: guard })
     .update({ [field]: to });
   return Number((res as { updated?: number }).updated) === 1;
 }
@@ -179,12 +179,14 @@ export async function repairDrifts(
   if (months.length) {
     if (!rollups.length) await new Promise((r) => setTimeout(r, SETTLE_MS));
     const again = await check(serviceUrl, env);
+    const created = new Set<string>();
     for (const d of months) {
       const still = again.drifts.find((x) => x.check === d.check && x.target === d.target && x.stored === d.stored);
       if (!still) continue;
       const id = unionIdOf(d);
       const [unionId, month] = [id.slice(0, id.lastIndexOf(':')), id.slice(id.lastIndexOf(':') + 1)];
-      await createMonth(app, emptyMonth(unionId, month));
+      if (!created.has(id)) await createMonth(app, emptyMonth(unionId, month));
+      created.add(id);
       const field = d.check.slice(MEMBER_MONTHS.length + 1, d.check.indexOf(' '));
       if (await compareAndSet(app, id, field, still.stored, still.recomputed, MEMBER_MONTHS))
         repairs.push({ check: d.check, target: d.target, from: still.stored, to: still.recomputed });

@@ -1,6 +1,7 @@
 import { cmd, db, findById, isDuplicate } from '../db';
 import type { UnionCategory } from '../../../typings/models';
 import type { UnionDoc } from '../documents';
+import { retrying } from '../importer/retry';
 import { emptyMonth, MEMBER_MONTHS, monthDocId, monthOf, type MemberMonthDoc } from './member-months';
 
 /**
@@ -15,6 +16,9 @@ import { emptyMonth, MEMBER_MONTHS, monthDocId, monthOf, type MemberMonthDoc } f
  * the province touches the province document, and inside transactions those writes would conflict
  * with each other. A crash between the commit and this call leaves a roll-up short by that change;
  * the counts can be recomputed from the member rows (they are statistics, not limits).
+ * Each request is retried on a transient failure, one by one: the change has committed, so its caller
+ * must not see an error for it (an admin would redo the change; an import chunk would not count again).
+ * A lost answer retried may count twice; `npm run check` shows that too.
  */
 export interface MemberDelta {
   realName?: number;
@@ -31,19 +35,23 @@ export async function rollupMembers(unionId: string, delta: MemberDelta, joinedA
   const r = delta.realName ?? 0;
   const n = delta.notRealName ?? 0;
   if (r === 0 && n === 0) return;
-  const union = await findById<UnionDoc>('unions', unionId);
+  const union = await retrying(() => findById<UnionDoc>('unions', unionId));
   if (!union) return;
   const _ = cmd();
   const subtree = { 'stats.subtreeRealName': _.inc(r), 'stats.subtreeNotRealName': _.inc(n) };
-  await db()
-    .collection('unions')
-    .doc(unionId)
-    .update({ 'stats.realName': _.inc(r), 'stats.notRealName': _.inc(n), ...subtree });
-  if (union.ancestors.length)
-    await db()
+  await retrying(() =>
+    db()
       .collection('unions')
-      .where({ _id: _.in(union.ancestors) })
-      .update(subtree);
+      .doc(unionId)
+      .update({ 'stats.realName': _.inc(r), 'stats.notRealName': _.inc(n), ...subtree }),
+  );
+  if (union.ancestors.length)
+    await retrying(() =>
+      db()
+        .collection('unions')
+        .where({ _id: _.in(union.ancestors) })
+        .update(subtree),
+    );
   await rollupMonth([unionId, ...union.ancestors], monthOf(joinedAt), r, n);
 }
 
@@ -57,22 +65,24 @@ async function rollupMonth(chain: string[], month: string, r: number, n: number)
   const _ = cmd();
   const coll = db().collection(MEMBER_MONTHS);
   const ids = chain.map((id) => monthDocId(id, month));
-  const found = (await coll
-    .where({ _id: _.in(ids) })
-    .field({ _id: true })
-    .limit(ids.length)
-    .get()) as { data: Array<Pick<MemberMonthDoc, '_id'>> };
+  const found = (await retrying(() =>
+    coll
+      .where({ _id: _.in(ids) })
+      .field({ _id: true })
+      .limit(ids.length)
+      .get(),
+  )) as { data: Array<Pick<MemberMonthDoc, '_id'>> };
   const have = new Set(found.data.map((d) => d._id));
   for (const unionId of chain.filter((id) => !have.has(monthDocId(id, month)))) {
     try {
-      await coll.add(emptyMonth(unionId, month));
+      await retrying(() => coll.add(emptyMonth(unionId, month)));
     } catch (err) {
       if (!isDuplicate(err)) throw err;
     }
   }
   const subtree = { subtreeRealName: _.inc(r), subtreeNotRealName: _.inc(n) };
-  await coll.doc(ids[0]).update({ realName: _.inc(r), notRealName: _.inc(n), ...subtree });
-  if (ids.length > 1) await coll.where({ _id: _.in(ids.slice(1)) }).update(subtree);
+  await retrying(() => coll.doc(ids[0]).update({ realName: _.inc(r), notRealName: _.inc(n), ...subtree }));
+  if (ids.length > 1) await retrying(() => coll.where({ _id: _.in(ids.slice(1)) }).update(subtree));
 }
 
 /** A union registered (+1) or deregistered (-1) under `parentId`: counted by every union above it. */
