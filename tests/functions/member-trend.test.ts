@@ -4,6 +4,7 @@ import type { MemberDoc, UnionDoc } from '../../cloudfunctions/shared/documents'
 import { residentIdCheckChar } from '../../cloudfunctions/shared/identity/resident-id';
 import type { MemberTrendPoint } from '../../typings/member';
 import type { ImportJobView } from '../../typings/importer';
+import { sealDocument, sealPhone } from '../../cloudfunctions/shared/security/seal';
 import { insertRegisteredPeople } from '../../fixtures/people';
 import { checkInvariants, sdkSource } from '../../scripts/invariants';
 import { repairDrifts } from '../../scripts/repair';
@@ -174,7 +175,10 @@ describe('member.trend', function () {
       realName: false,
       name: '趋势旧',
       docType: 'resident',
+      doc: sealDocument(trendId(50)),
       docIndex: 'trend-old',
+      phone: sealPhone('13720000050'),
+      phoneIndex: null,
       source: 'import',
       unitName: '',
       updatedAt: new Date(),
