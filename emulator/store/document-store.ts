@@ -85,6 +85,11 @@ export class DocumentStore {
     this.db = new Database(options.file ?? ':memory:');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // Index tables keyed by hashes (blind indexes) take each insert to a random page: a cache that holds
+    // them saves re-reading pages on every batch, and checkpointing every 32 MB of log instead of
+    // every 4 MB writes a page touched by many batches once per checkpoint and syncs a tenth as often.
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('wal_autocheckpoint = 8192');
     this.db.exec('CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL)');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS _indexes (name TEXT PRIMARY KEY, collection TEXT NOT NULL, fields TEXT NOT NULL, is_unique INTEGER NOT NULL, multikey TEXT NOT NULL)',

@@ -74,8 +74,12 @@ export function indexKeys(doc: Record<string, unknown> | undefined, fields: stri
   if (!doc) return [];
   let keys: KeyPart[][] = [[]];
   for (const field of fields) {
-    const values = field === '_id' ? [doc._id] : pathValues(doc, field);
-    const parts = dedupe(values.map(keyOf));
+    // Most indexed fields are top-level scalars: one value, one key part, nothing to walk or de-duplicate.
+    const direct = field === '_id' ? doc._id : field.includes('.') ? undefined : doc[field];
+    const parts =
+      field === '_id' || (direct !== undefined && !Array.isArray(direct))
+        ? [keyOf(direct)]
+        : dedupe(pathValues(doc, field).map(keyOf));
     const next: KeyPart[][] = [];
     for (const k of keys) for (const p of parts) next.push([...k, p]);
     if (next.length > MAX_KEYS_PER_DOC)

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { EJSON } from 'bson';
+import { fromWire, normalise } from '../../emulator/store/ejson';
+
+/** What the SDK's texts mean, the general way: bson's relaxed parse, then the emulator's normalising. */
+const reference = (text: string, now: number) => normalise(EJSON.parse(text, { relaxed: true }), now);
+
+describe('emulator EJSON: the short way reads the SDK texts as bson does', () => {
+  const now = Date.now();
+  const texts: string[] = [
+    // A member as the SDK sends it (canonical: every number and date wrapped).
+    EJSON.stringify(
+      {
+        _id: 'mi1',
+        userId: null,
+        realName: false,
+        doc: { cipher: 'v1.a.b.c', index: 'x', masked: '4401**1234' },
+        joinedAt: new Date(1764000000123),
+        old: new Date(-5000),
+        version: 1,
+        ratio: 1.5,
+        big: 2 ** 40,
+        tags: ['a', 1, { n: 2 }, [new Date(0)]],
+      },
+      { relaxed: false },
+    ),
+    // Queries: operators are plain keys, not wrappers.
+    EJSON.stringify({ docIndex: { $in: ['a', 'b'] }, status: 'active', n: { $gt: 3, $lte: 9.5 } }, { relaxed: false }),
+    '{"a":{"$numberDouble":"-0.0"},"b":{"$numberDouble":"NaN"},"c":{"$numberDouble":"-Infinity"},"d":{"$numberInt":"-7"}}',
+    '{"a":{"$numberLong":"9007199254740993"},"b":{"$numberLong":"0"},"c":{"$numberLong":"-9007199254740991"},"d":{"$numberLong":"-12"}}',
+    '{"d":{"$date":"2026-01-02T03:04:05.678Z"},"e":{"$date":{"$numberLong":"1764000000000"}},"f":{"$date":5}}',
+    '{"d":{"$date":"2026-01-02T03:04:05Z","x":1},"e":{"$date":null},"f":{"$numberInt":null}}',
+    '{"at":{"$tcb_server_date":{"offset":{"$numberInt":"1000"}}},"z":{"$tcb_server_date":null}}',
+    '{"r":{"$regularExpression":{"pattern":"^续","options":"i"}},"o":{"$oid":"0123456789abcdef01234567"}}',
+    '{"u":{"$undefined":true},"ref":{"$ref":"c","$id":"x"},"b":{"$binary":{"base64":"AA==","subType":"00"}}}',
+    '{"$numberInt":"3"}',
+    '[1,{"$numberInt":"2"},"x",null]',
+    '"text"',
+  ];
+  for (const text of texts) {
+    it(text.length > 70 ? `${text.slice(0, 70)}…` : text, () => {
+      assert.deepEqual(fromWire(text, 'data'), reference(text, Date.now()) as unknown, text);
+    });
+  }
+
+  it('server dates are the clock at the request, with their offset', () => {
+    const at = fromWire('{"$tcb_server_date":{"offset":{"$numberInt":"1000"}}}', 'data') as Date;
+    assert.ok(at instanceof Date);
+    assert.ok(Math.abs(at.getTime() - (Date.now() + 1000)) < 5000);
+    assert.ok(now <= at.getTime());
+  });
+
+  it('refuses what bson refuses, with its error', () => {
+    for (const bad of [
+      '{"a":',
+      '{"a\\u0000b":1}',
+      '{"a":{"$numberLong":"1.5"}}',
+      '{"a":{"$numberLong":"-0"}}',
+      '{"a":{"$numberLong":"007"}}',
+    ]) {
+      assert.throws(
+        () => fromWire(bad, 'data'),
+        (err: Error) => {
+          assert.throws(() => reference(bad, now), { message: err.message });
+          return true;
+        },
+      );
+    }
+  });
+});
