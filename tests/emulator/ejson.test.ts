@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { EJSON } from 'bson';
-import { fromWire, normalise } from '../../emulator/store/ejson';
+import { decodeStored, encodeStored, fromWire, normalise } from '../../emulator/store/ejson';
 
 /** What the SDK's texts mean, the general way: bson's relaxed parse, then the emulator's normalising. */
 const reference = (text: string, now: number) => normalise(EJSON.parse(text, { relaxed: true }), now);
@@ -30,7 +30,8 @@ describe('emulator EJSON: the short way reads the SDK texts as bson does', () =>
     '{"a":{"$numberLong":"9007199254740993"},"b":{"$numberLong":"0"},"c":{"$numberLong":"-9007199254740991"},"d":{"$numberLong":"-12"}}',
     '{"d":{"$date":"2026-01-02T03:04:05.678Z"},"e":{"$date":{"$numberLong":"1764000000000"}},"f":{"$date":5}}',
     '{"d":{"$date":"2026-01-02T03:04:05Z","x":1},"e":{"$date":null},"f":{"$numberInt":null}}',
-    '{"at":{"$tcb_server_date":{"offset":{"$numberInt":"1000"}}},"z":{"$tcb_server_date":null}}',
+    // (A server date is the clock at the request: compared on its own below.)
+    '{"z":{"$tcb_server_date":null},"y":{"$tcb_server_date":{"offset":1},"x":2}}',
     '{"r":{"$regularExpression":{"pattern":"^续","options":"i"}},"o":{"$oid":"0123456789abcdef01234567"}}',
     '{"u":{"$undefined":true},"ref":{"$ref":"c","$id":"x"},"b":{"$binary":{"base64":"AA==","subType":"00"}}}',
     '{"$numberInt":"3"}',
@@ -67,4 +68,54 @@ describe('emulator EJSON: the short way reads the SDK texts as bson does', () =>
       );
     }
   });
+});
+
+describe('emulator EJSON: documents are stored as bson writes relaxed EJSON', () => {
+  const docs: Array<[string, object]> = [
+    [
+      'a member',
+      {
+        _id: 'mi1',
+        userId: null,
+        gone: undefined,
+        realName: false,
+        name: '会员𠀀·一',
+        doc: { cipher: 'v1.a.b.c', index: 'x', masked: '4401**1234' },
+        joinedAt: new Date(1764000000000),
+        updatedAt: new Date(1764000000123),
+        version: 1,
+        ratio: -0,
+        list: [1, undefined, 'a', { at: new Date(0) }, []],
+      },
+    ],
+    ['dates out of the ISO range', { before: new Date(-1), far: new Date(253402300800000), bad: new Date(NaN) }],
+    ['numbers JSON cannot write', { n: NaN, i: Infinity, m: -Infinity }],
+    ['a regular expression', { r: /^续/i }],
+    ['a bson value', { o: { _bsontype: 'ObjectId', id: 'x' } }],
+    ['a map', { m: new Map([['a', 1]]) }],
+    ['a key bson reads as a server date', { at: { $tcb_server_date: { offset: 1 } } }],
+  ];
+  for (const [label, doc] of docs) {
+    it(label, () => {
+      let expected: string | Error;
+      try {
+        expected = EJSON.stringify(doc, { relaxed: true });
+      } catch (err) {
+        expected = err as Error;
+      }
+      if (typeof expected === 'string') {
+        assert.equal(encodeStored(doc), expected);
+        // Read back as bson reads it (an invalid date is written, and refused on reading, both ways).
+        const stored = expected;
+        let read: unknown;
+        try {
+          read = EJSON.parse(stored, { relaxed: true });
+        } catch (err) {
+          assert.throws(() => decodeStored(stored), { message: (err as Error).message });
+          return;
+        }
+        assert.deepEqual(decodeStored(stored), read);
+      } else assert.throws(() => encodeStored(doc), { message: expected.message });
+    });
+  }
 });
