@@ -161,9 +161,9 @@ export function checkFile(buf: Buffer, defaultUnitName: string, alsoReport?: Set
  * chunk's database requests are out, so they outlive a young-generation collection and die in the
  * old one, which V8 lets grow to about twice what is live: by 200,000 rows that alone passes the
  * function's 256 MB. A full collection here (tens of ms, only when the heap is this full) keeps the
- * heap near what is live (the duplicate map and the shared strings, under 100 MB at 200,000 rows).
+ * heap near what is live (the duplicate map and the shared strings: about 40 MB at 200,000 rows).
  */
-const HEAP_GUARD_BYTES = 120 * 1024 * 1024;
+const HEAP_GUARD_BYTES = 96 * 1024 * 1024;
 
 function keepHeapDown(): void {
   if (getHeapStatistics().used_heap_size > HEAP_GUARD_BYTES) collectGarbage();
