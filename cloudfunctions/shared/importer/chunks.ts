@@ -6,7 +6,7 @@ import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { sealer } from '../security/seal';
 import { KEPT_PROBLEMS, writeReport } from './report';
-import { retriedTransaction, retrying } from './retry';
+import { retriedTransaction, retrying } from '../retry';
 import {
   checkFile,
   heldProblem,

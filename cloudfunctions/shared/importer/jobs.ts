@@ -10,7 +10,7 @@ import type { HandlerContext } from '../handler';
 import { mayHoldMembers } from '../org/unions';
 import { CHUNK_ROWS, planChunk, writeChunk, type ImportJobDoc } from './chunks';
 import { IMPORT_LIMITS, refuseOversize } from './file-guard';
-import { retriedTransaction, retrying } from './retry';
+import { retriedTransaction, retrying } from '../retry';
 import { KEPT_PROBLEMS, tempUrl, writeReport } from './report';
 import {
   checkFile,

@@ -1,7 +1,7 @@
 import { cmd, db, findById, isDuplicate } from '../db';
 import type { UnionCategory } from '../../../typings/models';
 import type { UnionDoc } from '../documents';
-import { retrying } from '../importer/retry';
+import { retrying } from '../retry';
 import { emptyMonth, MEMBER_MONTHS, monthDocId, monthOf, type MemberMonthDoc } from './member-months';
 
 /**
