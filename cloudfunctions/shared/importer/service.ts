@@ -4,6 +4,7 @@ import { AppError } from '../app-error';
 import { importBudgetMs } from '../config';
 import type { HandlerContext } from '../handler';
 import { trackPiiFile } from '../lifecycle/retention';
+import { retrying } from '../retry';
 import { importUploadTicket } from '../web/upload';
 import { listJobs, runImport, submitImport, templateUrl, validateImport } from './jobs';
 
@@ -11,6 +12,13 @@ import { listJobs, runImport, submitImport, templateUrl, validateImport } from '
 
 /** Work per call stays well inside the function timeout (CloudBase allows minutes; we use seconds). */
 const BUDGET_MS = importBudgetMs();
+
+/**
+ * The job calls retry transient database failures from their first read to their last write, so one
+ * lost request does not answer a long import with 系统繁忙 (both reads and the file record are idempotent).
+ */
+const actorOf = (ctx: HandlerContext) => retrying(() => requireActor(ctx));
+const trackUpload = (fileId: string, unionId: string) => retrying(() => trackPiiFile(fileId, 'importUpload', unionId));
 
 export async function template(_input: unknown, ctx: HandlerContext): Promise<{ url: string; fileId: string }> {
   const actor = await requireActor(ctx);
@@ -23,20 +31,20 @@ export async function validate(
   input: { unionId: string; fileId: string },
   ctx: HandlerContext,
 ): Promise<ValidationReport> {
-  const report = await validateImport(await requireActor(ctx), input.unionId, input.fileId);
+  const report = await validateImport(await actorOf(ctx), input.unionId, input.fileId);
   // Checked and authorised: the upload now has a deadline (deleted with its job, or in 24 h if never submitted).
-  await trackPiiFile(input.fileId, 'importUpload', input.unionId);
+  await trackUpload(input.fileId, input.unionId);
   return report;
 }
 
 export async function submit(input: { unionId: string; fileId: string }, ctx: HandlerContext): Promise<ImportJobView> {
-  const result = await submitImport(await requireActor(ctx), input.unionId, input.fileId, ctx, BUDGET_MS);
-  await trackPiiFile(input.fileId, 'importUpload', input.unionId);
+  const result = await submitImport(await actorOf(ctx), input.unionId, input.fileId, ctx, BUDGET_MS);
+  await trackUpload(input.fileId, input.unionId);
   return result;
 }
 
 export async function run(input: { jobId: string }, ctx: HandlerContext): Promise<ImportJobView> {
-  return runImport(await requireActor(ctx), input.jobId, ctx, BUDGET_MS);
+  return runImport(await actorOf(ctx), input.jobId, ctx, BUDGET_MS);
 }
 
 export async function jobs(input: { unionId: string }, ctx: HandlerContext): Promise<{ jobs: ImportJobView[] }> {
