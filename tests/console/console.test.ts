@@ -178,8 +178,8 @@ describe('back office (后台系统) in headless Chromium', function () {
     await table.getByText('刘会员').waitFor();
     assert.match(await page.locator('.page-toolbar').innerText(), /共 4 人/); // two seeded + two approved above
     assert.doesNotMatch(await table.innerText(), /\d{17}[\dX]/, 'lists show masked ID numbers only');
-    await page.getByLabel('按姓名搜索').fill('刘会员');
-    await page.getByLabel('按姓名搜索').press('Enter');
+    await page.getByLabel('搜索会员').fill('刘会员');
+    await page.getByLabel('搜索会员').press('Enter');
     await page.waitForFunction(() => document.querySelectorAll('.t-table tbody tr').length === 1);
     assert.match(await table.innerText(), /刘会员/);
 
@@ -547,13 +547,13 @@ describe('back office (后台系统) in headless Chromium', function () {
     assert.deepEqual(await names(), first);
     assert.doesNotMatch(page.url(), /cursor=/);
 
-    await page.getByLabel('按姓名搜索').fill('翻页员零三');
-    await page.getByLabel('按姓名搜索').press('Enter');
+    await page.getByLabel('搜索会员').fill('翻页员零三');
+    await page.getByLabel('搜索会员').press('Enter');
     await page.waitForURL(/q=/);
     await page.waitForFunction(() => document.querySelectorAll('.t-table tbody tr').length === 1);
     await page.reload();
     await page.waitForFunction(() => document.querySelectorAll('.t-table tbody tr').length === 1);
-    assert.equal(await page.getByLabel('按姓名搜索').inputValue(), '翻页员零三');
+    assert.equal(await page.getByLabel('搜索会员').inputValue(), '翻页员零三');
     assert.deepEqual(await names(), ['翻页员零三']);
     await context.close();
   });

@@ -134,7 +134,7 @@ describe('back office: keyboard, labels and screen sizes in headless Chromium', 
     await page.waitForURL(/page=2&cursor=/);
     await page.waitForFunction((el) => el?.textContent?.includes('第 2 页'), await pager.elementHandle());
 
-    await tabTo(page, '按姓名搜索', true);
+    await tabTo(page, '搜索会员', true);
     await page.keyboard.type('键盘员零三');
     await page.keyboard.press('Enter');
     await page.waitForURL(/q=/);
