@@ -46,8 +46,10 @@ async function tabTo(page: Page, wanted: string, back = false): Promise<void> {
   assert.fail(`Tab never reached “${wanted}”; it passed: ${passed.join(' → ')}`);
 }
 
-/** Tab ten times: the focus never leaves the open dialog or drawer. */
+/** The open dialog or drawer takes the focus, and ten Tabs never take it out. */
 async function assertFocusTrapped(page: Page, popup: string): Promise<void> {
+  // The trap takes the focus once the popup has become visible (after its opening transition).
+  await page.waitForFunction((sel) => Boolean(document.activeElement?.closest(sel)), popup);
   for (let i = 0; i < 10; i++) {
     assert.ok(
       await page.evaluate((sel) => Boolean(document.activeElement?.closest(sel)), popup),
