@@ -80,6 +80,11 @@ export function indexKeys(doc: Record<string, unknown> | undefined, fields: stri
       field === '_id' || (direct !== undefined && !Array.isArray(direct))
         ? [keyOf(direct)]
         : dedupe(pathValues(doc, field).map(keyOf));
+    if (parts.length === 1) {
+      // The keys so far are this call's own arrays: one value extends each in place.
+      for (const k of keys) k.push(parts[0]);
+      continue;
+    }
     const next: KeyPart[][] = [];
     for (const k of keys) for (const p of parts) next.push([...k, p]);
     if (next.length > MAX_KEYS_PER_DOC)
