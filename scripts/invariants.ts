@@ -7,7 +7,14 @@
 import tcb from '@cloudbase/node-sdk';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import type { MemberDoc, RoleDoc, UnionDoc, UserDoc } from '../cloudfunctions/shared/documents';
+import {
+  emptyStats,
+  type MemberDoc,
+  type RoleDoc,
+  type UnionDoc,
+  type UnionStats,
+  type UserDoc,
+} from '../cloudfunctions/shared/documents';
 import type { ImportJobDoc } from '../cloudfunctions/shared/importer/chunks';
 import type { CounterShardDoc } from '../cloudfunctions/shared/org/member-count';
 import { searchTokensStale } from '../cloudfunctions/shared/membership/search-tokens';
@@ -164,31 +171,10 @@ export async function checkInvariants(source: RowSource): Promise<CheckReport> {
   // Roll-ups (org/rollup.ts) move after their change commits, so a crash in between leaves them short:
   // this is where that shows. Members count in their union and every union above it; active unions
   // count, by category, in every union above them.
-  const rollups = new Map<
-    string,
-    {
-      realName: number;
-      notRealName: number;
-      subtreeRealName: number;
-      subtreeNotRealName: number;
-      subtreeAbove: number;
-      subtreeGrassroots: number;
-    }
-  >();
+  const rollups = new Map<string, Required<UnionStats>>();
   const rollupOf = (id: string) => {
     let r = rollups.get(id);
-    if (!r)
-      rollups.set(
-        id,
-        (r = {
-          realName: 0,
-          notRealName: 0,
-          subtreeRealName: 0,
-          subtreeNotRealName: 0,
-          subtreeAbove: 0,
-          subtreeGrassroots: 0,
-        }),
-      );
+    if (!r) rollups.set(id, (r = emptyStats()));
     return r;
   };
   const unionById = new Map(unions.map((u) => [u._id, u]));

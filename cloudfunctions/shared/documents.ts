@@ -122,6 +122,18 @@ export interface UnionStats {
   subtreeGrassroots?: number;
 }
 
+/** A union's roll-ups before anything is counted: where the seeds and the checker start their counts. */
+export function emptyStats(): Required<UnionStats> {
+  return {
+    realName: 0,
+    notRealName: 0,
+    subtreeRealName: 0,
+    subtreeNotRealName: 0,
+    subtreeAbove: 0,
+    subtreeGrassroots: 0,
+  };
+}
+
 export interface UnionDoc {
   _id: string;
   name: string;

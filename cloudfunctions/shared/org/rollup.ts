@@ -57,32 +57,43 @@ export async function rollupMembers(unionId: string, delta: MemberDelta, joinedA
 
 /**
  * The same change in the month counters (org/member-months.ts) of the union and every union above it.
- * The SDK has no `$inc` upsert, so the month's documents are made first when missing (a unique `_id`:
- * of two racing creators one fails with a duplicate and goes on), then incremented. They are never
- * deleted, so the increments always find every one of them.
+ * The SDK has no `$inc` upsert, so a month's documents are made when the union's own is missing: top
+ * down (the unions above first, the union's own last; of two racing creators one fails with a
+ * duplicate and goes on). They are never deleted and a union's ancestors never change, so once the
+ * union's own month exists so do the months above it, and the usual change is two increments.
  */
 async function rollupMonth(chain: string[], month: string, r: number, n: number): Promise<void> {
   const _ = cmd();
   const coll = db().collection(MEMBER_MONTHS);
-  const ids = chain.map((id) => monthDocId(id, month));
+  const [own, ...above] = chain.map((id) => monthDocId(id, month));
+  const subtree = { subtreeRealName: _.inc(r), subtreeNotRealName: _.inc(n) };
+  const incOwn = () => retrying(() => coll.doc(own).update({ realName: _.inc(r), notRealName: _.inc(n), ...subtree }));
+  if ((await incOwn()).updated === 0) {
+    await createMonths([...chain.slice(1), chain[0]], month);
+    await incOwn();
+  }
+  if (above.length) await retrying(() => coll.where({ _id: _.in(above) }).update(subtree));
+}
+
+/** Makes the missing month documents of `unions`, in the order given. */
+async function createMonths(unions: string[], month: string): Promise<void> {
+  const coll = db().collection(MEMBER_MONTHS);
+  const ids = unions.map((id) => monthDocId(id, month));
   const found = (await retrying(() =>
     coll
-      .where({ _id: _.in(ids) })
+      .where({ _id: cmd().in(ids) })
       .field({ _id: true })
       .limit(ids.length)
       .get(),
   )) as { data: Array<Pick<MemberMonthDoc, '_id'>> };
   const have = new Set(found.data.map((d) => d._id));
-  for (const unionId of chain.filter((id) => !have.has(monthDocId(id, month)))) {
+  for (const unionId of unions.filter((id) => !have.has(monthDocId(id, month)))) {
     try {
       await retrying(() => coll.add(emptyMonth(unionId, month)));
     } catch (err) {
       if (!isDuplicate(err)) throw err;
     }
   }
-  const subtree = { subtreeRealName: _.inc(r), subtreeNotRealName: _.inc(n) };
-  await retrying(() => coll.doc(ids[0]).update({ realName: _.inc(r), notRealName: _.inc(n), ...subtree }));
-  if (ids.length > 1) await retrying(() => coll.where({ _id: _.in(ids.slice(1)) }).update(subtree));
 }
 
 /** A union registered (+1) or deregistered (-1) under `parentId`: counted by every union above it. */
