@@ -127,7 +127,7 @@ async function finalReport(job: ImportJobDoc, bytes: Buffer, lastSkipped: RowPro
   return writeReport(job.unionId, [...file.problems, ...skipped], file.reportRows);
 }
 
-interface ChunkPlan {
+export interface ChunkPlan {
   chunk: number;
   rows: number;
   /**
@@ -244,13 +244,18 @@ async function joinRegistered(
   });
 }
 
-/** Writes one planned chunk and marks it done; returns the job as it stands afterwards. */
-export async function writeChunk(
-  job: ImportJobDoc,
-  plan: ChunkPlan,
-  ctx: HandlerContext,
-  bytes: Buffer,
-): Promise<ImportJobDoc> {
+/** What writing a chunk's rows came to, for its marker. */
+export interface ChunkWritten {
+  imported: number;
+  autoJoined: number;
+  skipped: RowProblem[];
+}
+
+/**
+ * Writes one planned chunk's rows: the registered people joined one by one, the rest inserted in
+ * batches. Marks nothing: `commitChunk` does, after the chunk before it is committed.
+ */
+export async function insertChunk(job: ImportJobDoc, plan: ChunkPlan): Promise<ChunkWritten> {
   let { imported, autoJoined } = plan;
   const skipped = [...plan.skipped];
   const now = new Date();
@@ -283,7 +288,23 @@ export async function writeChunk(
   };
   const lanes = await Promise.allSettled(Array.from({ length: INSERTS_IN_FLIGHT }, lane));
   for (const l of lanes) if (l.status === 'rejected') throw l.reason;
-  skipped.sort((a, b) => a.row - b.row);
+  return { imported, autoJoined, skipped };
+}
+
+/**
+ * Marks a written chunk done, with the job's counters, in one transaction; then rolls its members up.
+ * Chunks are committed in order (the job's `chunksDone` is where a later call goes on), so the caller
+ * commits a chunk only after the one before it. Returns the job as it stands afterwards.
+ */
+export async function commitChunk(
+  job: ImportJobDoc,
+  plan: ChunkPlan,
+  written: ChunkWritten,
+  ctx: HandlerContext,
+  bytes: Buffer,
+): Promise<ImportJobDoc> {
+  const { imported, autoJoined } = written;
+  const skipped = [...written.skipped].sort((a, b) => a.row - b.row);
   // The last chunk rewrites the report with every skipped row; all other chunks are done by now.
   const reportFileId =
     job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, bytes, skipped)) : job.reportFileId;

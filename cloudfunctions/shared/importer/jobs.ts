@@ -8,7 +8,7 @@ import { db, findById } from '../db';
 import type { UnionDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { mayHoldMembers } from '../org/unions';
-import { CHUNK_ROWS, planChunk, writeChunk, type ImportJobDoc } from './chunks';
+import { CHUNK_ROWS, commitChunk, insertChunk, planChunk, type ImportJobDoc } from './chunks';
 import { IMPORT_LIMITS, refuseOversize } from './file-guard';
 import { retriedTransaction, retrying } from '../retry';
 import { KEPT_PROBLEMS, tempUrl, writeReport } from './report';
@@ -332,9 +332,10 @@ async function continueJob(
   budgetMs: number,
 ): Promise<ImportJobView> {
   let job = start;
-  // Chunks are done in order, so the first one not done is at chunksDone or just after it (another
-  // worker may be on it). The next chunk is planned while this one is written, so the database and
-  // this function are busy at the same time; planning only reads, and two chunks never share a person.
+  // Chunks are committed in order, so the first one not done is at chunksDone or just after it
+  // (another worker may be on it). Three chunks are in hand at once: one is planned (reads only),
+  // the next one's rows are inserted, and the one before is committed, so the database and this
+  // function are busy at the same time; two chunks never share a person.
   let chunk = job.chunksDone;
   const { bytes, reader } = await rowsFrom(job, chunk, submitted);
   let keepReader = false;
@@ -350,17 +351,36 @@ async function continueJob(
       return retrying(() => planChunk(job, c, rows));
     };
     let planned = mayStart(chunk) ? planNext(chunk) : undefined;
-    while (planned) {
-      const plan = await planned;
-      chunk += 1;
-      planned = mayStart(chunk) ? planNext(chunk) : undefined;
-      // Awaited on the next turn; until then a failure must not count as unhandled.
-      planned?.catch(() => undefined);
-      // No plan: another worker finished that chunk, and the counters it moved are read back.
-      job = plan
-        ? await writeChunk(job, plan, ctx, bytes)
-        : ((await retrying(() => findById<ImportJobDoc>('importJobs', job._id))) ?? job);
-      if (job.status === 'done') planned = undefined;
+    let committing: Promise<ImportJobDoc> | undefined;
+    try {
+      while (planned) {
+        const plan = await planned;
+        chunk += 1;
+        planned = mayStart(chunk) ? planNext(chunk) : undefined;
+        // Awaited on the next turn; until then a failure must not count as unhandled.
+        planned?.catch(() => undefined);
+        // This chunk's rows go in while the chunk before is committed.
+        const [before, rows] = await Promise.allSettled([committing, plan && insertChunk(job, plan)]);
+        committing = undefined;
+        if (before.status === 'rejected') throw before.reason;
+        if (rows.status === 'rejected') throw rows.reason;
+        job = before.value ?? job;
+        // No plan: another worker finished that chunk, and the counters it moved are read back.
+        committing =
+          plan && rows.value
+            ? commitChunk(job, plan, rows.value, ctx, bytes)
+            : retrying(() => findById<ImportJobDoc>('importJobs', job._id)).then((j) => j ?? job);
+        committing.catch(() => undefined);
+        if (!planned || job.status === 'done') {
+          job = await committing;
+          committing = undefined;
+          if (job.status === 'done') planned = undefined;
+        }
+      }
+    } catch (err) {
+      // The call answers only once nothing of it is still writing: nothing lands after the admin is told it failed.
+      await committing?.catch(() => undefined);
+      throw err;
     }
     keepReader = job.status !== 'done';
   } finally {
