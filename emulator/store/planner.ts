@@ -336,7 +336,8 @@ export function* runPlan(
     return;
   }
   const entries =
-    plan.scans.length > 1 && plan.providesSort ? mergeScans(store, plan, counter) : concatScans(store, plan, counter);
+    wholeKeys(store, plan, counter) ??
+    (plan.scans.length > 1 && plan.providesSort ? mergeScans(store, plan, counter) : concatScans(store, plan, counter));
   for (const { id } of entries) {
     if (seen.has(id)) continue;
     seen.add(id);
@@ -347,6 +348,29 @@ export function* runPlan(
 
 function* concatScans(store: DocumentStore, plan: Extract<Plan, { stage: 'IXSCAN' }>, counter: ScanCounter) {
   for (const bounds of plan.scans) yield* store.scan(plan.index, bounds, plan.direction, counter);
+}
+
+/** From this many whole keys on, they are looked up in one statement rather than scanned one by one. */
+const WHOLE_KEYS_AT_ONCE = 16;
+
+const byWholeKeys = (plan: Extract<Plan, { stage: 'IXSCAN' }>) =>
+  plan.scans.length >= WHOLE_KEYS_AT_ONCE &&
+  plan.prefix === plan.index.fields.length &&
+  plan.scans.every((s) => !s.range);
+
+/**
+ * Many points that each pin every field of the index (an import's lookup of 2,000 people by blind
+ * index): one statement for all of them. With nothing after the points to order by, a merge would
+ * yield them by `_id`, and so does this.
+ */
+function wholeKeys(store: DocumentStore, plan: Extract<Plan, { stage: 'IXSCAN' }>, counter: ScanCounter) {
+  if (!byWholeKeys(plan)) return undefined;
+  return store.scanWholeKeys(
+    plan.index,
+    plan.scans.map((s) => s.points),
+    plan.direction,
+    counter,
+  );
 }
 
 /** SORT_MERGE: one ordered scan per point of the prefix, merged by the key after the prefix, then _id. */
@@ -387,7 +411,8 @@ export function describePlan(plan: Plan): string {
     case 'OR':
       return `OR [${plan.branches.map(describePlan).join(' | ')}]`;
     case 'IXSCAN': {
-      const scans = plan.scans.length > 1 ? ` ×${plan.scans.length}${plan.providesSort ? ' SORT_MERGE' : ''}` : '';
+      const how = byWholeKeys(plan) ? ' WHOLE_KEYS' : plan.providesSort ? ' SORT_MERGE' : '';
+      const scans = plan.scans.length > 1 ? ` ×${plan.scans.length}${how}` : '';
       const bound = plan.prefix + (plan.scans[0]?.range ? 1 : 0);
       return `IXSCAN {${plan.index.fields.join(', ')}} bounded ${bound}/${plan.index.fields.length}${plan.direction < 0 ? ' backward' : ''}${scans}`;
     }
