@@ -34,4 +34,6 @@ export interface CleanupReport {
   rateCounters: number;
   /** Expired back-office QR login codes. */
   webLogins: number;
+  /** 校验's stored counts of files (importer), after the upload window. */
+  importChecks: number;
 }

@@ -67,6 +67,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   },
   { name: 'importJobs', indexes: [{ fields: ['unionId', 'createdAt'] }, { fields: ['fileHash', 'unionId'] }] },
   { name: 'importChunks', indexes: [{ fields: ['jobId', 'chunk'] }] },
+  // 校验's count of a file for 提交 in another container (importer/jobs.ts): counts only, swept after a day.
+  { name: 'importChecks', indexes: [{ fields: ['checkedAt'] }] },
   { name: 'qrTokens', indexes: [{ fields: ['unionId', 'purpose', 'status'] }] },
   { name: 'smsCodes', indexes: [{ fields: ['phoneIndex', 'createdAt'] }] },
   // Held while an application is pending (e.g. one membership application per person); `_id` is the key.

@@ -81,7 +81,16 @@ describe('PII lifecycle: the timer-triggered cleanup function', () => {
     );
     assert.deepEqual(
       await fire(),
-      { uploads: 0, reports: 0, files: 0, faceSessions: 0, smsCodes: 0, rateCounters: 0, webLogins: 0 },
+      {
+        uploads: 0,
+        reports: 0,
+        files: 0,
+        faceSessions: 0,
+        smsCodes: 0,
+        rateCounters: 0,
+        webLogins: 0,
+        importChecks: 0,
+      },
       'nothing is deleted twice',
     );
   });
@@ -103,8 +112,18 @@ describe('PII lifecycle: the timer-triggered cleanup function', () => {
       .collection('piiFiles')
       .where({ fileId: up.fileID })
       .update({ deleteAfter: hoursAgo(0.01) });
-    assert.equal((await fire()).files, 1);
+    // 校验's stored count of the file (counts only) goes after the same day.
+    const checks = world.admin.database().collection('importChecks');
+    const kept = await world.docs<{ _id: string; validCount: number }>('importChecks', {});
+    assert.ok(kept.some((c) => c.validCount === 1));
+    await checks
+      .where({ _id: world.admin.database().command.in(kept.map((c) => c._id)) })
+      .update({ checkedAt: hoursAgo(25) });
+    const run = await fire();
+    assert.equal(run.files, 1);
+    assert.equal(run.importChecks, kept.length);
     assert.ok(!stored().has(up.fileID));
+    assert.deepEqual(await world.docs('importChecks', {}), []);
   });
 
   it('deletes expired face sessions (they hold the ID cipher), old SMS codes, spent counters and expired QR login codes', async () => {

@@ -213,6 +213,47 @@ describe('member import from Excel (through the SDK)', function () {
     assert.deepEqual(audit.map((a) => a.action).sort(), ['import:done', 'import:submit']);
   });
 
+  it('提交 in a container that did not run 校验 starts from 校验’s stored count, and still lists and reports every rejected row at the end', async () => {
+    const rows = peopleFile('存', 3, 9000, '133');
+    rows.push(['坏行', '', '440106199001011234', '13300000000', '']);
+    const fileId = await upload(xlsxOf(rows));
+    assert.equal((await admin.ok('importer', 'validate', { unionId: grassroots, fileId })).valid, 3);
+    // Another file checked since: this container no longer holds the first one's count.
+    const other = await upload(xlsxOf(peopleFile('他', 1, 9010, '133')));
+    await admin.ok('importer', 'validate', { unionId: grassroots, fileId: other });
+    const kept = await world.docs<{ _id: string; validCount: number; rejected: number }>('importChecks', {
+      validCount: 3,
+    });
+    assert.equal(kept.length, 1);
+    assert.equal(kept[0].rejected, 1);
+    assert.deepEqual(Object.keys(kept[0]).sort(), [
+      '_id',
+      'checkedAt',
+      'notices',
+      'rejected',
+      'sheetName',
+      'unionId',
+      'validCount',
+    ]);
+    // Marked, to see that 提交 takes it instead of reading the rows again.
+    await world.admin.database().collection('importChecks').doc(kept[0]._id).update({ sheetName: '校验时的计数' });
+    const job = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId }));
+    assert.equal(job.sheetName, '校验时的计数');
+    assert.deepEqual([job.status, job.total, job.imported, job.rejected], ['done', 3, 3, 1]);
+    assert.deepEqual(
+      job.rejectedRows.map((r) => [r.row, r.column]),
+      [[5, '证件号码']],
+    );
+    const report = XLSX.utils.sheet_to_json<string[]>(
+      XLSX.read(Buffer.from(await (await fetch(job.reportUrl)).arrayBuffer())).Sheets['校验报告'],
+      { header: 1 },
+    );
+    assert.deepEqual(
+      report.slice(1).map((r) => [Number(r[0]), r[1]]),
+      [[5, '坏行']],
+    );
+  });
+
   it('resumes after a chunk is killed halfway, with no row lost or doubled', async () => {
     const fileId = await upload(xlsxOf(peopleFile('续', CHUNK_ROWS + 500, 100, '139')));
     const [unionBefore] = await world.docs<UnionDoc>('unions', { _id: grassroots });

@@ -111,10 +111,16 @@ function memberOf(
 }
 
 /**
- * The whole report at the end: the file's own problems and every row skipped on the way. Only when
- * rows were skipped is the file read once more, for those rows and the file's problems.
+ * The whole report at the end: the file's own problems and every row skipped on the way. The file is
+ * read once more only when rows were skipped, or when the job was started from 校验's stored count
+ * (so its rejected rows have not been listed yet). Returns the report and, when the file was read,
+ * its first rejected rows for the job.
  */
-async function finalReport(job: ImportJobDoc, bytes: Buffer, lastSkipped: RowProblem[]): Promise<string | null> {
+async function finalReport(
+  job: ImportJobDoc,
+  bytes: Buffer,
+  lastSkipped: RowProblem[],
+): Promise<{ reportFileId: string | null; rejectedRows?: RowProblem[] }> {
   const markers = await findMany<ChunkMarker>(
     'importChunks',
     { jobId: job._id, chunk: cmd().lt(job.chunks - 1) },
@@ -122,9 +128,13 @@ async function finalReport(job: ImportJobDoc, bytes: Buffer, lastSkipped: RowPro
     ['skipped'],
   );
   const skipped = [...markers.flatMap((m) => m.skipped), ...lastSkipped];
-  if (skipped.length === 0) return job.reportFileId;
+  const unlisted = job.rejected > 0 && job.rejectedRows.length === 0;
+  if (skipped.length === 0 && !unlisted) return { reportFileId: job.reportFileId };
   const file = await checkFile(bytes, job.defaultUnitName, new Set(skipped.map((p) => p.row)));
-  return writeReport(job.unionId, [...file.problems, ...skipped], file.reportRows);
+  return {
+    reportFileId: await writeReport(job.unionId, [...file.problems, ...skipped], file.reportRows),
+    rejectedRows: file.problems.slice(0, KEPT_PROBLEMS),
+  };
 }
 
 export interface ChunkPlan {
@@ -306,8 +316,10 @@ export async function commitChunk(
   const { imported, autoJoined } = written;
   const skipped = [...written.skipped].sort((a, b) => a.row - b.row);
   // The last chunk rewrites the report with every skipped row; all other chunks are done by now.
-  const reportFileId =
-    job.chunksDone + 1 === job.chunks ? await retrying(() => finalReport(job, bytes, skipped)) : job.reportFileId;
+  const report =
+    job.chunksDone + 1 === job.chunks
+      ? await retrying(() => finalReport(job, bytes, skipped))
+      : { reportFileId: job.reportFileId };
   // A retry after a lost answer finds this chunk's marker and reads the job back; so does a worker
   // whose marker insert lost the race to another's.
   const writer = newId();
@@ -339,7 +351,7 @@ export async function commitChunk(
       skipped: j.skipped + skipped.length,
       skippedRows: [...j.skippedRows, ...skipped].slice(0, KEPT_PROBLEMS),
       updatedAt: new Date(),
-      ...(done ? { status: 'done', finishedAt: new Date(), reportFileId } : {}),
+      ...(done ? { status: 'done', finishedAt: new Date(), ...report } : {}),
     };
     await tx.collection('importJobs').doc(j._id).update(changes);
     if (union) await addMembers(tx, union._id, imported + autoJoined);

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ImportJobView, ValidationReport } from '../../../typings/importer';
 import { holdsRight, requireUnion, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cloudApp } from '../cloud';
-import { db, findById } from '../db';
+import { db, findById, newId } from '../db';
+import { RETENTION } from '../lifecycle/retention';
 import type { UnionDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { mayHoldMembers } from '../org/unions';
@@ -91,7 +93,8 @@ const rowCount = (problems: RowProblem[]) => new Set(problems.map((p) => p.row))
 
 /**
  * 校验: a dry run that reports every problem, the database ones included, and writes nothing to the
- * database. One pass: each chunk of valid rows is looked up while the parser reads the next.
+ * database but its count of the file, for 提交. One pass: each chunk of valid rows is looked up while
+ * the parser reads the next.
  */
 export async function validateImport(actor: Actor, unionId: string, fileId: string): Promise<ValidationReport> {
   const union = await retrying(() => requireUnion(unionId));
@@ -119,7 +122,9 @@ export async function validateImport(actor: Actor, unionId: string, fileId: stri
     reader.close();
   }
   const check = await reader.summary();
-  remember(sha256(bytes), union.unitName, check);
+  const hash = sha256(bytes);
+  remember(hash, union.unitName, check);
+  await retrying(() => keepCheck(union, hash, check));
   const problems = [...check.problems, ...found].sort((a, b) => a.row - b.row);
   const rows = new Map(check.reportRows);
   for (const r of foundRows) rows.set(r.row, r);
@@ -182,7 +187,7 @@ export async function submitImport(
     return resume({ ...existing, fileId }, ctx, started, budgetMs, buf);
   }
 
-  const file = await checkedFile(buf, fileHash, union.unitName);
+  const file = await checkedFile(buf, fileHash, union);
   if (file.validCount === 0) throw new AppError('INVALID_INPUT', '没有可以导入的行，请按校验报告修改后再提交', 'file');
   const now = new Date();
   const job: ImportJobDoc = {
@@ -193,11 +198,11 @@ export async function submitImport(
     defaultUnitName: union.unitName,
     status: 'running',
     total: file.validCount,
-    rejected: rowCount(file.problems),
-    rejectedRows: file.problems.slice(0, KEPT_PROBLEMS),
-    sheetName: file.sheet.sheetName,
-    notices: file.sheet.notices,
-    reportFileId: await retrying(() => writeReport(union._id, file.problems, file.reportRows)),
+    rejected: file.rejected,
+    rejectedRows: file.rejectedRows,
+    sheetName: file.sheetName,
+    notices: file.notices,
+    reportFileId: file.reportFileId,
     chunks: Math.ceil(file.validCount / CHUNK_ROWS),
     chunksDone: 0,
     rowsDone: 0,
@@ -288,12 +293,75 @@ function remember(hash: string, defaultUnitName: string, check: FileCheck): void
   lastChecked = { key: `${hash}:${defaultUnitName}`, check };
 }
 
-async function checkedFile(bytes: Buffer, hash: string, defaultUnitName: string): Promise<FileCheck> {
-  if (lastChecked?.key === `${hash}:${defaultUnitName}`) return lastChecked.check;
-  lastChecked = undefined;
-  const check = await checkFile(bytes, defaultUnitName);
-  remember(hash, defaultUnitName, check);
-  return check;
+/**
+ * 校验's count of a file, kept for 提交 in whichever container takes it (a cold one would otherwise
+ * read all the rows once to count them before writing any). Counts and sheet notes only, nothing
+ * personal; swept after a day (lifecycle/cleanup.ts). The key holds this function's own code, so a
+ * count made by other code (a deploy between 校验 and 提交) is never used.
+ */
+export interface ImportCheckDoc {
+  _id: string;
+  unionId: string;
+  validCount: number;
+  /** Rows the file itself rejects. */
+  rejected: number;
+  sheetName: string;
+  notices: string[];
+  checkedAt: Date;
+}
+
+/** This function's code as deployed (its bundle, or this file under ts-node). */
+const CODE_HASH = (() => {
+  try {
+    return sha256(readFileSync(__filename));
+  } catch {
+    return newId();
+  }
+})();
+
+const checkIdOf = (union: UnionDoc, hash: string) => sha256(`${CODE_HASH}:${union._id}:${hash}:${union.unitName}`);
+
+async function keepCheck(union: UnionDoc, hash: string, check: FileCheck): Promise<void> {
+  const doc: Omit<ImportCheckDoc, '_id'> = {
+    unionId: union._id,
+    validCount: check.validCount,
+    rejected: rowCount(check.problems),
+    sheetName: check.sheet.sheetName,
+    notices: check.sheet.notices,
+    checkedAt: new Date(),
+  };
+  await db().collection('importChecks').doc(checkIdOf(union, hash)).set(doc);
+}
+
+/** What 提交 needs to start a job. From a stored count, the rejected rows are listed (and reported) at the end. */
+interface SubmitCheck {
+  validCount: number;
+  rejected: number;
+  rejectedRows: RowProblem[];
+  sheetName: string;
+  notices: string[];
+  reportFileId: string | null;
+}
+
+async function checkedFile(bytes: Buffer, hash: string, union: UnionDoc): Promise<SubmitCheck> {
+  let check = lastChecked?.key === `${hash}:${union.unitName}` ? lastChecked.check : undefined;
+  if (!check) {
+    const kept = await retrying(() => findById<ImportCheckDoc>('importChecks', checkIdOf(union, hash)));
+    if (kept && Date.now() - new Date(kept.checkedAt).getTime() < RETENTION.uploadHours * 3600_000)
+      return { ...kept, rejectedRows: [], reportFileId: null };
+    lastChecked = undefined;
+    check = await checkFile(bytes, union.unitName);
+    remember(hash, union.unitName, check);
+  }
+  const { problems, reportRows } = check;
+  return {
+    validCount: check.validCount,
+    rejected: rowCount(problems),
+    rejectedRows: problems.slice(0, KEPT_PROBLEMS),
+    sheetName: check.sheet.sheetName,
+    notices: check.sheet.notices,
+    reportFileId: await retrying(() => writeReport(union._id, problems, reportRows)),
+  };
 }
 
 /**

@@ -35,6 +35,7 @@ export async function sweep(now = new Date()): Promise<CleanupReport> {
     smsCodes: 0,
     rateCounters: 0,
     webLogins: 0,
+    importChecks: 0,
   };
 
   // Uploaded spreadsheets: when the job has ended, or abandoned after RETENTION.uploadHours.
@@ -123,6 +124,14 @@ export async function sweep(now = new Date()): Promise<CleanupReport> {
       await db()
         .collection('webLogins')
         .where({ expiresAt: _.lt(webLoginCutoff) })
+        .remove()
+    ).deleted ?? 0,
+  );
+  report.importChecks = Number(
+    (
+      await db()
+        .collection('importChecks')
+        .where({ checkedAt: _.lt(uploadCutoff) })
         .remove()
     ).deleted ?? 0,
   );
