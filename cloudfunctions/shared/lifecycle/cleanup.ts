@@ -19,6 +19,15 @@ type JobFiles = Pick<ImportJobDoc, '_id' | 'fileId' | 'reportFileId' | 'status' 
   reportDeletedAt?: Date;
 };
 
+/** Removes the collection's records whose `field` is before `cutoff`; returns how many. */
+async function removeBefore(collection: string, field: string, cutoff: Date): Promise<number> {
+  const res = await db()
+    .collection(collection)
+    .where({ [field]: cmd().lt(cutoff) })
+    .remove();
+  return Number(res.deleted ?? 0);
+}
+
 /**
  * The PII lifecycle sweep the timer runs (every hour): uploaded spreadsheets of ended import jobs,
  * uploads abandoned for 24 h, error reports and exports past their download window, expired face
@@ -92,48 +101,11 @@ export async function sweep(now = new Date()): Promise<CleanupReport> {
     report.files = due.length;
   }
 
-  const faceCutoff = new Date(now.getTime() - RETENTION.faceSessionHours * 3600_000);
-  report.faceSessions = Number(
-    (
-      await db()
-        .collection('faceSessions')
-        .where({ expiresAt: _.lt(faceCutoff) })
-        .remove()
-    ).deleted ?? 0,
-  );
-  const smsCutoff = new Date(now.getTime() - RETENTION.smsCodeHours * 3600_000);
-  report.smsCodes = Number(
-    (
-      await db()
-        .collection('smsCodes')
-        .where({ expiresAt: _.lt(smsCutoff) })
-        .remove()
-    ).deleted ?? 0,
-  );
-  report.rateCounters = Number(
-    (
-      await db()
-        .collection('rateCounters')
-        .where({ expiresAt: _.lt(now) })
-        .remove()
-    ).deleted ?? 0,
-  );
-  const webLoginCutoff = new Date(now.getTime() - RETENTION.webLoginHours * 3600_000);
-  report.webLogins = Number(
-    (
-      await db()
-        .collection('webLogins')
-        .where({ expiresAt: _.lt(webLoginCutoff) })
-        .remove()
-    ).deleted ?? 0,
-  );
-  report.importChecks = Number(
-    (
-      await db()
-        .collection('importChecks')
-        .where({ checkedAt: _.lt(uploadCutoff) })
-        .remove()
-    ).deleted ?? 0,
-  );
+  const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3600_000);
+  report.faceSessions = await removeBefore('faceSessions', 'expiresAt', hoursAgo(RETENTION.faceSessionHours));
+  report.smsCodes = await removeBefore('smsCodes', 'expiresAt', hoursAgo(RETENTION.smsCodeHours));
+  report.rateCounters = await removeBefore('rateCounters', 'expiresAt', now);
+  report.webLogins = await removeBefore('webLogins', 'expiresAt', hoursAgo(RETENTION.webLoginHours));
+  report.importChecks = await removeBefore('importChecks', 'checkedAt', uploadCutoff);
   return report;
 }
