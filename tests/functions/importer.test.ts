@@ -214,12 +214,12 @@ describe('member import from Excel (through the SDK)', function () {
   });
 
   it('提交 in a container that did not run 校验 starts from 校验’s stored count, and still lists and reports every rejected row at the end', async () => {
-    const rows = peopleFile('存', 3, 9000, '133');
+    const rows = peopleFile('存', 3, 15000, '133');
     rows.push(['坏行', '', '440106199001011234', '13300000000', '']);
     const fileId = await upload(xlsxOf(rows));
     assert.equal((await admin.ok('importer', 'validate', { unionId: grassroots, fileId })).valid, 3);
     // Another file checked since: this container no longer holds the first one's count.
-    const other = await upload(xlsxOf(peopleFile('他', 1, 9010, '133')));
+    const other = await upload(xlsxOf(peopleFile('他', 1, 15010, '133')));
     await admin.ok('importer', 'validate', { unionId: grassroots, fileId: other });
     const kept = await world.docs<{ _id: string; validCount: number; rejected: number }>('importChecks', {
       validCount: 3,
@@ -271,6 +271,23 @@ describe('member import from Excel (through the SDK)', function () {
     assert.equal(all.total, total);
     const [unionAfter] = await world.docs<UnionDoc>('unions', { _id: grassroots });
     assert.equal(unionAfter.memberCount, unionBefore.memberCount + total);
+  });
+
+  it('a job submitted before chunk sizes were kept goes on in its own 2,000-row chunks', async () => {
+    const count = 2500;
+    const fileId = await upload(xlsxOf(peopleFile('旧', count, 16000, '134')));
+    await submitDyingAt(3, fileId);
+    const job = await runningJob();
+    // As the job document was written then: no chunkRows, and chunks counted by 2,000.
+    await world.admin
+      .database()
+      .collection('importJobs')
+      .doc(job.jobId)
+      .update({ chunkRows: world.admin.database().command.remove(), chunks: 2 });
+    const done = await untilDone(await admin.ok('importer', 'submit', { unionId: grassroots, fileId }));
+    assert.deepEqual([done.status, done.total, done.imported, done.rowsDone], ['done', count, count, count]);
+    const markers = await world.docs<{ chunk: number }>('importChunks', { jobId: job.jobId });
+    assert.deepEqual(markers.map((m) => m.chunk).sort(), [0, 1]);
   });
 
   it('refuses to go on when the uploaded file was replaced under a running job, and goes on from a new upload of it', async () => {
@@ -377,7 +394,7 @@ describe('member import from Excel (through the SDK)', function () {
     it('reads an xlsx LibreOffice saved, with text ID cells', async () => {
       const rows = [
         HEADER,
-        ['李四', '居民身份证', personId(3000), '13900003000', '外部单位'],
+        ['李四', '居民身份证', personId(14000), '13900003000', '外部单位'],
         ['王五', '台湾居民来往大陆通行证', '12345678', '13900003001', ''],
       ];
       const xlsx = convertWithLibreOffice(flatOds(rows), 'members.fods', 'xlsx');

@@ -20,11 +20,19 @@ import { withSearchTokens } from '../membership/search-tokens';
 
 /**
  * The chunks of an import job. A chunk is a fixed slice of the file's valid rows (chunk k is valid
- * rows k·CHUNK_ROWS onwards, in file order), so any call can re-derive it from the (immutable) file. Member ids are derived from the job and the row, and a chunk
- * is marked done in the same transaction that moves the job's counters, so a crash or a second worker
- * never duplicates or loses a row.
+ * rows k·chunkRows onwards, in file order), so any call can re-derive it from the (immutable) file.
+ * Member ids are derived from the job and the row, and a chunk is marked done in the same
+ * transaction that moves the job's counters, so a crash or a second worker never duplicates or loses
+ * a row.
+ *
+ * Rows per chunk for new jobs. Each chunk costs about 25 small requests besides its inserts (lookups,
+ * the marker's transaction, roll-ups): 4,000 rather than 2,000 took a 100k-row import from about
+ * 16 s to 14.5 s; 10,000 passed 256 MB of function memory.
  */
-export const CHUNK_ROWS = 2000;
+export const CHUNK_ROWS = 4000;
+/** Jobs from before the size was kept in the job were cut into 2,000-row chunks. */
+const FORMER_CHUNK_ROWS = 2000;
+export const chunkRowsOf = (job: Pick<ImportJobDoc, 'chunkRows'>) => job.chunkRows ?? FORMER_CHUNK_ROWS;
 /** The same batch size as the floor in `bench/import-worker.ts`, so the comparison is like for like. */
 const INSERT_BATCH = 250;
 /**
@@ -38,6 +46,8 @@ export interface ImportJobDoc {
   unionId: string;
   fileId: string;
   fileHash: string;
+  /** Valid rows per chunk, fixed at submit (absent: 2,000, from before it was kept). */
+  chunkRows?: number;
   /** For rows with no unit: fixed at submit so every chunk gets the same value. */
   defaultUnitName: string;
   /** The sheet read and the notices about it; absent on jobs from before they were kept. */

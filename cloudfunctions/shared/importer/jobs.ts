@@ -10,7 +10,7 @@ import { RETENTION } from '../lifecycle/retention';
 import type { UnionDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { mayHoldMembers } from '../org/unions';
-import { CHUNK_ROWS, commitChunk, insertChunk, planChunk, type ImportJobDoc } from './chunks';
+import { CHUNK_ROWS, chunkRowsOf, commitChunk, insertChunk, planChunk, type ImportJobDoc } from './chunks';
 import { IMPORT_LIMITS, refuseOversize } from './file-guard';
 import { retriedTransaction, retrying } from '../retry';
 import { KEPT_PROBLEMS, tempUrl, writeReport } from './report';
@@ -203,6 +203,7 @@ export async function submitImport(
     sheetName: file.sheetName,
     notices: file.notices,
     reportFileId: file.reportFileId,
+    chunkRows: CHUNK_ROWS,
     chunks: Math.ceil(file.validCount / CHUNK_ROWS),
     chunksDone: 0,
     rowsDone: 0,
@@ -386,7 +387,7 @@ async function rowsFrom(
   held?.reader.close();
   // A re-submit passes the bytes it already hashed to find this job; otherwise they are fetched and checked.
   const bytes = submitted ?? (await reread(job));
-  const reader = readValidRows(bytes, job.defaultUnitName, CHUNK_ROWS, false);
+  const reader = readValidRows(bytes, job.defaultUnitName, chunkRowsOf(job), false);
   // Chunks done by earlier calls are read past (checked, for the duplicates, but not written).
   for (let c = 0; c < chunk; c++) await reader.next();
   return { bytes, reader };
