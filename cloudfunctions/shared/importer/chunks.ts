@@ -26,8 +26,8 @@ import { withSearchTokens } from '../membership/search-tokens';
  * a row.
  *
  * Rows per chunk for new jobs. Each chunk costs about 25 small requests besides its inserts (lookups,
- * the marker's transaction, roll-ups): 4,000 rather than 2,000 took a 100k-row import from about
- * 16 s to 14.5 s; 10,000 passed 256 MB of function memory.
+ * the marker's transaction, roll-ups): with 4,000 rather than 2,000 a 100k-row import took 13.9 s
+ * instead of 15.3–17.6 s (`npm run bench -- import`); with 10,000 the function peaked at 269 MB.
  */
 export const CHUNK_ROWS = 4000;
 /** Jobs from before the size was kept in the job were cut into 2,000-row chunks. */
