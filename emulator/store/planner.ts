@@ -352,9 +352,12 @@ function* concatScans(store: DocumentStore, plan: Extract<Plan, { stage: 'IXSCAN
 
 /** From this many whole keys on, they are looked up in one statement rather than scanned one by one. */
 const WHOLE_KEYS_AT_ONCE = 16;
+/** Parameters one SQLite statement may take (its default limit since 3.32 is 32,766). */
+const MAX_STATEMENT_PARAMS = 32_000;
 
 const byWholeKeys = (plan: Extract<Plan, { stage: 'IXSCAN' }>) =>
   plan.scans.length >= WHOLE_KEYS_AT_ONCE &&
+  plan.scans.length * plan.index.fields.length * 2 <= MAX_STATEMENT_PARAMS &&
   plan.prefix === plan.index.fields.length &&
   plan.scans.every((s) => !s.range);
 
