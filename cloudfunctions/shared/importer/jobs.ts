@@ -124,7 +124,8 @@ export async function validateImport(actor: Actor, unionId: string, fileId: stri
   const check = await reader.summary();
   const hash = sha256(bytes);
   remember(hash, union.unitName, check);
-  await retrying(() => keepCheck(union, hash, check));
+  // Only saves 提交 a reading of the file: if it cannot be stored, 提交 counts the rows itself.
+  await retrying(() => keepCheck(union, hash, check)).catch(() => undefined);
   const problems = [...check.problems, ...found].sort((a, b) => a.row - b.row);
   const rows = new Map(check.reportRows);
   for (const r of foundRows) rows.set(r.row, r);
