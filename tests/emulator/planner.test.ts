@@ -257,7 +257,7 @@ describe('emulator query planner and explain', () => {
 
   it('looks up many whole keys at once and finds exactly the rows one lookup per key finds, each once', async () => {
     const _ = db.command;
-    // 300 phones: a third of them held by nobody, one twice.
+    // 300 phones, of which only every third is held by someone, and one asked for twice.
     const phones = Array.from({ length: 300 }, (_v, i) => `p${i * 5}`);
     phones.push('p0');
     const before = await seq();
