@@ -231,33 +231,24 @@ export class DocumentStore {
   }
 
   /**
-   * The entries of many whole keys (a point on every field, e.g. an `$in` of 2,000 blind indexes), in
-   * `_id` order (or the reverse): one SQLite statement instead of one scan per key. The same entries,
-   * in the same order, as merging one scan per key would give (with nothing after the points, the
-   * merge orders by `_id`). The caller keeps the parameters within SQLite's limit.
+   * The ids of the entries of many whole keys (a point on every field, e.g. an `$in` of 2,000 blind
+   * indexes), in `_id` order (or the reverse): one SQLite statement instead of one scan per key, and
+   * the same entries in the same order as merging one scan per key would give (with nothing after
+   * the points, the merge orders by `_id`). The caller keeps the parameters within SQLite's limit.
    */
-  scanWholeKeys(
-    index: IndexInfo,
-    keys: KeyPart[][],
-    direction: 1 | -1,
-    counter: ScanCounter,
-  ): Array<{ id: string; key: KeyPart[] }> {
-    const width = index.fields.length * 2;
+  scanWholeKeys(index: IndexInfo, keys: KeyPart[][], direction: 1 | -1, counter: ScanCounter): string[] {
     const cols = index.fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
     const tuple = `(${cols.map(() => '?').join(', ')})`;
     const dir = direction === 1 ? 'ASC' : 'DESC';
-    const sql = `SELECT ${cols.join(', ')}, id FROM ${quote(index.table)} WHERE (${cols.join(', ')}) IN (VALUES ${keys.map(() => tuple).join(', ')}) ORDER BY id ${dir}`;
+    const sql = `SELECT id FROM ${quote(index.table)} WHERE (${cols.join(', ')}) IN (VALUES ${keys.map(() => tuple).join(', ')}) ORDER BY id ${dir}`;
     const params: Array<string | number> = [];
     for (const key of keys) for (const part of key) params.push(part[0], part[1]);
-    const rows = this.db
+    const ids = this.db
       .prepare(sql)
-      .raw(true)
-      .all(...params) as Array<Array<string | number>>;
-    counter.keysExamined += rows.length;
-    return rows.map((row) => ({
-      id: String(row[width]),
-      key: index.fields.map((_, i): KeyPart => [row[2 * i] as number, row[2 * i + 1]]),
-    }));
+      .pluck()
+      .all(...params) as string[];
+    counter.keysExamined += ids.length;
+    return ids;
   }
 
   /**

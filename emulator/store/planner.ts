@@ -335,15 +335,21 @@ export function* runPlan(
     for (const branch of plan.branches) yield* runPlan(store, collection, branch, counter, seen);
     return;
   }
-  const entries =
+  const ids =
     wholeKeys(store, plan, counter) ??
-    (plan.scans.length > 1 && plan.providesSort ? mergeScans(store, plan, counter) : concatScans(store, plan, counter));
-  for (const { id } of entries) {
+    idsOf(
+      plan.scans.length > 1 && plan.providesSort ? mergeScans(store, plan, counter) : concatScans(store, plan, counter),
+    );
+  for (const id of ids) {
     if (seen.has(id)) continue;
     seen.add(id);
     const doc = store.fetch(collection, id, counter);
     if (doc) yield doc;
   }
+}
+
+function* idsOf(entries: Iterable<{ id: string }>): Generator<string> {
+  for (const { id } of entries) yield id;
 }
 
 function* concatScans(store: DocumentStore, plan: Extract<Plan, { stage: 'IXSCAN' }>, counter: ScanCounter) {
