@@ -312,16 +312,20 @@ export interface ImportCheckDoc {
   checkedAt: Date;
 }
 
-/** This function's code as deployed (its bundle, or this file under ts-node). */
-const CODE_HASH = (() => {
-  try {
-    return sha256(readFileSync(__filename));
-  } catch {
-    return newId();
+/** This function's code as deployed (its bundle, or this file under ts-node): read when first needed, not at start. */
+let codeHash: string | undefined;
+function ownCodeHash(): string {
+  if (codeHash === undefined) {
+    try {
+      codeHash = sha256(readFileSync(__filename));
+    } catch {
+      codeHash = newId();
+    }
   }
-})();
+  return codeHash;
+}
 
-const checkIdOf = (union: UnionDoc, hash: string) => sha256(`${CODE_HASH}:${union._id}:${hash}:${union.unitName}`);
+const checkIdOf = (union: UnionDoc, hash: string) => sha256(`${ownCodeHash()}:${union._id}:${hash}:${union.unitName}`);
 
 async function keepCheck(union: UnionDoc, hash: string, check: FileCheck): Promise<void> {
   const doc: Omit<ImportCheckDoc, '_id'> = {
