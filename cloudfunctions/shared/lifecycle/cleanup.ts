@@ -35,6 +35,7 @@ async function removeBefore(collection: string, field: string, cutoff: Date): Pr
  */
 export async function sweep(now = new Date()): Promise<CleanupReport> {
   const _ = cmd();
+  const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3600_000);
   const jobs = db().collection('importJobs');
   const report: CleanupReport = {
     uploads: 0,
@@ -48,7 +49,7 @@ export async function sweep(now = new Date()): Promise<CleanupReport> {
   };
 
   // Uploaded spreadsheets: when the job has ended, or abandoned after RETENTION.uploadHours.
-  const uploadCutoff = new Date(now.getTime() - RETENTION.uploadHours * 3600_000);
+  const uploadCutoff = hoursAgo(RETENTION.uploadHours);
   const ended = (
     await jobs
       .where({ status: _.neq('running'), fileDeletedAt: _.exists(false) })
@@ -72,7 +73,7 @@ export async function sweep(now = new Date()): Promise<CleanupReport> {
   }
 
   // Error reports of finished jobs, after the download window.
-  const reportCutoff = new Date(now.getTime() - RETENTION.downloadHours * 3600_000);
+  const reportCutoff = hoursAgo(RETENTION.downloadHours);
   const reported = (
     await jobs
       .where({ reportFileId: _.neq(null), finishedAt: _.lt(reportCutoff), reportDeletedAt: _.exists(false) })
@@ -101,7 +102,6 @@ export async function sweep(now = new Date()): Promise<CleanupReport> {
     report.files = due.length;
   }
 
-  const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3600_000);
   report.faceSessions = await removeBefore('faceSessions', 'expiresAt', hoursAgo(RETENTION.faceSessionHours));
   report.smsCodes = await removeBefore('smsCodes', 'expiresAt', hoursAgo(RETENTION.smsCodeHours));
   report.rateCounters = await removeBefore('rateCounters', 'expiresAt', now);
