@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { dbErrors } from '../errors';
 import { decodeStored, encodeStored, type Doc } from './ejson';
 import { indexKeys, NULL_KEY, sameKeys, type KeyPart } from './index-keys';
+import { AFTER, decodeKey, encodeKey } from './key-codec';
 import { chooseQueryPlan, QueryLog, runPlan } from './planner';
 import { VersionLog } from './versions';
 
@@ -20,7 +21,7 @@ export interface CollectionSpec {
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-/** One index as the planner sees it: a SQLite table of (rank, value) key columns plus the document id. */
+/** One index as the planner sees it: a SQLite table of encoded keys (key-codec.ts) and document ids. */
 export interface IndexInfo {
   name: string;
   fields: string[];
@@ -142,33 +143,56 @@ export class DocumentStore {
     const name = indexName(collection, spec);
     if (info.indexes.some((ix) => ix.name === name)) return;
     const table = `k:${name}`;
-    const keyCols = spec.fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
     this.atomic(() => {
-      this.db.exec(
-        `CREATE TABLE ${quote(table)} (${keyCols.join(', ')}, id TEXT NOT NULL, PRIMARY KEY (${keyCols.join(', ')}, id)) WITHOUT ROWID`,
-      );
-      if (spec.unique) {
-        // Unique over documents that have every field: null/missing keys (rank 1) are not compared.
-        const present = spec.fields.map((_, i) => `t${i} <> ${NULL_KEY[0]}`).join(' AND ');
-        this.db.exec(
-          `CREATE UNIQUE INDEX ${quote(`u:${name}`)} ON ${quote(table)} (${keyCols.join(', ')}) WHERE ${present}`,
-        );
-      }
+      this.createIndexTable(name, table, Boolean(spec.unique));
       this.db
         .prepare('INSERT INTO _indexes (name, collection, fields, is_unique, multikey) VALUES (?, ?, ?, ?, ?)')
         .run(name, collection, JSON.stringify(spec.fields), spec.unique ? 1 : 0, '[]');
       const ix = this.indexInfo(name, table, spec.fields, Boolean(spec.unique), []);
       info.indexes.push(ix);
-      for (const row of info.stmts.all.iterate() as Iterable<{ doc: string }>) {
+      try {
+        this.fillIndex(collection, ix);
+      } catch (err) {
+        info.indexes.pop();
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * One table per index: the key as one string (key-codec.ts) and the document id. A unique
+   * index is unique over the entries whose every field is present (`whole`), as MongoDB's unique
+   * index over documents that have the fields.
+   */
+  private createIndexTable(name: string, table: string, unique: boolean): void {
+    this.db.exec(
+      `CREATE TABLE ${quote(table)} (key TEXT NOT NULL, id TEXT NOT NULL${unique ? ', whole INTEGER NOT NULL' : ''}, PRIMARY KEY (key, id)) WITHOUT ROWID`,
+    );
+    if (unique) this.db.exec(`CREATE UNIQUE INDEX ${quote(`u:${name}`)} ON ${quote(table)} (key) WHERE whole = 1`);
+  }
+
+  /**
+   * Writes the keys of every stored document into a new (empty) index, a page of documents at a time
+   * (SQLite's connection cannot write while a statement is still reading).
+   */
+  private fillIndex(collection: string, ix: IndexInfo): void {
+    const page = this.db.prepare(
+      `SELECT id, doc FROM ${quote(this.info(collection).table)} WHERE id > ? ORDER BY id LIMIT 500`,
+    );
+    // SQLite sorts every number below every string: -1 is below the first id, even an empty one.
+    for (let after: string | number = -1; ;) {
+      const rows = page.all(after) as Array<{ id: string; doc: string }>;
+      if (rows.length === 0) return;
+      for (const row of rows) {
         const doc = decodeStored(row.doc);
         try {
           this.writeKeys(ix, doc._id, [], indexKeys(doc, ix.fields));
         } catch (err) {
-          info.indexes.pop();
           throw asDuplicate(err, collection, doc._id);
         }
       }
-    });
+      after = rows[rows.length - 1].id;
+    }
   }
 
   indexes(collection: string): readonly IndexInfo[] {
@@ -212,18 +236,12 @@ export class DocumentStore {
   ): Generator<{ id: string; key: KeyPart[] }> {
     const { where, params } = boundsSql(bounds);
     const dir = direction === 1 ? 'ASC' : 'DESC';
-    const order = [
-      ...index.fields.flatMap((_, i) => (i < bounds.points.length ? [] : [`t${i} ${dir}`, `v${i} ${dir}`])),
-      `id ${dir}`,
-    ];
-    const cols = index.fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
-    const sql = `SELECT ${cols.join(', ')}, id FROM ${quote(index.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.join(', ')}`;
+    const sql = `SELECT key, id FROM ${quote(index.table)}${where} ORDER BY key ${dir}, id ${dir}`;
     const stmt = this.statementFor(sql);
     try {
-      for (const row of stmt.raw(true).iterate(...params) as Iterable<Array<string | number>>) {
+      for (const row of stmt.raw(true).iterate(...params) as Iterable<[string, string]>) {
         counter.keysExamined += 1;
-        const key: KeyPart[] = index.fields.map((_, i) => [row[2 * i] as number, row[2 * i + 1]]);
-        yield { id: String(row[row.length - 1]), key };
+        yield { id: row[1], key: decodeKey(row[0]) };
       }
     } finally {
       this.releaseStatement(sql, stmt);
@@ -237,16 +255,12 @@ export class DocumentStore {
    * the points, the merge orders by `_id`). The caller keeps the parameters within SQLite's limit.
    */
   scanWholeKeys(index: IndexInfo, keys: KeyPart[][], direction: 1 | -1, counter: ScanCounter): string[] {
-    const cols = index.fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
-    const tuple = `(${cols.map(() => '?').join(', ')})`;
     const dir = direction === 1 ? 'ASC' : 'DESC';
-    const sql = `SELECT id FROM ${quote(index.table)} WHERE (${cols.join(', ')}) IN (VALUES ${keys.map(() => tuple).join(', ')}) ORDER BY id ${dir}`;
-    const params: Array<string | number> = [];
-    for (const key of keys) for (const part of key) params.push(part[0], part[1]);
+    const sql = `SELECT id FROM ${quote(index.table)} WHERE key IN (${keys.map(() => '?').join(', ')}) ORDER BY id ${dir}`;
     const ids = this.db
       .prepare(sql)
       .pluck()
-      .all(...params) as string[];
+      .all(...keys.map((k) => encodeKey(k))) as string[];
     counter.keysExamined += ids.length;
     return ids;
   }
@@ -258,7 +272,7 @@ export class DocumentStore {
    */
   countKeys(index: IndexInfo, bounds: ScanBounds, limit: number, counter: ScanCounter): number {
     const { where, params } = boundsSql(bounds);
-    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${quote(index.table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} LIMIT ?)`;
+    const sql = `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${quote(index.table)}${where} LIMIT ?)`;
     const stmt = this.statementFor(sql);
     try {
       const n = (stmt.get(...params, limit) as { n: number }).n;
@@ -357,8 +371,11 @@ export class DocumentStore {
 
   private writeKeys(ix: IndexInfo, id: string, before: KeyPart[][], after: KeyPart[][]): void {
     if (before.length > 0 && sameKeys(before, after)) return;
-    for (const key of before) ix.remove.run(keyArgs(key, id));
-    for (const key of after) ix.insert.run(keyArgs(key, id));
+    for (const key of before) ix.remove.run(encodeKey(key), id);
+    for (const key of after) {
+      if (ix.unique) ix.insert.run(encodeKey(key), id, key.every((p) => p[0] !== NULL_KEY[0]) ? 1 : 0);
+      else ix.insert.run(encodeKey(key), id);
+    }
     if (after.length > 1) this.noteMultikey(ix, after);
   }
 
@@ -424,7 +441,6 @@ export class DocumentStore {
 
   private indexInfo(name: string, table: string, fields: string[], unique: boolean, multikey: string[]): IndexInfo {
     const t = quote(table);
-    const keyCols = fields.flatMap((_, i) => [`t${i}`, `v${i}`]);
     return {
       name,
       fields,
@@ -432,9 +448,9 @@ export class DocumentStore {
       table,
       multikeyFields: new Set(multikey),
       insert: this.db.prepare(
-        `INSERT INTO ${t} (${keyCols.join(', ')}, id) VALUES (${[...keyCols, 'id'].map(() => '?').join(', ')})`,
+        unique ? `INSERT INTO ${t} (key, id, whole) VALUES (?, ?, ?)` : `INSERT INTO ${t} (key, id) VALUES (?, ?)`,
       ),
-      remove: this.db.prepare(`DELETE FROM ${t} WHERE ${[...keyCols, 'id'].map((c) => `${c} = ?`).join(' AND ')}`),
+      remove: this.db.prepare(`DELETE FROM ${t} WHERE key = ? AND id = ?`),
     };
   }
 
@@ -444,7 +460,8 @@ export class DocumentStore {
     const rows = this.db
       .prepare('SELECT name, fields, is_unique, multikey FROM _indexes WHERE collection = ? ORDER BY rowid')
       .all(name) as Array<{ name: string; fields: string; is_unique: number; multikey: string }>;
-    this.collections.set(name, {
+    const stale = rows.filter((r) => this.dropStaleIndexTable(r.name, r.is_unique === 1));
+    const info: CollectionInfo = {
       table,
       indexes: rows.map((r) =>
         this.indexInfo(
@@ -465,19 +482,28 @@ export class DocumentStore {
         all: this.db.prepare(`SELECT doc FROM ${t}`),
         count: this.db.prepare(`SELECT count(*) AS n FROM ${t}`),
       },
-    });
+    };
+    this.collections.set(name, info);
+    for (const r of stale) {
+      this.atomic(() => this.fillIndex(name, info.indexes.find((ix) => ix.name === r.name) as IndexInfo));
+    }
   }
-}
 
-/** One index entry as the statement's parameters: each key part's rank and value, then the document id. */
-function keyArgs(key: KeyPart[], id: string): Array<string | number> {
-  const args = new Array<string | number>(key.length * 2 + 1);
-  for (let i = 0; i < key.length; i++) {
-    args[2 * i] = key[i][0];
-    args[2 * i + 1] = key[i][1];
+  /**
+   * A data folder written before index keys were one string keeps each key part in two columns:
+   * that table is replaced by an empty one in today's layout (filled again once the collection is
+   * attached). Returns whether it was.
+   */
+  private dropStaleIndexTable(name: string, unique: boolean): boolean {
+    const table = `k:${name}`;
+    const columns = this.db.pragma(`table_info(${quote(table)})`) as Array<{ name: string }>;
+    if (columns.some((c) => c.name === 'key')) return false;
+    this.atomic(() => {
+      this.db.exec(`DROP TABLE IF EXISTS ${quote(table)}`);
+      this.createIndexTable(name, table, unique);
+    });
+    return true;
   }
-  args[key.length * 2] = id;
-  return args;
 }
 
 export function docKey(collection: string, id: string): string {
@@ -501,27 +527,26 @@ function asDuplicate(err: unknown, collection: string, id: string): unknown {
   return err;
 }
 
-/** The WHERE clause of an index scan: one point per leading field, then at most one range. */
-function boundsSql(bounds: ScanBounds): { where: string[]; params: Array<string | number> } {
-  const where: string[] = [];
-  const params: Array<string | number> = [];
-  bounds.points.forEach((p, i) => {
-    where.push(`t${i} = ? AND v${i} = ?`);
-    params.push(p[0], p[1]);
-  });
+/**
+ * The WHERE clause of an index scan: one point per leading field, then at most one range, as bounds
+ * on the encoded key (key-codec.ts: a key followed by AFTER is above every key that extends it).
+ */
+function boundsSql(bounds: ScanBounds): { where: string; params: string[] } {
   const r = bounds.range;
-  if (r) {
-    const i = bounds.points.length;
-    where.push(`t${i} = ?`);
-    params.push(r.rank);
-    if (r.lo) {
-      where.push(`v${i} ${r.lo.incl ? '>=' : '>'} ?`);
-      params.push(r.lo.v);
-    }
-    if (r.hi) {
-      where.push(`v${i} ${r.hi.incl ? '<=' : '<'} ?`);
-      params.push(r.hi.v);
-    }
+  let lo: string;
+  let hi: string;
+  if (!r) {
+    if (bounds.points.length === 0) return { where: '', params: [] };
+    lo = encodeKey(bounds.points);
+    hi = encodeKey(bounds.points, AFTER);
+  } else {
+    const at = (v: string | number, extra = '') => encodeKey([...bounds.points, [r.rank, v]], extra);
+    lo = r.lo ? (r.lo.incl ? at(r.lo.v) : at(r.lo.v, AFTER)) : encodeKey(bounds.points, String.fromCharCode(r.rank));
+    hi = r.hi
+      ? r.hi.incl
+        ? at(r.hi.v, AFTER)
+        : at(r.hi.v)
+      : encodeKey(bounds.points, String.fromCharCode(r.rank + 1));
   }
-  return { where, params };
+  return { where: ' WHERE key >= ? AND key < ?', params: [lo, hi] };
 }

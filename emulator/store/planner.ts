@@ -363,7 +363,7 @@ const MAX_STATEMENT_PARAMS = 32_000;
 
 const byWholeKeys = (plan: Extract<Plan, { stage: 'IXSCAN' }>) =>
   plan.scans.length >= WHOLE_KEYS_AT_ONCE &&
-  plan.scans.length * plan.index.fields.length * 2 <= MAX_STATEMENT_PARAMS &&
+  plan.scans.length <= MAX_STATEMENT_PARAMS &&
   plan.prefix === plan.index.fields.length &&
   plan.scans.every((s) => !s.range);
 

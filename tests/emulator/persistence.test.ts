@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,30 @@ describe('emulator persistence', () => {
       const file = await again.downloadFile({ fileID });
       assert.equal(Buffer.from(file.fileContent as Buffer).toString(), 'still here');
       assert.equal(second.outbox.list('sms')[0].payload.text, '验证码 654321');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('re-indexes a data folder whose index keys are in the former two-columns-a-part layout', async () => {
+    const first = await startLocalEmulator({ dataDir });
+    await seedDemo(first);
+    const name = first.store.indexes('unions').find((ix) => ix.fields.join() === 'name')?.name;
+    assert.ok(name);
+    await first.close();
+    // The layout before index keys became one string: a (rank, value) column pair per field.
+    const sqlite = new Database(path.join(dataDir, 'emulator.sqlite'));
+    sqlite.exec(`DROP TABLE "k:${name}"`);
+    sqlite.exec(`CREATE TABLE "k:${name}" (t0, v0, id TEXT NOT NULL, PRIMARY KEY (t0, v0, id)) WITHOUT ROWID`);
+    sqlite.close();
+
+    const second = await startLocalEmulator({ dataDir });
+    try {
+      const { data } = await sdkFor(second).database().collection('unions').where({ name: '广东省总工会' }).get();
+      assert.equal(data.length, 1);
+      const res = await fetch(`${second.baseUrl}/_/queries?since=0&collection=unions`);
+      const last = ((await res.json()) as { queries: Array<{ plan: string }> }).queries.at(-1);
+      assert.match(last?.plan ?? '', /^IXSCAN \{name\}/);
     } finally {
       await second.close();
     }
