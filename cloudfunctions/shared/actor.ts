@@ -1,6 +1,7 @@
 import type { Permission } from '../../typings/models';
 import { AppError } from './app-error';
 import { findById, findMany, findOne } from './db';
+import { retrying } from './retry';
 import { blindIndex } from './security/pii';
 import type { BindingDoc, RoleDoc, UnionDoc, UserDoc } from './documents';
 import { PLATFORM_SCOPE } from './documents';
@@ -39,11 +40,18 @@ export async function actorOf(openid: string, user: UserDoc): Promise<Actor> {
   return { openid, user, roles: await activeRoles(user._id) };
 }
 
+/**
+ * The caller, or NOT_LOGGED_IN. Its reads are retried after a transient database failure (they
+ * change nothing), so a brief fault does not turn every function's first step into 系统繁忙.
+ */
 export async function requireActor(ctx: HandlerContext): Promise<Actor> {
-  if (!ctx.caller.openid) throw new AppError('NOT_LOGGED_IN');
-  const user = await userOfOpenid(ctx.caller.openid);
-  if (!user) throw new AppError('NOT_LOGGED_IN');
-  return actorOf(ctx.caller.openid, user);
+  const { openid } = ctx.caller;
+  if (!openid) throw new AppError('NOT_LOGGED_IN');
+  return retrying(async () => {
+    const user = await userOfOpenid(openid);
+    if (!user) throw new AppError('NOT_LOGGED_IN');
+    return actorOf(openid, user);
+  });
 }
 
 /** Does the actor hold this right in exactly this union (admin: all rights; operator: the chosen ones)? */

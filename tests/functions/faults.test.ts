@@ -124,6 +124,19 @@ describe('faults: approval effects, transfer and import under failing database r
     );
   });
 
+  it('who is calling is looked up again after a failed read: a member sees their card, not 系统繁忙', async () => {
+    const member = world.as('demo-member');
+    const expected = await member.ok('member', 'my', {});
+    // The first database request of the call is the caller's binding.
+    await faults({ action: 'database.', failNth: 1 });
+    const res = await member.call('member', 'my', {});
+    const injected = (await (await fetch(`${world.emulator.baseUrl}/_/faults`)).json()) as { failed: number };
+    await faults(null);
+    assert.equal(injected.failed, 1);
+    assert.ok(res.ok, `the call answered ${JSON.stringify(res)}`);
+    assert.deepEqual(res.data, expected);
+  });
+
   it('an import job under failing database requests retries inside: the admin sees no error, and every row is written exactly once', async () => {
     const admin = world.as('demo-admin-grassroots');
     const rows: Array<Array<string>> = [['姓名', '证件类型', '证件号码', '手机号码', '单位名称']];

@@ -91,10 +91,10 @@ describe('secrets never reach the logs', function () {
       smsCode: await lastSmsCode(world, '13700000902'),
       proof: { method: 'password', password: 'Union2026ok' },
     });
-    // A failure inside a function is logged too: make one happen.
+    // A failure inside a function is logged too: make one happen (an outage, which retries cannot pass).
     await fetch(`${world.emulator.baseUrl}/_/faults`, {
       method: 'PUT',
-      body: JSON.stringify({ action: 'database.', failNth: 1 }),
+      body: JSON.stringify({ action: 'database.', failFrom: 1 }),
     });
     await world.as('wx-secrets').call('member', 'my', {});
     await fetch(`${world.emulator.baseUrl}/_/faults`, { method: 'DELETE' });

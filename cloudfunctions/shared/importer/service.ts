@@ -14,10 +14,10 @@ import { listJobs, runImport, submitImport, templateUrl, validateImport } from '
 const BUDGET_MS = importBudgetMs();
 
 /**
- * The job calls retry transient database failures from their first read to their last write, so one
- * lost request does not answer a long import with 系统繁忙 (both reads and the file record are idempotent).
+ * The job calls retry transient database failures from their first read (the caller, in
+ * requireActor) to their last write, so one lost request does not answer a long import with
+ * 系统繁忙 (recording the upload's deadline is idempotent).
  */
-const actorOf = (ctx: HandlerContext) => retrying(() => requireActor(ctx));
 const trackUpload = (fileId: string, unionId: string) => retrying(() => trackPiiFile(fileId, 'importUpload', unionId));
 
 export async function template(_input: unknown, ctx: HandlerContext): Promise<{ url: string; fileId: string }> {
@@ -31,20 +31,20 @@ export async function validate(
   input: { unionId: string; fileId: string },
   ctx: HandlerContext,
 ): Promise<ValidationReport> {
-  const report = await validateImport(await actorOf(ctx), input.unionId, input.fileId);
+  const report = await validateImport(await requireActor(ctx), input.unionId, input.fileId);
   // Checked and authorised: the upload now has a deadline (deleted with its job, or in 24 h if never submitted).
   await trackUpload(input.fileId, input.unionId);
   return report;
 }
 
 export async function submit(input: { unionId: string; fileId: string }, ctx: HandlerContext): Promise<ImportJobView> {
-  const result = await submitImport(await actorOf(ctx), input.unionId, input.fileId, ctx, BUDGET_MS);
+  const result = await submitImport(await requireActor(ctx), input.unionId, input.fileId, ctx, BUDGET_MS);
   await trackUpload(input.fileId, input.unionId);
   return result;
 }
 
 export async function run(input: { jobId: string }, ctx: HandlerContext): Promise<ImportJobView> {
-  return runImport(await actorOf(ctx), input.jobId, ctx, BUDGET_MS);
+  return runImport(await requireActor(ctx), input.jobId, ctx, BUDGET_MS);
 }
 
 export async function jobs(input: { unionId: string }, ctx: HandlerContext): Promise<{ jobs: ImportJobView[] }> {
