@@ -6,6 +6,7 @@
 import { qrLoginUrl } from '../../cloudfunctions/shared/web/qr-login';
 import { catalogueId } from '../helpers/catalogue';
 import { registerPerson, type DemoWorld } from '../helpers/api';
+import { xlsxOf } from '../helpers/files';
 import {
   connectToEmulator,
   find,
@@ -159,6 +160,23 @@ export const PAGE_STATES: PageState[] = [
   { name: 'manage-office', page: 'pages/manage/index', as: 'demo-province-office' },
   { name: 'admin-members', page: 'admin/members/index', as: 'demo-admin-grassroots' },
   { name: 'admin-import', page: 'admin/import/index', as: 'demo-admin-grassroots' },
+  {
+    name: 'admin-import-done',
+    page: 'admin/import/index',
+    as: 'demo-admin-grassroots',
+    act: (p, world) => importWithOneBadRow(p, world),
+  },
+  {
+    name: 'admin-import-running',
+    page: 'admin/import/index',
+    as: 'demo-admin-grassroots',
+    // How a job started from 校验's count looks between two calls: rejected rows counted, not yet listed.
+    act: async (p, world) => {
+      await importWithOneBadRow(p, world, 4910);
+      const job = p.data.job as Record<string, unknown>;
+      p.instance.setData({ job: { ...job, status: 'running', percent: 40, rejectedRows: [], reportUrl: '' } });
+    },
+  },
   { name: 'admin-roles', page: 'admin/roles/index', as: 'demo-admin-street' },
   { name: 'admin-builtin', page: 'admin/builtin/index', as: 'demo-admin-grassroots' },
   { name: 'admin-builtin-office', page: 'admin/builtin/index', as: 'demo-province-office' },
@@ -265,6 +283,26 @@ let loginCode = '';
 async function consoleLoginCode(world: DemoWorld): Promise<void> {
   const start = await world.as('wx-shot-console').ok('account', 'qrLoginStart', {});
   loginCode = qrLoginUrl(start.qrId);
+}
+
+/** Picks a three-row file with one wrong ID number, 校验, 提交, and waits for the job to finish. */
+async function importWithOneBadRow(p: PageComponent, world: DemoWorld, seq = 4900): Promise<void> {
+  wxCalls.uploader = async (cloudPath, content) =>
+    (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
+  await until(p, () => Boolean(p.data.unionId), 'the union');
+  const rows = [
+    ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'],
+    ['截导甲', '居民身份证', catalogueId(seq), `1370000${seq}`, ''],
+    ['截导乙', '居民身份证', '440106', `1370000${seq + 1}`, ''],
+    ['截导丙', '居民身份证', catalogueId(seq + 2), `1370000${seq + 2}`, ''],
+  ];
+  wxCalls.pickFiles.push({ name: '会员.xlsx', content: xlsxOf(rows) });
+  await tap(p, '#choose');
+  await until(p, () => Boolean(p.data.fileId), 'the upload');
+  await tap(p, '#validate');
+  await until(p, () => Boolean(p.data.report), 'the report');
+  await tap(p, '#submit');
+  await until(p, () => (p.data.job as { status?: string } | null)?.status === 'done', 'the job', 30_000);
 }
 
 /** Opens each state in turn and hands the settled page to `visit`. */

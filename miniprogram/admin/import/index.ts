@@ -34,8 +34,9 @@ Component({
         loadingText: '正在打开模板',
       });
     },
+    /** The 校验 report, or once a job has run, its report of every row not imported. */
     async openReport() {
-      const url = this.data.report?.reportUrl;
+      const url = this.data.job ? this.data.job.reportUrl : this.data.report?.reportUrl;
       if (url) await run(this, () => openSheet(url), { loadingText: '正在打开报告' });
     },
     async chooseFile() {
