@@ -96,11 +96,14 @@ export class DocumentStore {
     // 100k-row import from 24.8 s to 20.6 s (`npm run bench -- import`).
     this.db.pragma('synchronous = OFF');
     // Index tables keyed by hashes (blind indexes) take each insert to a random page: a cache that holds
-    // them saves re-reading pages on every batch, and checkpointing every 32 MB of log instead of
-    // every 4 MB writes a page touched by many batches once per checkpoint.
+    // them saves re-reading pages on every batch, and a checkpoint every 256 MB of log rather than
+    // every 4 MB copies a page that many batches dirtied once, not once per batch or two. Storing
+    // 100k members in 250-row transactions committed in 2.4 s instead of 3.2 s with 32 MB (a scratch
+    // measurement, three runs each). The log file keeps its size while the emulator runs (cutting
+    // it back after each checkpoint cost more than the checkpoints saved) and is removed on close.
     this.db.pragma('cache_size = -65536');
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round((32 * 1048576) / pageSize))}`);
+    this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round((256 * 1048576) / pageSize))}`);
     this.db.exec('CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL)');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS _indexes (name TEXT PRIMARY KEY, collection TEXT NOT NULL, fields TEXT NOT NULL, is_unique INTEGER NOT NULL, multikey TEXT NOT NULL)',
