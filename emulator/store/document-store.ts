@@ -55,7 +55,6 @@ interface CollectionInfo {
     insert: Database.Statement;
     replace: Database.Statement;
     remove: Database.Statement;
-    all: Database.Statement;
     count: Database.Statement;
   };
 }
@@ -482,7 +481,6 @@ export class DocumentStore {
           `INSERT INTO ${t} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`,
         ),
         remove: this.db.prepare(`DELETE FROM ${t} WHERE id = ?`),
-        all: this.db.prepare(`SELECT doc FROM ${t}`),
         count: this.db.prepare(`SELECT count(*) AS n FROM ${t}`),
       },
     };
