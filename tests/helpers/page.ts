@@ -4,7 +4,9 @@
  */
 import path from 'node:path';
 import { resolveComponent } from '../../scripts/build-miniprogram';
+import type { RunningEmulator } from '../../emulator/server';
 import { demoWorld, type DemoWorld } from './api';
+import { sdkFor } from './emulator';
 
 export const MP_OUT = path.join(__dirname, '..', '..', 'dist', 'miniprogram');
 
@@ -28,7 +30,7 @@ export interface WxRecorder {
   scanResults: string[];
   /** Files the user picks next (chooseMessageFile / chooseMedia), by name. */
   pickFiles: Array<{ name: string; content: Buffer }>;
-  /** Where wx.cloud.uploadFile puts a picked file: the emulator's storage through the real SDK. */
+  /** Where wx.cloud.uploadFile puts a picked file: the emulator's storage through the real SDK (connectToEmulator). */
   uploader?: (cloudPath: string, content: Buffer) => Promise<string>;
 }
 
@@ -500,10 +502,19 @@ export function pageText(page: PageComponent): string {
  * The mini-program's calls go to the emulator in-process, as the given WeChat user: the real
  * functions and database, no mocked wx.cloud.
  */
-export function connectToEmulator(emulator: {
-  functions: { invoke(name: string, event: unknown, identity: { openid?: string }): Promise<{ result: unknown }> };
-}): { actAs(openid: string | undefined): void } {
+/**
+ * Points the mini-program at the emulator: its function calls (as the user `actAs` names) and the
+ * files it uploads (wx.cloud.uploadFile, into the emulator's storage through the real SDK).
+ */
+export function connectToEmulator(
+  emulator: Pick<RunningEmulator, 'envId' | 'serviceUrl'> & {
+    functions: { invoke(name: string, event: unknown, identity: { openid?: string }): Promise<{ result: unknown }> };
+  },
+): { actAs(openid: string | undefined): void } {
   let openid: string | undefined;
+  const storage = sdkFor(emulator);
+  wxCalls.uploader = async (cloudPath, content) =>
+    (await storage.uploadFile({ cloudPath, fileContent: content })).fileID;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const transport = require(path.join(MP_OUT, 'api', 'transport.js')) as {
     setTransport(t: (name: string, data: Record<string, unknown>) => Promise<unknown>): void;

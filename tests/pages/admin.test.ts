@@ -30,10 +30,6 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     world = await demoWorld();
     link = connectToEmulator(world.emulator);
   });
-  beforeEach(() => {
-    wxCalls.uploader = async (cloudPath, content) =>
-      (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
-  });
   after(() => world.close());
 
   it('inbox: empty state, approve after confirmation, reject with a reason, batch approve', async () => {

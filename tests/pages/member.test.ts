@@ -101,8 +101,6 @@ describe('pages: member side, rendered with miniprogram-simulate against the emu
 
   it('register (HK/Macao/Taiwan and foreign): document photo, SMS, password, then review', async () => {
     link.actAs('wx-page-hk');
-    wxCalls.uploader = async (cloudPath, content) =>
-      (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
     const page = openPage('pages/register/index');
     await tap(page, '#doc-type');
     assert.equal(page.data.docPickerVisible, true, 'the picker opens');

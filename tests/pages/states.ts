@@ -164,15 +164,15 @@ export const PAGE_STATES: PageState[] = [
     name: 'admin-import-done',
     page: 'admin/import/index',
     as: 'demo-admin-grassroots',
-    act: (p, world) => importWithOneBadRow(p, world),
+    act: (p) => importWithOneBadRow(p),
   },
   {
     name: 'admin-import-running',
     page: 'admin/import/index',
     as: 'demo-admin-grassroots',
     // How a job started from 校验's count looks between two calls: rejected rows counted, not yet listed.
-    act: async (p, world) => {
-      await importWithOneBadRow(p, world, 4910);
+    act: async (p) => {
+      await importWithOneBadRow(p, 4910);
       const job = p.data.job as Record<string, unknown>;
       p.instance.setData({ job: { ...job, status: 'running', percent: 40, rejectedRows: [], reportUrl: '' } });
     },
@@ -286,9 +286,7 @@ async function consoleLoginCode(world: DemoWorld): Promise<void> {
 }
 
 /** Picks a three-row file with one wrong ID number, 校验, 提交, and waits for the job to finish. */
-async function importWithOneBadRow(p: PageComponent, world: DemoWorld, seq = 4900): Promise<void> {
-  wxCalls.uploader = async (cloudPath, content) =>
-    (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
+async function importWithOneBadRow(p: PageComponent, seq = 4900): Promise<void> {
   await until(p, () => Boolean(p.data.unionId), 'the union');
   const rows = [
     ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'],

@@ -26,8 +26,6 @@ describe('walk-throughs, page by page', function () {
   beforeEach(async () => {
     world = await demoWorld();
     link = connectToEmulator(world.emulator);
-    wxCalls.uploader = async (cloudPath, content) =>
-      (await world.admin.uploadFile({ cloudPath, fileContent: content })).fileID;
   });
   afterEach(() => world.close());
 
