@@ -234,7 +234,7 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     // rejected rows are counted but not yet listed (they are read again at the end), and the page says so.
     const done = page.data.job as ImportJobView;
     page.instance.setData({ job: { ...done, status: 'running', percent: 40, rejectedRows: [], reportUrl: '' } });
-    assert.match(pageText(page), /有 1 行未通过校验，不会导入；导入完成后在这里列出/);
+    assert.match(pageText(page), /有 1 行未通过校验，不会导入，完成后列出/);
     assert.ok(!page.querySelector('#open-job-report'), 'no report before the job is done');
   });
 
