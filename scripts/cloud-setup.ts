@@ -7,6 +7,8 @@
  * Cloud credentials only (TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY of a CAM user allowed TCB).
  * It reads what exists first and only creates what is missing, so a second run changes nothing. An
  * index that exists with other keys, or any API error, stops the run with the action and the code.
+ * An index the schema no longer has (one a change replaced) is named, since every write still pays
+ * for it; `--drop-stale-indexes` drops it, after the indexes that replace it exist.
  * `--dry-run` sends only the reads and prints every write it would send.
  */
 import CloudBase from '@cloudbase/manager-node';
@@ -20,6 +22,8 @@ export interface SetupOptions {
   secretKey: string;
   sessionToken?: string;
   dryRun?: boolean;
+  /** Drop the indexes the schema does not have (never `_id_`); without it they are only named. */
+  dropStaleIndexes?: boolean;
   log?: (line: string) => void;
 }
 
@@ -28,6 +32,9 @@ export interface SetupWrite {
   collection: string;
   params: Record<string, unknown>;
 }
+
+/** MongoDB's own index on `_id`, which every collection has and nobody declares. */
+const ID_INDEX = '_id_';
 
 const RULES_FILE = path.join(__dirname, '..', 'database', 'security-rules.json');
 
@@ -125,6 +132,19 @@ export async function cloudSetup(opts: SetupOptions): Promise<SetupWrite[]> {
         { action: 'UpdateTable', collection: c.name, params: { TableName: c.name, CreateIndexes: missing } },
         () => db.updateCollection(c.name, { CreateIndexes: missing }),
       );
+    // Dropped only after the indexes that may replace them are there, so no query goes without one.
+    const declared = new Set(c.indexes.map(indexName));
+    const stale = remote.filter((r) => r.Name !== ID_INDEX && !declared.has(r.Name)).map((r) => r.Name);
+    if (stale.length && opts.dropStaleIndexes) {
+      const DropIndexes = stale.map((IndexName) => ({ IndexName }));
+      await write({ action: 'UpdateTable', collection: c.name, params: { TableName: c.name, DropIndexes } }, () =>
+        db.updateCollection(c.name, { DropIndexes }),
+      );
+    } else if (stale.length) {
+      log(
+        `${c.name}: index(es) ${stale.join(', ')} not in the schema; every write still updates them. Run again with --drop-stale-indexes to drop them`,
+      );
+    }
 
     const wanted = tags.get(c.name) as string;
     const acl = exists
@@ -141,7 +161,7 @@ export async function cloudSetup(opts: SetupOptions): Promise<SetupWrite[]> {
       );
     }
     log(
-      `${c.name.padEnd(14)} ${exists ? 'exists' : 'created'}, ${c.indexes.length - missing.length}/${c.indexes.length} index(es) present, ACL ${acl ?? '(new)'}${acl === wanted ? '' : ` → ${wanted}`}`,
+      `${c.name.padEnd(14)} ${exists ? 'exists' : 'created'}, ${c.indexes.length - missing.length}/${c.indexes.length} index(es) present${stale.length ? `, ${stale.length} not in the schema${opts.dropStaleIndexes ? ' (dropped)' : ''}` : ''}, ACL ${acl ?? '(new)'}${acl === wanted ? '' : ` → ${wanted}`}`,
     );
   }
   log(writes.length ? `${opts.dryRun ? 'would send' : 'sent'} ${writes.length} change(s)` : 'nothing to change');
@@ -164,6 +184,7 @@ async function main(): Promise<void> {
     secretKey: required('TENCENTCLOUD_SECRETKEY', 'its SecretKey'),
     sessionToken: process.env.TENCENTCLOUD_SESSIONTOKEN || undefined,
     dryRun: process.argv.includes('--dry-run'),
+    dropStaleIndexes: process.argv.includes('--drop-stale-indexes'),
   });
 }
 

@@ -68,6 +68,8 @@ function fakeTcb(envId: string) {
         }>) {
           t.indexes.push({ Name: c.IndexName, Keys: c.MgoKeySchema.MgoIndexKeys, Unique: c.MgoKeySchema.MgoIsUnique });
         }
+        const dropped = new Set(((p.DropIndexes ?? []) as Array<{ IndexName: string }>).map((d) => d.IndexName));
+        t.indexes = t.indexes.filter((i) => !dropped.has(i.Name));
         return {};
       }
       case 'DescribeDatabaseACL':
@@ -115,12 +117,13 @@ describe('cloud:setup through @cloudbase/manager-node', () => {
   let fake: ReturnType<typeof fakeTcb>;
   const savedBase = process.env.TCB_BASE_URL;
   const lines: string[] = [];
-  const run = (dryRun = false) =>
+  const run = (dryRun = false, dropStaleIndexes = false) =>
     cloudSetup({
       envId,
       secretId: 'AKIDfakefakefakefakefakefakefakefake',
       secretKey: 'fakefakefakefakefakefakefakefake',
       dryRun,
+      dropStaleIndexes,
       log: (l) => lines.push(l),
     });
   const writes = (ws: SetupWrite[]) => ws.map((w) => `${w.action} ${w.collection}`);
@@ -234,5 +237,63 @@ describe('cloud:setup through @cloudbase/manager-node', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('names an index the schema no longer has, and drops it only when asked, after the declared ones exist', async () => {
+    await run();
+    // An index a schema change replaced, still on the environment.
+    const members = fake.tables.get('members');
+    assert.ok(members);
+    members.indexes.push({
+      Name: 'unionId_status_joinedAt',
+      Keys: ['unionId', 'status', 'joinedAt'].map((Name) => ({ Name, Direction: '1' })),
+      Unique: false,
+    });
+    members.indexes = members.indexes.filter((i) => i.Name !== 'phoneIndex');
+
+    lines.length = 0;
+    const named = await run();
+    assert.deepEqual(writes(named), ['UpdateTable members'], 'only the missing index is created');
+    assert.deepEqual(
+      (named[0].params.CreateIndexes as Array<{ IndexName: string }>).map((c) => c.IndexName),
+      ['phoneIndex'],
+    );
+    assert.ok(
+      members.indexes.some((i) => i.Name === 'unionId_status_joinedAt'),
+      'nothing dropped unasked',
+    );
+    assert.ok(
+      lines.includes(
+        'members: index(es) unionId_status_joinedAt not in the schema; every write still updates them. Run again with --drop-stale-indexes to drop them',
+      ),
+      lines.join('\n'),
+    );
+
+    // The index that replaces it is made before it is dropped (here the missing phoneIndex stands for it).
+    members.indexes = members.indexes.filter((i) => i.Name !== 'phoneIndex');
+    const dropped = await run(false, true);
+    assert.deepEqual(
+      dropped.map((w) => w.params),
+      [
+        {
+          TableName: 'members',
+          CreateIndexes: [
+            {
+              IndexName: 'phoneIndex',
+              MgoKeySchema: { MgoIndexKeys: [{ Name: 'phoneIndex', Direction: '1' }], MgoIsUnique: false },
+            },
+          ],
+        },
+        { TableName: 'members', DropIndexes: [{ IndexName: 'unionId_status_joinedAt' }] },
+      ],
+    );
+    assert.deepEqual(
+      members.indexes.map((i) => i.Name).sort(),
+      ['_id_', ...(COLLECTIONS.find((c) => c.name === 'members')?.indexes ?? []).map(indexName)].sort(),
+      'the declared indexes and _id_ stay',
+    );
+    lines.length = 0;
+    assert.deepEqual(await run(false, true), [], 'a third run changes nothing');
+    assert.equal(lines.at(-1), 'nothing to change');
   });
 });
