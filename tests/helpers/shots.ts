@@ -215,7 +215,10 @@ export async function layoutFaults(tab: Page): Promise<LayoutFault[]> {
 export async function shoot(browser: Browser, page: PageComponent, png?: string): Promise<LayoutFault[]> {
   const tab = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: png ? 2 : 1 });
   try {
-    await tab.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+    // Nothing leaves the machine: inline data, and the local emulator's storage (a QR code, an uploaded photo).
+    await tab.route('**/*', (route) =>
+      /^(data:|http:\/\/127\.0\.0\.1[:/])/.test(route.request().url()) ? route.continue() : route.abort(),
+    );
     await tab.setContent(pageHtml(page), { waitUntil: 'load' });
     const faults = await layoutFaults(tab);
     if (png) {
