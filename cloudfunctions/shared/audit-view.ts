@@ -44,12 +44,50 @@ const CALL_NAMES: Record<string, string> = {
   'org.directory': '查看工会组织目录',
 };
 
+/** Changes the functions record themselves (`domain:what`), in words. */
+const CHANGE_NAMES: Record<string, string> = {
+  'member:register': '会员登记入册',
+  'member:join': '入会',
+  'member:transfer': '会籍转入',
+  'member:autoJoin': '实名注册后认领导入的会籍',
+  'member:export': '导出会员信息',
+  'import:submit': '提交会员导入',
+  'import:done': '会员导入完成',
+  'qr:regenerate': '重新生成二维码',
+  'role:firstAdmin': '成为首任管理员',
+  'role:grant': '授予管理员/操作员权限',
+  'role:revoke': '撤销管理员/操作员权限',
+  'role:phoneShown': '设置向申请人显示手机号',
+  'account:register': '实名注册',
+  'account:changePhone': '更换手机号',
+  'account:changePassword': '修改密码',
+  'account:resetPassword': '重置密码',
+  'account:recover': '找回账号',
+  'account:delete': '注销账号',
+  'account:logout': '退出登录',
+  'account:endSession': '结束一处登录',
+  'account:endSessions': '结束登录',
+};
+
+/** The last part of `account:create:<how>` and `account:bind:<how>`. */
+const VERIFIED_BY: Record<string, string> = { face: '人脸核身', document: '证件审核', builtin: '内置账号' };
+const BOUND_VIA: Record<string, string> = {
+  register: '注册',
+  password: '密码登录',
+  sms: '验证码登录',
+  recover: '找回账号',
+  document: '证件审核',
+  qr: '扫码登录',
+};
+
 /** The action in words, for the log's reader: `approve:memberJoin` → 审核通过·会员入会; `member.export` → 导出会员信息. */
 export function actionName(action: string): string {
-  const [verb, kind] = action.split(':');
+  const [verb, kind, how] = action.split(':');
   if (kind && verb in ACTION_VERBS)
     return `${ACTION_VERBS[verb]}·${APPLICATION_KIND_NAMES[kind as ApplicationKind] ?? kind}`;
-  return CALL_NAMES[action] ?? action;
+  if (verb === 'account' && kind === 'create' && how) return `创建账号（${VERIFIED_BY[how] ?? how}）`;
+  if (verb === 'account' && kind === 'bind' && how) return `微信绑定登录（${BOUND_VIA[how] ?? how}）`;
+  return CHANGE_NAMES[action] ?? CALL_NAMES[action] ?? action;
 }
 
 async function byIds<T extends { _id: string }>(

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { APPLICATION_KIND_NAMES } from '../../typings/models';
+import { actionName } from '../../cloudfunctions/shared/audit-view';
 import { newUnion } from '../../cloudfunctions/shared/documents';
 import { REFUSED_CAPS } from '../../cloudfunctions/shared/refused';
 import { demoPhone, demoResidentId } from '../../fixtures/demo';
@@ -40,6 +44,35 @@ describe('audit log that names people; no orphaned applications; the waiting pag
       );
       assert.equal(submitted?.actorName, '林审计');
       assert.equal(submitted?.actorRoleName, '会员');
+    });
+
+    it('every action the functions record reads in words, not as its code', () => {
+      // Every literal action written to the log, found in the sources, so a new one without words fails here.
+      const literal = new Set<string>();
+      const walk = (dir: string) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const file = path.join(dir, e.name);
+          if (e.isDirectory()) walk(file);
+          else if (file.endsWith('.ts'))
+            for (const m of fs.readFileSync(file, 'utf8').matchAll(/action: [`']([a-z]+:[A-Za-z:]+)[`']/g))
+              literal.add(m[1]);
+        }
+      };
+      walk(path.join(__dirname, '../../cloudfunctions/shared'));
+      assert.ok(literal.has('import:done') && literal.has('role:grant'), [...literal].join(', '));
+      // The actions built from a value: every value they can take.
+      const kinds = Object.keys(APPLICATION_KIND_NAMES);
+      const built = [
+        ...['submit', 'approve', 'reject', 'withdraw'].flatMap((verb) => kinds.map((k) => `${verb}:${k}`)),
+        ...['register', 'join', 'transfer'].map((source) => `member:${source}`),
+        ...['changePassword', 'resetPassword', 'logout'].map((a) => `account:${a}`),
+        ...['register', 'password', 'sms', 'recover', 'document', 'qr'].map((via) => `account:bind:${via}`),
+        ...['face', 'document', 'builtin'].map((by) => `account:create:${by}`),
+      ];
+      const unnamed = [...literal, ...built].filter((a) => /[A-Za-z]/.test(actionName(a)));
+      assert.deepEqual(unnamed, []);
+      assert.equal(actionName('import:done'), '会员导入完成');
+      assert.equal(actionName('account:create:builtin'), '创建账号（内置账号）');
     });
 
     it('refused privileged calls are recorded as refused, capped per caller under 30 parallel attempts', async () => {
