@@ -209,6 +209,37 @@ function resolveNpmComponents(): void {
   };
 }
 
+/**
+ * TDesign's components are virtual hosts (no node of their own) that take the page's `class` as their
+ * external class "class", as WeChat passes it; j-component sets it on the missing host instead, so a
+ * page's spacing on a TDesign component (a card group's margin) was lost from tests and pictures.
+ */
+let externalClassPatched = false;
+function passClassToVirtualHosts(): void {
+  if (externalClassPatched) return;
+  externalClassPatched = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exparser = require('miniprogram-exparser') as {
+    Element: { prototype: object };
+    Component: {
+      prototype: object;
+      getComponentOptions(node: unknown): { virtualHost?: boolean };
+    };
+  };
+  const own = Object.getOwnPropertyDescriptor(exparser.Element.prototype, 'class');
+  if (!own?.set || !own.get) throw new Error('miniprogram-exparser: Element.class is no longer an accessor');
+  const setClass = own.set;
+  Object.defineProperty(exparser.Component.prototype, 'class', {
+    configurable: true,
+    get: own.get,
+    set(this: { hasExternalClass(n: string): boolean; setExternalClass(n: string, v: string): void }, value: string) {
+      setClass.call(this, value);
+      if (exparser.Component.getComponentOptions(this).virtualHost && this.hasExternalClass('class'))
+        this.setExternalClass('class', value);
+    },
+  });
+}
+
 /** TDesign's longest transition (transitionDurations 300 ms, plus its own 30 ms step), with room to spare. */
 const TRANSITION_SETTLE_MS = 500;
 
@@ -233,6 +264,7 @@ export function setupPageEnvironment(): () => Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   simulate ??= require('miniprogram-simulate') as Simulate;
   resolveNpmComponents();
+  passClassToVirtualHosts();
   installWx();
   return async () => {
     // Detaching ends what pages left running (a code button's countdown) before the DOM goes away.

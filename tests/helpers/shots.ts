@@ -77,13 +77,15 @@ function showNativeState(original: Element, copy: Element): void {
     const target = to[i];
     const tag = el.tagName.toLowerCase();
     // What a finger is meant to tap, for the 44 px target check: buttons, elements announcing an
-    // interactive role, and the page's own tap handlers (TDesign also listens inside tags and icons).
+    // interactive role, and the page's own tap handlers (TDesign also listens inside tags and icons,
+    // whose roots carry the page's class too, passed to them as WeChat does).
     const events = (el as unknown as Simulated).__wxElement?.__wxEvents ?? {};
     const role = String(attrs.get('aria-role') ?? '');
+    const cls = el.getAttribute('class') ?? '';
     const interactive =
       tag === 'wx-button' ||
       ['button', 'link', 'tab', 'checkbox', 'radio'].includes(role) ||
-      /(^|\s)main--/.test(el.getAttribute('class') ?? '');
+      (/(^|\s)main--/.test(cls) && !/(^|\s)t-[a-z-]+--t-/.test(cls));
     if ((events.tap || events.touchstart) && interactive) target.setAttribute('data-tap', '');
     if (tag === 'wx-input' || tag === 'wx-textarea') {
       const value = String(attrs.get('value') ?? '');
