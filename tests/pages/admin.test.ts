@@ -115,6 +115,17 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     await until(page, () => wxCalls.toasts.some((t) => t.title === '已提交，待上级审核'), 'the change submitted');
     const inbox = await world.as('demo-admin-street').ok('review', 'listInbox', { kind: 'orgChange' });
     assert.equal(inbox.items[0].lines[0].value, '020-87001005 → 020-87006666');
+    assert.ok(page.querySelector('#deregister'), 'a union with a superior can apply to deregister');
+    assert.match(pageText(page), /信息变更（上级工会审核）/);
+  });
+
+  it('my unions, the top-level union: no deregistration it could only be refused, changes reviewed by the province office', async () => {
+    link.actAs('demo-admin-province');
+    const page = openPage('admin/unions/index');
+    await until(page, () => texts(page, '.parent-name')[0] === '无（最高一级）', 'the top-level union');
+    assert.ok(!page.querySelector('#deregister'), 'no deregistration button');
+    assert.ok(page.querySelector('#submit-change'));
+    assert.match(pageText(page), /信息变更（省总智慧工会办公室审核）/);
   });
 
   it('directory: subordinates by type with search; drilling in shows masked members only', async () => {
