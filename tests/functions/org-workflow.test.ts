@@ -198,6 +198,10 @@ describe('union organisations and the application workflow (through the SDK)', (
       .as('demo-admin-street')
       .fails('review', 'submit', { kind: 'orgDeregister', data: { unionId: world.union('street'), reason: '测试' } });
     assert.match(parent.message, /未注销的下级工会/);
+    const top = await world
+      .as('demo-admin-province')
+      .fails('review', 'submit', { kind: 'orgDeregister', data: { unionId: world.union('province'), reason: '测试' } });
+    assert.equal(top.message, '最高一级工会没有上级工会审核，不能在线申请注销，请联系省总工会线下办理');
 
     const admin = world.as('demo-user');
     const memberQr = await admin.ok('org', 'qr', { unionId: newUnionId, purpose: 'member' });

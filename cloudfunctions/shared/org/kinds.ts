@@ -221,7 +221,8 @@ export const orgDeregister = defineKind({
   async prepare(input, applicant): Promise<Prepared<{ reason: string }>> {
     const union = await requireUnion(input.unionId);
     requireRight(applicant.actor!, union._id, 'orgInfo');
-    if (!union.parentId) throw new AppError('PERMISSION_DENIED', '最高一级工会不能在小程序中注销');
+    if (!union.parentId)
+      throw new AppError('PERMISSION_DENIED', '最高一级工会没有上级工会审核，不能在线申请注销，请联系省总工会线下办理');
     const blocker = await deregisterBlockers(union._id);
     if (blocker) throw new AppError('CONFLICT', blocker);
     return {
