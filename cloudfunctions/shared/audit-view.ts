@@ -90,6 +90,17 @@ export function actionName(action: string): string {
   return CHANGE_NAMES[action] ?? CALL_NAMES[action] ?? action;
 }
 
+/** An import job as its log rows tell it: what was submitted, then what came of it. */
+function importLabel(detail: Record<string, unknown> | undefined): string {
+  const n = (k: string) => (typeof detail?.[k] === 'number' ? (detail[k] as number) : undefined);
+  const imported = n('imported');
+  if (imported !== undefined)
+    return `会员导入：新增 ${imported} 人，自动入会 ${n('autoJoined') ?? 0} 人，未导入 ${(n('rejected') ?? 0) + (n('skipped') ?? 0)} 行`;
+  const rows = n('rows');
+  if (rows !== undefined) return `会员导入：${rows} 行待导入，${n('rejected') ?? 0} 行未通过校验`;
+  return '会员导入';
+}
+
 async function byIds<T extends { _id: string }>(
   collection: string,
   ids: Iterable<string>,
@@ -144,7 +155,7 @@ export async function describeAudit(entries: AuditEntry[]): Promise<AuditRow[]> 
       const r = roleTargets.get(e.targetId);
       return r ? `${r.name}（${ROLE_NAMES[r.role]}）` : '职务';
     }
-    if (e.targetType === 'importJob') return '会员导入';
+    if (e.targetType === 'importJob') return importLabel(e.detail);
     return '';
   };
   return entries.map((e) => ({

@@ -211,6 +211,15 @@ describe('member import from Excel (through the SDK)', function () {
     assert.equal(await memberCount(), before);
     const audit = await world.docs<{ action: string }>('auditLogs', { targetId: job.jobId });
     assert.deepEqual(audit.map((a) => a.action).sort(), ['import:done', 'import:submit']);
+    // The 操作日志 tells the job in words, with what came of it.
+    const log = await admin.ok('admin', 'auditLog', { unionId: grassroots, pageSize: 100 });
+    assert.deepEqual(
+      log.items.filter((r) => r.targetId === job.jobId).map((r) => `${r.actionName} ${r.targetLabel}`),
+      [
+        '会员导入完成 会员导入：新增 2 人，自动入会 1 人，未导入 8 行',
+        '提交会员导入 会员导入：5 行待导入，6 行未通过校验',
+      ],
+    );
   });
 
   it('提交 in a container that did not run 校验 starts from 校验’s stored count, and still lists and reports every rejected row at the end', async () => {
