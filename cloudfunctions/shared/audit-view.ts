@@ -95,9 +95,9 @@ function importLabel(detail: Record<string, unknown> | undefined): string {
   const n = (k: string) => (typeof detail?.[k] === 'number' ? (detail[k] as number) : undefined);
   const imported = n('imported');
   if (imported !== undefined)
-    return `会员导入：新增 ${imported} 人，自动入会 ${n('autoJoined') ?? 0} 人，未导入 ${(n('rejected') ?? 0) + (n('skipped') ?? 0)} 行`;
+    return `会员导入（新增 ${imported} 人，自动入会 ${n('autoJoined') ?? 0} 人，未导入 ${(n('rejected') ?? 0) + (n('skipped') ?? 0)} 行）`;
   const rows = n('rows');
-  if (rows !== undefined) return `会员导入：${rows} 行待导入，${n('rejected') ?? 0} 行未通过校验`;
+  if (rows !== undefined) return `会员导入（${rows} 行待导入，${n('rejected') ?? 0} 行未通过校验）`;
   return '会员导入';
 }
 

@@ -216,8 +216,8 @@ describe('member import from Excel (through the SDK)', function () {
     assert.deepEqual(
       log.items.filter((r) => r.targetId === job.jobId).map((r) => `${r.actionName} ${r.targetLabel}`),
       [
-        '会员导入完成 会员导入：新增 2 人，自动入会 1 人，未导入 8 行',
-        '提交会员导入 会员导入：5 行待导入，6 行未通过校验',
+        '会员导入完成 会员导入（新增 2 人，自动入会 1 人，未导入 8 行）',
+        '提交会员导入 会员导入（5 行待导入，6 行未通过校验）',
       ],
     );
   });
