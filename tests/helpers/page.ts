@@ -531,12 +531,9 @@ export function pageText(page: PageComponent): string {
 }
 
 /**
- * The mini-program's calls go to the emulator in-process, as the given WeChat user: the real
- * functions and database, no mocked wx.cloud.
- */
-/**
- * Points the mini-program at the emulator: its function calls (as the user `actAs` names) and the
- * files it uploads (wx.cloud.uploadFile, into the emulator's storage through the real SDK).
+ * Points the mini-program at the emulator, in-process: its function calls (as the WeChat user `actAs`
+ * names) and the files it uploads (wx.cloud.uploadFile, into the emulator's storage through the real
+ * SDK). The real functions and database, no mocked wx.cloud.
  */
 export function connectToEmulator(
   emulator: Pick<RunningEmulator, 'envId' | 'serviceUrl'> & {

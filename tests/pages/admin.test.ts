@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { ImportJobView } from '../../typings/importer';
 import * as XLSX from 'xlsx';
 import { demoResidentId } from '../../fixtures/demo';
 import { catalogueId } from '../helpers/catalogue';
 import { demoWorld, registerPerson, type DemoWorld } from '../helpers/api';
 import { xlsxOf } from '../helpers/files';
+import { showJobAsRunningFromCount } from './states';
 import {
   answerReason,
   connectToEmulator,
@@ -243,8 +243,7 @@ describe('pages: the admin subpackage, rendered with miniprogram-simulate agains
     assert.match(JSON.stringify(jobRows), /居民身份证号码应为 18 位/);
     // A job submitted after 校验 in the same container starts from 校验's count: while it runs, the
     // rejected rows are counted but not yet listed (they are read again at the end), and the page says so.
-    const done = page.data.job as ImportJobView;
-    page.instance.setData({ job: { ...done, status: 'running', percent: 40, rejectedRows: [], reportUrl: '' } });
+    showJobAsRunningFromCount(page);
     assert.match(pageText(page), /有 1 行未通过校验，不会导入，完成后列出/);
     assert.ok(!page.querySelector('#open-job-report'), 'no report before the job is done');
   });
