@@ -32,11 +32,27 @@ export function idFor(i: number): string {
   );
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * Which person row r of the file holds: every person once, in an order unrelated to their numbers
+ * (a stride coprime to the row count). A real file lists people by unit or by name, so their names
+ * and numbers' tails land at random places in the indexes. In number order every insert added
+ * keys next to each other, and a 100k-row import took 12.0 s where this order took 16.5 s (both on
+ * 3adf2d6's emulator, which wrote every index entry straight into its index).
+ */
+function personAt(r: number, rows: number): number {
+  let stride = 7919;
+  while (gcd(stride, rows) !== 1) stride += 1;
+  return (r * stride) % rows;
+}
+
 function workbook(rows: number): Buffer {
   const data: Array<Array<{ t: string; v: string }>> = [
     ['姓名', '证件类型', '证件号码', '手机号码', '单位名称'].map((v) => ({ t: 's', v })),
   ];
-  for (let i = 0; i < rows; i++) {
+  for (let r = 0; r < rows; r++) {
+    const i = personAt(r, rows);
     data.push(
       [
         `会员${String.fromCodePoint(0x4e00 + (i % 20000))}${String.fromCodePoint(0x4e00 + Math.floor(i / 20000))}`,
