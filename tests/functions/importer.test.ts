@@ -199,6 +199,23 @@ describe('member import from Excel (through the SDK)', function () {
     const unregistered = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword: '陈大文' });
     assert.equal(unregistered.items[0].docTypeName, '港澳居民来往内地通行证');
     assert.equal(unregistered.items[0].unitName, '广州示例科技有限公司');
+    // The row keeps each number sealed, with its blind index once, where a search by the whole number finds it.
+    const [row] = await world.docs<MemberDoc>('members', { name: '陈大文' });
+    assert.deepEqual(
+      [Object.keys(row.doc).sort(), Object.keys(row.phone ?? {}).sort()],
+      [
+        ['cipher', 'masked'],
+        ['cipher', 'masked'],
+      ],
+    );
+    for (const keyword of ['H12345678', '139 0000 1010']) {
+      const found = await admin.ok('member', 'list', { unionId: grassroots, realName: false, keyword });
+      assert.deepEqual(
+        found.items.map((m) => m.name),
+        ['陈大文'],
+        keyword,
+      );
+    }
     const card = (await world.as('demo-user').ok('member', 'my', {})).card;
     assert.equal(card?.unionName, '广州示例科技有限公司工会委员会', 'the registered person joined at import time');
 

@@ -2,7 +2,7 @@ import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, db, findById, findMany, isDuplicate, newId, txGet } from '../db';
 import { addMembers, foldMemberCount } from '../org/member-count';
-import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
+import { rowPii, type MemberDoc, type UnionDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { sealer } from '../security/seal';
 import { KEPT_PROBLEMS, writeReport } from './report';
@@ -107,9 +107,9 @@ function memberOf(
     status: 'active',
     name: r.name,
     docType: r.doc.type,
-    doc,
+    doc: rowPii(doc),
     docIndex: doc.index,
-    phone,
+    phone: rowPii(phone),
     phoneIndex: phone.index,
     source: 'import',
     unitName: r.unitName,
@@ -255,7 +255,7 @@ async function joinRegistered(
         userId: u._id,
         realName: true,
         name: u.name,
-        phone: u.phone,
+        phone: rowPii(u.phone),
         phoneIndex: u.phoneIndex,
       }),
     );

@@ -3,7 +3,7 @@ import { requireUnion, type Actor } from '../actor';
 import { AppError } from '../app-error';
 import { auditInTx } from '../audit';
 import { cmd, findById, findMany, txGet, type Tx } from '../db';
-import type { MemberDoc, UnionDoc, UserDoc } from '../documents';
+import { rowPii, type MemberDoc, type UnionDoc, type UserDoc } from '../documents';
 import type { HandlerContext } from '../handler';
 import { addMembers } from '../org/member-count';
 import { resolveQr } from '../org/qr';
@@ -209,9 +209,9 @@ async function writeMembership(
     status: 'active',
     name: user.name,
     docType: user.docType,
-    doc: user.doc,
+    doc: rowPii(user.doc),
     docIndex: user.docIndex,
-    phone: user.phone,
+    phone: rowPii(user.phone),
     phoneIndex: user.phoneIndex,
     source,
     unitName,
