@@ -10,9 +10,15 @@ const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
 const DASHES = /[-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g;
 
 const FULL_WIDTH_ALNUM = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g;
+/**
+ * Visible ASCII and CJK ideographs, without any space: what almost every name, number and unit
+ * name is, and what cleanText leaves as it is (both are NFC already), so an import skips its passes.
+ */
+const ALREADY_CLEAN = /^[\x21-\x7e\u4e00-\u9fff]*$/;
 
 /** A cell as text: full-width digits and letters as ASCII, any space (U+3000, U+00A0 …) as one space, invisible characters gone, trimmed. */
 export function cleanText(raw: string): string {
+  if (ALREADY_CLEAN.test(raw)) return raw;
   return raw
     .normalize('NFC')
     .replace(FULL_WIDTH_ALNUM, (c) => c.normalize('NFKC'))
