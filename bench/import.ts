@@ -15,6 +15,7 @@ import { syntheticResidentId } from '../cloudfunctions/shared/identity/resident-
 import { demoUnionId, seedDemo } from '../fixtures/demo';
 import { startLocalEmulator } from '../fixtures/local-emulator';
 import { sdkFor } from '../emulator/client';
+import { benchName } from './names';
 import { cpuSeconds, peakRssMb, percentile, printTable } from './table';
 
 const SIZES = (process.env.BENCH_IMPORT_ROWS ?? '10000,100000,200000').split(',').map(Number);
@@ -54,13 +55,9 @@ function workbook(rows: number): Buffer {
   for (let r = 0; r < rows; r++) {
     const i = personAt(r, rows);
     data.push(
-      [
-        `会员${String.fromCodePoint(0x4e00 + (i % 20000))}${String.fromCodePoint(0x4e00 + Math.floor(i / 20000))}`,
-        '居民身份证',
-        idFor(i),
-        `13${String(100000000 + i).slice(-9)}`,
-        '广州示例科技有限公司',
-      ].map((v) => ({ t: 's', v })),
+      [benchName(i), '居民身份证', idFor(i), `13${String(100000000 + i).slice(-9)}`, '广州示例科技有限公司'].map(
+        (v) => ({ t: 's', v }),
+      ),
     );
   }
   const book = XLSX.utils.book_new();
