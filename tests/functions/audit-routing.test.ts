@@ -5,6 +5,7 @@ import { APPLICATION_KIND_NAMES } from '../../typings/models';
 import { actionName } from '../../cloudfunctions/shared/audit-view';
 import { newUnion } from '../../cloudfunctions/shared/documents';
 import { REFUSED_CAPS } from '../../cloudfunctions/shared/refused';
+import { tsSources } from '../helpers/sources';
 import { demoPhone, demoResidentId } from '../../fixtures/demo';
 import { demoWorld, lastSmsCode, registerPerson, type DemoWorld } from '../helpers/api';
 
@@ -49,16 +50,9 @@ describe('audit log that names people; no orphaned applications; the waiting pag
     it('every action the functions record reads in words, not as its code', () => {
       // Every literal action written to the log, found in the sources, so a new one without words fails here.
       const literal = new Set<string>();
-      const walk = (dir: string) => {
-        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-          const file = path.join(dir, e.name);
-          if (e.isDirectory()) walk(file);
-          else if (file.endsWith('.ts'))
-            for (const m of fs.readFileSync(file, 'utf8').matchAll(/action: [`']([a-z]+:[A-Za-z:]+)[`']/g))
-              literal.add(m[1]);
-        }
-      };
-      walk(path.join(__dirname, '../../cloudfunctions/shared'));
+      for (const file of tsSources(path.join(__dirname, '../../cloudfunctions/shared')))
+        for (const m of fs.readFileSync(file, 'utf8').matchAll(/action: [`']([a-z]+:[A-Za-z:]+)[`']/g))
+          literal.add(m[1]);
       assert.ok(literal.has('import:done') && literal.has('role:grant'), [...literal].join(', '));
       // The actions built from a value: every value they can take.
       const kinds = Object.keys(APPLICATION_KIND_NAMES);

@@ -13,6 +13,7 @@ import {
   usePageEnvironment,
   wxCalls,
 } from '../helpers/page';
+import { tsSources } from '../helpers/sources';
 
 const SRC = path.join(__dirname, '..', '..', 'miniprogram');
 
@@ -68,20 +69,13 @@ describe('privacy: consent popup, declarations, sitemap', () => {
 
   it('every privacy API the pages call is declared, and the rules page lists them', async () => {
     const used = new Set<string>();
-    const walk = (dir: string) => {
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, e.name);
-        if (e.isDirectory() && e.name !== 'miniprogram_npm') walk(full);
-        else if (e.name.endsWith('.ts'))
-          for (const m of fs
-            .readFileSync(full, 'utf8')
-            .matchAll(
-              /wx\.(chooseMedia|chooseImage|chooseMessageFile|saveImageToPhotosAlbum|setClipboardData|getClipboardData|scanCode|openDocument|getLocation|chooseLocation)\(/g,
-            ))
-            used.add(m[1]);
-      }
-    };
-    walk(SRC);
+    for (const file of tsSources(SRC, ['miniprogram_npm']))
+      for (const m of fs
+        .readFileSync(file, 'utf8')
+        .matchAll(
+          /wx\.(chooseMedia|chooseImage|chooseMessageFile|saveImageToPhotosAlbum|setClipboardData|getClipboardData|scanCode|openDocument|getLocation|chooseLocation)\(/g,
+        ))
+        used.add(m[1]);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built table the pages show
     const { PRIVACY_DECLARATIONS } = require(path.join(MP_OUT, 'utils', 'privacy.js')) as {
       PRIVACY_DECLARATIONS: Array<{ api: string }>;
