@@ -1,5 +1,5 @@
 import { dbErrors } from '../errors';
-import { fromWire, toWire } from '../store/ejson';
+import { fromWire, storedText, toWire } from '../store/ejson';
 import type { DatabaseEngine, Filter, SortSpec } from './engine';
 
 /** The request body the SDK posts, already JSON-parsed. Values are what @cloudbase/database sends. */
@@ -70,7 +70,8 @@ export const databaseActions: Record<string, Handler> = {
         throw dbErrors.invalidParam('each document must be an object');
       return doc as Record<string, unknown>;
     });
-    const insertedIds = engine.insert(str(p, 'collectionName'), docs, optionalTxn(p));
+    const texts = raw.map((d) => (typeof d === 'string' ? storedText(d) : undefined));
+    const insertedIds = engine.insert(str(p, 'collectionName'), docs, optionalTxn(p), texts);
     return { data: { insertedIds } };
   },
 

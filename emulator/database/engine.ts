@@ -105,7 +105,13 @@ export class DatabaseEngine {
     return this.view(collection, filter, txn).filter((d) => query.test(d)).length;
   }
 
-  insert(collection: string, docs: Array<Record<string, unknown>>, txnId?: string): string[] {
+  /** `texts`: each document's stored text when its sender has it (`storedText`), for a document that comes with its `_id`. */
+  insert(
+    collection: string,
+    docs: Array<Record<string, unknown>>,
+    txnId?: string,
+    texts: ReadonlyArray<string | undefined> = [],
+  ): string[] {
     const txn = this.txn(txnId);
     if (!this.store.hasCollection(collection)) throw dbErrors.collectionNotExist(collection);
     const prepared = docs.map((d) => ({ ...d, _id: d._id === undefined ? newDocId() : d._id }) as Doc);
@@ -123,7 +129,11 @@ export class DatabaseEngine {
         this.stage(txn, collection, String(doc._id), doc);
       }
     } else {
-      this.store.insertMany(collection, prepared);
+      this.store.insertMany(
+        collection,
+        prepared,
+        docs.map((d, i) => (d._id === undefined ? undefined : texts[i])),
+      );
     }
     return prepared.map((d) => String(d._id));
   }

@@ -347,13 +347,16 @@ export class DocumentStore {
     return info.size;
   }
 
-  /** Inserts all or none; a duplicate _id or unique-index value fails the whole batch. */
-  insertMany(collection: string, docs: Doc[]): void {
+  /**
+   * Inserts all or none; a duplicate _id or unique-index value fails the whole batch. `texts[i]`, when
+   * given, is `encodeStored(docs[i])` already made (from the SDK's text: `storedText`).
+   */
+  insertMany(collection: string, docs: Doc[], texts: ReadonlyArray<string | undefined> = []): void {
     const info = this.info(collection);
     this.atomic(() => {
-      for (const doc of docs) {
+      for (const [i, doc] of docs.entries()) {
         try {
-          info.stmts.insert.run(doc._id, encodeStored(doc));
+          info.stmts.insert.run(doc._id, texts[i] ?? encodeStored(doc));
           for (const ix of info.indexes) this.writeKeys(ix, doc._id, [], indexKeys(doc, ix.fields));
         } catch (err) {
           throw asDuplicate(err, collection, doc._id);

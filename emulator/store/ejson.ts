@@ -17,6 +17,42 @@ export function encodeStored(doc: object): string {
 /** The dates relaxed EJSON writes as an ISO string (bson's range); others it writes as a number. */
 const ISO_DATE_RANGE = [-1, 253402300800000] as const;
 
+/** A date's ISO text as relaxed EJSON writes it (bson leaves out zero milliseconds), or undefined outside the range. */
+function relaxedDate(t: number): string | undefined {
+  if (!(t > ISO_DATE_RANGE[0] && t < ISO_DATE_RANGE[1])) return undefined;
+  const iso = new Date(t).toISOString();
+  return t % 1000 === 0 ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/**
+ * A canonical wrapper of a number or a date, or the start of any other (`{"$`). Inside a JSON string
+ * every `"` is escaped, so `{"$` only ever matches the text's own structure, never a value.
+ */
+const WRAPPER = /\{"\$(numberInt|numberLong|date)":(?:"(-?\d+)"|\{"\$numberLong":"(-?\d+)"\})\}|\{"\$/g;
+
+/**
+ * The stored text (relaxed EJSON, as `encodeStored` writes it) of the document an SDK insert sends
+ * as canonical EJSON, made by rewriting its number and date wrappers in place: an insert then skips
+ * copying and stringifying each document again, which was a tenth of the database's time in a 100k-row
+ * import. Undefined for anything else (another wrapper, a server date, `__proto__`, a NUL), which
+ * `encodeStored` then writes from the parsed document.
+ */
+export function storedText(wire: string): string | undefined {
+  if (wire.includes('"__proto__"') || wire.includes('\\u0000')) return undefined;
+  let sure = true;
+  const text = wire.replace(WRAPPER, (whole, type?: string, plain?: string, long?: string) => {
+    // An integer as `revive` reads it (the number), written as JSON writes that number.
+    if ((type === 'numberInt' || type === 'numberLong') && plain !== undefined && SAFE_LONG.test(plain)) return plain;
+    if (type === 'date' && long !== undefined && SAFE_LONG.test(long)) {
+      const iso = relaxedDate(Number(long));
+      if (iso !== undefined) return `{"$date":"${iso}"}`;
+    }
+    sure = false;
+    return whole;
+  });
+  return sure ? text : undefined;
+}
+
 /**
  * bson's relaxed EJSON form of a document of plain objects, arrays, strings, finite numbers,
  * booleans, null, undefined and dates, for JSON.stringify: bson's own walk, which tracks every
@@ -31,11 +67,9 @@ function relaxedCopy(value: unknown): unknown {
   }
   if (Array.isArray(value)) return value.map(relaxedCopy);
   if (value instanceof Date) {
-    const t = value.getTime();
-    if (!(t > ISO_DATE_RANGE[0] && t < ISO_DATE_RANGE[1])) throw new NotShort();
-    // bson leaves out zero milliseconds.
-    const iso = value.toISOString();
-    return { $date: value.getUTCMilliseconds() === 0 ? `${iso.slice(0, -5)}Z` : iso };
+    const iso = relaxedDate(value.getTime());
+    if (iso === undefined) throw new NotShort();
+    return { $date: iso };
   }
   if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype || '_bsontype' in value)
     throw new NotShort();

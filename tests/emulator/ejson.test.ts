@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { EJSON } from 'bson';
-import { decodeStored, encodeStored, fromWire, normalise } from '../../emulator/store/ejson';
+import { serialize } from '@cloudbase/database/dist/commonjs/serializer/datatype';
+import { stringifyByEJSON } from '@cloudbase/database/dist/commonjs/utils/utils';
+import { startLocalEmulator } from '../../fixtures/local-emulator';
+import { sdkFor } from '../helpers/emulator';
+import { decodeStored, encodeStored, fromWire, normalise, storedText } from '../../emulator/store/ejson';
 
 /** What the SDK's texts mean, the general way: bson's relaxed parse, then the emulator's normalising. */
 const reference = (text: string, now: number) => normalise(EJSON.parse(text, { relaxed: true }), now);
@@ -118,4 +122,76 @@ describe('emulator EJSON: documents are stored as bson writes relaxed EJSON', ()
       } else assert.throws(() => encodeStored(doc), { message: expected.message });
     });
   }
+});
+
+describe('emulator EJSON: an inserted document is stored from the SDK text as from the parsed document', () => {
+  /** What the SDK sends for one document of an `add` (collection.js: each document on its own). */
+  const sdkText = (doc: object): string => stringifyByEJSON(serialize(doc)) as string;
+  const member = {
+    _id: 'mi0123456789abcdefr2',
+    userId: null,
+    unionId: 'u-grassroots',
+    realName: false,
+    status: 'active',
+    name: '欧阳·小明',
+    doc: { cipher: 'v1.aXY=.dGFn.Ym9keQ==', masked: '4401**********123X' },
+    phone: { cipher: 'v1.a.b.c', masked: '138****5678' },
+    joinedAt: new Date(1764000000123),
+    updatedAt: new Date(1764000000000),
+    version: 1,
+    searchTokens: ['欧', '欧阳', '#123X', '#5678'],
+  };
+  const made: Array<[string, object, 'rewritten' | 'left to encodeStored']> = [
+    ['a member as the importer sends it', member, 'rewritten'],
+    [
+      'integers, nested values, and strings that look like wrappers',
+      {
+        _id: 'x',
+        n: [-5, 0, -0, 2147483647, -2147483648, 2 ** 40, -(2 ** 49)],
+        at: [[new Date(0)], { d: new Date(253402300799999) }],
+        s: '{"$numberInt":"1"} {"$date":{"$numberLong":"5"}} \\ " \u0001 \u2028',
+        '{"$numberInt":"1"}': true,
+        empty: {},
+        list: [],
+      },
+      'rewritten',
+    ],
+    ['a fraction', { _id: 'x', ratio: 1.5 }, 'left to encodeStored'],
+    ['a date before 1970', { _id: 'x', at: new Date(-5000) }, 'left to encodeStored'],
+    ['a date after 9999', { _id: 'x', at: new Date(253402300800000) }, 'left to encodeStored'],
+    ['an integer of 16 digits', { _id: 'x', big: 2 ** 60 }, 'left to encodeStored'],
+    ['a key starting with $', { _id: 'x', a: { $ne: 1 } }, 'left to encodeStored'],
+  ];
+  for (const [label, doc, how] of made) {
+    it(`${label}: ${how}`, () => {
+      const wire = sdkText(doc);
+      const stored = storedText(wire);
+      if (how === 'rewritten') assert.equal(stored, encodeStored(fromWire(wire, 'data') as object), wire);
+      else assert.equal(stored, undefined, wire);
+    });
+  }
+
+  it('a server date (the clock at the insert), a key __proto__ or a NUL is left to encodeStored', () => {
+    for (const wire of [
+      '{"_id":"x","at":{"$tcb_server_date":{"offset":{"$numberInt":"0"}}}}',
+      '{"_id":"x","__proto__":{"a":{"$numberInt":"1"}}}',
+      '{"_id":"x","a\\u0000b":{"$numberInt":"1"}}',
+    ])
+      assert.equal(storedText(wire), undefined, wire);
+  });
+
+  it('what the SDK stores is read back as the document it sent', async () => {
+    const emulator = await startLocalEmulator({ functionsDirs: [], inMemory: true });
+    try {
+      emulator.store.createCollection('members');
+      await sdkFor(emulator)
+        .database()
+        .collection('members')
+        .add([member, { ...member, _id: 'mi2', version: 2 }]);
+      assert.deepEqual(emulator.store.get('members', member._id), member);
+      assert.deepEqual(emulator.store.get('members', 'mi2'), { ...member, _id: 'mi2', version: 2 });
+    } finally {
+      await emulator.close();
+    }
+  });
 });
