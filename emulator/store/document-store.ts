@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { dbErrors } from '../errors';
 import { decodeStored, encodeStored, type Doc } from './ejson';
 import { indexKeys, NULL_KEY, sameKeys, type KeyPart } from './index-keys';
-import { AFTER, decodeKey, encodeKey } from './key-codec';
+import { AFTER, decodeKey, encodeKey, KEY_FORMAT } from './key-codec';
 import { chooseQueryPlan, QueryLog, runPlan } from './planner';
 import { VersionLog } from './versions';
 
@@ -129,13 +129,17 @@ export class DocumentStore {
     this.db.pragma('cache_size = -65536');
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round((256 * 1048576) / pageSize))}`);
+    const fresh = !this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = '_collections'").get();
+    // Index keys written in an older encoding are of no use to today's reads: rebuilt from the documents.
+    const staleKeys = !fresh && (this.db.pragma('user_version', { simple: true }) as number) < KEY_FORMAT;
     this.db.exec('CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL)');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS _indexes (name TEXT PRIMARY KEY, collection TEXT NOT NULL, fields TEXT NOT NULL, is_unique INTEGER NOT NULL, multikey TEXT NOT NULL)',
     );
     for (const row of this.db.prepare('SELECT name FROM _collections').all() as Array<{ name: string }>) {
-      this.attach(row.name);
+      this.attach(row.name, staleKeys);
     }
+    if (fresh || staleKeys) this.db.pragma(`user_version = ${KEY_FORMAT}`);
   }
 
   close(): void {
@@ -158,7 +162,7 @@ export class DocumentStore {
       `CREATE TABLE IF NOT EXISTS ${quote(`c:${name}`)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`,
     );
     this.db.prepare('INSERT OR IGNORE INTO _collections (name, created_at) VALUES (?, ?)').run(name, Date.now());
-    this.attach(name);
+    this.attach(name, false);
     return true;
   }
 
@@ -528,13 +532,13 @@ export class DocumentStore {
     };
   }
 
-  private attach(name: string): void {
+  private attach(name: string, staleKeys: boolean): void {
     const table = `c:${name}`;
     const t = quote(table);
     const rows = this.db
       .prepare('SELECT name, fields, is_unique, multikey FROM _indexes WHERE collection = ? ORDER BY rowid')
       .all(name) as Array<{ name: string; fields: string; is_unique: number; multikey: string }>;
-    const stale = rows.filter((r) => this.dropStaleIndexTable(r.name, r.is_unique === 1));
+    const stale = rows.filter((r) => this.dropStaleIndexTable(r.name, r.is_unique === 1, staleKeys));
     for (const r of rows) {
       if (r.is_unique === 1) continue;
       this.createRecentTable(r.name);
@@ -570,14 +574,15 @@ export class DocumentStore {
   }
 
   /**
-   * A data folder written before index keys were one string keeps each key part in two columns:
-   * that table is replaced by an empty one in today's layout (filled again once the collection is
-   * attached). Returns whether it was.
+   * An index table written in an older layout or key encoding (`staleKeys`; a data folder written
+   * before index keys were one string keeps each key part in two columns) is replaced, with its
+   * recent entries, by an empty one in today's (filled again once the collection is attached).
+   * Returns whether it was.
    */
-  private dropStaleIndexTable(name: string, unique: boolean): boolean {
+  private dropStaleIndexTable(name: string, unique: boolean, staleKeys: boolean): boolean {
     const table = `k:${name}`;
     const columns = this.db.pragma(`table_info(${quote(table)})`) as Array<{ name: string }>;
-    if (columns.some((c) => c.name === 'key')) return false;
+    if (!staleKeys && columns.some((c) => c.name === 'key')) return false;
     this.atomic(() => {
       this.db.exec(`DROP TABLE IF EXISTS ${quote(table)}`);
       this.db.exec(`DROP TABLE IF EXISTS ${quote(`r:${name}`)}`);

@@ -4,8 +4,11 @@ import { RANK, type KeyPart } from './index-keys';
  * An index key as one string whose order under SQLite's BINARY collation (memcmp of the UTF-8
  * bytes, which is code point order) is the key's order. Each part is its type rank as one character
  * (U+0001 to U+000B), then its value:
- *   - a number (ranks number, boolean, date): the 16 hex digits of its IEEE 754 bits, with the sign
- *     bit flipped for positives and every bit flipped for negatives, so larger numbers sort later;
+ *   - a number or a date: the 16 hex digits of its IEEE 754 bits, with the sign bit flipped for
+ *     positives and every bit flipped for negatives, so larger numbers sort later;
+ *   - a boolean: `0` or `1`. It was a number's 16 digits until KEY_FORMAT 2: member keys carry
+ *     `realName`, and the 15 characters fewer in six of a member's ten keys made 100k store-only
+ *     member inserts about 5 % faster (6.2 s against 6.5 s, three runs each in turn);
  *   - anything else: its characters, U+0000 written as U+0000 U+0001, ended by U+0000 U+0000, so no
  *     value's encoding is a prefix of another's and a shorter string sorts first.
  * Before this, each part was two SQLite columns (rank, value). One string makes an index entry
@@ -16,7 +19,13 @@ import { RANK, type KeyPart } from './index-keys';
  * bounds from above every key that extends it.
  */
 
-const NUMBER_RANKS: ReadonlySet<number> = new Set([RANK.number, RANK.boolean, RANK.date]);
+/**
+ * The encoding's version, kept in the database (`PRAGMA user_version`, document-store.ts): index tables written by an older one
+ * are rebuilt when the folder is opened. 1: booleans as numbers; 2: booleans as one character.
+ */
+export const KEY_FORMAT = 2;
+
+const NUMBER_RANKS: ReadonlySet<number> = new Set([RANK.number, RANK.date]);
 export const AFTER = '\u007f';
 const TERMINATOR = '\u0000\u0000';
 
@@ -52,6 +61,7 @@ function decodeNumber(text: string): number {
 
 function encodePart([rank, value]: KeyPart): string {
   const tag = String.fromCharCode(rank);
+  if (rank === RANK.boolean) return tag + (value ? '1' : '0');
   if (NUMBER_RANKS.has(rank)) {
     if (typeof value !== 'number') throw new Error(`index key rank ${rank} holds a number, not ${typeof value}`);
     return tag + encodeNumber(value);
@@ -72,6 +82,10 @@ export function decodeKey(key: string): KeyPart[] {
   let at = 0;
   while (at < key.length) {
     const rank = key.charCodeAt(at++);
+    if (rank === RANK.boolean) {
+      parts.push([rank, key[at++] === '1' ? 1 : 0]);
+      continue;
+    }
     if (NUMBER_RANKS.has(rank)) {
       parts.push([rank, decodeNumber(key.slice(at, at + 16))]);
       at += 16;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLocalEmulator } from '../../fixtures/local-emulator';
 import { seedDemo } from '../../fixtures/demo';
+import { KEY_FORMAT } from '../../emulator/store/key-codec';
 import { sdkFor } from '../helpers/emulator';
 
 describe('emulator persistence', () => {
@@ -57,6 +58,51 @@ describe('emulator persistence', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('rebuilds the index keys of a data folder written in an older key encoding', async () => {
+    const first = await startLocalEmulator({ dataDir });
+    await seedDemo(first);
+    const list = first.store
+      .indexes('members')
+      .find((ix) => ix.fields.join() === 'unionId,status,realName,joinedAt,_id');
+    assert.ok(list);
+    // The demo's real-name members of each union, newest first, as the member list reads them.
+    const realNameLists = async (emulator: typeof first) => {
+      const members = sdkFor(emulator).database().collection('members');
+      const unions = [...new Set((await members.limit(1000).get()).data.map((m: { unionId: string }) => m.unionId))];
+      const lists = await Promise.all(
+        unions.sort().map(async (unionId) => {
+          const { data } = await members
+            .where({ unionId, status: 'active', realName: true })
+            .orderBy('joinedAt', 'desc')
+            .get();
+          return data.map((m: { _id: string }) => m._id);
+        }),
+      );
+      return lists.filter((l) => l.length > 0);
+    };
+    const before = await realNameLists(first);
+    assert.ok(before.length > 0);
+    await first.close();
+    // A folder from before KEY_FORMAT 2: its boolean keys are unreadable today (here: gone), and its version is 1.
+    const sqlite = new Database(path.join(dataDir, 'emulator.sqlite'));
+    sqlite.exec(`DELETE FROM "k:${list.name}"; DELETE FROM "r:${list.name}"`);
+    sqlite.pragma('user_version = 1');
+    sqlite.close();
+
+    const second = await startLocalEmulator({ dataDir });
+    try {
+      assert.deepEqual(await realNameLists(second), before);
+      const res = await fetch(`${second.baseUrl}/_/queries?since=0&collection=members`);
+      const last = ((await res.json()) as { queries: Array<{ plan: string }> }).queries.at(-1);
+      assert.match(last?.plan ?? '', /^IXSCAN \{unionId, status, realName, joinedAt, _id\}/);
+    } finally {
+      await second.close();
+    }
+    const reopened = new Database(path.join(dataDir, 'emulator.sqlite'));
+    assert.equal(reopened.pragma('user_version', { simple: true }), KEY_FORMAT);
+    reopened.close();
   });
 
   it('seeds the demo once and keeps edits on the next start', async () => {
