@@ -8,7 +8,7 @@ import { RANK, type KeyPart } from './index-keys';
  *     positives and every bit flipped for negatives, so larger numbers sort later;
  *   - a boolean: `0` or `1`. It was a number's 16 digits until KEY_FORMAT 2: member keys carry
  *     `realName`, and the 15 characters fewer in six of a member's ten keys made 100k store-only
- *     member inserts about 5 % faster (6.2 s against 6.5 s, three runs each in turn);
+ *     member inserts about 5 % faster (6.2 s against 6.6 s, medians of three runs each in turn);
  *   - anything else: its characters, U+0000 written as U+0000 U+0001, ended by U+0000 U+0000, so no
  *     value's encoding is a prefix of another's and a shorter string sorts first.
  * Before this, each part was two SQLite columns (rank, value). One string makes an index entry
