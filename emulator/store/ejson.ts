@@ -17,11 +17,19 @@ export function encodeStored(doc: object): string {
 /** The dates relaxed EJSON writes as an ISO string (bson's range); others it writes as a number. */
 const ISO_DATE_RANGE = [-1, 253402300800000] as const;
 
+/** The last date written: the documents of one insert mostly share their dates (an import's `joinedAt`, `updatedAt`). */
+let lastDate: { t: number; iso: string | undefined } = { t: NaN, iso: undefined };
+
 /** A date's ISO text as relaxed EJSON writes it (bson leaves out zero milliseconds), or undefined outside the range. */
 function relaxedDate(t: number): string | undefined {
-  if (!(t > ISO_DATE_RANGE[0] && t < ISO_DATE_RANGE[1])) return undefined;
-  const iso = new Date(t).toISOString();
-  return t % 1000 === 0 ? `${iso.slice(0, -5)}Z` : iso;
+  if (t === lastDate.t) return lastDate.iso;
+  let iso: string | undefined;
+  if (t > ISO_DATE_RANGE[0] && t < ISO_DATE_RANGE[1]) {
+    iso = new Date(t).toISOString();
+    if (t % 1000 === 0) iso = `${iso.slice(0, -5)}Z`;
+  }
+  lastDate = { t, iso };
+  return iso;
 }
 
 /**
