@@ -20,8 +20,9 @@ import { RANK, type KeyPart } from './index-keys';
  */
 
 /**
- * The encoding's version, kept in the database (`PRAGMA user_version`, document-store.ts): index tables written by an older one
- * are rebuilt when the folder is opened. 1: booleans as numbers; 2: booleans as one character.
+ * The encoding's version, kept in the database (`PRAGMA user_version`, document-store.ts): index
+ * tables written by an older one are rebuilt when the folder is opened. 1: booleans as numbers;
+ * 2: booleans as one character.
  */
 export const KEY_FORMAT = 2;
 

@@ -183,7 +183,6 @@ describe('emulator EJSON: an inserted document is stored from the SDK text as fr
   it('what the SDK stores is read back as the document it sent', async () => {
     const emulator = await startLocalEmulator({ functionsDirs: [], inMemory: true });
     try {
-      emulator.store.createCollection('members');
       await sdkFor(emulator)
         .database()
         .collection('members')
