@@ -574,15 +574,14 @@ export class DocumentStore {
   }
 
   /**
-   * An index table written in an older layout or key encoding (`staleKeys`; a data folder written
-   * before index keys were one string keeps each key part in two columns) is replaced, with its
-   * recent entries, by an empty one in today's (filled again once the collection is attached).
-   * Returns whether it was.
+   * An index table written in an older key encoding (`staleKeys`: KEY_FORMAT, which also covers the
+   * layout before index keys were one string, two columns a key part) is replaced, with its recent
+   * entries, by an empty one in today's (filled again once the collection is attached). Returns
+   * whether it was.
    */
   private dropStaleIndexTable(name: string, unique: boolean, staleKeys: boolean): boolean {
+    if (!staleKeys) return false;
     const table = `k:${name}`;
-    const columns = this.db.pragma(`table_info(${quote(table)})`) as Array<{ name: string }>;
-    if (!staleKeys && columns.some((c) => c.name === 'key')) return false;
     this.atomic(() => {
       this.db.exec(`DROP TABLE IF EXISTS ${quote(table)}`);
       this.db.exec(`DROP TABLE IF EXISTS ${quote(`r:${name}`)}`);

@@ -21,7 +21,8 @@ import { RANK, type KeyPart } from './index-keys';
 
 /**
  * The encoding's version, kept in the database (`PRAGMA user_version`, document-store.ts): index
- * tables written by an older one are rebuilt when the folder is opened. 1: booleans as numbers;
+ * tables written by an older one are rebuilt when the folder is opened. 0 (unset): written before
+ * the version was kept (booleans as numbers, or, earlier still, two columns a key part);
  * 2: booleans as one character.
  */
 export const KEY_FORMAT = 2;

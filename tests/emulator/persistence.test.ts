@@ -46,6 +46,8 @@ describe('emulator persistence', () => {
     const sqlite = new Database(path.join(dataDir, 'emulator.sqlite'));
     sqlite.exec(`DROP TABLE "k:${name}"`);
     sqlite.exec(`CREATE TABLE "k:${name}" (t0, v0, id TEXT NOT NULL, PRIMARY KEY (t0, v0, id)) WITHOUT ROWID`);
+    // Folders of that time kept no key format version.
+    sqlite.pragma('user_version = 0');
     sqlite.close();
 
     const second = await startLocalEmulator({ dataDir });
@@ -85,10 +87,10 @@ describe('emulator persistence', () => {
     const before = await realNameLists(first);
     assert.ok(before.length > 0);
     await first.close();
-    // A folder from before KEY_FORMAT 2: its boolean keys are unreadable today (here: gone), and its version is 1.
+    // A folder from before KEY_FORMAT 2: its boolean keys are unreadable today (here: gone), and it kept no version.
     const sqlite = new Database(path.join(dataDir, 'emulator.sqlite'));
     sqlite.exec(`DELETE FROM "k:${list.name}"; DELETE FROM "r:${list.name}"`);
-    sqlite.pragma('user_version = 1');
+    sqlite.pragma('user_version = 0');
     sqlite.close();
 
     const second = await startLocalEmulator({ dataDir });
