@@ -41,6 +41,11 @@ describe('masking: one rule per document type, never more than half visible', ()
     }
   });
 
+  it('counts characters, not UTF-16 units: a character beyond the BMP is one character, shown or masked whole', () => {
+    assert.equal(maskDocument('𠀀1234567', 'passport'), '𠀀1****67');
+    assert.equal(maskDocument('1234567𠀀', 'passport'), '12****7𠀀');
+  });
+
   it('a row sealed under the old rule (8 of 9 visible) is shown by the new one', () => {
     assert.equal(shownDocument({ masked: 'H123*5678' }, 'hkMacaoPermit'), 'H1*****78');
     assert.equal(

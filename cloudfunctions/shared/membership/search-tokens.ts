@@ -27,9 +27,12 @@ export interface SearchableMember {
 /** Spaces and the separators a name may be written with (`·` and its look-alikes, `.`, `'`, `-`). */
 const NAME_SEPARATORS = /[\s\u00b7\u2022\u2027\u30fb\u318d\u0387.'-]/gu;
 const TAIL = '#';
+const IDEOGRAPHS = /^[\u4e00-\u9fff]*$/;
 
 /** A name as its tokens see it: NFKC (full-width letters as ASCII), lower case, no separators. */
 export function searchableName(text: string): string[] {
+  // A name of CJK ideographs alone (most of them) is already all three: NFKC leaves U+4E00–U+9FFF as they are.
+  if (IDEOGRAPHS.test(text)) return text.split('');
   return [...text.normalize('NFKC').toLowerCase().replace(NAME_SEPARATORS, '')];
 }
 
@@ -52,8 +55,10 @@ function visibleTail(masked: string): string {
 }
 
 export function memberSearchTokens(m: SearchableMember): string[] {
+  const tokens = nameTokens(m.name);
   const tails = [visibleTail(maskDocument(m.doc.masked, m.docType)), m.phone ? visibleTail(m.phone.masked) : ''];
-  return [...new Set([...nameTokens(m.name), ...tails.filter(Boolean).map((t) => TAIL + t)])];
+  for (const t of tails) if (t && !tokens.includes(TAIL + t)) tokens.push(TAIL + t);
+  return tokens;
 }
 
 /** The row with its tokens: every writer of a member's name or numbers goes through this. */

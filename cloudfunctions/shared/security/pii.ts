@@ -47,8 +47,11 @@ export function encrypt(plain: string): string {
 function encryptWith(key: KeyObject, plain: string): string {
   const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
+  // GCM is a stream mode: update gives every byte and final none, so the usual concat is skipped.
+  const body = cipher.update(plain, 'utf8');
+  const rest = cipher.final();
+  const sealed = rest.length === 0 ? body : Buffer.concat([body, rest]);
+  return `${VERSION}.${iv.toString('base64')}.${cipher.getAuthTag().toString('base64')}.${sealed.toString('base64')}`;
 }
 
 export function decrypt(sealed: string): string {
@@ -97,19 +100,24 @@ const MASK_SHAPE: Record<DocumentType, { head: number; tail: number }> = {
   passport: { head: 2, tail: 2 },
 };
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * The one masking function for ID documents: `4401**********1234`, `H1*****78`. Never more than
  * half of the characters are visible, whatever the type or length (the shape shrinks to fit).
  */
 export function maskDocument(doc: string, type: DocumentType): string {
-  const chars = [...doc];
+  // By code point, not UTF-16 unit; a string without surrogates (every real number) is both.
+  const chars = SURROGATE.test(doc) ? [...doc] : doc;
   const budget = Math.floor(chars.length / 2);
   let { head, tail } = MASK_SHAPE[type];
   while (head + tail > budget && (head > 0 || tail > 0)) {
     if (head >= tail && head > 0) head--;
     else tail--;
   }
-  return `${chars.slice(0, head).join('')}${'*'.repeat(chars.length - head - tail)}${tail ? chars.slice(-tail).join('') : ''}`;
+  const part = (from: number, to?: number) =>
+    typeof chars === 'string' ? chars.slice(from, to) : chars.slice(from, to).join('');
+  return `${part(0, head)}${'*'.repeat(chars.length - head - tail)}${tail ? part(-tail) : ''}`;
 }
 
 /** `138****5678`. */
