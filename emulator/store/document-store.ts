@@ -331,17 +331,16 @@ export class DocumentStore {
    * The ids of the entries of many whole keys (a point on every field, e.g. an `$in` of 2,000 blind
    * indexes), in `_id` order (or the reverse): one SQLite statement instead of one scan per key, and
    * the same entries in the same order as merging one scan per key would give (with nothing after
-   * the points, the merge orders by `_id`). The caller keeps the parameters within SQLite's limit.
+   * the points, the merge orders by `_id`). The caller keeps the parameters (the keys, once per table
+   * of the index) within SQLite's limit; the statement is kept for the next list of as many keys.
    */
   scanWholeKeys(index: IndexInfo, keys: KeyPart[][], direction: 1 | -1, counter: ScanCounter): string[] {
     if (keys.length === 0) return [];
     const dir = direction === 1 ? 'ASC' : 'DESC';
-    const params = keys.map((k) => encodeKey(k));
-    // The list is padded to a power of two with its last key (a key twice in an IN list is still one
-    // key), so that the few lengths share prepared statements: preparing one for 4,000 keys took longer than running it.
-    const slots = 2 ** Math.ceil(Math.log2(params.length));
-    for (let i = params.length; i < slots; i++) params.push(params[params.length - 1]);
-    const entries = entriesSql(index, 'id', { where: ` WHERE key IN (${'?, '.repeat(slots - 1)}?)`, params });
+    const entries = entriesSql(index, 'id', {
+      where: ` WHERE key IN (${'?, '.repeat(keys.length - 1)}?)`,
+      params: keys.map((k) => encodeKey(k)),
+    });
     const sql = `${entries.sql} ORDER BY id ${dir}`;
     const stmt = this.statementFor(sql);
     try {
